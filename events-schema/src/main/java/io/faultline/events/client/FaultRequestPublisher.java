@@ -1,0 +1,96 @@
+package io.faultline.events.client;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.EventFamily;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.cloudevents.Json;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topics;
+import io.faultline.events.validation.ContractViolationException;
+import io.faultline.events.validation.Violation;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes fault requests from any JVM platform. The fault id is the idempotency key: it is also
+ * the CloudEvents id, so publishing the same request again (a retry) yields one decision. Requests
+ * are validated before they leave, so a contract violation is thrown here, not discovered later.
+ *
+ * <pre>{@code
+ * try (var publisher = FaultRequestPublisher.connect("broker:9092", URI.create("/ci/deploy-bot"))) {
+ *   publisher.publish(request).join();
+ * }
+ * }</pre>
+ */
+public final class FaultRequestPublisher implements AutoCloseable {
+  private final Producer<String, byte[]> producer;
+  private final URI source;
+  private final EventCodec codec = EventCodec.standard();
+
+  public FaultRequestPublisher(Producer<String, byte[]> producer, URI source) {
+    this.producer = producer;
+    this.source = source;
+  }
+
+  /** A publisher with an idempotent producer ({@code acks=all}) of its own. */
+  public static FaultRequestPublisher connect(String bootstrapServers, URI source) {
+    return connect(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), source);
+  }
+
+  /** As {@link #connect(String, URI)} with further producer settings (security, client id). */
+  public static FaultRequestPublisher connect(Map<String, Object> producerConfig, URI source) {
+    Map<String, Object> config = new HashMap<>(producerConfig);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return new FaultRequestPublisher(new KafkaProducer<>(config), source);
+  }
+
+  /** Publishes a request without trace context (the platform starts the fault's trace). */
+  public CompletableFuture<RecordMetadata> publish(FaultRequested request) {
+    return publish(request, null);
+  }
+
+  /**
+   * Publishes a request, continuing the caller's trace when {@code traceparent} is given.
+   *
+   * @throws ContractViolationException if the request breaks the contract
+   */
+  public CompletableFuture<RecordMetadata> publish(FaultRequested request, String traceparent) {
+    List<Violation> violations =
+        codec.validateData(EventFamily.FAULT_REQUESTED, Json.mapper().valueToTree(request));
+    if (!violations.isEmpty()) {
+      throw new ContractViolationException(violations);
+    }
+    FaultlineEvent<FaultRequested> event =
+        FaultlineEvent.of(request.faultId().value(), source, request, traceparent);
+    ProducerRecord<String, byte[]> record = codec.encode(Topics.FAULT_REQUESTS, event);
+    CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
+    producer.send(
+        record,
+        (metadata, error) -> {
+          if (error != null) {
+            sent.completeExceptionally(error);
+          } else {
+            sent.complete(metadata);
+          }
+        });
+    return sent;
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

@@ -1,0 +1,112 @@
+package io.faultline.events.cloudevents;
+
+import io.faultline.events.control.ControlAction;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A family of CloudEvents types sharing one data schema and one Java record. Types are versioned
+ * ({@code .v1}); a breaking change gets a new type and schema, never an edit of the old one.
+ */
+public enum EventFamily {
+  FAULT_REQUESTED(
+      FaultRequested.class,
+      "fault-requested.v1",
+      List.of("io.faultline.fault.requested.v1"),
+      e -> "io.faultline.fault.requested.v1",
+      e -> ((FaultRequested) e).faultId().value(),
+      e -> ((FaultRequested) e).tenantId().value()),
+  FAULT_APPROVED(
+      FaultApproved.class,
+      "fault-approved.v1",
+      List.of("io.faultline.fault.approved.v1"),
+      e -> "io.faultline.fault.approved.v1",
+      e -> ((FaultApproved) e).faultId().value(),
+      e -> ((FaultApproved) e).tenantId().value()),
+  FAULT_LIFECYCLE(
+      FaultLifecycleEvent.class,
+      "fault-lifecycle.v1",
+      Arrays.stream(LifecycleStage.values()).map(LifecycleStage::cloudEventType).toList(),
+      e -> ((FaultLifecycleEvent) e).stage().cloudEventType(),
+      e -> ((FaultLifecycleEvent) e).faultId().value(),
+      e -> ((FaultLifecycleEvent) e).tenantId().value()),
+  FAULT_CONTROL(
+      FaultControl.class,
+      "fault-control.v1",
+      Arrays.stream(ControlAction.values()).map(ControlAction::cloudEventType).toList(),
+      e -> ((FaultControl) e).action().cloudEventType(),
+      e -> ((FaultControl) e).subject(),
+      e -> ((FaultControl) e).tenantId() == null ? null : ((FaultControl) e).tenantId().value()),
+  TENANT_POLICY(
+      TenantPolicy.class,
+      "tenant-policy.v1",
+      List.of("io.faultline.policy.tenant.v1"),
+      e -> "io.faultline.policy.tenant.v1",
+      e -> ((TenantPolicy) e).tenantId().value(),
+      e -> ((TenantPolicy) e).tenantId().value());
+
+  /** Where the published schemas live; also the {@code dataschema} attribute's base. */
+  public static final String SCHEMA_BASE = "https://faultline.io/schemas/";
+
+  private final Class<?> recordType;
+  private final String schemaName;
+  private final List<String> types;
+  private final Function<Object, String> typeOf;
+  private final Function<Object, String> subjectOf;
+  private final Function<Object, String> tenantOf;
+
+  EventFamily(
+      Class<?> recordType,
+      String schemaName,
+      List<String> types,
+      Function<Object, String> typeOf,
+      Function<Object, String> subjectOf,
+      Function<Object, String> tenantOf) {
+    this.recordType = recordType;
+    this.schemaName = schemaName;
+    this.types = List.copyOf(types);
+    this.typeOf = typeOf;
+    this.subjectOf = subjectOf;
+    this.tenantOf = tenantOf;
+  }
+
+  public Class<?> recordType() {
+    return recordType;
+  }
+
+  /** Every CloudEvents type of this family. */
+  public List<String> types() {
+    return types;
+  }
+
+  /** The classpath resource of the data schema. */
+  public String schemaResource() {
+    return "/io/faultline/events/schemas/" + schemaName + ".schema.json";
+  }
+
+  public URI dataSchema() {
+    return URI.create(SCHEMA_BASE + schemaName + ".schema.json");
+  }
+
+  public String typeOf(Object event) {
+    return typeOf.apply(event);
+  }
+
+  /** The CloudEvents subject: the fault id for fault events. */
+  public String subjectOf(Object event) {
+    return subjectOf.apply(event);
+  }
+
+  /** The tenant, carried as the {@code tenantid} extension; null for platform-wide controls. */
+  public String tenantOf(Object event) {
+    return tenantOf.apply(event);
+  }
+}

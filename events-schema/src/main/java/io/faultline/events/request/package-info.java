@@ -1,0 +1,2 @@
+/** The fault request: what other platforms and the scheduler publish. */
+package io.faultline.events.request;

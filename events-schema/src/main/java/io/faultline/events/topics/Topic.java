@@ -1,0 +1,67 @@
+package io.faultline.events.topics;
+
+import io.faultline.events.cloudevents.EventFamily;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * A topic of the catalogue: its name, what its key is, how it is partitioned and retained, who
+ * writes it and which events it carries. Keys are always strings.
+ *
+ * @param <V> the record type of its events ({@code byte[]} for a service-internal topic)
+ * @param key what the key is, e.g. "tenant id"
+ * @param keyOf derives the key from an event, for publishers
+ * @param retention how long records are kept; {@code null} for forever
+ * @param writers the only services that write it
+ * @param family the events it carries, or {@code null} for a service-internal topic
+ * @param maxEventBytes larger events are refused (rule {@code maxBytes})
+ */
+public record Topic<V>(
+    String name,
+    Class<V> valueType,
+    String key,
+    Function<V, String> keyOf,
+    int partitions,
+    CleanupPolicy cleanup,
+    Duration retention,
+    List<String> writers,
+    EventFamily family,
+    int maxEventBytes,
+    String description) {
+
+  public Topic {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(keyOf, "keyOf");
+    writers = List.copyOf(writers);
+  }
+
+  public Optional<EventFamily> events() {
+    return Optional.ofNullable(family);
+  }
+
+  /** Topic-level configs as Kafka names them. */
+  public Map<String, String> configs() {
+    return Map.of(
+        "cleanup.policy",
+        cleanup.config(),
+        "retention.ms",
+        retention == null ? "-1" : Long.toString(retention.toMillis()),
+        "max.message.bytes",
+        Integer.toString(maxEventBytes + 64 * 1024));
+  }
+
+  /** The admin-client definition, for tests and tooling; replication is the cluster's choice. */
+  public NewTopic newTopic(short replicationFactor) {
+    return new NewTopic(name, partitions, replicationFactor).configs(configs());
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

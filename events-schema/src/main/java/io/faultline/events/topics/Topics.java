@@ -1,0 +1,167 @@
+package io.faultline.events.topics;
+
+import io.faultline.events.cloudevents.EventFamily;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The topic catalogue: every topic Faultline uses. {@code deploy/topics/} holds the same
+ * definitions for operators; a test keeps the two equal.
+ */
+public final class Topics {
+  private Topics() {}
+
+  private static final int KIB = 1024;
+
+  /**
+   * Fault requests from other platforms and the scheduler, keyed by tenant id so each tenant's
+   * requests are decided in order. Many writers by nature; the policy service is the one reader.
+   */
+  public static final Topic<FaultRequested> FAULT_REQUESTS =
+      new Topic<>(
+          "faultline.fault-requests.v1",
+          FaultRequested.class,
+          "tenant id",
+          r -> r.tenantId().value(),
+          12,
+          CleanupPolicy.DELETE,
+          Duration.ofDays(7),
+          List.of("external publishers", "scheduler-service"),
+          EventFamily.FAULT_REQUESTED,
+          64 * KIB,
+          "Fault requests; read by policy-service.");
+
+  /**
+   * Approved faults, keyed by fault id so one tenant's thousands of faults spread over every
+   * executor. Co-partitioned with the execution journal (same partition count).
+   */
+  public static final Topic<FaultApproved> FAULT_APPROVALS =
+      new Topic<>(
+          "faultline.fault-approvals.v1",
+          FaultApproved.class,
+          "fault id",
+          a -> a.faultId().value(),
+          24,
+          CleanupPolicy.DELETE,
+          Duration.ofDays(7),
+          List.of("policy-service"),
+          EventFamily.FAULT_APPROVED,
+          1024 * KIB,
+          "Approvals to execute; read by executor-service (one consumer group).");
+
+  /**
+   * Every state change of every fault, keyed by tenant id: the one stream subscribers read. The
+   * policy service writes decisions (and lease expiries), the executor everything after; each event
+   * names its producer in its CloudEvents source.
+   */
+  public static final Topic<FaultLifecycleEvent> FAULT_LIFECYCLE =
+      new Topic<>(
+          "faultline.fault-lifecycle.v1",
+          FaultLifecycleEvent.class,
+          "tenant id",
+          e -> e.tenantId().value(),
+          12,
+          CleanupPolicy.DELETE,
+          Duration.ofDays(30),
+          List.of("policy-service", "executor-service"),
+          EventFamily.FAULT_LIFECYCLE,
+          1024 * KIB,
+          "Fault lifecycle; read by subscribers, policy-service (lease release) and"
+              + " scheduler-service (timelines).");
+
+  /** Aborts, halts and resumes, compacted by scope; read in full by every executor. */
+  public static final Topic<FaultControl> FAULT_CONTROLS =
+      new Topic<>(
+          "faultline.fault-controls.v1",
+          FaultControl.class,
+          "scope (platform, tenant/<id>, fault/<tenant>/<id>, run/<tenant>/<id>)",
+          FaultControl::key,
+          6,
+          CleanupPolicy.COMPACT,
+          null,
+          List.of("scheduler-service"),
+          EventFamily.FAULT_CONTROL,
+          64 * KIB,
+          "Controls; read by policy-service (halt state) and every executor (broadcast).");
+
+  /** Tenant policies, one per tenant, compacted; a tombstone removes a tenant. */
+  public static final Topic<TenantPolicy> TENANT_POLICIES =
+      new Topic<>(
+          "faultline.tenant-policies.v1",
+          TenantPolicy.class,
+          "tenant id",
+          p -> p.tenantId().value(),
+          6,
+          CleanupPolicy.COMPACT,
+          null,
+          List.of("scheduler-service"),
+          EventFamily.TENANT_POLICY,
+          1024 * KIB,
+          "Tenant policies; read by policy-service.");
+
+  /** Requests that could not be read as events at all, with the error in headers. */
+  public static final Topic<byte[]> DEAD_LETTERS =
+      new Topic<>(
+          "faultline.fault-requests.dlq.v1",
+          byte[].class,
+          "as received",
+          v -> null,
+          3,
+          CleanupPolicy.DELETE,
+          Duration.ofDays(30),
+          List.of("policy-service"),
+          null,
+          1024 * KIB,
+          "Poison requests with faultline.error.* headers; for operators.");
+
+  /**
+   * The executor's journal of intent, keyed by fault id, compacted; co-partitioned with approvals
+   * so the executor that takes over an approvals partition finds that partition's in-flight faults.
+   */
+  public static final Topic<byte[]> EXECUTION_JOURNAL =
+      new Topic<>(
+          "faultline.execution-journal.v1",
+          byte[].class,
+          "fault id",
+          v -> null,
+          24,
+          CleanupPolicy.COMPACT,
+          null,
+          List.of("executor-service"),
+          null,
+          1024 * KIB,
+          "Executor-internal: the state of every in-flight fault, for crash recovery.");
+
+  /** Experiments (templates) and their schedules, compacted, scheduler-internal. */
+  public static final Topic<byte[]> EXPERIMENTS =
+      new Topic<>(
+          "faultline.experiments.v1",
+          byte[].class,
+          "tenant id/experiment id",
+          v -> null,
+          6,
+          CleanupPolicy.COMPACT,
+          null,
+          List.of("scheduler-service"),
+          null,
+          1024 * KIB,
+          "Scheduler-internal: experiments, schedules and waves.");
+
+  /** Every topic, in the order operators should create them. */
+  public static List<Topic<?>> all() {
+    return List.of(
+        FAULT_REQUESTS,
+        FAULT_APPROVALS,
+        FAULT_LIFECYCLE,
+        FAULT_CONTROLS,
+        TENANT_POLICIES,
+        DEAD_LETTERS,
+        EXECUTION_JOURNAL,
+        EXPERIMENTS);
+  }
+}

@@ -1,0 +1,2 @@
+/** Contract violations: every broken rule named by JSON path and rule keyword. */
+package io.faultline.events.validation;

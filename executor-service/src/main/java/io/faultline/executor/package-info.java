@@ -1,0 +1,2 @@
+/** The executor service. */
+package io.faultline.executor;

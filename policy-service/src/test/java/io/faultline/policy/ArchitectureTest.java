@@ -1,0 +1,27 @@
+package io.faultline.policy;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+@AnalyzeClasses(
+    packages = "io.faultline.policy",
+    importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+  @ArchTest
+  static final ArchRule neverDependsOnAnotherService =
+      noClasses()
+          .that()
+          .resideInAPackage("io.faultline.policy..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.faultline.executor..", "io.faultline.scheduler..");
+
+  @ArchTest
+  static final ArchRule featurePackagesHaveNoCycles =
+      slices().matching("io.faultline.policy.(*)..").should().beFreeOfCycles();
+}

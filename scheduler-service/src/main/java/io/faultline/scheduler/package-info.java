@@ -1,0 +1,2 @@
+/** The scheduler service. */
+package io.faultline.scheduler;
