@@ -8,7 +8,7 @@ import java.util.List;
  * {@code end} as {@code HH:mm}; an end before the start runs past midnight) or cron-style ({@code
  * cron}, five fields, + {@code durationMinutes}).
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public record TimeWindow(
     List<String> days, String start, String end, String cron, Integer durationMinutes) {
   public TimeWindow {
