@@ -1,0 +1,29 @@
+package io.faultline.events;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+@AnalyzeClasses(
+    packages = "io.faultline.events",
+    importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+  @ArchTest
+  static final ArchRule theContractHasNoSpring =
+      noClasses().should().dependOnClassesThat().resideInAnyPackage("org.springframework..");
+
+  @ArchTest
+  static final ArchRule theContractKnowsNoService =
+      noClasses()
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.faultline.policy..", "io.faultline.executor..", "io.faultline.scheduler..");
+
+  @ArchTest
+  static final ArchRule theContractHasNoAwsSdk =
+      noClasses().should().dependOnClassesThat().resideInAnyPackage("software.amazon..");
+}
