@@ -1,0 +1,445 @@
+package io.faultline.policy.admission;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.cloudevents.Json;
+import io.faultline.events.decision.AccountAccess;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.decision.RuleCode;
+import io.faultline.events.decision.RuleOutcome;
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.FaultType;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.policy.ProtectedTargets;
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topic;
+import io.faultline.events.topics.Topics;
+import io.faultline.policy.leases.Lease;
+import io.faultline.policy.leases.LeaseBook;
+import io.faultline.policy.rules.AdmissionRules;
+import io.faultline.policy.rules.RequestedTargets;
+import io.faultline.policy.rules.Verdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place admission is decided. It runs on the single partition of the admission log, so
+ * every rule that must be exact (platform and account concurrency, one fault per target across
+ * tenants, idempotency) sees every earlier decision and release. State lives in changelogged stores
+ * written in the same exactly-once transaction as the decisions; the in-memory {@link LeaseBook} is
+ * only an index over them, rebuilt whenever the task (re)starts.
+ */
+final class AdmissionProcessor
+    extends ContextualProcessor<String, AdmissionCommand, String, Outbound> {
+  private static final Logger log = LoggerFactory.getLogger(AdmissionProcessor.class);
+  private static final ObjectMapper JSON = Json.mapper();
+  private static final URI SOURCE = URI.create("/faultline/" + AdmissionTopology.PRODUCER);
+  private static final byte[] APPROVED = {'A'};
+  private static final byte[] REJECTED = {'R'};
+
+  private final AdmissionSettings settings;
+  private final LeaseBook book = new LeaseBook();
+  private final Map<String, TenantPolicy> policyCache = new HashMap<>();
+  private final Set<String> halted = new HashSet<>();
+  private KeyValueStore<String, byte[]> policies;
+  private KeyValueStore<String, byte[]> halts;
+  private KeyValueStore<String, byte[]> decisions;
+  private KeyValueStore<String, byte[]> leases;
+  private KeyValueStore<String, byte[]> cooldowns;
+  private boolean loaded;
+
+  AdmissionProcessor(AdmissionSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Outbound> context) {
+    super.init(context);
+    policies = context.getStateStore(AdmissionTopology.POLICIES_STORE);
+    halts = context.getStateStore(AdmissionTopology.HALTS_STORE);
+    decisions = context.getStateStore(AdmissionTopology.DECISIONS_STORE);
+    leases = context.getStateStore(AdmissionTopology.LEASES_STORE);
+    cooldowns = context.getStateStore(AdmissionTopology.COOLDOWNS_STORE);
+    // init runs again when a task is revived after an aborted transaction: forget the index.
+    loaded = false;
+    policyCache.clear();
+    context.schedule(
+        settings.leaseCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireLeases);
+  }
+
+  private void ensureLoaded() {
+    if (loaded) {
+      return;
+    }
+    book.clear();
+    halted.clear();
+    try (KeyValueIterator<String, byte[]> all = leases.all()) {
+      all.forEachRemaining(kv -> book.take(read(kv.value, Lease.class)));
+    }
+    try (KeyValueIterator<String, byte[]> all = cooldowns.all()) {
+      all.forEachRemaining(kv -> book.restoreCooldown(kv.key, ByteBuffer.wrap(kv.value).getLong()));
+    }
+    try (KeyValueIterator<String, byte[]> all = halts.all()) {
+      all.forEachRemaining(kv -> halted.add(kv.key));
+    }
+    loaded = true;
+  }
+
+  @Override
+  public void process(Record<String, AdmissionCommand> record) {
+    ensureLoaded();
+    Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+    switch (record.value()) {
+      case AdmissionCommand.Decide decide -> decide(decide, now);
+      case AdmissionCommand.RejectInvalid invalid -> rejectInvalid(invalid, now);
+      case AdmissionCommand.PolicyChanged change -> changePolicy(change);
+      case AdmissionCommand.HaltChanged halt -> changeHalt(halt);
+      case AdmissionCommand.Progress progress -> progress(progress, now);
+    }
+  }
+
+  private void decide(AdmissionCommand.Decide command, Instant now) {
+    FaultRequested request = command.request();
+    String faultId = request.faultId().value();
+    if (decisions.get(faultId) != null) {
+      log.debug("fault {} was already decided; duplicate request ignored", faultId);
+      return;
+    }
+    String tenant = request.tenantId().value();
+    TenantPolicy policy = policy(tenant);
+    Verdict verdict =
+        AdmissionRules.evaluate(
+            request,
+            policy,
+            halted.contains(PLATFORM_SCOPE),
+            halted.contains(TENANT_SCOPE + tenant),
+            book,
+            settings.platformMaxActiveFaults(),
+            now);
+    if (!verdict.approved()) {
+      decisions.put(faultId, REJECTED);
+      String detail =
+          "rejected by "
+              + verdict.failed().stream()
+                  .map(o -> o.code().name())
+                  .collect(Collectors.joining(", "));
+      emitLifecycle(
+          lifecycle(
+              request,
+              LifecycleStage.REJECTED,
+              verdict.dryRun(),
+              FailureReason.POLICY_RULE,
+              detail,
+              verdict.outcomes(),
+              command.traceparent(),
+              now),
+          command.traceparent(),
+          now);
+      return;
+    }
+    RegisteredAccount account = policy.account(request.accountId()).orElseThrow();
+    Instant expires = now.plus(AdmissionRules.holdAndRamp(request)).plus(settings.leaseGrace());
+    ProtectedTargets protectedTargets = policy.protectedTargets();
+    FaultApproved approval =
+        new FaultApproved(
+            request.faultId(),
+            request.tenantId(),
+            request.experimentId(),
+            request.runId(),
+            request.faultType(),
+            request.accountId(),
+            request.region(),
+            request.parameters(),
+            verdict.dryRun(),
+            new AccountAccess(account.roleArn(), account.externalId()),
+            new ProtectedTargetGuard(
+                protectedTargets.instanceIds(),
+                protectedTargets.clusterNames(),
+                protectedTargets.tags()),
+            Math.max(1, policy.bounds().maxTargets()),
+            request.requestedBy(),
+            now,
+            expires,
+            1,
+            verdict.outcomes());
+    Lease lease =
+        new Lease(
+            faultId,
+            tenant,
+            request.accountId().value(),
+            request.region().value(),
+            request.faultType().value(),
+            request.experimentId() == null ? null : request.experimentId().value(),
+            request.runId() == null ? null : request.runId().value(),
+            verdict.dryRun(),
+            RequestedTargets.of(request.parameters())
+                .leaseKeys(request.accountId(), request.region()),
+            expires.toEpochMilli(),
+            1,
+            command.traceparent());
+    FaultLifecycleEvent approved =
+        lifecycle(
+            request,
+            LifecycleStage.APPROVED,
+            verdict.dryRun(),
+            null,
+            null,
+            verdict.outcomes(),
+            command.traceparent(),
+            now);
+    book.take(lease);
+    leases.put(faultId, write(lease));
+    decisions.put(faultId, APPROVED);
+    emit(Topics.FAULT_APPROVALS, approval, faultId + ":approval", command.traceparent(), now);
+    emitLifecycle(approved, command.traceparent(), now);
+  }
+
+  private void rejectInvalid(AdmissionCommand.RejectInvalid command, Instant now) {
+    if (decisions.get(command.faultId()) != null) {
+      log.debug("fault {} was already decided; invalid duplicate ignored", command.faultId());
+      return;
+    }
+    decisions.put(command.faultId(), REJECTED);
+    List<RuleOutcome> rules = new ArrayList<>();
+    command
+        .violations()
+        .forEach(
+            v -> rules.add(RuleOutcome.fail("contract", RuleCode.INVALID_REQUEST, v.toString())));
+    FaultLifecycleEvent event =
+        new FaultLifecycleEvent(
+            FaultId.of(command.faultId()),
+            TenantId.of(command.tenantId()),
+            null,
+            null,
+            null,
+            null,
+            null,
+            LifecycleStage.REJECTED,
+            1,
+            now,
+            AdmissionTopology.PRODUCER,
+            false,
+            null,
+            null,
+            null,
+            FailureReason.INVALID_REQUEST,
+            "the request breaks the contract: " + RequestIntake.describe(command.violations()),
+            rules,
+            traceId(command.traceparent()));
+    emitLifecycle(event, command.traceparent(), now);
+  }
+
+  private void changePolicy(AdmissionCommand.PolicyChanged change) {
+    if (change.policy() == null) {
+      policies.delete(change.tenantId());
+      policyCache.remove(change.tenantId());
+      return;
+    }
+    TenantPolicy current = policy(change.tenantId());
+    if (current != null && current.revision() > change.policy().revision()) {
+      log.info(
+          "policy revision {} of {} ignored: revision {} is newer",
+          change.policy().revision(),
+          change.tenantId(),
+          current.revision());
+      return;
+    }
+    policies.put(change.tenantId(), write(change.policy()));
+    policyCache.put(change.tenantId(), change.policy());
+  }
+
+  private void changeHalt(AdmissionCommand.HaltChanged halt) {
+    if (halt.halted()) {
+      halted.add(halt.scope());
+      halts.put(halt.scope(), APPROVED);
+    } else {
+      halted.remove(halt.scope());
+      halts.delete(halt.scope());
+    }
+  }
+
+  private void progress(AdmissionCommand.Progress progress, Instant now) {
+    Lease lease = book.lease(progress.faultId()).orElse(null);
+    if (lease == null) {
+      return;
+    }
+    if (progress.terminal()) {
+      release(lease, now);
+    } else if (progress.sequence() > lease.lastSequence()) {
+      Lease updated = lease.withLastSequence(progress.sequence());
+      book.update(updated);
+      leases.put(updated.faultId(), write(updated));
+    }
+  }
+
+  private void release(Lease lease, Instant now) {
+    book.release(lease.faultId(), now);
+    leases.delete(lease.faultId());
+    byte[] ended = ByteBuffer.allocate(Long.BYTES).putLong(now.toEpochMilli()).array();
+    List<KeyValue<String, byte[]>> entries = new ArrayList<>();
+    lease.targets().forEach(t -> entries.add(KeyValue.pair(t, ended)));
+    cooldowns.putAll(entries);
+  }
+
+  private void expireLeases(long wallClockMs) {
+    ensureLoaded();
+    Instant now = Instant.ofEpochMilli(wallClockMs);
+    for (Lease lease : book.expiredAt(wallClockMs)) {
+      release(lease, now);
+      FaultLifecycleEvent expired =
+          new FaultLifecycleEvent(
+              FaultId.of(lease.faultId()),
+              TenantId.of(lease.tenantId()),
+              lease.experimentId() == null ? null : ExperimentId.of(lease.experimentId()),
+              lease.runId() == null ? null : RunId.of(lease.runId()),
+              lease.faultType() == null ? null : FaultType.of(lease.faultType()),
+              AccountId.of(lease.accountId()),
+              lease.region() == null ? null : AwsRegion.of(lease.region()),
+              LifecycleStage.LEASE_EXPIRED,
+              lease.lastSequence() + 1,
+              now,
+              AdmissionTopology.PRODUCER,
+              lease.dryRun(),
+              null,
+              null,
+              null,
+              FailureReason.TIMEOUT,
+              "no terminal event by "
+                  + Instant.ofEpochMilli(lease.expiresAtMs())
+                  + " (ramps + hold + grace); leases on "
+                  + lease.targets()
+                  + " released",
+              null,
+              traceId(lease.traceparent()));
+      emitLifecycle(expired, lease.traceparent(), now);
+    }
+  }
+
+  private TenantPolicy policy(String tenant) {
+    TenantPolicy cached = policyCache.get(tenant);
+    if (cached != null) {
+      return cached;
+    }
+    byte[] stored = policies.get(tenant);
+    if (stored == null) {
+      return null;
+    }
+    TenantPolicy policy = read(stored, TenantPolicy.class);
+    policyCache.put(tenant, policy);
+    return policy;
+  }
+
+  private static FaultLifecycleEvent lifecycle(
+      FaultRequested request,
+      LifecycleStage stage,
+      boolean dryRun,
+      FailureReason reason,
+      String detail,
+      List<RuleOutcome> rules,
+      String traceparent,
+      Instant now) {
+    return new FaultLifecycleEvent(
+        request.faultId(),
+        request.tenantId(),
+        request.experimentId(),
+        request.runId(),
+        request.faultType(),
+        request.accountId(),
+        request.region(),
+        stage,
+        1,
+        now,
+        AdmissionTopology.PRODUCER,
+        dryRun,
+        request.parameters().asMap(),
+        null,
+        null,
+        reason,
+        detail,
+        rules,
+        traceId(traceparent));
+  }
+
+  private void emitLifecycle(FaultLifecycleEvent event, String traceparent, Instant now) {
+    emit(
+        Topics.FAULT_LIFECYCLE,
+        event,
+        event.faultId().value() + ":" + event.stage().name().toLowerCase(java.util.Locale.ROOT),
+        traceparent,
+        now);
+  }
+
+  private <T> void emit(Topic<T> topic, T data, String eventId, String traceparent, Instant now) {
+    Headers headers = new RecordHeaders();
+    byte[] value =
+        EventCodec.standard()
+            .encodeInto(topic, FaultlineEvent.of(eventId, SOURCE, data, traceparent), headers);
+    context()
+        .forward(
+            new Record<>(
+                topic.keyOf().apply(data),
+                new Outbound(topic.name(), value),
+                now.toEpochMilli(),
+                headers));
+  }
+
+  /** The trace id of a W3C traceparent ({@code 00-<trace id>-<span id>-<flags>}), or null. */
+  static String traceId(String traceparent) {
+    if (traceparent == null) {
+      return null;
+    }
+    String[] parts = traceparent.split("-");
+    return parts.length >= 2 && parts[1].matches("^[0-9a-f]{32}$") ? parts[1] : null;
+  }
+
+  static final String PLATFORM_SCOPE = "platform";
+  static final String TENANT_SCOPE = "tenant/";
+
+  private static byte[] write(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static <T> T read(byte[] bytes, Class<T> type) {
+    try {
+      return JSON.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.faultline.policy.admission;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the admission topology needs beyond the tenant policies.
+ *
+ * @param platformMaxActiveFaults the most faults active at once on the whole platform
+ * @param leaseGrace added to ramp + hold before a silent fault's lease expires
+ * @param leaseCheckInterval how often (wall-clock) leases are checked for expiry
+ */
+public record AdmissionSettings(
+    int platformMaxActiveFaults, Duration leaseGrace, Duration leaseCheckInterval) {
+  public AdmissionSettings {
+    if (platformMaxActiveFaults < 0) {
+      throw new IllegalArgumentException("platformMaxActiveFaults must be >= 0");
+    }
+    Objects.requireNonNull(leaseGrace, "leaseGrace");
+    Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
+  }
+
+  public static AdmissionSettings defaults() {
+    return new AdmissionSettings(200, Duration.ofMinutes(5), Duration.ofSeconds(1));
+  }
+}

@@ -1,0 +1,151 @@
+package io.faultline.policy.admission;
+
+import io.faultline.events.topics.Topics;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the admission topology. Pure: no I/O, no configuration beyond its argument.
+ *
+ * <pre>
+ * fault-requests ─► requests-intake ─┬─► dead-letters
+ *                                    └─┐
+ * tenant-policies ─► policies-intake ──┤
+ * fault-controls ─► controls-intake ───┼─► admission-log (1 partition) ─► admission ─┬─► fault-approvals
+ * fault-lifecycle ─► lifecycle-intake ─┘                                              └─► fault-lifecycle
+ * </pre>
+ *
+ * Intake (decoding and schema validation, the costly part) scales with the input partitions; the
+ * admission log has exactly one partition so that every exact rule is decided by one task.
+ */
+public final class AdmissionTopology {
+  private AdmissionTopology() {}
+
+  /** The producer name in lifecycle events and the CloudEvents source. */
+  public static final String PRODUCER = "policy-service";
+
+  /** The one key of the admission log: every command meets on its single partition. */
+  static final String ADMISSION_KEY = "admission";
+
+  /** The repartition topic's name suffix ({@code <application.id>-admission-log-repartition}). */
+  public static final String ADMISSION_LOG = "admission-log";
+
+  static final String POLICIES_STORE = "admission-policies";
+  static final String HALTS_STORE = "admission-halts";
+  static final String DECISIONS_STORE = "admission-decisions";
+  static final String LEASES_STORE = "admission-leases";
+  static final String COOLDOWNS_STORE = "admission-cooldowns";
+
+  public static Topology build(AdmissionSettings settings) {
+    StreamsBuilder builder = new StreamsBuilder();
+
+    Map<String, KStream<String, Intake>> requests =
+        builder.stream(Topics.FAULT_REQUESTS.name(), raw("requests-source"))
+            .process(RequestIntake::new, Named.as("requests-intake"))
+            .split(Named.as("requests-"))
+            .branch((key, intake) -> intake instanceof DeadLetter, Branched.as("dead-letter"))
+            .defaultBranch(Branched.as("valid"));
+    requests
+        .get("requests-dead-letter")
+        .mapValues(intake -> ((DeadLetter) intake).value(), Named.as("dead-letter-value"))
+        .to(
+            Topics.DEAD_LETTERS.name(),
+            Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters-sink"));
+
+    KStream<String, AdmissionCommand> commands =
+        commands(requests.get("requests-valid"), "requests-command")
+            .merge(
+                commands(
+                    builder.stream(Topics.TENANT_POLICIES.name(), raw("policies-source"))
+                        .process(PolicyIntake::new, Named.as("policies-intake")),
+                    "policies-command"),
+                Named.as("merge-policies"))
+            .merge(
+                commands(
+                    builder.stream(Topics.FAULT_CONTROLS.name(), raw("controls-source"))
+                        .process(ControlIntake::new, Named.as("controls-intake")),
+                    "controls-command"),
+                Named.as("merge-controls"))
+            .merge(
+                commands(
+                    builder.stream(Topics.FAULT_LIFECYCLE.name(), raw("lifecycle-source"))
+                        .process(LifecycleIntake::new, Named.as("lifecycle-intake")),
+                    "lifecycle-command"),
+                Named.as("merge-lifecycle"));
+
+    for (String store :
+        new String[] {
+          POLICIES_STORE, HALTS_STORE, DECISIONS_STORE, LEASES_STORE, COOLDOWNS_STORE
+        }) {
+      builder.addStateStore(store(store));
+    }
+    ProcessorSupplier<String, AdmissionCommand, String, Outbound> admission =
+        () -> new AdmissionProcessor(settings);
+    KStream<String, Outbound> decisions =
+        commands
+            .repartition(
+                Repartitioned.<String, AdmissionCommand>as(ADMISSION_LOG)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(new CommandSerde())
+                    .withNumberOfPartitions(1))
+            .process(
+                admission,
+                Named.as("admission"),
+                POLICIES_STORE,
+                HALTS_STORE,
+                DECISIONS_STORE,
+                LEASES_STORE,
+                COOLDOWNS_STORE);
+
+    decisions
+        .split(Named.as("decisions-"))
+        .branch(
+            (key, out) -> out.topic().equals(Topics.FAULT_APPROVALS.name()),
+            Branched.withConsumer(
+                approvals ->
+                    approvals
+                        .mapValues(Outbound::value, Named.as("approvals-value"))
+                        .to(
+                            Topics.FAULT_APPROVALS.name(),
+                            Produced.with(Serdes.String(), Serdes.ByteArray())
+                                .withName("approvals-sink")),
+                "approvals"))
+        .defaultBranch(
+            Branched.withConsumer(
+                lifecycle ->
+                    lifecycle
+                        .mapValues(Outbound::value, Named.as("lifecycle-value"))
+                        .to(
+                            Topics.FAULT_LIFECYCLE.name(),
+                            Produced.with(Serdes.String(), Serdes.ByteArray())
+                                .withName("lifecycle-sink")),
+                "lifecycle"));
+    return builder.build();
+  }
+
+  private static Consumed<String, byte[]> raw(String name) {
+    return Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name);
+  }
+
+  private static KStream<String, AdmissionCommand> commands(
+      KStream<String, Intake> intake, String name) {
+    return intake.mapValues(value -> (AdmissionCommand) value, Named.as(name));
+  }
+
+  private static StoreBuilder<KeyValueStore<String, byte[]>> store(String name) {
+    return Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray());
+  }
+}

@@ -1,0 +1,58 @@
+package io.faultline.policy.admission;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ContextualProcessor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the executor's lifecycle events: their sequence (so a lease expiry numbers itself after
+ * them) and terminal stages (which release leases). The policy service's own decisions, half of
+ * this topic, are recognised by their {@code ce_type} header and skipped without decoding.
+ */
+final class LifecycleIntake extends ContextualProcessor<String, byte[], String, Intake> {
+  private static final Logger log = LoggerFactory.getLogger(LifecycleIntake.class);
+  private static final Set<String> OWN_TYPES =
+      Stream.of(LifecycleStage.values())
+          .filter(s -> s.producer().equals(AdmissionTopology.PRODUCER))
+          .map(LifecycleStage::cloudEventType)
+          .collect(Collectors.toUnmodifiableSet());
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    Header type = record.headers().lastHeader("ce_type");
+    if (type != null && OWN_TYPES.contains(new String(type.value(), StandardCharsets.UTF_8))) {
+      return;
+    }
+    try {
+      FaultlineEvent<FaultLifecycleEvent> event =
+          EventCodec.standard()
+              .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
+      FaultLifecycleEvent data = event.data();
+      if (data.stage().producer().equals(AdmissionTopology.PRODUCER)) {
+        return;
+      }
+      context()
+          .forward(
+              new Record<String, Intake>(
+                  AdmissionTopology.ADMISSION_KEY,
+                  new AdmissionCommand.Progress(
+                      data.faultId().value(), data.sequence(), data.stage().isTerminal()),
+                  record.timestamp(),
+                  new RecordHeaders()));
+    } catch (RuntimeException e) {
+      log.warn("invalid lifecycle event for key {} skipped: {}", record.key(), e.getMessage());
+    }
+  }
+}

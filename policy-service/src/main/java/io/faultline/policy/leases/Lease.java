@@ -1,0 +1,49 @@
+package io.faultline.policy.leases;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An approved fault's hold on its tenant's and account's concurrency budgets and on its targets.
+ * Stored as JSON in the admission's lease store; carries what a {@code LEASE_EXPIRED} event needs.
+ *
+ * @param targets lease keys (see {@code RequestedTargets#leaseKeys})
+ * @param expiresAtMs when the lease expires unless a terminal event arrives first
+ * @param lastSequence the highest lifecycle sequence seen for the fault
+ */
+public record Lease(
+    String faultId,
+    String tenantId,
+    String accountId,
+    String region,
+    String faultType,
+    String experimentId,
+    String runId,
+    boolean dryRun,
+    List<String> targets,
+    long expiresAtMs,
+    long lastSequence,
+    String traceparent) {
+  public Lease {
+    Objects.requireNonNull(faultId, "faultId");
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(accountId, "accountId");
+    targets = List.copyOf(targets);
+  }
+
+  public Lease withLastSequence(long sequence) {
+    return new Lease(
+        faultId,
+        tenantId,
+        accountId,
+        region,
+        faultType,
+        experimentId,
+        runId,
+        dryRun,
+        targets,
+        expiresAtMs,
+        Math.max(lastSequence, sequence),
+        traceparent);
+  }
+}

@@ -1,0 +1,103 @@
+package io.faultline.policy.leases;
+
+import io.faultline.policy.rules.ActiveFaults;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The in-memory index of active leases and target cooldowns: counts per tenant, per account and
+ * platform-wide, and which fault holds which target. Not thread-safe; owned by the single admission
+ * task, and rebuilt from its state stores whenever that task (re)starts, so it never outlives an
+ * aborted transaction.
+ */
+public final class LeaseBook implements ActiveFaults {
+  private final Map<String, Lease> leases = new HashMap<>();
+  private final Map<String, Integer> perTenant = new HashMap<>();
+  private final Map<String, Integer> perAccount = new HashMap<>();
+  private final Map<String, String> holders = new HashMap<>();
+  private final Map<String, Long> endedAt = new HashMap<>();
+
+  public void clear() {
+    leases.clear();
+    perTenant.clear();
+    perAccount.clear();
+    holders.clear();
+    endedAt.clear();
+  }
+
+  public void take(Lease lease) {
+    if (leases.putIfAbsent(lease.faultId(), lease) != null) {
+      throw new IllegalStateException("fault " + lease.faultId() + " already holds a lease");
+    }
+    perTenant.merge(lease.tenantId(), 1, Integer::sum);
+    perAccount.merge(lease.accountId(), 1, Integer::sum);
+    lease.targets().forEach(t -> holders.put(t, lease.faultId()));
+  }
+
+  /** Updates a lease in place (same fault, same targets), e.g. its last seen sequence. */
+  public void update(Lease lease) {
+    leases.replace(lease.faultId(), lease);
+  }
+
+  /** Releases a fault's lease; its targets start cooling down at {@code now}. */
+  public Optional<Lease> release(String faultId, Instant now) {
+    Lease lease = leases.remove(faultId);
+    if (lease == null) {
+      return Optional.empty();
+    }
+    perTenant.computeIfPresent(lease.tenantId(), (k, n) -> n == 1 ? null : n - 1);
+    perAccount.computeIfPresent(lease.accountId(), (k, n) -> n == 1 ? null : n - 1);
+    lease.targets().forEach(t -> holders.remove(t, faultId));
+    lease.targets().forEach(t -> endedAt.put(t, now.toEpochMilli()));
+    return Optional.of(lease);
+  }
+
+  /** Restores a cooldown entry read back from the state store. */
+  public void restoreCooldown(String target, long endedAtMs) {
+    endedAt.put(target, endedAtMs);
+  }
+
+  public Optional<Lease> lease(String faultId) {
+    return Optional.ofNullable(leases.get(faultId));
+  }
+
+  public List<Lease> expiredAt(long nowMs) {
+    List<Lease> expired = new ArrayList<>();
+    for (Lease lease : leases.values()) {
+      if (lease.expiresAtMs() <= nowMs) {
+        expired.add(lease);
+      }
+    }
+    return expired;
+  }
+
+  @Override
+  public int activeForTenant(String tenantId) {
+    return perTenant.getOrDefault(tenantId, 0);
+  }
+
+  @Override
+  public int activeForAccount(String accountId) {
+    return perAccount.getOrDefault(accountId, 0);
+  }
+
+  @Override
+  public int activeOnPlatform() {
+    return leases.size();
+  }
+
+  @Override
+  public Optional<String> holderOf(String targetKey) {
+    return Optional.ofNullable(holders.get(targetKey));
+  }
+
+  @Override
+  public Optional<Instant> lastEnded(String targetKey) {
+    Long ms = endedAt.get(targetKey);
+    return ms == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(ms));
+  }
+}

@@ -1,0 +1,202 @@
+package io.faultline.policy.admission;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.control.ControlAction;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topic;
+import io.faultline.events.topics.Topics;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The admission topology in a {@link TopologyTestDriver}, speaking events instead of bytes. */
+final class AdmissionDriver implements AutoCloseable {
+  static final URI TEST_SOURCE = URI.create("/faultline/test");
+
+  /** A Wednesday, 11:00 in Berlin. */
+  static final Instant START = Instant.parse("2026-11-18T10:00:00Z");
+
+  private final TopologyTestDriver driver;
+  private final TestInputTopic<String, byte[]> requests;
+  private final TestInputTopic<String, byte[]> policies;
+  private final TestInputTopic<String, byte[]> controls;
+  private final TestInputTopic<String, byte[]> lifecycleIn;
+  private final TestOutputTopic<String, byte[]> approvals;
+  private final TestOutputTopic<String, byte[]> lifecycle;
+  private final TestOutputTopic<String, byte[]> deadLetters;
+  private Instant now;
+
+  AdmissionDriver(AdmissionSettings settings) {
+    this(settings, START);
+  }
+
+  AdmissionDriver(AdmissionSettings settings, Instant start) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test-" + UUID.randomUUID());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    driver = new TopologyTestDriver(AdmissionTopology.build(settings), props, start);
+    now = start;
+    requests = input(Topics.FAULT_REQUESTS);
+    policies = input(Topics.TENANT_POLICIES);
+    controls = input(Topics.FAULT_CONTROLS);
+    lifecycleIn = input(Topics.FAULT_LIFECYCLE);
+    approvals = output(Topics.FAULT_APPROVALS);
+    lifecycle = output(Topics.FAULT_LIFECYCLE);
+    deadLetters = output(Topics.DEAD_LETTERS);
+  }
+
+  private TestInputTopic<String, byte[]> input(Topic<?> topic) {
+    return driver.createInputTopic(
+        topic.name(), new StringSerializer(), new ByteArraySerializer(), now, Duration.ZERO);
+  }
+
+  private TestOutputTopic<String, byte[]> output(Topic<?> topic) {
+    return driver.createOutputTopic(
+        topic.name(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  <T> void send(TestInputTopic<String, byte[]> input, Topic<T> topic, T data, String traceparent) {
+    ProducerRecord<String, byte[]> record =
+        EventCodec.standard()
+            .encode(
+                topic,
+                FaultlineEvent.of(UUID.randomUUID().toString(), TEST_SOURCE, data, traceparent));
+    input.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), now));
+  }
+
+  void policy(TenantPolicy policy) {
+    send(policies, Topics.TENANT_POLICIES, policy, null);
+  }
+
+  void removePolicy(String tenant) {
+    policies.pipeInput(tenant, null, now);
+  }
+
+  void request(FaultRequested request) {
+    send(requests, Topics.FAULT_REQUESTS, request, null);
+  }
+
+  void request(FaultRequested request, String traceparent) {
+    send(requests, Topics.FAULT_REQUESTS, request, traceparent);
+  }
+
+  void raw(String key, Headers headers, byte[] value) {
+    requests.pipeInput(new TestRecord<>(key, value, headers, now));
+  }
+
+  void control(ControlAction action, String tenant) {
+    send(
+        controls,
+        Topics.FAULT_CONTROLS,
+        new FaultControl(
+            UUID.randomUUID().toString(),
+            action,
+            tenant == null ? null : TenantId.of(tenant),
+            null,
+            null,
+            "test",
+            "user:test",
+            now),
+        null);
+  }
+
+  /** The executor reports a stage of a fault. */
+  void executor(String tenant, String faultId, LifecycleStage stage, long sequence) {
+    send(
+        lifecycleIn,
+        Topics.FAULT_LIFECYCLE,
+        new FaultLifecycleEvent(
+            FaultId.of(faultId),
+            TenantId.of(tenant),
+            null,
+            null,
+            null,
+            null,
+            null,
+            stage,
+            sequence,
+            now,
+            stage.producer(),
+            false,
+            null,
+            null,
+            null,
+            stage == LifecycleStage.FAILED || stage == LifecycleStage.ABORTED
+                ? io.faultline.events.lifecycle.FailureReason.ABORTED
+                : null,
+            null,
+            null,
+            null),
+        null);
+  }
+
+  void advance(Duration duration) {
+    now = now.plus(duration);
+    driver.advanceWallClockTime(duration);
+  }
+
+  Instant now() {
+    return now;
+  }
+
+  /** Lifecycle events written since the last call, decoded (and so contract-checked). */
+  List<FaultLifecycleEvent> lifecycle() {
+    return lifecycle.readRecordsToList().stream()
+        .map(r -> decode(Topics.FAULT_LIFECYCLE, r))
+        .map(FaultlineEvent::data)
+        .toList();
+  }
+
+  /** The raw values written to the lifecycle topic since the last read. */
+  List<byte[]> lifecycleRaw() {
+    return lifecycle.readValuesToList();
+  }
+
+  List<FaultlineEvent<FaultLifecycleEvent>> lifecycleEvents() {
+    return lifecycle.readRecordsToList().stream()
+        .map(r -> decode(Topics.FAULT_LIFECYCLE, r))
+        .toList();
+  }
+
+  List<FaultApproved> approvals() {
+    return approvals.readRecordsToList().stream()
+        .map(r -> decode(Topics.FAULT_APPROVALS, r).data())
+        .toList();
+  }
+
+  List<TestRecord<String, byte[]>> deadLetters() {
+    return deadLetters.readRecordsToList();
+  }
+
+  private static <T> FaultlineEvent<T> decode(Topic<T> topic, TestRecord<String, byte[]> record) {
+    return EventCodec.standard().decode(topic, record.key(), record.headers(), record.value());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
