@@ -23,5 +23,9 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule featurePackagesHaveNoCycles =
-      slices().matching("io.faultline.scheduler.(*)..").should().beFreeOfCycles().allowEmptyShould(true);
+      slices()
+          .matching("io.faultline.scheduler.(*)..")
+          .should()
+          .beFreeOfCycles()
+          .allowEmptyShould(true);
 }

@@ -1,0 +1,82 @@
+package io.faultline.scheduler.engine;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.state.SchedulerTopics;
+import io.faultline.scheduler.state.StateJson;
+import io.faultline.scheduler.web.UnavailableException;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends commands to the engine and controls to the executors. A send returns once the broker has
+ * the record (acks=all, idempotent), so an accepted HTTP request is never lost.
+ */
+@Component
+public class CommandBus implements AutoCloseable {
+  private final Producer<String, byte[]> producer;
+
+  CommandBus(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.LINGER_MS_CONFIG,
+                0,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "scheduler-api"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+  }
+
+  /** Sends a command to the engine task that owns its tenant. */
+  public void send(SchedulerCommand command) {
+    await(
+        new ProducerRecord<>(
+            SchedulerTopics.COMMANDS, command.tenantId(), StateJson.write(command)));
+  }
+
+  /** Publishes a control (abort a fault, halt or resume) on the controls topic. */
+  public void control(FaultControl control, String traceparent) {
+    await(
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_CONTROLS,
+                FaultlineEvent.of(
+                    control.controlId(), EngineProcessor.SOURCE, control, traceparent)));
+  }
+
+  private void await(ProducerRecord<String, byte[]> record) {
+    try {
+      producer.send(record).get(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("interrupted while sending", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new UnavailableException("Kafka did not accept the change; retry", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

@@ -1,0 +1,600 @@
+package io.faultline.scheduler.engine;
+
+import io.faultline.events.catalogue.FaultCatalogue;
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.control.ControlAction;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.FaultType;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.lifecycle.TargetOutcome;
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topic;
+import io.faultline.events.topics.Topics;
+import io.faultline.events.validation.ContractViolationException;
+import io.faultline.scheduler.state.CommandKind;
+import io.faultline.scheduler.state.Experiment;
+import io.faultline.scheduler.state.Keys;
+import io.faultline.scheduler.state.Run;
+import io.faultline.scheduler.state.RunFault;
+import io.faultline.scheduler.state.RunStatus;
+import io.faultline.scheduler.state.RunWave;
+import io.faultline.scheduler.state.Schedule;
+import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.state.StateJson;
+import io.faultline.scheduler.state.TenantState;
+import io.faultline.scheduler.state.TimelineEntry;
+import io.faultline.scheduler.state.Wave;
+import io.faultline.scheduler.state.WaveStatus;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies one partition's commands and lifecycle events to its stores and fires its due schedules.
+ * Everything it writes (stores and output topics) commits atomically with its input offsets under
+ * {@code exactly_once_v2}, so a schedule fire survives a crash exactly once; when a crash aborts a
+ * transaction, the next owner re-fires the same fire time with the same (deterministic) ids.
+ */
+final class EngineProcessor implements Processor<String, byte[], String, byte[]> {
+  private static final Logger log = LoggerFactory.getLogger(EngineProcessor.class);
+  static final URI SOURCE = URI.create("/faultline/scheduler-service");
+  static final String SCHEDULER = "scheduler-service";
+
+  private final Clock clock;
+  private final EngineSettings settings;
+  private final EventCodec codec = EventCodec.standard();
+  private ProcessorContext<String, byte[]> context;
+  private KeyValueStore<String, byte[]> experiments;
+  private KeyValueStore<String, byte[]> schedules;
+  private KeyValueStore<String, byte[]> runs;
+  private KeyValueStore<String, byte[]> tenants;
+
+  EngineProcessor(Clock clock, EngineSettings settings) {
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, byte[]> processorContext) {
+    this.context = processorContext;
+    experiments = processorContext.getStateStore(StoreNames.EXPERIMENTS);
+    schedules = processorContext.getStateStore(StoreNames.SCHEDULES);
+    runs = processorContext.getStateStore(StoreNames.RUNS);
+    tenants = processorContext.getStateStore(StoreNames.TENANTS);
+    processorContext.schedule(
+        settings.tick(), PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueSchedules());
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+    if (topic.equals(Topics.FAULT_LIFECYCLE.name())) {
+      onLifecycle(record);
+    } else {
+      onCommand(record);
+    }
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private void onCommand(Record<String, byte[]> record) {
+    SchedulerCommand command;
+    try {
+      command = StateJson.read(record.value(), SchedulerCommand.class);
+    } catch (RuntimeException e) {
+      log.warn("dropping unreadable command at key {}: {}", record.key(), e.getMessage());
+      return;
+    }
+    try {
+      apply(command);
+    } catch (RuntimeException e) {
+      // One bad command must not stall the partition; the API validated it, so this is a bug.
+      log.error("dropping command {} ({}) that failed: {}", command.commandId(), command.kind(), e);
+    }
+  }
+
+  private void apply(SchedulerCommand c) {
+    Instant now = clock.instant();
+    String key = Keys.of(c.tenantId(), c.id() == null ? "" : c.id());
+    switch (c.kind()) {
+      case PUT_EXPERIMENT -> experiments.put(c.experiment().key(), StateJson.write(c.experiment()));
+      case DELETE_EXPERIMENT -> experiments.delete(key);
+      case PUT_SCHEDULE -> putSchedule(c, now);
+      case DELETE_SCHEDULE -> schedules.delete(key);
+      case ENABLE_SCHEDULE, DISABLE_SCHEDULE ->
+          read(schedules, key, Schedule.class)
+              .ifPresent(
+                  s ->
+                      schedules.put(
+                          key,
+                          StateJson.write(
+                              s.withEnabled(
+                                  c.kind() == CommandKind.ENABLE_SCHEDULE,
+                                  now,
+                                  c.issuedBy(),
+                                  c.commandId()))));
+      case START_RUN ->
+          startRun(
+              c.experiment(), c.id(), null, null, c.issuedBy(), c.commandId(), c.traceparent());
+      case ABORT_RUN -> abortRun(c, key, now);
+      case PUT_POLICY -> putPolicy(c, now);
+      case REGISTER_ACCOUNT, REMOVE_ACCOUNT -> changeAccounts(c, now);
+    }
+  }
+
+  private void putSchedule(SchedulerCommand c, Instant now) {
+    Schedule requested = c.schedule();
+    Optional<Schedule> existing = read(schedules, requested.key(), Schedule.class);
+    int fired = existing.map(Schedule::firedRuns).orElse(0);
+    Schedule merged =
+        new Schedule(
+            requested.tenantId(),
+            requested.scheduleId(),
+            requested.experimentId(),
+            requested.cron(),
+            requested.timeZone(),
+            requested.at(),
+            requested.enabled(),
+            requested.endAt(),
+            requested.maxRuns(),
+            requested.missedFirePolicy(),
+            fired,
+            null,
+            existing.map(Schedule::lastFireAt).orElse(null),
+            existing.map(Schedule::lastRunId).orElse(null),
+            null,
+            now,
+            c.issuedBy(),
+            c.commandId());
+    schedules.put(
+        merged.key(),
+        StateJson.write(merged.withNextFireAt(merged.enabled() ? merged.firstFireAt(now) : null)));
+  }
+
+  private void putPolicy(SchedulerCommand c, Instant now) {
+    TenantState state =
+        read(tenants, c.tenantId(), TenantState.class)
+            .orElse(new TenantState(c.tenantId(), List.of(), null, null));
+    TenantPolicy p = c.policy();
+    TenantPolicy published =
+        new TenantPolicy(
+            p.tenantId(),
+            nextRevision(state),
+            state.accounts(),
+            p.allowedFaultTypes(),
+            p.protectedTargets(),
+            p.windows(),
+            p.bounds(),
+            p.concurrency(),
+            p.cooldownSeconds(),
+            p.dryRunOnly(),
+            now,
+            c.issuedBy());
+    tenants.put(
+        c.tenantId(),
+        StateJson.write(new TenantState(c.tenantId(), state.accounts(), published, c.commandId())));
+    publish(Topics.TENANT_POLICIES, policyEventId(published), published, c.traceparent());
+  }
+
+  private void changeAccounts(SchedulerCommand c, Instant now) {
+    TenantState state =
+        read(tenants, c.tenantId(), TenantState.class)
+            .orElse(new TenantState(c.tenantId(), List.of(), null, null));
+    List<RegisteredAccount> accounts = new ArrayList<>();
+    boolean replaced = false;
+    for (RegisteredAccount a : state.accounts()) {
+      if (!a.accountId().value().equals(c.id())) {
+        accounts.add(a);
+      } else if (c.account() != null) {
+        // Re-registering keeps the external id: the account's trust policy stays valid.
+        RegisteredAccount n = c.account();
+        accounts.add(
+            new RegisteredAccount(n.accountId(), n.roleArn(), a.externalId(), n.regions()));
+        replaced = true;
+      }
+    }
+    if (c.account() != null && !replaced) {
+      accounts.add(c.account());
+    }
+    TenantPolicy policy = state.policy();
+    if (policy != null) {
+      policy =
+          new TenantPolicy(
+              policy.tenantId(),
+              nextRevision(state),
+              accounts,
+              policy.allowedFaultTypes(),
+              policy.protectedTargets(),
+              policy.windows(),
+              policy.bounds(),
+              policy.concurrency(),
+              policy.cooldownSeconds(),
+              policy.dryRunOnly(),
+              now,
+              c.issuedBy());
+      publish(Topics.TENANT_POLICIES, policyEventId(policy), policy, c.traceparent());
+    }
+    tenants.put(
+        c.tenantId(),
+        StateJson.write(new TenantState(c.tenantId(), accounts, policy, c.commandId())));
+  }
+
+  private static long nextRevision(TenantState state) {
+    return state.policy() == null ? 1 : state.policy().revision() + 1;
+  }
+
+  private static String policyEventId(TenantPolicy policy) {
+    return "policy-" + policy.tenantId() + "-" + policy.revision();
+  }
+
+  // ---------------------------------------------------------------- schedules
+
+  private void fireDueSchedules() {
+    Instant now = clock.instant();
+    List<Schedule> due = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = schedules.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        Schedule s = StateJson.read(entry.value, Schedule.class);
+        if (s.enabled() && s.nextFireAt() != null && !s.nextFireAt().isAfter(now)) {
+          due.add(s);
+        }
+      }
+    }
+    for (Schedule s : due) {
+      Schedule.Tick tick = s.tick(now, settings.misfireThreshold());
+      Schedule updated = tick.schedule();
+      if (tick.fireTime().isPresent()) {
+        Instant fireTime = tick.fireTime().get();
+        String runId = scheduledRunId(s.scheduleId(), fireTime);
+        Optional<Experiment> experiment =
+            read(experiments, Keys.of(s.tenantId(), s.experimentId()), Experiment.class);
+        if (experiment.isPresent()) {
+          startRun(
+              experiment.get(), runId, s.scheduleId(), fireTime, SCHEDULER, s.commandId(), null);
+          updated = updated.withRun(runId, null);
+        } else {
+          updated = updated.withRun(null, "experiment " + s.experimentId() + " does not exist");
+        }
+      } else {
+        log.info("schedule {} skipped a missed fire at {}", s.key(), s.nextFireAt());
+      }
+      schedules.put(updated.key(), StateJson.write(updated));
+    }
+  }
+
+  /** Deterministic from (schedule, fire time): a duplicate fire yields the same fault ids. */
+  static String scheduledRunId(String scheduleId, Instant fireTime) {
+    return "sch-" + scheduleId + "-" + fireTime.getEpochSecond();
+  }
+
+  // ---------------------------------------------------------------- runs and waves
+
+  private void startRun(
+      Experiment e,
+      String runId,
+      String scheduleId,
+      Instant fireTime,
+      String requestedBy,
+      String commandId,
+      String traceparent) {
+    String key = Keys.of(e.tenantId(), runId);
+    if (runs.get(key) != null) {
+      log.info("run {} already exists; duplicate start ignored", key);
+      return;
+    }
+    Instant now = clock.instant();
+    List<Wave> waves = e.waves().isEmpty() ? List.of(new Wave("all", false, Map.of())) : e.waves();
+    List<RunWave> runWaves = new ArrayList<>();
+    List<RunFault> faults = new ArrayList<>();
+    for (int i = 0; i < waves.size(); i++) {
+      Wave w = waves.get(i);
+      Map<String, String> merged = new LinkedHashMap<>(e.parameters());
+      merged.putAll(w.parameters());
+      Map<String, String> canonical =
+          FaultCatalogue.standard().validate(FaultType.of(e.faultType()), merged).asMap();
+      List<String> ids = new ArrayList<>();
+      for (int t = 0; t < e.targets().size(); t++) {
+        String faultId = runId + ".w" + i + ".t" + t;
+        ids.add(faultId);
+        faults.add(
+            new RunFault(
+                faultId,
+                i,
+                e.targets().get(t).accountId(),
+                e.targets().get(t).region(),
+                "PLANNED",
+                0,
+                null,
+                null));
+      }
+      runWaves.add(
+          new RunWave(i, w.name(), w.dryRun(), canonical, ids, WaveStatus.PENDING, null, null));
+    }
+    Run run =
+        new Run(
+            e.tenantId(),
+            runId,
+            e.experimentId(),
+            e.name(),
+            e.faultType(),
+            scheduleId,
+            fireTime,
+            requestedBy,
+            RunStatus.RUNNING,
+            0,
+            runWaves,
+            faults,
+            List.of(),
+            null,
+            now,
+            null,
+            commandId);
+    run = startWave(run, e, 0, traceparent);
+    runs.put(key, StateJson.write(run));
+  }
+
+  private Run startWave(Run run, Experiment e, int index, String traceparent) {
+    Instant now = clock.instant();
+    RunWave wave = run.waves().get(index);
+    List<RunFault> faults = new ArrayList<>();
+    for (RunFault f : run.faults()) {
+      if (f.wave() != index) {
+        faults.add(f);
+        continue;
+      }
+      FaultRequested request =
+          FaultRequested.of(
+              FaultId.of(f.faultId()),
+              TenantId.of(run.tenantId()),
+              ExperimentId.of(run.experimentId()),
+              RunId.of(run.runId()),
+              FaultType.of(run.faultType()),
+              AccountId.of(f.accountId()),
+              AwsRegion.of(f.region()),
+              wave.parameters(),
+              wave.dryRun(),
+              run.requestedBy(),
+              now,
+              trim(
+                  (e == null ? run.experimentName() : e.name())
+                      + " · wave "
+                      + (index + 1)
+                      + "/"
+                      + run.waves().size()
+                      + " ("
+                      + wave.name()
+                      + ")"));
+      publish(Topics.FAULT_REQUESTS, "req-" + f.faultId(), request, traceparent);
+      faults.add(f.with("REQUESTED", 0, null, null));
+    }
+    List<RunWave> waves = new ArrayList<>(run.waves());
+    waves.set(index, wave.with(WaveStatus.RUNNING, now, null));
+    return run.with(RunStatus.RUNNING, index, waves, faults, run.timeline(), null, null);
+  }
+
+  private static String trim(String text) {
+    return text.length() > 500 ? text.substring(0, 500) : text;
+  }
+
+  private void abortRun(SchedulerCommand c, String key, Instant now) {
+    Optional<Run> found = read(runs, key, Run.class);
+    if (found.isEmpty()) {
+      return;
+    }
+    Run run = found.get();
+    if (run.status() == RunStatus.RUNNING) {
+      String why = "aborted by " + c.issuedBy() + (c.reason() == null ? "" : ": " + c.reason());
+      runs.put(key, StateJson.write(stop(run, RunStatus.ABORTED, why, now)));
+    }
+    FaultControl control =
+        new FaultControl(
+            c.commandId(),
+            ControlAction.ABORT_RUN,
+            TenantId.of(c.tenantId()),
+            null,
+            RunId.of(run.runId()),
+            c.reason(),
+            c.issuedBy(),
+            now);
+    publish(Topics.FAULT_CONTROLS, c.commandId(), control, c.traceparent());
+  }
+
+  private static Run stop(Run run, RunStatus status, String why, Instant now) {
+    List<RunWave> waves = new ArrayList<>();
+    for (RunWave w : run.waves()) {
+      if (w.status() == WaveStatus.PENDING) {
+        waves.add(w.with(WaveStatus.CANCELLED, null, null));
+      } else if (w.status() == WaveStatus.RUNNING) {
+        waves.add(
+            w.with(
+                status == RunStatus.FAILED ? WaveStatus.FAILED : WaveStatus.CANCELLED,
+                w.startedAt(),
+                now));
+      } else {
+        waves.add(w);
+      }
+    }
+    return run.with(status, run.currentWave(), waves, run.faults(), run.timeline(), why, now);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private void onLifecycle(Record<String, byte[]> record) {
+    FaultlineEvent<FaultLifecycleEvent> event;
+    try {
+      event = codec.decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
+    } catch (ContractViolationException e) {
+      log.warn("ignoring a lifecycle event that breaks the contract: {}", e.getMessage());
+      return;
+    }
+    if (event == null || event.data().runId() == null) {
+      return;
+    }
+    FaultLifecycleEvent e = event.data();
+    String key = Keys.of(e.tenantId().value(), e.runId().value());
+    Optional<Run> found = read(runs, key, Run.class);
+    if (found.isEmpty()) {
+      return;
+    }
+    Run run = found.get();
+    Optional<RunFault> fault =
+        run.faults().stream().filter(f -> f.faultId().equals(e.faultId().value())).findFirst();
+    if (fault.isEmpty()) {
+      return;
+    }
+    boolean seen =
+        run.timeline().stream()
+            .anyMatch(t -> t.faultId().equals(e.faultId().value()) && t.sequence() == e.sequence());
+    if (seen) {
+      return;
+    }
+    List<TimelineEntry> timeline = new ArrayList<>(run.timeline());
+    timeline.add(entry(e));
+    List<RunFault> faults = new ArrayList<>();
+    for (RunFault f : run.faults()) {
+      boolean newer = f.faultId().equals(e.faultId().value()) && e.sequence() > f.sequence();
+      faults.add(
+          newer
+              ? f.with(
+                  e.stage().name(),
+                  e.sequence(),
+                  e.reason() == null ? null : e.reason().name(),
+                  e.detail())
+              : f);
+    }
+    run =
+        run.with(
+            run.status(),
+            run.currentWave(),
+            run.waves(),
+            faults,
+            timeline,
+            run.stopReason(),
+            run.endedAt());
+    if (run.status() == RunStatus.RUNNING) {
+      run = advance(run, e, event.traceparent());
+    }
+    runs.put(key, StateJson.write(run));
+  }
+
+  private Run advance(Run run, FaultLifecycleEvent e, String traceparent) {
+    Instant now = clock.instant();
+    LifecycleStage stage = e.stage();
+    if (stage == LifecycleStage.FAILED
+        || stage == LifecycleStage.ABORTED
+        || stage == LifecycleStage.REJECTED) {
+      String why =
+          "fault "
+              + e.faultId()
+              + " "
+              + stage
+              + (e.reason() == null ? "" : " (" + e.reason() + ")")
+              + (e.detail() == null ? "" : ": " + e.detail());
+      Run stopped =
+          stop(
+              run,
+              stage == LifecycleStage.ABORTED ? RunStatus.ABORTED : RunStatus.FAILED,
+              why,
+              now);
+      // The wave's other faults must not keep running once the run has stopped.
+      FaultControl control =
+          new FaultControl(
+              "stop-" + run.runId(),
+              ControlAction.ABORT_RUN,
+              TenantId.of(run.tenantId()),
+              null,
+              RunId.of(run.runId()),
+              why.length() > 500 ? why.substring(0, 500) : why,
+              SCHEDULER,
+              now);
+      publish(Topics.FAULT_CONTROLS, control.controlId(), control, traceparent);
+      return stopped;
+    }
+    if (stage != LifecycleStage.COMPLETED) {
+      return run;
+    }
+    RunWave current = run.waves().get(run.currentWave());
+    Map<String, String> stages = new HashMap<>();
+    run.faults().forEach(f -> stages.put(f.faultId(), f.stage()));
+    boolean waveDone =
+        current.faultIds().stream().allMatch(id -> "COMPLETED".equals(stages.get(id)));
+    if (!waveDone) {
+      return run;
+    }
+    List<RunWave> waves = new ArrayList<>(run.waves());
+    waves.set(run.currentWave(), current.with(WaveStatus.COMPLETED, current.startedAt(), now));
+    Run completedWave =
+        run.with(run.status(), run.currentWave(), waves, run.faults(), run.timeline(), null, null);
+    int next = run.currentWave() + 1;
+    if (next >= run.waves().size()) {
+      return completedWave.with(
+          RunStatus.COMPLETED, run.currentWave(), waves, run.faults(), run.timeline(), null, now);
+    }
+    Experiment experiment =
+        read(experiments, Keys.of(run.tenantId(), run.experimentId()), Experiment.class)
+            .orElse(null);
+    return startWave(completedWave, experiment, next, traceparent);
+  }
+
+  private static TimelineEntry entry(FaultLifecycleEvent e) {
+    return new TimelineEntry(
+        e.faultId().value(),
+        e.stage().name(),
+        e.sequence(),
+        e.occurredAt(),
+        e.producer(),
+        e.reason() == null ? null : e.reason().name(),
+        e.detail(),
+        e.targets().stream().map(TargetOutcome::targetId).toList(),
+        e.ssmCommandIds(),
+        e.traceId());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private <T> void publish(Topic<T> topic, String eventId, T data, String traceparent) {
+    ProducerRecord<String, byte[]> encoded =
+        codec.encode(topic, FaultlineEvent.of(eventId, SOURCE, data, traceparent));
+    String sink =
+        topic == Topics.FAULT_REQUESTS
+            ? SchedulerTopology.REQUESTS_SINK
+            : topic == Topics.TENANT_POLICIES
+                ? SchedulerTopology.POLICIES_SINK
+                : SchedulerTopology.CONTROLS_SINK;
+    context.forward(
+        new Record<>(encoded.key(), encoded.value(), clock.millis(), encoded.headers()), sink);
+  }
+
+  private static <T> Optional<T> read(KeyValueStore<String, byte[]> store, String key, Class<T> t) {
+    byte[] value = store.get(key);
+    return value == null ? Optional.empty() : Optional.of(StateJson.read(value, t));
+  }
+}

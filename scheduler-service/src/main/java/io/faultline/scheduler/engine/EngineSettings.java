@@ -1,0 +1,13 @@
+package io.faultline.scheduler.engine;
+
+import java.time.Duration;
+
+/**
+ * How the engine behaves.
+ *
+ * @param tick how often (wall time) the engine looks for due schedules
+ * @param misfireThreshold a fire later than this is "missed" and handled by the schedule's policy
+ * @param inMemoryStores keep stores in memory (restored from changelogs at start) instead of
+ *     RocksDB
+ */
+public record EngineSettings(Duration tick, Duration misfireThreshold, boolean inMemoryStores) {}

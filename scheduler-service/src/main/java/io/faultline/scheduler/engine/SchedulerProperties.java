@@ -1,0 +1,40 @@
+package io.faultline.scheduler.engine;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The scheduler's configuration ({@code faultline.scheduler.*}).
+ *
+ * @param applicationId the Kafka Streams application id, shared by every instance
+ * @param advertisedHost how other instances reach this one's HTTP port (routed reads)
+ * @param stateDir Kafka Streams state directory; empty for a fresh temporary directory
+ * @param tick how often due schedules are looked for
+ * @param misfireThreshold a fire later than this counts as missed (see MissedFirePolicy)
+ * @param inMemoryStores keep stores in memory instead of RocksDB
+ * @param hubRoleArn the role Faultline's executors run as; the principal of every trust policy
+ * @param createTopics create missing topics at start (partition counts from the catalogue)
+ * @param applyTimeout how long a write waits until its change is visible to reads
+ * @param sseTimeout how long a Server-Sent Events stream stays open
+ */
+@ConfigurationProperties("faultline.scheduler")
+public record SchedulerProperties(
+    String applicationId,
+    String advertisedHost,
+    String stateDir,
+    Duration tick,
+    Duration misfireThreshold,
+    boolean inMemoryStores,
+    String hubRoleArn,
+    boolean createTopics,
+    Duration applyTimeout,
+    Duration sseTimeout) {
+  public SchedulerProperties {
+    applicationId = applicationId == null ? "faultline-scheduler" : applicationId;
+    advertisedHost = advertisedHost == null ? "localhost" : advertisedHost;
+    tick = tick == null ? Duration.ofSeconds(1) : tick;
+    misfireThreshold = misfireThreshold == null ? Duration.ofMinutes(1) : misfireThreshold;
+    applyTimeout = applyTimeout == null ? Duration.ofSeconds(10) : applyTimeout;
+    sseTimeout = sseTimeout == null ? Duration.ofMinutes(30) : sseTimeout;
+  }
+}

@@ -1,0 +1,68 @@
+package io.faultline.scheduler.engine;
+
+import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.state.SchedulerTopics;
+import java.time.Clock;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The engine's topology: commands and lifecycle events (both keyed by tenant id, co-partitioned)
+ * into one processor that owns every store of its tenants, writing fault requests, policies and
+ * controls.
+ */
+public final class SchedulerTopology {
+  private SchedulerTopology() {}
+
+  static final String COMMANDS_SOURCE = "commands-source";
+  static final String LIFECYCLE_SOURCE = "lifecycle-source";
+  static final String ENGINE = "engine";
+  static final String REQUESTS_SINK = "fault-requests-sink";
+  static final String POLICIES_SINK = "tenant-policies-sink";
+  static final String CONTROLS_SINK = "fault-controls-sink";
+
+  public static Topology build(Clock clock, EngineSettings settings) {
+    Topology topology = new Topology();
+    topology.addSource(
+        COMMANDS_SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        SchedulerTopics.COMMANDS);
+    topology.addSource(
+        LIFECYCLE_SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        Topics.FAULT_LIFECYCLE.name());
+    topology.addProcessor(
+        ENGINE, () -> new EngineProcessor(clock, settings), COMMANDS_SOURCE, LIFECYCLE_SOURCE);
+    for (String store : StoreNames.all()) {
+      KeyValueBytesStoreSupplier supplier =
+          settings.inMemoryStores()
+              ? Stores.inMemoryKeyValueStore(store)
+              : Stores.persistentKeyValueStore(store);
+      topology.addStateStore(
+          Stores.keyValueStoreBuilder(supplier, Serdes.String(), Serdes.ByteArray()), ENGINE);
+    }
+    topology.addSink(
+        REQUESTS_SINK,
+        Topics.FAULT_REQUESTS.name(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        ENGINE);
+    topology.addSink(
+        POLICIES_SINK,
+        Topics.TENANT_POLICIES.name(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        ENGINE);
+    topology.addSink(
+        CONTROLS_SINK,
+        Topics.FAULT_CONTROLS.name(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        ENGINE);
+    return topology;
+  }
+}

@@ -1,0 +1,17 @@
+package io.faultline.scheduler.engine;
+
+import java.util.List;
+
+/** The engine's state stores; each is backed by a compacted changelog topic. */
+public final class StoreNames {
+  private StoreNames() {}
+
+  public static final String EXPERIMENTS = "experiments";
+  public static final String SCHEDULES = "schedules";
+  public static final String RUNS = "runs";
+  public static final String TENANTS = "tenants";
+
+  public static List<String> all() {
+    return List.of(EXPERIMENTS, SCHEDULES, RUNS, TENANTS);
+  }
+}

@@ -1,0 +1,32 @@
+package io.faultline.scheduler.runs;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/** The live stream of a tenant's lifecycle events. */
+@Tag(name = "runs")
+@RestController
+class EventStreamController {
+  private final LifecycleStream stream;
+
+  EventStreamController(LifecycleStream stream) {
+    this.stream = stream;
+  }
+
+  @Operation(
+      summary = "Live lifecycle events of the tenant (Server-Sent Events)",
+      description =
+          "Each event: name = lifecycle stage, id = faultId:sequence, data = the contract's"
+              + " fault-lifecycle.v1 JSON. Starts at the live end of the topic.")
+  @GetMapping(
+      path = "/api/v1/tenants/{tenantId}/events",
+      produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+  SseEmitter events(@PathVariable String tenantId) {
+    return stream.subscribe(tenantId);
+  }
+}

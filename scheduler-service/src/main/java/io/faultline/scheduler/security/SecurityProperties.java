@@ -1,0 +1,31 @@
+package io.faultline.scheduler.security;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Security settings ({@code faultline.security.*}).
+ *
+ * @param tenantClaim the JWT claim holding the caller's tenant id
+ * @param rolesClaim the JWT claim holding the caller's roles (viewer, operator, admin)
+ * @param devTokens local development tokens: HMAC-signed JWTs minted by {@code POST /dev/tokens}
+ */
+@ConfigurationProperties("faultline.security")
+public record SecurityProperties(String tenantClaim, String rolesClaim, DevTokens devTokens) {
+  public SecurityProperties {
+    tenantClaim = tenantClaim == null ? "tenant" : tenantClaim;
+    rolesClaim = rolesClaim == null ? "roles" : rolesClaim;
+    devTokens = devTokens == null ? new DevTokens(false, null, null) : devTokens;
+  }
+
+  /**
+   * @param enabled off by default; {@code application-local.yml} turns it on
+   * @param secret the HMAC-SHA256 key, at least 32 bytes
+   * @param ttl how long a minted token is valid
+   */
+  public record DevTokens(boolean enabled, String secret, Duration ttl) {
+    public DevTokens {
+      ttl = ttl == null ? Duration.ofHours(12) : ttl;
+    }
+  }
+}
