@@ -1,0 +1,99 @@
+package io.faultline.executor.fault.local;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** What tests observe on this host: processes by /proc, commands with their output. */
+final class HostProcesses {
+  private HostProcesses() {}
+
+  /** A result of {@link #run}. */
+  record Result(int exitCode, String output) {}
+
+  /** Runs a command to completion (at most 30 s), stdout and stderr merged. */
+  static Result run(List<String> command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("timed out: " + command);
+      }
+      return new Result(process.exitValue(), output);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs a command and fails unless it exits 0. */
+  static String runOk(String... command) {
+    Result result = run(List.of(command));
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException(
+          String.join(" ", command) + " exited " + result.exitCode() + ": " + result.output());
+    }
+    return result.output();
+  }
+
+  /**
+   * Whether the process runs. A zombie counts as gone: it has exited, and in a container whose PID
+   * 1 is not an init nobody may ever reap it.
+   */
+  static boolean isRunning(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith("State:")) {
+          return !line.contains("Z");
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Pids of live processes whose command line contains {@code fragment}. */
+  static List<Long> pidsWithCommandLineContaining(String fragment) {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String cmdline =
+              new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8)
+                  .replace('\0', ' ');
+          if (cmdline.contains(fragment) && isRunning(Long.parseLong(name))) {
+            pids.add(Long.parseLong(name));
+          }
+        } catch (IOException e) {
+          // The process exited while we looked: it is not running.
+          continue;
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return pids;
+  }
+
+  /** Kills, with their process groups, every live process whose command line names fragment. */
+  static void killAll(String fragment) {
+    for (long pid : pidsWithCommandLineContaining(fragment)) {
+      run(List.of("kill", "-KILL", "--", "-" + pid));
+      run(List.of("kill", "-KILL", Long.toString(pid)));
+    }
+  }
+}
