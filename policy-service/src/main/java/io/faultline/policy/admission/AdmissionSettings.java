@@ -9,15 +9,31 @@ import java.util.Objects;
  * @param platformMaxActiveFaults the most faults active at once on the whole platform
  * @param leaseGrace added to ramp + hold before a silent fault's lease expires
  * @param leaseCheckInterval how often (wall-clock) leases are checked for expiry
+ * @param topicPrefix prepended to every catalogue topic name; empty in production, a unique
+ *     namespace per test so tests on one broker never read each other's records
  */
 public record AdmissionSettings(
-    int platformMaxActiveFaults, Duration leaseGrace, Duration leaseCheckInterval) {
+    int platformMaxActiveFaults,
+    Duration leaseGrace,
+    Duration leaseCheckInterval,
+    String topicPrefix) {
   public AdmissionSettings {
+    topicPrefix = topicPrefix == null ? "" : topicPrefix;
     if (platformMaxActiveFaults < 0) {
       throw new IllegalArgumentException("platformMaxActiveFaults must be >= 0");
     }
     Objects.requireNonNull(leaseGrace, "leaseGrace");
     Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
+  }
+
+  public AdmissionSettings(
+      int platformMaxActiveFaults, Duration leaseGrace, Duration leaseCheckInterval) {
+    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, "");
+  }
+
+  /** The name of a catalogue topic in this deployment. */
+  public String topic(io.faultline.events.topics.Topic<?> topic) {
+    return topicPrefix + topic.name();
   }
 
   public static AdmissionSettings defaults() {

@@ -52,7 +52,7 @@ public final class AdmissionTopology {
     StreamsBuilder builder = new StreamsBuilder();
 
     Map<String, KStream<String, Intake>> requests =
-        builder.stream(Topics.FAULT_REQUESTS.name(), raw("requests-source"))
+        builder.stream(settings.topic(Topics.FAULT_REQUESTS), raw("requests-source"))
             .process(RequestIntake::new, Named.as("requests-intake"))
             .split(Named.as("requests-"))
             .branch((key, intake) -> intake instanceof DeadLetter, Branched.as("dead-letter"))
@@ -61,26 +61,26 @@ public final class AdmissionTopology {
         .get("requests-dead-letter")
         .mapValues(intake -> ((DeadLetter) intake).value(), Named.as("dead-letter-value"))
         .to(
-            Topics.DEAD_LETTERS.name(),
+            settings.topic(Topics.DEAD_LETTERS),
             Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters-sink"));
 
     KStream<String, AdmissionCommand> commands =
         commands(requests.get("requests-valid"), "requests-command")
             .merge(
                 commands(
-                    builder.stream(Topics.TENANT_POLICIES.name(), raw("policies-source"))
+                    builder.stream(settings.topic(Topics.TENANT_POLICIES), raw("policies-source"))
                         .process(PolicyIntake::new, Named.as("policies-intake")),
                     "policies-command"),
                 Named.as("merge-policies"))
             .merge(
                 commands(
-                    builder.stream(Topics.FAULT_CONTROLS.name(), raw("controls-source"))
+                    builder.stream(settings.topic(Topics.FAULT_CONTROLS), raw("controls-source"))
                         .process(ControlIntake::new, Named.as("controls-intake")),
                     "controls-command"),
                 Named.as("merge-controls"))
             .merge(
                 commands(
-                    builder.stream(Topics.FAULT_LIFECYCLE.name(), raw("lifecycle-source"))
+                    builder.stream(settings.topic(Topics.FAULT_LIFECYCLE), raw("lifecycle-source"))
                         .process(LifecycleIntake::new, Named.as("lifecycle-intake")),
                     "lifecycle-command"),
                 Named.as("merge-lifecycle"));
@@ -118,7 +118,7 @@ public final class AdmissionTopology {
                     approvals
                         .mapValues(Outbound::value, Named.as("approvals-value"))
                         .to(
-                            Topics.FAULT_APPROVALS.name(),
+                            settings.topic(Topics.FAULT_APPROVALS),
                             Produced.with(Serdes.String(), Serdes.ByteArray())
                                 .withName("approvals-sink")),
                 "approvals"))
@@ -128,7 +128,7 @@ public final class AdmissionTopology {
                     lifecycle
                         .mapValues(Outbound::value, Named.as("lifecycle-value"))
                         .to(
-                            Topics.FAULT_LIFECYCLE.name(),
+                            settings.topic(Topics.FAULT_LIFECYCLE),
                             Produced.with(Serdes.String(), Serdes.ByteArray())
                                 .withName("lifecycle-sink")),
                 "lifecycle"));

@@ -1,0 +1,157 @@
+package io.faultline.policy.admission;
+
+import static io.faultline.policy.PolicyExamples.PROTECTED_INSTANCE;
+import static io.faultline.policy.PolicyExamples.policy;
+import static io.faultline.policy.PolicyExamples.processKill;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.RuleCode;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The admission topology on a real broker with exactly_once_v2. */
+class AdmissionStreamsIT {
+  static final String A = "111111111111";
+
+  Broker broker = Broker.unique("streams-it");
+  String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+  KafkaStreams streams;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path state = Files.createTempDirectory("policy-it");
+    streams =
+        new KafkaStreams(
+            AdmissionTopology.build(
+                new AdmissionSettings(
+                    100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix)),
+            StreamsSettings.of(
+                broker.bootstrap(), "policy-it-" + UUID.randomUUID(), 1, state.toString(), 1));
+    streams.start();
+  }
+
+  @AfterEach
+  void stop() {
+    streams.close(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void decidesOnARealBrokerOncePerFaultAndReleasesOnTerminalEvents() {
+    broker.send(Topics.TENANT_POLICIES, policy(tenant, A));
+    try (KafkaProducer<String, byte[]> producer = broker.producer()) {
+      producer.send(
+          broker.record(
+              Topics.FAULT_REQUESTS, processKill(tenant, "f-1", A, "i-00000000000000001")));
+      producer.send(
+          broker.record(
+              Topics.FAULT_REQUESTS, processKill(tenant, "f-1", A, "i-00000000000000001")));
+      producer.send(
+          broker.record(Topics.FAULT_REQUESTS, processKill(tenant, "f-2", A, PROTECTED_INSTANCE)));
+      producer.send(
+          broker.record(
+              Topics.FAULT_REQUESTS, processKill(tenant, "f-3", A, "i-00000000000000001")));
+      producer.send(
+          new ProducerRecord<>(
+              broker.topic(Topics.FAULT_REQUESTS),
+              tenant,
+              "garbage".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer()) {
+      consumer.subscribe(
+          List.of(
+              broker.topic(Topics.FAULT_LIFECYCLE),
+              broker.topic(Topics.FAULT_APPROVALS),
+              broker.topic(Topics.DEAD_LETTERS)));
+      List<ConsumerRecord<String, byte[]>> records =
+          Broker.pollUntil(consumer, r -> r.size() >= 5, Duration.ofSeconds(60));
+      List<FaultLifecycleEvent> decisions = lifecycle(records);
+      assertThat(decisions)
+          .extracting(e -> e.faultId().value() + ":" + e.stage())
+          .containsExactly("f-1:APPROVED", "f-2:REJECTED", "f-3:REJECTED");
+      assertThat(decisions.get(1).rules())
+          .anySatisfy(r -> assertThat(r.code()).isEqualTo(RuleCode.PROTECTED_TARGET));
+      assertThat(decisions.get(2).rules())
+          .anySatisfy(r -> assertThat(r.code()).isEqualTo(RuleCode.TARGET_BUSY));
+      List<FaultApproved> approvals =
+          records.stream()
+              .filter(r -> r.topic().equals(broker.topic(Topics.FAULT_APPROVALS)))
+              .map(
+                  r ->
+                      EventCodec.standard()
+                          .decode(Topics.FAULT_APPROVALS, r.key(), r.headers(), r.value())
+                          .data())
+              .toList();
+      assertThat(approvals).extracting(a -> a.faultId().value()).containsExactly("f-1");
+      assertThat(records)
+          .filteredOn(r -> r.topic().equals(broker.topic(Topics.DEAD_LETTERS)))
+          .singleElement()
+          .satisfies(r -> assertThat(r.headers().lastHeader("faultline.error.reason")).isNotNull());
+
+      broker.send(
+          Topics.FAULT_LIFECYCLE,
+          new FaultLifecycleEvent(
+              FaultId.of("f-1"),
+              TenantId.of(tenant),
+              null,
+              null,
+              null,
+              null,
+              null,
+              LifecycleStage.COMPLETED,
+              6,
+              Instant.now(),
+              "executor-service",
+              false,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null));
+      broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-4", A, "i-00000000000000001"));
+      List<ConsumerRecord<String, byte[]>> more =
+          Broker.pollUntil(
+              consumer,
+              r -> lifecycle(r).stream().anyMatch(e -> e.faultId().value().equals("f-4")),
+              Duration.ofSeconds(60));
+      assertThat(lifecycle(more))
+          .filteredOn(e -> e.faultId().value().equals("f-4"))
+          .singleElement()
+          .satisfies(e -> assertThat(e.stage()).isEqualTo(LifecycleStage.APPROVED));
+    }
+  }
+
+  private List<FaultLifecycleEvent> lifecycle(List<ConsumerRecord<String, byte[]>> records) {
+    return records.stream()
+        .filter(r -> r.topic().equals(broker.topic(Topics.FAULT_LIFECYCLE)))
+        .map(
+            r ->
+                EventCodec.standard()
+                    .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
+                    .data())
+        .filter(e -> e.producer().equals("policy-service"))
+        .toList();
+  }
+}

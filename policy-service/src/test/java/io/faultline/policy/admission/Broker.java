@@ -1,0 +1,114 @@
+package io.faultline.policy.admission;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.topics.Topic;
+import io.faultline.events.topics.Topics;
+import io.faultline.testsupport.TestKafka;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The real test broker with one namespace of catalogue topics ({@code <prefix><catalogue name>}),
+ * so integration tests sharing the broker never see each other's records.
+ */
+public final class Broker {
+  static final URI TEST_SOURCE = URI.create("/faultline/test");
+
+  public final String prefix;
+
+  public Broker(String prefix) {
+    this.prefix = prefix;
+    TestKafka.createTopics(
+        Topics.all().stream()
+            .map(
+                t ->
+                    new NewTopic(prefix + t.name(), t.partitions(), (short) 1).configs(t.configs()))
+            .toList());
+  }
+
+  public static Broker unique(String name) {
+    return new Broker(name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".");
+  }
+
+  public String bootstrap() {
+    return TestKafka.bootstrapServers();
+  }
+
+  public String topic(Topic<?> topic) {
+    return prefix + topic.name();
+  }
+
+  public KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            1),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+
+  /** The record of an event for this namespace's copy of the topic. */
+  public <T> ProducerRecord<String, byte[]> record(Topic<T> topic, T data) {
+    ProducerRecord<String, byte[]> record =
+        EventCodec.standard().encode(topic, FaultlineEvent.of(TEST_SOURCE, data));
+    return new ProducerRecord<>(topic(topic), null, record.key(), record.value(), record.headers());
+  }
+
+  public <T> void send(Topic<T> topic, T data) {
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      producer.send(record(topic, data));
+    }
+  }
+
+  /** A consumer that only sees committed transactions, from the beginning of its topics. */
+  public KafkaConsumer<String, byte[]> committedConsumer() {
+    return new KafkaConsumer<>(
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "test-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
+  }
+
+  /** Polls until {@code done} holds for everything read so far, or the timeout passes. */
+  public static List<ConsumerRecord<String, byte[]>> pollUntil(
+      KafkaConsumer<String, byte[]> consumer,
+      Predicate<List<ConsumerRecord<String, byte[]>>> done,
+      Duration timeout) {
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!done.test(records) && System.nanoTime() < deadline) {
+      consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+    }
+    return records;
+  }
+}
