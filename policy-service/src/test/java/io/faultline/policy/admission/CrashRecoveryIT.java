@@ -1,0 +1,426 @@
+package io.faultline.policy.admission;
+
+import static io.faultline.policy.PolicyExamples.PROTECTED_INSTANCE;
+import static io.faultline.policy.PolicyExamples.policy;
+import static io.faultline.policy.PolicyExamples.processKill;
+import static io.faultline.policy.PolicyExamples.withConcurrency;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.RuleCode;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topics;
+import io.faultline.policy.rules.RequestedTargets;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two policy-service instances in separate JVMs on a real broker; the one running the admission
+ * task is killed (SIGKILL) mid-stream and restarted. Every request must be decided exactly once,
+ * and replaying the committed admission log against the committed decisions must never exceed a
+ * limit.
+ */
+class CrashRecoveryIT {
+  static final int TENANTS = 10;
+  static final int TENANT_MAX = 3;
+  static final int ACCOUNT_MAX = 2;
+  static final int PLATFORM_MAX = 12;
+  static final int REQUESTS = 5000;
+  static final int INSTANCES = 40;
+
+  final Broker broker = Broker.unique("crash");
+  final String appId = "policy-crash-" + UUID.randomUUID().toString().substring(0, 8);
+  final String run = UUID.randomUUID().toString().substring(0, 6);
+  final Map<String, Node> nodes = new HashMap<>();
+  final Map<String, List<FaultLifecycleEvent>> decisions = new ConcurrentHashMap<>();
+  final AtomicBoolean running = new AtomicBoolean(true);
+  final List<Thread> threads = new ArrayList<>();
+
+  /** A child JVM and the last tasks it reported. */
+  static final class Node {
+    final Process process;
+    volatile String tasks = "";
+    volatile String state = "";
+
+    Node(Process process) {
+      this.process = process;
+      Thread reader =
+          new Thread(
+              () -> {
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String line;
+                  while ((line = in.readLine()) != null) {
+                    if (line.startsWith("TASKS ")) {
+                      tasks = line.substring(6);
+                    } else if (line.startsWith("STATE ")) {
+                      state = line.substring(6);
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  state = "GONE";
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+    }
+  }
+
+  String tenant(int i) {
+    return "crash-" + run + "-" + i;
+  }
+
+  static String account(int tenant, int k) {
+    return String.format("%012d", 500_000_000_000L + tenant * 10L + k);
+  }
+
+  static String instance(int i) {
+    return String.format("i-%017x", 0xabc000L + i);
+  }
+
+  Node start(String name) throws Exception {
+    Path state = Path.of(System.getProperty("java.io.tmpdir"), appId + "-" + name);
+    Files.createDirectories(state);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m",
+            "-cp",
+            System.getProperty("java.class.path"),
+            AdmissionNode.class.getName(),
+            broker.bootstrap(),
+            appId,
+            broker.prefix,
+            Integer.toString(PLATFORM_MAX),
+            state.toString());
+    builder.redirectErrorStream(true);
+    Node node = new Node(builder.start());
+    nodes.put(name, node);
+    return node;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    running.set(false);
+    for (Node node : nodes.values()) {
+      node.process.destroyForcibly().waitFor();
+    }
+    for (Thread thread : threads) {
+      thread.join(10_000);
+    }
+  }
+
+  @Test
+  void decidesEveryRequestExactlyOnceWithinLimitsWhenAnInstanceIsKilled() throws Exception {
+    String admissionTask = admissionSubtopology() + "_0";
+    for (int t = 0; t < TENANTS; t++) {
+      TenantPolicy policy =
+          withConcurrency(policy(tenant(t), account(t, 0), account(t, 1)), TENANT_MAX, ACCOUNT_MAX);
+      broker.send(Topics.TENANT_POLICIES, policy);
+    }
+    start("a");
+    start("b");
+    collectDecisionsAndCompleteApprovals();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> nodes.values().stream().anyMatch(n -> n.tasks.contains(admissionTask)));
+    probeUntilEveryPolicyIsKnown();
+
+    List<FaultRequested> requests = requests();
+    try (KafkaProducer<String, byte[]> producer = broker.producer()) {
+      requests
+          .subList(0, REQUESTS / 2)
+          .forEach(r -> producer.send(broker.record(Topics.FAULT_REQUESTS, r)));
+      producer.flush();
+      await().atMost(Duration.ofSeconds(60)).until(() -> decided(requests) >= REQUESTS / 6);
+      String victim =
+          nodes.entrySet().stream()
+              .filter(e -> e.getValue().tasks.contains(admissionTask))
+              .map(Map.Entry::getKey)
+              .findFirst()
+              .orElseThrow();
+      nodes.get(victim).process.destroyForcibly().waitFor();
+      int decidedAtKill = decided(requests);
+      requests
+          .subList(REQUESTS / 2, REQUESTS)
+          .forEach(r -> producer.send(broker.record(Topics.FAULT_REQUESTS, r)));
+      producer.flush();
+      start(victim);
+      assertThat(decidedAtKill).isLessThan(REQUESTS);
+    }
+    await().atMost(Duration.ofSeconds(90)).until(() -> decided(requests) == REQUESTS);
+    for (Node node : nodes.values()) {
+      node.process.destroy();
+      node.process.waitFor();
+    }
+    running.set(false);
+
+    Map<String, List<FaultLifecycleEvent>> byFault =
+        readAll(Topics.FAULT_LIFECYCLE.name()).stream()
+            .map(
+                r ->
+                    EventCodec.standard()
+                        .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
+                        .data())
+            .filter(e -> e.producer().equals("policy-service"))
+            .collect(java.util.stream.Collectors.groupingBy(e -> e.faultId().value()));
+    for (FaultRequested request : requests) {
+      assertThat(byFault.get(request.faultId().value()))
+          .as("decisions of %s", request.faultId())
+          .hasSize(1);
+    }
+    Map<String, FaultApproved> approvals = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> record : readAll(Topics.FAULT_APPROVALS.name())) {
+      FaultApproved approval =
+          EventCodec.standard()
+              .decode(Topics.FAULT_APPROVALS, record.key(), record.headers(), record.value())
+              .data();
+      assertThat(approvals.put(approval.faultId().value(), approval))
+          .as("second approval")
+          .isNull();
+      assertThat(approval.parameters().text("EC2_INSTANCE_ID").orElse(""))
+          .doesNotContain(PROTECTED_INSTANCE);
+      int tenant =
+          Integer.parseInt(
+              approval
+                  .tenantId()
+                  .value()
+                  .substring(approval.tenantId().value().lastIndexOf('-') + 1));
+      assertThat(approval.accountId().value()).isIn(account(tenant, 0), account(tenant, 1));
+    }
+    long approvedDecisions =
+        byFault.values().stream().filter(d -> d.get(0).stage() == LifecycleStage.APPROVED).count();
+    assertThat(approvals).hasSize((int) approvedDecisions);
+    assertThat(approvedDecisions).isGreaterThan(PLATFORM_MAX);
+    replayAdmissionLogWithinLimits(byFault);
+  }
+
+  private int decided(List<FaultRequested> requests) {
+    int n = 0;
+    for (FaultRequested r : requests) {
+      if (decisions.containsKey(r.faultId().value())) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private List<FaultRequested> requests() {
+    Random random = new Random(42);
+    List<FaultRequested> requests = new ArrayList<>();
+    for (int i = 0; i < REQUESTS; i++) {
+      int t = random.nextInt(TENANTS);
+      int owner = random.nextInt(100) < 95 ? t : (t + 1) % TENANTS;
+      String target =
+          random.nextInt(100) < 3 ? PROTECTED_INSTANCE : instance(random.nextInt(INSTANCES));
+      requests.add(
+          processKill(tenant(t), "f-" + run + "-" + i, account(owner, random.nextInt(2)), target));
+    }
+    return requests;
+  }
+
+  /** Reads decisions; plays the executor, completing every approval at once. */
+  private void collectDecisionsAndCompleteApprovals() {
+    Thread thread =
+        new Thread(
+            () -> {
+              try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer();
+                  KafkaProducer<String, byte[]> producer = broker.producer()) {
+                consumer.subscribe(List.of(broker.topic(Topics.FAULT_LIFECYCLE)));
+                while (running.get()) {
+                  for (ConsumerRecord<String, byte[]> record :
+                      consumer.poll(Duration.ofMillis(100))) {
+                    FaultLifecycleEvent event =
+                        EventCodec.standard()
+                            .decode(
+                                Topics.FAULT_LIFECYCLE,
+                                record.key(),
+                                record.headers(),
+                                record.value())
+                            .data();
+                    if (!event.producer().equals("policy-service")) {
+                      continue;
+                    }
+                    decisions
+                        .computeIfAbsent(
+                            event.faultId().value(),
+                            k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(event);
+                    if (event.stage() == LifecycleStage.APPROVED) {
+                      producer.send(
+                          broker.record(
+                              Topics.FAULT_LIFECYCLE,
+                              new FaultLifecycleEvent(
+                                  event.faultId(),
+                                  event.tenantId(),
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  LifecycleStage.COMPLETED,
+                                  2,
+                                  Instant.now(),
+                                  "executor-service",
+                                  false,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null,
+                                  null)));
+                    }
+                  }
+                }
+              }
+            });
+    thread.setDaemon(true);
+    thread.start();
+    threads.add(thread);
+  }
+
+  /** Requests that touch a protected instance until each tenant's policy has been seen. */
+  private void probeUntilEveryPolicyIsKnown() {
+    Set<Integer> known = ConcurrentHashMap.newKeySet();
+    int[] attempt = {0};
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              for (int t = 0; t < TENANTS; t++) {
+                String probe = "probe-" + run + "-" + t + "-" + attempt[0];
+                List<FaultLifecycleEvent> seen =
+                    decisions.get("probe-" + run + "-" + t + "-" + (attempt[0] - 1));
+                if (seen != null
+                    && seen.get(0).rules().stream()
+                        .anyMatch(r -> r.code() == RuleCode.PROTECTED_TARGET)) {
+                  known.add(t);
+                }
+                if (!known.contains(t)) {
+                  broker.send(
+                      Topics.FAULT_REQUESTS,
+                      processKill(tenant(t), probe, account(t, 0), PROTECTED_INSTANCE));
+                }
+              }
+              attempt[0]++;
+              return known.size() == TENANTS;
+            });
+  }
+
+  private int admissionSubtopology() {
+    for (TopologyDescription.Subtopology sub :
+        AdmissionTopology.build(
+                new AdmissionSettings(1, Duration.ZERO, Duration.ofSeconds(1), broker.prefix))
+            .describe()
+            .subtopologies()) {
+      for (TopologyDescription.Node node : sub.nodes()) {
+        if (node instanceof TopologyDescription.Source source
+            && source.topicSet().stream()
+                .anyMatch(t -> t.contains(AdmissionTopology.ADMISSION_LOG))) {
+          return sub.id();
+        }
+      }
+    }
+    throw new IllegalStateException("no admission subtopology");
+  }
+
+  private List<ConsumerRecord<String, byte[]>> readAll(String catalogueName) {
+    return readTopic(broker.prefix + catalogueName);
+  }
+
+  private List<ConsumerRecord<String, byte[]>> readTopic(String topic) {
+    try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer()) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+          && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      return records;
+    }
+  }
+
+  /** Replays the committed admission log against the committed decisions, checking every limit. */
+  private void replayAdmissionLogWithinLimits(Map<String, List<FaultLifecycleEvent>> byFault) {
+    CommandSerde serde = new CommandSerde();
+    Map<String, FaultRequested> active = new HashMap<>();
+    Map<String, String> holders = new HashMap<>();
+    Set<String> seen = new HashSet<>();
+    int approvals = 0;
+    for (ConsumerRecord<String, byte[]> record :
+        readTopic(appId + "-" + AdmissionTopology.ADMISSION_LOG + "-repartition")) {
+      AdmissionCommand command = serde.deserializer().deserialize(record.topic(), record.value());
+      if (command instanceof AdmissionCommand.Decide decide
+          && seen.add(decide.request().faultId().value())) {
+        FaultRequested request = decide.request();
+        List<FaultLifecycleEvent> decision = byFault.get(request.faultId().value());
+        if (decision == null || decision.get(0).stage() != LifecycleStage.APPROVED) {
+          continue;
+        }
+        approvals++;
+        active.put(request.faultId().value(), request);
+        String tenant = request.tenantId().value();
+        String account = request.accountId().value();
+        assertThat(
+                active.values().stream().filter(r -> r.tenantId().value().equals(tenant)).count())
+            .isLessThanOrEqualTo(TENANT_MAX);
+        assertThat(
+                active.values().stream().filter(r -> r.accountId().value().equals(account)).count())
+            .isLessThanOrEqualTo(ACCOUNT_MAX);
+        assertThat(active).hasSizeLessThanOrEqualTo(PLATFORM_MAX);
+        for (String key :
+            RequestedTargets.of(request.parameters())
+                .leaseKeys(request.accountId(), request.region())) {
+          assertThat(holders.put(key, request.faultId().value()))
+              .as("target %s already held", key)
+              .isNull();
+        }
+      } else if (command instanceof AdmissionCommand.Progress progress && progress.terminal()) {
+        FaultRequested ended = active.remove(progress.faultId());
+        if (ended != null) {
+          RequestedTargets.of(ended.parameters())
+              .leaseKeys(ended.accountId(), ended.region())
+              .forEach(holders::remove);
+        }
+      }
+    }
+    assertThat(approvals).isGreaterThan(PLATFORM_MAX);
+  }
+}
