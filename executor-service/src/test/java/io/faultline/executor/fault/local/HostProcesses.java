@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,25 @@ final class HostProcesses {
       throw new IllegalStateException("cannot list /proc", e);
     }
     return pids;
+  }
+
+  /**
+   * Copies an executable test script from the classpath (build copies lose the executable bit) into
+   * {@code dir} and makes it executable.
+   */
+  static Path installExecutable(String resource, Path dir) {
+    try (var in = HostProcesses.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no test resource " + resource);
+      }
+      Files.createDirectories(dir);
+      Path target = dir.resolve(Path.of(resource).getFileName().toString());
+      Files.write(target, in.readAllBytes());
+      Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return target;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot install " + resource, e);
+    }
   }
 
   /** Kills, with their process groups, every live process whose command line names fragment. */
