@@ -22,6 +22,33 @@ class ArchitectureTest {
           .resideInAnyPackage("io.faultline.policy..", "io.faultline.scheduler..");
 
   @ArchTest
+  static final ArchRule awsSdkStaysInsideTheAwsPackage =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.faultline.executor.aws..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("software.amazon.awssdk..")
+          .because("the AWS SDK is an implementation detail of the aws package");
+
+  @ArchTest
+  static final ArchRule faultsDoNotDependOnTheRunnerOrTransports =
+      noClasses()
+          .that()
+          .resideInAPackage("io.faultline.executor.fault..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.faultline.executor.run..",
+              "io.faultline.executor.aws..",
+              "io.faultline.executor.hostlocal..",
+              "io.faultline.executor.intake..");
+
+  @ArchTest
   static final ArchRule featurePackagesHaveNoCycles =
-      slices().matching("io.faultline.executor.(*)..").should().beFreeOfCycles().allowEmptyShould(true);
+      slices()
+          .matching("io.faultline.executor.(*)..")
+          .should()
+          .beFreeOfCycles()
+          .allowEmptyShould(true);
 }

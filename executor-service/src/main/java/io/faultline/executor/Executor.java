@@ -1,0 +1,109 @@
+package io.faultline.executor;
+
+import io.faultline.executor.control.ControlConsumer;
+import io.faultline.executor.control.Controls;
+import io.faultline.executor.fault.AccountConnector;
+import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.intake.ApprovalConsumer;
+import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.executor.recovery.JournalIndex;
+import io.faultline.executor.recovery.Takeover;
+import io.faultline.executor.run.FaultRunner;
+import io.faultline.executor.run.RunSettings;
+import java.time.Duration;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One executor instance, assembled from its parts: controls first (so halts are known before any
+ * approval starts), then the ledger, the runner, recovery and the approvals consumer.
+ */
+public final class Executor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Executor.class);
+
+  /**
+   * @param executorId unique per running instance (also the ledger's transactional id suffix)
+   */
+  public record Config(
+      String bootstrapServers,
+      String groupId,
+      String executorId,
+      Duration sessionTimeout,
+      int maxInFlight,
+      RunSettings run) {
+    public Config {
+      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      Objects.requireNonNull(groupId, "groupId");
+      Objects.requireNonNull(executorId, "executorId");
+      Objects.requireNonNull(sessionTimeout, "sessionTimeout");
+      Objects.requireNonNull(run, "run");
+    }
+  }
+
+  private final Config config;
+  private final ControlConsumer controlConsumer;
+  private final FaultLedger ledger;
+  private final FaultRunner runner;
+  private final ApprovalConsumer approvals;
+
+  private Executor(Config config, AccountConnector connector, FaultRegistry registry) {
+    this.config = config;
+    Controls controls = new Controls();
+    this.controlConsumer = new ControlConsumer(config.bootstrapServers(), controls);
+    try {
+      if (!controlConsumer.awaitCaughtUp(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("controls topic not read within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    this.ledger =
+        new FaultLedger(config.bootstrapServers(), "faultline-executor-" + config.executorId());
+    this.runner =
+        new FaultRunner(registry, connector, ledger, controls, config.run(), config.executorId());
+    JournalIndex index = new JournalIndex(config.bootstrapServers());
+    this.approvals =
+        new ApprovalConsumer(
+            new ApprovalConsumer.Settings(
+                config.bootstrapServers(),
+                config.groupId(),
+                config.sessionTimeout(),
+                config.maxInFlight()),
+            config.executorId(),
+            runner,
+            index,
+            new Takeover(config.bootstrapServers(), runner),
+            ledger);
+  }
+
+  /** Builds and starts an executor; returns once the controls are caught up. */
+  public static Executor start(Config config, AccountConnector connector, FaultRegistry registry) {
+    Executor executor = new Executor(config, connector, registry);
+    executor.approvals.start();
+    log.info("executor {} started in group {}", config.executorId(), config.groupId());
+    return executor;
+  }
+
+  public String id() {
+    return config.executorId();
+  }
+
+  /** Faults running on this executor now. */
+  public int inFlight() {
+    return runner.inFlight();
+  }
+
+  /**
+   * Stops consuming and releases the running faults (another executor of the group takes them over
+   * from the journal), then closes.
+   */
+  @Override
+  public void close() {
+    approvals.close();
+    runner.close();
+    ledger.close();
+    controlConsumer.close();
+  }
+}

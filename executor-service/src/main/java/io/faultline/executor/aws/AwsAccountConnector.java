@@ -1,0 +1,260 @@
+package io.faultline.executor.aws;
+
+import io.faultline.executor.fault.AccountConnector;
+import io.faultline.executor.fault.AccountRequest;
+import io.faultline.executor.fault.AccountSession;
+import io.faultline.executor.fault.CommandTransport.DocumentVersion;
+import io.faultline.executor.fault.TransportException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.Tag;
+
+/**
+ * Opens sessions in tenant accounts. Base credentials come from the SDK's default chain (env,
+ * profile, web identity / IRSA); per (account, region, role, tenant, experiment) it assumes the
+ * approval's role with the tenant's external id, session tags {@code faultline-tenant} and {@code
+ * faultline-experiment}, a source identity {@code faultline-<tenant>} and a role session name
+ * derived from the fault id that first needed it. The credentials and the clients built on them are
+ * cached and refreshed {@link AwsSettings#refreshBefore()} before expiry.
+ */
+public final class AwsAccountConnector implements AccountConnector, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AwsAccountConnector.class);
+  private static final Pattern NOT_SESSION_NAME = Pattern.compile("[^\\w+=,.@-]");
+  private static final int MAX_CACHED_SESSIONS = 10_000;
+
+  private final AwsSettings settings;
+  private final AwsCredentialsProvider baseCredentials;
+  private final RequestRecorder recorder;
+  private final SdkHttpClient http;
+  private final Resilience resilience;
+  private final Map<String, StsClient> stsByRegion = new ConcurrentHashMap<>();
+  private final Map<String, Clients> sessions = new ConcurrentHashMap<>();
+  private final Map<String, DocumentVersion> documents = new ConcurrentHashMap<>();
+
+  /**
+   * @param recorder sees every request (tests and the benchmark); null for none
+   */
+  public AwsAccountConnector(AwsSettings settings, RequestRecorder recorder) {
+    this.settings = settings;
+    this.recorder = recorder;
+    this.baseCredentials = DefaultCredentialsProvider.builder().build();
+    this.http = ApacheHttpClient.builder().maxConnections(settings.maxConnections()).build();
+    this.resilience = new Resilience(settings);
+  }
+
+  @Override
+  public AccountSession connect(AccountRequest request) {
+    String account = request.accountId().value();
+    if (!request.access().roleArn().startsWith("arn:aws:iam::" + account + ":role/")
+        && !request.access().roleArn().matches("^arn:aws[a-z-]*:iam::" + account + ":role/.+")) {
+      // Never act in an account other than the approved one, whatever the role says.
+      throw new TransportException("role is not in account " + account);
+    }
+    String key =
+        String.join(
+            "|",
+            account,
+            request.region().value(),
+            request.access().roleArn(),
+            sha256(request.access().externalId()),
+            request.tenantId().value(),
+            request.experimentId() == null ? "" : request.experimentId().value());
+    Clients clients = sessions.computeIfAbsent(key, k -> open(request));
+    clients.lastUsed = Instant.now();
+    try {
+      resilience.call(
+          "sts:AssumeRole",
+          request.tenantId().value(),
+          account,
+          request.region().value(),
+          false,
+          () -> clients.credentials.resolveCredentials());
+    } catch (RuntimeException e) {
+      sessions.remove(key, clients);
+      clients.close();
+      throw new TransportException("AssumeRole into " + account + " failed: " + describe(e), e);
+    }
+    if (sessions.size() > MAX_CACHED_SESSIONS) {
+      evictIdle();
+    }
+    return new AwsAccountSession(request, clients, resilience, documents);
+  }
+
+  private Clients open(AccountRequest request) {
+    Region region = Region.of(request.region().value());
+    StsClient sts =
+        stsByRegion.computeIfAbsent(
+            region.id(),
+            r ->
+                configure(StsClient.builder(), region)
+                    .credentialsProvider(baseCredentials)
+                    .build());
+    List<Tag> tags = new ArrayList<>();
+    tags.add(Tag.builder().key("faultline-tenant").value(request.tenantId().value()).build());
+    if (request.experimentId() != null) {
+      tags.add(
+          Tag.builder().key("faultline-experiment").value(request.experimentId().value()).build());
+    }
+    AssumeRoleRequest assume =
+        AssumeRoleRequest.builder()
+            .roleArn(request.access().roleArn())
+            .externalId(request.access().externalId())
+            .roleSessionName(sessionName(request.faultId().value()))
+            .sourceIdentity(sessionName(request.tenantId().value()))
+            .durationSeconds((int) settings.sessionDuration().toSeconds())
+            .tags(tags)
+            .build();
+    AwsCredentialsProvider credentials =
+        StsAssumeRoleCredentialsProvider.builder()
+            .stsClient(sts)
+            .refreshRequest(assume)
+            .prefetchTime(settings.refreshBefore())
+            .staleTime(settings.refreshBefore().dividedBy(2))
+            .asyncCredentialUpdateEnabled(false)
+            .build();
+    log.info(
+        "assuming {} in {}/{} for tenant {}",
+        request.access().roleArn(),
+        request.accountId(),
+        region.id(),
+        request.tenantId());
+    return new Clients(
+        credentials,
+        configure(Ec2Client.builder(), region).credentialsProvider(credentials).build(),
+        configure(EcsClient.builder(), region).credentialsProvider(credentials).build(),
+        configure(SsmClient.builder(), region).credentialsProvider(credentials).build());
+  }
+
+  private <
+          B extends
+              software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>
+                  & software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>>
+      B configure(B builder, Region region) {
+    ClientOverrideConfiguration.Builder override =
+        ClientOverrideConfiguration.builder()
+            // Resilience4j retries (with jitter, breaker and limits); the SDK must not retry too.
+            .retryStrategy(AwsRetryStrategy.doNotRetry())
+            .apiCallTimeout(settings.callTimeout());
+    if (recorder != null) {
+      List<ExecutionInterceptor> interceptors = List.of(recorder.interceptor(region.id()));
+      override.executionInterceptors(interceptors);
+    }
+    builder.httpClient(http).region(region).overrideConfiguration(override.build());
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    }
+    return builder;
+  }
+
+  static String sessionName(String value) {
+    String name = "faultline-" + NOT_SESSION_NAME.matcher(value).replaceAll("-");
+    return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+
+  static String describe(Throwable e) {
+    Throwable cause = e;
+    while (cause instanceof TransportException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+        && aws.awsErrorDetails() != null) {
+      return aws.awsErrorDetails().errorCode() + " (HTTP " + aws.statusCode() + ")";
+    }
+    if (cause instanceof software.amazon.awssdk.core.exception.SdkServiceException service) {
+      return "HTTP " + service.statusCode();
+    }
+    String message =
+        cause.getMessage() == null ? "" : cause.getMessage().lines().findFirst().orElse("");
+    return cause.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+  }
+
+  private static String sha256(String value) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void evictIdle() {
+    Instant cutoff = Instant.now().minus(settings.sessionDuration());
+    sessions
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (e.getValue().lastUsed.isBefore(cutoff)) {
+                e.getValue().close();
+                return true;
+              }
+              return false;
+            });
+  }
+
+  /** How many assumed-role sessions are cached (for tests and metrics). */
+  public int cachedSessions() {
+    return sessions.size();
+  }
+
+  @Override
+  public void close() {
+    sessions.values().forEach(Clients::close);
+    sessions.clear();
+    stsByRegion.values().forEach(StsClient::close);
+    http.close();
+  }
+
+  /** The clients of one assumed-role session. */
+  static final class Clients {
+    final AwsCredentialsProvider credentials;
+    final Ec2Client ec2;
+    final EcsClient ecs;
+    final SsmClient ssm;
+    volatile Instant lastUsed = Instant.now();
+
+    Clients(AwsCredentialsProvider credentials, Ec2Client ec2, EcsClient ecs, SsmClient ssm) {
+      this.credentials = credentials;
+      this.ec2 = ec2;
+      this.ecs = ecs;
+      this.ssm = ssm;
+    }
+
+    void close() {
+      ec2.close();
+      ecs.close();
+      ssm.close();
+      if (credentials instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          log.debug("closing a credentials provider failed", e);
+        }
+      }
+    }
+  }
+}

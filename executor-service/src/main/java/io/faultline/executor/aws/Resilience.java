@@ -1,0 +1,111 @@
+package io.faultline.executor.aws;
+
+import io.faultline.executor.fault.TransportException;
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import java.time.Duration;
+import java.util.function.Supplier;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+
+/**
+ * Resilience4j around every AWS call: retry with exponential backoff and jitter on throttling, 5xx
+ * and I/O errors; a circuit breaker per account-region (only those errors count, a 4xx is the
+ * caller's problem, not the region's); a rate limiter per account for SSM; a bulkhead per tenant.
+ */
+final class Resilience {
+  private final Retry retry;
+  private final CircuitBreakerRegistry breakers;
+  private final RateLimiterRegistry ssmLimiters;
+  private final BulkheadRegistry bulkheads;
+
+  Resilience(AwsSettings settings) {
+    this.retry =
+        RetryRegistry.of(
+                RetryConfig.custom()
+                    .maxAttempts(settings.maxAttempts())
+                    .intervalFunction(
+                        IntervalFunction.ofExponentialRandomBackoff(
+                            settings.initialBackoff(), 2.0, 0.5, settings.maxBackoff()))
+                    .retryOnException(Resilience::transientFailure)
+                    .build())
+            .retry("aws");
+    this.breakers =
+        CircuitBreakerRegistry.of(
+            CircuitBreakerConfig.custom()
+                .failureRateThreshold(settings.breakerFailureRate())
+                .slidingWindowSize(settings.breakerWindow())
+                .minimumNumberOfCalls(Math.min(10, settings.breakerWindow()))
+                .waitDurationInOpenState(settings.breakerOpenFor())
+                .recordException(Resilience::transientFailure)
+                .build());
+    this.ssmLimiters =
+        RateLimiterRegistry.of(
+            RateLimiterConfig.custom()
+                .limitForPeriod(settings.ssmCallsPerSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1))
+                // Faults run on virtual threads: waiting for a permit costs no platform thread.
+                .timeoutDuration(Duration.ofMinutes(5))
+                .build());
+    this.bulkheads =
+        BulkheadRegistry.of(
+            BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.tenantConcurrentCalls())
+                .maxWaitDuration(Duration.ofMinutes(5))
+                .build());
+  }
+
+  /** Throttling, server errors and I/O failures are worth another try; anything else is not. */
+  static boolean transientFailure(Throwable error) {
+    if (error instanceof SdkServiceException service) {
+      return service.isThrottlingException() || service.statusCode() >= 500;
+    }
+    return error instanceof SdkClientException;
+  }
+
+  /** Runs one AWS call for {@code tenant} in {@code account}/{@code region}. */
+  <T> T call(
+      String operation,
+      String tenant,
+      String account,
+      String region,
+      boolean ssm,
+      Supplier<T> call) {
+    CircuitBreaker breaker = breakers.circuitBreaker(account + "/" + region);
+    Bulkhead bulkhead = bulkheads.bulkhead("tenant/" + tenant);
+    Supplier<T> attempt = Bulkhead.decorateSupplier(bulkhead, call);
+    if (ssm) {
+      RateLimiter limiter = ssmLimiters.rateLimiter("ssm/" + account);
+      attempt = RateLimiter.decorateSupplier(limiter, attempt);
+    }
+    attempt = CircuitBreaker.decorateSupplier(breaker, attempt);
+    try {
+      return Retry.decorateSupplier(retry, attempt).get();
+    } catch (CallNotPermittedException e) {
+      throw new TransportException(
+          operation + " refused: circuit open for " + account + "/" + region, e);
+    } catch (RequestNotPermitted e) {
+      throw new TransportException(operation + " refused: SSM rate limit of " + account, e);
+    } catch (BulkheadFullException e) {
+      throw new TransportException(operation + " refused: tenant bulkhead full", e);
+    }
+  }
+
+  CircuitBreaker.State breakerState(String account, String region) {
+    return breakers.circuitBreaker(account + "/" + region).getState();
+  }
+}

@@ -1,0 +1,65 @@
+package io.faultline.executor.fault;
+
+import io.faultline.executor.fault.document.SsmDocument;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs SSM documents on instances: SSM Run Command in a tenant account, or the same documents on
+ * this host. Every method may throw {@link TransportException}.
+ */
+public interface CommandTransport {
+  /**
+   * Makes the document available under its content-hashed version (create or update) and returns
+   * the version to run. Idempotent and cached per account and region.
+   */
+  DocumentVersion ensureDocument(SsmDocument document);
+
+  /**
+   * Sends one command to at most 50 instances.
+   *
+   * @param comment a short, non-secret comment (carries the trace id)
+   * @return the command id
+   */
+  String send(
+      DocumentVersion document,
+      List<String> instanceIds,
+      Map<String, String> parameters,
+      String comment);
+
+  /** The current state of the command on one instance (pending while it is not known yet). */
+  Invocation invocation(String commandId, String instanceId);
+
+  /**
+   * Asks to cancel a command still running.
+   *
+   * @throws TransportException when the endpoint refuses (moto does not implement CancelCommand)
+   */
+  void cancel(String commandId);
+
+  /** The most instances one command may address. */
+  int MAX_INSTANCES_PER_COMMAND = 50;
+
+  /** A document version that can be run. */
+  record DocumentVersion(String name, String version) {}
+
+  /** One command on one instance. */
+  record Invocation(Status status, String output) {
+    public Invocation {
+      output = output == null ? "" : output;
+    }
+
+    /** The state, folded to what the runner needs. */
+    public enum Status {
+      PENDING,
+      SUCCESS,
+      FAILED,
+      CANCELLED,
+      TIMED_OUT;
+
+      public boolean done() {
+        return this != PENDING;
+      }
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.faultline.executor.hostlocal;
+
+import io.faultline.executor.fault.AccountConnector;
+import io.faultline.executor.fault.AccountRequest;
+import io.faultline.executor.fault.AccountSession;
+import io.faultline.executor.fault.CommandTransport.Invocation.Status;
+import io.faultline.executor.fault.TransportException;
+import io.faultline.executor.fault.document.SsmDocument;
+import io.faultline.executor.fault.local.LocalDocumentRunner;
+import io.faultline.executor.fault.local.LocalRun;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every account and region is this host. Each "instance" of the inventory is a name for this host;
+ * a command to it runs the document once, locally.
+ */
+public final class LocalAccountConnector implements AccountConnector {
+  private final LocalDocumentRunner runner;
+  private final Map<String, Map<String, String>> instances;
+  private final Map<String, List<String>> clusters;
+  private final Map<String, SsmDocument> documents = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, LocalRun>> commands = new ConcurrentHashMap<>();
+
+  /**
+   * @param instances instance id → tags; every one counts as running and SSM-online
+   * @param clusters ECS cluster name → the instance ids of its container instances
+   */
+  public LocalAccountConnector(
+      LocalDocumentRunner runner,
+      Map<String, Map<String, String>> instances,
+      Map<String, List<String>> clusters) {
+    this.runner = runner;
+    this.instances = Map.copyOf(instances);
+    this.clusters = Map.copyOf(clusters);
+  }
+
+  @Override
+  public AccountSession connect(AccountRequest request) {
+    return new Session();
+  }
+
+  /** Commands sent so far (command id → instance ids), for tests. */
+  public Map<String, Set<String>> commandsSent() {
+    Map<String, Set<String>> sent = new LinkedHashMap<>();
+    commands.forEach((id, runs) -> sent.put(id, Set.copyOf(runs.keySet())));
+    return sent;
+  }
+
+  private final class Session implements AccountSession {
+    @Override
+    public List<Instance> instances(List<String> ids) {
+      return ids.stream()
+          .filter(instances::containsKey)
+          .map(id -> new Instance(id, "running", instances.get(id)))
+          .toList();
+    }
+
+    @Override
+    public List<Instance> runningInstancesWithTag(String key, String value) {
+      return instances.entrySet().stream()
+          .filter(e -> value.equals(e.getValue().get(key)))
+          .map(e -> new Instance(e.getKey(), "running", e.getValue()))
+          .toList();
+    }
+
+    @Override
+    public Optional<List<ClusterMember>> clusterMembers(String cluster) {
+      List<String> members = clusters.get(cluster);
+      if (members == null) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          members.stream()
+              .map(
+                  id ->
+                      new ClusterMember(
+                          "arn:aws:ecs:local:000000000000:container-instance/" + cluster + "/" + id,
+                          id,
+                          "ACTIVE",
+                          true))
+              .toList());
+    }
+
+    @Override
+    public Set<String> ssmOnline(List<String> instanceIds) {
+      Set<String> online = new LinkedHashSet<>(instanceIds);
+      online.retainAll(instances.keySet());
+      return online;
+    }
+
+    @Override
+    public Map<String, Boolean> agentConnected(String cluster) {
+      Map<String, Boolean> connected = new LinkedHashMap<>();
+      clusters.getOrDefault(cluster, List.of()).forEach(id -> connected.put(id, true));
+      return connected;
+    }
+
+    @Override
+    public DocumentVersion ensureDocument(SsmDocument document) {
+      documents.put(document.name(), document);
+      return new DocumentVersion(document.name(), document.versionName());
+    }
+
+    @Override
+    public String send(
+        DocumentVersion document,
+        List<String> instanceIds,
+        Map<String, String> parameters,
+        String comment) {
+      SsmDocument doc = documents.get(document.name());
+      if (doc == null) {
+        throw new TransportException("document " + document.name() + " was never ensured");
+      }
+      String commandId = UUID.randomUUID().toString();
+      Map<String, LocalRun> runs = new ConcurrentHashMap<>();
+      for (String instanceId : instanceIds) {
+        try {
+          runs.put(instanceId, runner.start(doc, parameters));
+        } catch (IllegalArgumentException e) {
+          throw new TransportException("document refused its parameters: " + e.getMessage(), e);
+        }
+      }
+      commands.put(commandId, runs);
+      return commandId;
+    }
+
+    @Override
+    public Invocation invocation(String commandId, String instanceId) {
+      LocalRun run = commands.getOrDefault(commandId, Map.of()).get(instanceId);
+      if (run == null) {
+        return new Invocation(Status.PENDING, "");
+      }
+      if (!run.isDone()) {
+        return new Invocation(Status.PENDING, run.output());
+      }
+      return new Invocation(run.exitCode() == 0 ? Status.SUCCESS : Status.FAILED, run.output());
+    }
+
+    @Override
+    public void cancel(String commandId) {
+      commands.getOrDefault(commandId, Map.of()).values().forEach(LocalRun::cancel);
+    }
+  }
+}

@@ -1,0 +1,323 @@
+package io.faultline.executor.intake;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.cloudevents.Json;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.topics.Topics;
+import io.faultline.events.validation.ContractViolationException;
+import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.executor.lifecycle.JournalEntry;
+import io.faultline.executor.recovery.JournalIndex;
+import io.faultline.executor.recovery.Takeover;
+import io.faultline.executor.run.FaultRunner;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The approvals consumer (one platform thread); faults run on their own virtual threads. */
+public final class ApprovalConsumer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ApprovalConsumer.class);
+
+  /**
+   * @param groupId the consumer group every executor shares
+   * @param sessionTimeout how soon a dead executor's partitions move (takeover latency)
+   * @param maxInFlight above this many running faults, partitions are paused
+   */
+  public record Settings(
+      String bootstrapServers, String groupId, Duration sessionTimeout, int maxInFlight) {}
+
+  private final Settings settings;
+  private final FaultRunner runner;
+  private final JournalIndex index;
+  private final Takeover takeover;
+  private final FaultLedger ledger;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Map<TopicPartition, TreeMap<Long, CompletableFuture<Void>>> pending =
+      new HashMap<>();
+  private final String executorId;
+  private Thread thread;
+  private volatile boolean closed;
+  private volatile boolean paused;
+
+  public ApprovalConsumer(
+      Settings settings,
+      String executorId,
+      FaultRunner runner,
+      JournalIndex index,
+      Takeover takeover,
+      FaultLedger ledger) {
+    this.settings = settings;
+    this.executorId = executorId;
+    this.runner = runner;
+    this.index = index;
+    this.takeover = takeover;
+    this.ledger = ledger;
+    int session = (int) settings.sessionTimeout().toMillis();
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "faultline-executor-" + executorId);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, session);
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(500, session / 3));
+    config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+    // Only partitions that really move are revoked, so a rebalance never stops other faults.
+    config.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
+    this.consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    ledger.onJournaled(index::update);
+  }
+
+  public void start() {
+    thread = Thread.ofPlatform().name("faultline-approvals").start(this::run);
+  }
+
+  private void run() {
+    consumer.subscribe(List.of(Topics.FAULT_APPROVALS.name()), new Rebalance());
+    try {
+      while (!closed) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          accept(record);
+        }
+        commitReady(false);
+        backpressure();
+      }
+      commitReady(true);
+    } catch (WakeupException e) {
+      if (!closed) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      log.error("approvals consumer stopped", e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void accept(ConsumerRecord<String, byte[]> record) {
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    CompletableFuture<Void> done;
+    if (record.key() != null && index.knows(record.partition(), record.key())) {
+      log.info("approval {} was already journaled; not running it again", record.key());
+      done = CompletableFuture.completedFuture(null);
+    } else if (record.key() != null && runner.isRunning(record.key())) {
+      done = CompletableFuture.completedFuture(null);
+    } else {
+      FaultlineEvent<FaultApproved> event;
+      try {
+        event =
+            EventCodec.standard()
+                .decode(Topics.FAULT_APPROVALS, record.key(), record.headers(), record.value());
+      } catch (ContractViolationException e) {
+        done = rejectPoison(record, e.getMessage());
+        pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
+        return;
+      }
+      done = runner.start(event.data(), record.partition(), record.offset(), event.traceparent());
+    }
+    pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
+  }
+
+  /**
+   * An approval that breaks the contract (e.g. a hostile parameter) never runs. When its fault and
+   * tenant can be read, the fault ends FAILED with INVALID_REQUEST; otherwise it is logged.
+   */
+  private CompletableFuture<Void> rejectPoison(ConsumerRecord<String, byte[]> record, String why) {
+    try {
+      JsonNode data = Json.mapper().readTree(record.value());
+      if (data.has("specversion") && data.has("data")) {
+        data = data.get("data");
+      }
+      FaultId faultId = FaultId.of(data.path("faultId").asText());
+      TenantId tenantId = TenantId.of(data.path("tenantId").asText());
+      if (!faultId.value().equals(record.key())) {
+        throw new IllegalArgumentException("key does not match the fault id");
+      }
+      long sequence = Math.max(1, data.path("sequence").asLong(0) + 1);
+      String traceparent = header(record, "ce_traceparent");
+      String traceId =
+          traceparent != null && traceparent.matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")
+              ? traceparent.substring(3, 35)
+              : null;
+      FaultLifecycleEvent failed =
+          new FaultLifecycleEvent(
+              faultId,
+              tenantId,
+              null,
+              null,
+              null,
+              null,
+              null,
+              LifecycleStage.FAILED,
+              sequence,
+              Instant.now(),
+              LifecycleStage.FAILED.producer(),
+              false,
+              null,
+              List.of(),
+              List.of(),
+              FailureReason.INVALID_REQUEST,
+              "approval refused before any command: " + truncate(why),
+              List.of(),
+              traceId);
+      JournalEntry entry =
+          new JournalEntry(
+              faultId.value(),
+              tenantId.value(),
+              JournalEntry.Phase.TERMINAL,
+              sequence + 1,
+              record.partition(),
+              record.offset(),
+              traceId == null ? null : traceparent,
+              List.of(),
+              List.of(),
+              null,
+              executorId,
+              Instant.now());
+      log.warn("approval {} refused: {}", faultId, truncate(why));
+      return ledger.submit(failed, traceId == null ? null : traceparent, entry);
+    } catch (RuntimeException | java.io.IOException e) {
+      log.error(
+          "unreadable approval at {}@{} skipped: {}",
+          record.partition(),
+          record.offset(),
+          truncate(why));
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static String truncate(String text) {
+    return text == null ? "" : text.length() > 500 ? text.substring(0, 500) + "…" : text;
+  }
+
+  /** Commits, per partition, the offset after the last approval whose predecessors are all done. */
+  private void commitReady(boolean sync) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    pending.forEach(
+        (tp, futures) -> {
+          Long last = null;
+          while (!futures.isEmpty()) {
+            var first = futures.firstEntry();
+            if (!first.getValue().isDone() || first.getValue().isCompletedExceptionally()) {
+              break;
+            }
+            last = first.getKey();
+            futures.pollFirstEntry();
+          }
+          if (last != null) {
+            offsets.put(tp, new OffsetAndMetadata(last + 1));
+          }
+        });
+    if (offsets.isEmpty()) {
+      return;
+    }
+    if (sync) {
+      consumer.commitSync(offsets);
+    } else {
+      consumer.commitAsync(
+          offsets,
+          (committed, error) -> {
+            if (error != null) {
+              log.warn("offset commit failed (will be retried by the next one)", error);
+            }
+          });
+    }
+  }
+
+  private void backpressure() {
+    boolean full = runner.inFlight() >= settings.maxInFlight();
+    if (full && !paused) {
+      consumer.pause(consumer.assignment());
+      paused = true;
+      log.warn("{} faults in flight: pausing approvals", runner.inFlight());
+    } else if (!full && paused) {
+      consumer.resume(consumer.assignment());
+      paused = false;
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
+      log.info("assigned approvals partitions {}", numbers);
+      takeover.launch(index.load(numbers));
+      if (paused) {
+        consumer.pause(partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (partitions.isEmpty()) {
+        return;
+      }
+      commitReady(true);
+      handOver(partitions);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      handOver(partitions);
+    }
+
+    private void handOver(Collection<TopicPartition> partitions) {
+      List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
+      log.info("handing over approvals partitions {}", numbers);
+      runner.release(numbers);
+      index.drop(numbers);
+      partitions.forEach(pending::remove);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    consumer.wakeup();
+    if (thread != null) {
+      try {
+        thread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

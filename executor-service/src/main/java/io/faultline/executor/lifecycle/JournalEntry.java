@@ -1,0 +1,85 @@
+package io.faultline.executor.lifecycle;
+
+import io.faultline.events.cloudevents.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The execution journal's state of one fault (key fault id, compacted, co-partitioned with the
+ * approvals topic). Written before every SendCommand and with every lifecycle event, so the
+ * executor that takes over a partition knows what each in-flight fault may have touched.
+ *
+ * <p>The approval itself is not copied (it holds the tenant's external id); {@code
+ * approvalPartition}/{@code approvalOffset} point at it on the approvals topic.
+ *
+ * @param phase how far the fault got
+ * @param nextSequence the lifecycle sequence number of the fault's next event
+ * @param targets every target a command may have reached (id and lifecycle kind)
+ * @param commandIds the SSM commands sent so far
+ * @param heading the terminal stage the fault was heading to when it started rolling back
+ * @param executor the executor instance that wrote this state
+ */
+public record JournalEntry(
+    String faultId,
+    String tenantId,
+    Phase phase,
+    long nextSequence,
+    int approvalPartition,
+    long approvalOffset,
+    String traceparent,
+    List<JournalTarget> targets,
+    List<String> commandIds,
+    String heading,
+    String executor,
+    Instant updatedAt) {
+
+  public JournalEntry {
+    Objects.requireNonNull(faultId, "faultId");
+    Objects.requireNonNull(phase, "phase");
+    targets = targets == null ? List.of() : List.copyOf(targets);
+    commandIds = commandIds == null ? List.of() : List.copyOf(commandIds);
+  }
+
+  /** How far a fault got. */
+  public enum Phase {
+    /** STARTED published; targets not yet resolved. */
+    STARTED,
+    /** TARGETS_RESOLVED published; nothing sent. */
+    RESOLVED,
+    /** About to send (or sending) inject commands to {@code targets}. */
+    INJECTING,
+    /** INJECTED published; holding. */
+    HOLDING,
+    /** ROLLING_BACK published. */
+    ROLLING_BACK,
+    /** The terminal event is published; nothing left to do. */
+    TERMINAL;
+
+    /** Whether a command may have reached a target. */
+    public boolean mayHaveInjected() {
+      return this == INJECTING || this == HOLDING || this == ROLLING_BACK;
+    }
+  }
+
+  /** A target as journaled. */
+  public record JournalTarget(String id, String kind) {}
+
+  public byte[] toJson() {
+    try {
+      return Json.mapper().writeValueAsBytes(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static JournalEntry fromJson(byte[] json) {
+    try {
+      return Json.mapper().readValue(json, JournalEntry.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.faultline.executor.recovery;
+
+import io.faultline.events.topics.Topics;
+import io.faultline.executor.lifecycle.JournalEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal's latest phase of every fault in the partitions this executor owns. Loaded from the
+ * journal on assignment (read_committed, so a dead executor's open transaction is never seen) and
+ * kept current by the ledger's own writes.
+ */
+public final class JournalIndex {
+  private static final Logger log = LoggerFactory.getLogger(JournalIndex.class);
+
+  private final String bootstrapServers;
+  private final Map<Integer, Map<String, JournalEntry.Phase>> byPartition =
+      new ConcurrentHashMap<>();
+
+  public JournalIndex(String bootstrapServers) {
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * Reads the journal of {@code partitions} to its end.
+   *
+   * @return the faults found still in flight (not TERMINAL)
+   */
+  public List<JournalEntry> load(Collection<Integer> partitions) {
+    if (partitions.isEmpty()) {
+      return List.of();
+    }
+    Instant began = Instant.now();
+    Map<String, JournalEntry> latest = new java.util.LinkedHashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5_000),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      List<TopicPartition> tps =
+          partitions.stream()
+              .map(p -> new TopicPartition(Topics.EXECUTION_JOURNAL.name(), p))
+              .toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (record.value() == null) {
+            latest.remove(record.key());
+            continue;
+          }
+          try {
+            latest.put(record.key(), JournalEntry.fromJson(record.value()));
+          } catch (RuntimeException e) {
+            log.warn("unreadable journal entry {}@{}", record.partition(), record.offset(), e);
+          }
+        }
+      }
+    }
+    List<JournalEntry> inFlight = new ArrayList<>();
+    for (Integer p : partitions) {
+      byPartition.put(p, new ConcurrentHashMap<>());
+    }
+    for (JournalEntry entry : latest.values()) {
+      byPartition
+          .computeIfAbsent(entry.approvalPartition(), p -> new ConcurrentHashMap<>())
+          .put(entry.faultId(), entry.phase());
+      if (entry.phase() != JournalEntry.Phase.TERMINAL) {
+        inFlight.add(entry);
+      }
+    }
+    log.info(
+        "journal of partitions {}: {} faults, {} in flight, read in {} ms",
+        partitions,
+        latest.size(),
+        inFlight.size(),
+        Duration.between(began, Instant.now()).toMillis());
+    return inFlight;
+  }
+
+  /** Forgets partitions this executor no longer owns. */
+  public void drop(Collection<Integer> partitions) {
+    partitions.forEach(byPartition::remove);
+  }
+
+  /** Records a committed journal write. */
+  public void update(JournalEntry entry) {
+    Map<String, JournalEntry.Phase> partition = byPartition.get(entry.approvalPartition());
+    if (partition != null) {
+      partition.put(entry.faultId(), entry.phase());
+    }
+  }
+
+  /** Whether the journal knows the fault (it started here or elsewhere). */
+  public boolean knows(int partition, String faultId) {
+    Map<String, JournalEntry.Phase> known = byPartition.get(partition);
+    return known != null && known.containsKey(faultId);
+  }
+}

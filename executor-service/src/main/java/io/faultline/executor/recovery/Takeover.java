@@ -1,0 +1,100 @@
+package io.faultline.executor.recovery;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.topics.Topics;
+import io.faultline.executor.lifecycle.JournalEntry;
+import io.faultline.executor.run.FaultRunner;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives faults a lost executor left in flight: re-reads each one's approval (the journal points at
+ * it; the approval holds the account access) and hands it to the runner, which rolls back and
+ * publishes the terminal event. What it decides per phase is in {@code README.md} (Recovery).
+ */
+public final class Takeover {
+  private static final Logger log = LoggerFactory.getLogger(Takeover.class);
+
+  private final String bootstrapServers;
+  private final FaultRunner runner;
+
+  public Takeover(String bootstrapServers, FaultRunner runner) {
+    this.bootstrapServers = bootstrapServers;
+    this.runner = runner;
+  }
+
+  /** Takes over the faults on a virtual thread, so the caller (a rebalance) is not held up. */
+  public void launch(List<JournalEntry> inFlight) {
+    List<JournalEntry> mine =
+        inFlight.stream().filter(e -> !runner.isRunning(e.faultId())).toList();
+    if (mine.isEmpty()) {
+      return;
+    }
+    Thread.ofVirtual().name("takeover").start(() -> takeOver(mine));
+  }
+
+  private void takeOver(List<JournalEntry> entries) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                1),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      for (JournalEntry entry : entries) {
+        try {
+          FaultlineEvent<FaultApproved> approval = approval(consumer, entry);
+          if (approval == null) {
+            log.error(
+                "cannot take over fault {}: its approval at {}@{} is gone; host-side timers"
+                    + " revert it",
+                entry.faultId(),
+                entry.approvalPartition(),
+                entry.approvalOffset());
+            continue;
+          }
+          runner.takeOver(approval.data(), entry);
+        } catch (RuntimeException e) {
+          log.error("taking over fault {} failed", entry.faultId(), e);
+        }
+      }
+    }
+  }
+
+  private static FaultlineEvent<FaultApproved> approval(
+      KafkaConsumer<String, byte[]> consumer, JournalEntry entry) {
+    TopicPartition tp =
+        new TopicPartition(Topics.FAULT_APPROVALS.name(), entry.approvalPartition());
+    consumer.assign(List.of(tp));
+    consumer.seek(tp, entry.approvalOffset());
+    Instant deadline = Instant.now().plusSeconds(15);
+    while (Instant.now().isBefore(deadline)) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+        if (record.offset() == entry.approvalOffset() && entry.faultId().equals(record.key())) {
+          return EventCodec.standard()
+              .decode(Topics.FAULT_APPROVALS, record.key(), record.headers(), record.value());
+        }
+        if (record.offset() >= entry.approvalOffset()) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,43 @@
+package io.faultline.executor.run;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How faults run ({@code faultline.executor.run.*} and {@code faultline.executor.precheck.*}).
+ *
+ * @param precheckSsmOnline ENFORCE: targets must be SSM-managed and online
+ *     (DescribeInstanceInformation), and a fault fails closed (PRE_CHECK) when that cannot be
+ *     answered; SKIP: do not ask (for endpoints that cannot answer, e.g. moto)
+ * @param pollInitial the first wait between GetCommandInvocation polls
+ * @param pollMax the cap of that wait (doubling in between)
+ * @param commandTimeout how long one command may take on one instance before it counts as TIMEOUT
+ */
+public record RunSettings(
+    Precheck precheckSsmOnline, Duration pollInitial, Duration pollMax, Duration commandTimeout) {
+  public RunSettings {
+    Objects.requireNonNull(precheckSsmOnline, "precheckSsmOnline");
+    Objects.requireNonNull(pollInitial, "pollInitial");
+    Objects.requireNonNull(pollMax, "pollMax");
+    Objects.requireNonNull(commandTimeout, "commandTimeout");
+  }
+
+  public static RunSettings defaults() {
+    return new RunSettings(
+        Precheck.ENFORCE, Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofMinutes(10));
+  }
+
+  public RunSettings withPrecheck(Precheck value) {
+    return new RunSettings(value, pollInitial, pollMax, commandTimeout);
+  }
+
+  public RunSettings withPolling(Duration initial, Duration max) {
+    return new RunSettings(precheckSsmOnline, initial, max, commandTimeout);
+  }
+
+  /** Whether the SSM-online pre-check runs. */
+  public enum Precheck {
+    ENFORCE,
+    SKIP
+  }
+}
