@@ -6,8 +6,17 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.cloudevents.Json;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
+import io.faultline.events.tracing.TraceContexts;
 import io.faultline.events.validation.ContractViolationException;
 import io.faultline.events.validation.Violation;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -35,11 +44,19 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class FaultRequestPublisher implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final URI source;
+  private final Tracer tracer;
   private final EventCodec codec = EventCodec.standard();
 
+  /** A publisher traced with the global OpenTelemetry (a no-op unless the application set one). */
   public FaultRequestPublisher(Producer<String, byte[]> producer, URI source) {
+    this(producer, source, GlobalOpenTelemetry.get());
+  }
+
+  public FaultRequestPublisher(
+      Producer<String, byte[]> producer, URI source, OpenTelemetry openTelemetry) {
     this.producer = producer;
     this.source = source;
+    this.tracer = openTelemetry.getTracer("io.faultline.events.client");
   }
 
   /** A publisher with an idempotent producer ({@code acks=all}) of its own. */
@@ -57,7 +74,10 @@ public final class FaultRequestPublisher implements AutoCloseable {
     return new FaultRequestPublisher(new KafkaProducer<>(config), source);
   }
 
-  /** Publishes a request without trace context (the platform starts the fault's trace). */
+  /**
+   * Publishes a request in the caller's current trace, if any; without one and without a configured
+   * OpenTelemetry, the platform starts the fault's trace.
+   */
   public CompletableFuture<RecordMetadata> publish(FaultRequested request) {
     return publish(request, null);
   }
@@ -73,19 +93,44 @@ public final class FaultRequestPublisher implements AutoCloseable {
     if (!violations.isEmpty()) {
       throw new ContractViolationException(violations);
     }
+    Context parent = traceparent == null ? Context.current() : TraceContexts.extract(traceparent);
+    Span span =
+        tracer
+            .spanBuilder(Topics.FAULT_REQUESTS.name() + " publish")
+            .setParent(parent)
+            .setSpanKind(SpanKind.PRODUCER)
+            .setAttribute("messaging.system", "kafka")
+            .setAttribute("messaging.operation.type", "send")
+            .setAttribute("messaging.destination.name", Topics.FAULT_REQUESTS.name())
+            .setAttribute("faultline.tenant.id", request.tenantId().value())
+            .setAttribute("faultline.fault.id", request.faultId().value())
+            .setAttribute("faultline.fault.type", request.faultType().value())
+            .startSpan();
+    String sentTraceparent = TraceContexts.traceparentOf(span);
     FaultlineEvent<FaultRequested> event =
-        FaultlineEvent.of(request.faultId().value(), source, request, traceparent);
+        FaultlineEvent.of(
+            request.faultId().value(),
+            source,
+            request,
+            sentTraceparent != null ? sentTraceparent : traceparent);
     ProducerRecord<String, byte[]> record = codec.encode(Topics.FAULT_REQUESTS, event);
     CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
-    producer.send(
-        record,
-        (metadata, error) -> {
-          if (error != null) {
-            sent.completeExceptionally(error);
-          } else {
-            sent.complete(metadata);
-          }
-        });
+    try (Scope ignored = span.makeCurrent()) {
+      producer.send(
+          record,
+          (metadata, error) -> {
+            if (error != null) {
+              span.setStatus(StatusCode.ERROR, error.getMessage());
+              span.end();
+              sent.completeExceptionally(error);
+            } else {
+              span.setAttribute(
+                  "messaging.destination.partition.id", Integer.toString(metadata.partition()));
+              span.end();
+              sent.complete(metadata);
+            }
+          });
+    }
     return sent;
   }
 

@@ -55,9 +55,17 @@ public final class EventCodec {
     CloudEvent cloudEvent = toCloudEvent(topic, event);
     String key = topic.keyOf().apply(event.data());
     var writer = KafkaMessageFactory.createWriter(topic.name(), key);
-    return event.mode() == ContentMode.STRUCTURED
-        ? writer.writeStructured(cloudEvent, JsonFormat.CONTENT_TYPE)
-        : writer.writeBinary(cloudEvent);
+    ProducerRecord<String, byte[]> record =
+        event.mode() == ContentMode.STRUCTURED
+            ? writer.writeStructured(cloudEvent, JsonFormat.CONTENT_TYPE)
+            : writer.writeBinary(cloudEvent);
+    if (event.traceparent() != null) {
+      // Also the plain W3C header, for consumers instrumented by OpenTelemetry's Kafka support.
+      record
+          .headers()
+          .add(TRACEPARENT_EXTENSION, event.traceparent().getBytes(StandardCharsets.UTF_8));
+    }
+    return record;
   }
 
   /** Writes the event's headers into {@code headers} and returns the record value. */
@@ -186,6 +194,10 @@ public final class EventCodec {
       throw new ContractViolationException(violations);
     }
     Object traceparent = cloudEvent.getExtension(TRACEPARENT_EXTENSION);
+    if (traceparent == null && headers.lastHeader(TRACEPARENT_EXTENSION) != null) {
+      traceparent =
+          new String(headers.lastHeader(TRACEPARENT_EXTENSION).value(), StandardCharsets.UTF_8);
+    }
     OffsetDateTime time =
         cloudEvent.getTime() == null ? OffsetDateTime.now(ZoneOffset.UTC) : cloudEvent.getTime();
     return new FaultlineEvent<>(

@@ -10,8 +10,18 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
+import io.faultline.events.tracing.TraceContexts;
 import io.faultline.events.validation.ContractViolationException;
 import io.faultline.testsupport.TestKafka;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,9 +31,13 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +101,61 @@ class FaultRequestPublisherIT {
               ContractViolationException.class,
               e -> assertThat(e.has("$.requestedBy", "minLength")).isTrue());
     }
+  }
+
+  @Test
+  void continuesTheCallersTraceWithAProducerSpan() {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    FaultRequested request =
+        Fixtures.aRequest(
+            "f-pub-" + UUID.randomUUID(), "ecs-agent-stop", Map.of("CLUSTER_NAME", "checkout"));
+    Span caller = otel.getTracer("test").spanBuilder("deploy pipeline").startSpan();
+    try (var producer =
+            new KafkaProducer<String, byte[]>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                new StringSerializer(),
+                new ByteArraySerializer());
+        FaultRequestPublisher publisher =
+            new FaultRequestPublisher(producer, URI.create("/pipelines/test"), otel);
+        Scope ignored = caller.makeCurrent()) {
+      publisher.publish(request).join();
+    } finally {
+      caller.end();
+    }
+
+    FaultlineEvent<FaultRequested> event = readFault(request.faultId(), 1).getFirst();
+    String traceId = caller.getSpanContext().getTraceId();
+    assertThat(TraceContexts.traceId(event.traceparent())).contains(traceId);
+    SpanData publish =
+        spans.getFinishedSpanItems().stream()
+            .filter(s -> s.getKind() == SpanKind.PRODUCER)
+            .findFirst()
+            .orElseThrow();
+    assertThat(publish.getTraceId()).isEqualTo(traceId);
+    assertThat(publish.getParentSpanId()).isEqualTo(caller.getSpanContext().getSpanId());
+    assertThat(publish.getAttributes().get(AttributeKey.stringKey("faultline.fault.id")))
+        .isEqualTo(request.faultId().value());
+    assertThat(event.traceparent()).contains(publish.getSpanId());
+  }
+
+  @Test
+  void leavesTraceContextOutWhenThereIsNone() {
+    FaultRequested request =
+        Fixtures.aRequest(
+            "f-pub-" + UUID.randomUUID(), "ecs-agent-stop", Map.of("CLUSTER_NAME", "checkout"));
+    try (FaultRequestPublisher publisher =
+        FaultRequestPublisher.connect(
+            TestKafka.bootstrapServers(), URI.create("/pipelines/test"))) {
+      publisher.publish(request).join();
+    }
+    assertThat(readFault(request.faultId(), 1).getFirst().traceparent()).isNull();
   }
 
   private static List<FaultlineEvent<FaultRequested>> readFault(FaultId faultId, int expected) {
