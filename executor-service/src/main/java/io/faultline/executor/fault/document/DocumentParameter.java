@@ -1,7 +1,9 @@
 package io.faultline.executor.fault.document;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +26,9 @@ public record DocumentParameter(
     List<String> allowedValues,
     String description) {
 
+  // A handful of patterns, validated for every command an executor sends: compile each once.
+  private static final Map<String, Pattern> COMPILED = new ConcurrentHashMap<>();
+
   public DocumentParameter {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(type, "type");
@@ -34,7 +39,7 @@ public record DocumentParameter(
           "parameter '" + name + "' declares neither allowedPattern nor allowedValues");
     }
     if (allowedPattern != null) {
-      Pattern.compile(allowedPattern);
+      COMPILED.computeIfAbsent(allowedPattern, Pattern::compile);
     }
   }
 
@@ -57,7 +62,8 @@ public record DocumentParameter(
           "parameter '" + name + "' must be one of " + allowedValues + " (allowedValues)");
     }
     // matches() anchors the whole input, so a trailing newline never slips past a '$'.
-    if (allowedPattern != null && !Pattern.compile(allowedPattern).matcher(value).matches()) {
+    if (allowedPattern != null
+        && !COMPILED.computeIfAbsent(allowedPattern, Pattern::compile).matcher(value).matches()) {
       throw new IllegalArgumentException(
           "parameter '" + name + "' does not match allowedPattern " + allowedPattern);
     }

@@ -49,6 +49,7 @@ public record SsmDocument(
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
   private static final int SSM_DEFAULT_TIMEOUT_SECONDS = 3600;
   private static final Map<String, SsmDocument> CACHE = new ConcurrentHashMap<>();
+  private static final Map<String, List<ShellStep>> STEPS = new ConcurrentHashMap<>();
 
   public SsmDocument {
     Objects.requireNonNull(faultType, "faultType");
@@ -151,7 +152,8 @@ public record SsmDocument(
 
   /** The {@code aws:runShellScript} steps in order, with unsubstituted {@code {{ Param }}}. */
   public List<ShellStep> steps() {
-    return steps(faultType, yaml(content));
+    return STEPS.computeIfAbsent(
+        faultType + "@" + contentHash, key -> steps(faultType, yaml(content)));
   }
 
   /**

@@ -109,7 +109,8 @@ class SsmDocumentTest {
     assertThat(parameters.get("Action").allowedValues()).containsExactly("inject", "rollback");
     assertThat(parameters.get("Action").required()).isTrue();
     assertThat(parameters.get("FaultId").allowedPattern())
-        .isEqualTo("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$");
+        .isEqualTo("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+        .isEqualTo(io.faultline.events.ids.FaultId.PATTERN);
     assertThat(parameters.get("FaultId").required()).isTrue();
     assertThat(parameters.get("DurationSeconds").allowedPattern()).isEqualTo("^[0-9]{1,5}$");
     assertThat(parameters.get("TraceId").allowedPattern()).isEqualTo("^([0-9a-f]{32})?$");
