@@ -1,0 +1,92 @@
+package io.faultline.scheduler;
+
+import static org.awaitility.Awaitility.await;
+
+import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.engine.SchedulerEngine;
+import io.faultline.scheduler.security.DevTokens;
+import io.faultline.scheduler.state.SchedulerTopics;
+import io.faultline.testsupport.TestKafka;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** One scheduler-service instance on the test broker, on a random port, with a given clock. */
+final class SchedulerInstance implements AutoCloseable {
+  static final String HUB_ROLE_ARN = "arn:aws:iam::999999999999:role/faultline-hub";
+  private static final String DEV_SECRET = "integration-test-secret-0123456789abcdef";
+
+  final ConfigurableApplicationContext context;
+
+  private SchedulerInstance(ConfigurableApplicationContext context) {
+    this.context = context;
+  }
+
+  static void createTopics() {
+    TestKafka.createTopics(
+        Stream.concat(
+                Topics.all().stream().map(t -> t.newTopic((short) 1)),
+                Stream.of(SchedulerTopics.commands((short) 1)))
+            .toList());
+  }
+
+  static SchedulerInstance start(String applicationId, Clock clock) {
+    createTopics();
+    Map<String, Object> properties = new HashMap<>();
+    properties.put("server.port", "0");
+    properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
+    properties.put("faultline.scheduler.application-id", applicationId);
+    properties.put("faultline.scheduler.tick", "100ms");
+    properties.put("faultline.scheduler.create-topics", "false");
+    properties.put("faultline.scheduler.hub-role-arn", HUB_ROLE_ARN);
+    properties.put("faultline.security.dev-tokens.enabled", "true");
+    properties.put("faultline.security.dev-tokens.secret", DEV_SECRET);
+    properties.put("spring.main.banner-mode", "off");
+    properties.put("logging.level.org.apache.kafka", "WARN");
+    properties.put("logging.level.kafka", "WARN");
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(SchedulerApplication.class)
+            .initializers(c -> c.getBeanFactory().registerSingleton("clock", clock))
+            // Command-line arguments: default properties would lose to application.yml.
+            .run(
+                properties.entrySet().stream()
+                    .map(e -> "--" + e.getKey() + "=" + e.getValue())
+                    .toArray(String[]::new));
+    SchedulerInstance instance = new SchedulerInstance(context);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> context.getBean(SchedulerEngine.class).isRunning());
+    return instance;
+  }
+
+  int port() {
+    return ((WebServerApplicationContext) context).getWebServer().getPort();
+  }
+
+  SchedulerEngine engine() {
+    return context.getBean(SchedulerEngine.class);
+  }
+
+  String token(String tenant, String... roles) {
+    return context.getBean(DevTokens.class).mint("tester", tenant, List.of(roles));
+  }
+
+  Http http(String tenant, String... roles) {
+    return new Http("http://localhost:" + port(), token(tenant, roles));
+  }
+
+  Http anonymous() {
+    return new Http("http://localhost:" + port(), null);
+  }
+
+  @Override
+  public void close() {
+    context.close();
+  }
+}
