@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.faultline.executor.fault.document.ResultLine;
 import io.faultline.executor.fault.document.SsmDocument;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -49,7 +50,8 @@ class HttpResetPeerDocumentIT {
           "flock",
           "grep",
           "dirname",
-          "ls");
+          "ls",
+          "ln");
 
   @TempDir Path dir;
   private Path stateDir;
@@ -200,15 +202,19 @@ class HttpResetPeerDocumentIT {
     assertNothingLeft("http-never");
   }
 
-  @Test
-  void failsClearlyWithoutChangingAnythingWhenDependenciesAreMissing() throws Exception {
-    // A PATH with the basic tools the script needs, but neither iptables nor python.
+  /** A directory with the basic tools the script needs, but neither iptables nor python. */
+  private Path bareBin() throws IOException {
     Path bin = Files.createDirectories(dir.resolve("bare-bin"));
     for (String tool : BASIC_TOOLS) {
       String path = HostProcesses.runOk("bash", "-c", "command -v \"$1\"", "resolve", tool).strip();
       Files.createSymbolicLink(bin.resolve(tool), Path.of(path));
     }
-    environment.put("PATH", bin.toString());
+    return bin;
+  }
+
+  @Test
+  void failsClearlyWithoutChangingAnythingWhenDependenciesAreMissing() throws Exception {
+    environment.put("PATH", bareBin().toString());
 
     LocalRun inject = finished(start("inject", "http-nodeps", "30"));
 
@@ -219,6 +225,42 @@ class HttpResetPeerDocumentIT {
         .containsEntry("missing", "iptables,python3");
     assertThat(host.get()).isEqualTo("200");
     assertNothingLeft("http-nodeps");
+  }
+
+  @Test
+  void installsMissingDependenciesThroughTheProxyWhenAllowed() throws Exception {
+    Path bin = bareBin();
+    HostProcesses.installExecutable("/local/fake-apt/apt-get", bin);
+    Path aptLog = dir.resolve("apt.log");
+    environment.put("PATH", bin.toString());
+    environment.put("FAKE_APT_LOG", aptLog.toString());
+    environment.put(
+        "FAKE_APT_IPTABLES", HostProcesses.runOk("bash", "-c", "command -v iptables").strip());
+    environment.put(
+        "FAKE_APT_PYTHON3",
+        HostProcesses.runOk("python3", "-c", "import sys; print(sys.executable)").strip());
+    Map<String, String> parameters = new HashMap<>();
+    parameters.put("Action", "inject");
+    parameters.put("FaultId", "http-install");
+    parameters.put("TargetPort", Integer.toString(NetworkNamespace.PORT));
+    parameters.put("NetworkInterface", host.innerInterface);
+    parameters.put("InstallDependencies", "true");
+    parameters.put("Proxy", "https_proxy=http://proxy.example:3128");
+    LocalDocumentRunner runner = new LocalDocumentRunner(environment, host.launcher());
+
+    LocalRun inject = finished(runner.start(DOCUMENT, parameters));
+
+    assertThat(inject.exitCode()).as(inject.output()).isZero();
+    assertThat(inject.output()).contains("dependencies=installed packages=iptables,python3");
+    assertThat(Files.readAllLines(aptLog))
+        .contains(
+            "apt-get update -qq http_proxy= https_proxy=http://proxy.example:3128",
+            "apt-get install -y -qq iptables python3 http_proxy= https_proxy=http://proxy.example:3128");
+    assertThat(host.get()).contains(RESET);
+    parameters.put("Action", "rollback");
+    assertThat(finished(runner.start(DOCUMENT, parameters)).exitCode()).isZero();
+    assertThat(host.get()).isEqualTo("200");
+    assertNothingLeft("http-install");
   }
 
   @Test
