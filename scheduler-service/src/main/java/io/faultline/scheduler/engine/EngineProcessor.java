@@ -589,8 +589,12 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
             : topic == Topics.TENANT_POLICIES
                 ? SchedulerTopology.POLICIES_SINK
                 : SchedulerTopology.CONTROLS_SINK;
+    // Record timestamps are wall time: brokers refuse timestamps far from their own clock, and the
+    // scheduling clock may be a test's (or an operator's) controlled one.
     context.forward(
-        new Record<>(encoded.key(), encoded.value(), clock.millis(), encoded.headers()), sink);
+        new Record<>(
+            encoded.key(), encoded.value(), context.currentSystemTimeMs(), encoded.headers()),
+        sink);
   }
 
   private static <T> Optional<T> read(KeyValueStore<String, byte[]> store, String key, Class<T> t) {
