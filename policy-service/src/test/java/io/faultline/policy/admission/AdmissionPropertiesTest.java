@@ -1,0 +1,277 @@
+package io.faultline.policy.admission;
+
+import static io.faultline.policy.PolicyExamples.ecsAgentStop;
+import static io.faultline.policy.PolicyExamples.httpResetByTag;
+import static io.faultline.policy.PolicyExamples.processKill;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.FaultType;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.policy.Bounds;
+import io.faultline.events.policy.Concurrency;
+import io.faultline.events.policy.ProtectedTargets;
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TagRule;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.policy.Windows;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.policy.PolicyExamples;
+import io.faultline.policy.rules.RequestedTargets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Random policies and random sequences of requests, duplicates, terminal events and passing time,
+ * run through the real topology: no approval names a protected target or another tenant's account,
+ * no limit is ever exceeded, and every fault id gets exactly one decision.
+ */
+class AdmissionPropertiesTest {
+  static final int TENANTS = 3;
+  static final String[] ACCOUNTS = {
+    "100000000000", "100000000001", "200000000000", "200000000001", "300000000000", "300000000001"
+  };
+  static final String[] INSTANCES = {
+    "i-00000000000000a01", "i-00000000000000a02", "i-00000000000000a03",
+    "i-00000000000000a04", "i-00000000000000a05", "i-00000000000000a06"
+  };
+  static final String[] CLUSTERS = {"web", "batch", "payments-prod"};
+  static final String[] SELECTORS = {"app:web", "chaos:protected:true", "tier:db"};
+  static final String[] TYPES = {"ec2-process-kill", "ecs-agent-stop", "ec2-http-reset-peer"};
+
+  record PolicySpec(
+      int maxActive,
+      int maxPerAccount,
+      int protectedInstances,
+      int protectedClusters,
+      boolean protectTier,
+      boolean dryRunOnly,
+      int cooldownSeconds,
+      int faultTypes) {}
+
+  record Action(int kind, int a, int b, int c) {}
+
+  @Provide
+  Arbitrary<List<PolicySpec>> policies() {
+    return Combinators.combine(
+            Arbitraries.integers().between(1, 4),
+            Arbitraries.integers().between(1, 3),
+            // protect at most three of the six instances so approvals stay frequent
+            Arbitraries.integers().between(0, 7),
+            Arbitraries.of(0, 1, 4, 5),
+            Arbitraries.of(true, false),
+            Arbitraries.of(true, false),
+            Arbitraries.of(0, 30),
+            Arbitraries.of(7, 7, 7, 1, 3, 5, 6))
+        .as(PolicySpec::new)
+        .list()
+        .ofSize(TENANTS);
+  }
+
+  @Provide
+  Arbitrary<List<Action>> actions() {
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 9),
+            Arbitraries.integers().between(0, 99),
+            Arbitraries.integers().between(0, 99),
+            Arbitraries.integers().between(0, 99))
+        .as(Action::new)
+        .list()
+        .ofMinSize(10)
+        .ofMaxSize(60);
+  }
+
+  static String tenant(int i) {
+    return "prop-tenant-" + i;
+  }
+
+  static TenantPolicy policy(int tenant, PolicySpec spec) {
+    List<String> instances = new ArrayList<>();
+    for (int i = 0; i < INSTANCES.length; i++) {
+      if ((spec.protectedInstances() & (1 << i)) != 0) {
+        instances.add(INSTANCES[i]);
+      }
+    }
+    List<String> clusters = new ArrayList<>();
+    for (int i = 0; i < CLUSTERS.length; i++) {
+      if ((spec.protectedClusters() & (1 << i)) != 0) {
+        clusters.add(CLUSTERS[i]);
+      }
+    }
+    List<TagRule> tags = new ArrayList<>(List.of(new TagRule("chaos:protected", List.of("true"))));
+    if (spec.protectTier()) {
+      tags.add(new TagRule("tier", List.of()));
+    }
+    List<FaultType> types = new ArrayList<>();
+    for (int i = 0; i < TYPES.length; i++) {
+      if ((spec.faultTypes() & (1 << i)) != 0) {
+        types.add(FaultType.of(TYPES[i]));
+      }
+    }
+    return new TenantPolicy(
+        TenantId.of(tenant(tenant)),
+        1,
+        List.of(
+            new RegisteredAccount(
+                AccountId.of(ACCOUNTS[2 * tenant]),
+                PolicyExamples.roleArn(ACCOUNTS[2 * tenant]),
+                "ext-" + tenant,
+                List.of(PolicyExamples.REGION)),
+            new RegisteredAccount(
+                AccountId.of(ACCOUNTS[2 * tenant + 1]),
+                PolicyExamples.roleArn(ACCOUNTS[2 * tenant + 1]),
+                "ext-" + tenant,
+                List.of(PolicyExamples.REGION))),
+        types,
+        new ProtectedTargets(instances, clusters, tags),
+        Windows.always(),
+        new Bounds(3600, 50, 2),
+        new Concurrency(spec.maxActive(), spec.maxPerAccount()),
+        spec.cooldownSeconds(),
+        spec.dryRunOnly(),
+        Instant.EPOCH,
+        "prop");
+  }
+
+  static FaultRequested request(Action action, int index) {
+    String tenant = tenant(action.a() % TENANTS);
+    String account = ACCOUNTS[action.b() % ACCOUNTS.length];
+    String fault = "f-" + index;
+    return switch (action.c() % 3) {
+      case 0 -> {
+        String first = INSTANCES[action.c() % INSTANCES.length];
+        String second = INSTANCES[(action.c() / 6) % INSTANCES.length];
+        yield first.equals(second) || action.b() % 2 == 0
+            ? processKill(tenant, fault, account, first)
+            : processKill(tenant, fault, account, first, second);
+      }
+      case 1 -> ecsAgentStop(tenant, fault, account, CLUSTERS[action.c() % CLUSTERS.length]);
+      default ->
+          httpResetByTag(
+              tenant, fault, account, SELECTORS[action.c() % SELECTORS.length], action.b() % 60);
+    };
+  }
+
+  @Property(tries = 100)
+  void admissionNeverBreaksAPromise(
+      @ForAll("policies") List<PolicySpec> specs,
+      @ForAll("actions") List<Action> actions,
+      @ForAll @IntRange(min = 1, max = 3) int platformMax) {
+    Map<String, TenantPolicy> policies = new HashMap<>();
+    try (AdmissionDriver driver =
+        new AdmissionDriver(
+            new AdmissionSettings(platformMax, Duration.ofMinutes(5), Duration.ofSeconds(1)))) {
+      for (int t = 0; t < TENANTS; t++) {
+        TenantPolicy policy = policy(t, specs.get(t));
+        policies.put(policy.tenantId().value(), policy);
+        driver.policy(policy);
+      }
+      Map<String, FaultApproved> active = new HashMap<>();
+      Map<String, Integer> decisions = new HashMap<>();
+      Set<String> requested = new LinkedHashSet<>();
+      int approvals = 0;
+      List<FaultRequested> sent = new ArrayList<>();
+      for (int i = 0; i < actions.size(); i++) {
+        Action action = actions.get(i);
+        if (action.kind() <= 5) {
+          FaultRequested request = request(action, i);
+          sent.add(request);
+          requested.add(request.faultId().value());
+          driver.request(request);
+        } else if (action.kind() == 6 && !sent.isEmpty()) {
+          driver.request(sent.get(action.a() % sent.size()));
+        } else if (action.kind() <= 8 && !active.isEmpty()) {
+          FaultApproved ended = new ArrayList<>(active.values()).get(action.a() % active.size());
+          driver.executor(
+              ended.tenantId().value(), ended.faultId().value(), LifecycleStage.COMPLETED, 2);
+          active.remove(ended.faultId().value());
+        } else {
+          driver.advance(Duration.ofSeconds(action.a() * 5L));
+        }
+        for (FaultLifecycleEvent event : driver.lifecycle()) {
+          if (event.stage() == LifecycleStage.LEASE_EXPIRED) {
+            active.remove(event.faultId().value());
+          } else {
+            decisions.merge(event.faultId().value(), 1, Integer::sum);
+          }
+        }
+        for (FaultApproved approval : driver.approvals()) {
+          approvals++;
+          checkApproval(approval, policies.get(approval.tenantId().value()));
+          active.put(approval.faultId().value(), approval);
+          checkLimits(active, policies, platformMax);
+        }
+      }
+      for (String fault : requested) {
+        assertThat(decisions.get(fault)).as("decisions of %s", fault).isEqualTo(1);
+      }
+      assertThat(decisions.keySet()).isEqualTo(requested);
+      // Guard the generator: a property over nothing but rejections would prove little.
+      Statistics.collect(approvals >= platformMax ? "reached the platform limit" : "below it");
+      Statistics.coverage(
+          coverage -> coverage.check("reached the platform limit").percentage(p -> p > 20.0));
+    }
+  }
+
+  private static void checkApproval(FaultApproved approval, TenantPolicy policy) {
+    assertThat(policy.account(approval.accountId())).as("account owned").isPresent();
+    RequestedTargets targets = RequestedTargets.of(approval.parameters());
+    assertThat(targets.instanceIds()).noneMatch(policy.protectedTargets().instanceIds()::contains);
+    if (targets.clusterName() != null) {
+      assertThat(policy.protectedTargets().clusterNames()).doesNotContain(targets.clusterName());
+    }
+    if (targets.tagKey() != null) {
+      assertThat(policy.protectedTargets().tags())
+          .noneMatch(rule -> rule.matches(targets.tagKey(), targets.tagValue()));
+    }
+    assertThat(approval.guard().instanceIds())
+        .containsExactlyElementsOf(policy.protectedTargets().instanceIds());
+    assertThat(approval.dryRun()).isEqualTo(policy.dryRunOnly() || approval.dryRun());
+    if (policy.dryRunOnly()) {
+      assertThat(approval.dryRun()).isTrue();
+    }
+  }
+
+  private static void checkLimits(
+      Map<String, FaultApproved> active, Map<String, TenantPolicy> policies, int platformMax) {
+    assertThat(active).hasSizeLessThanOrEqualTo(platformMax);
+    Map<String, Integer> perTenant = new HashMap<>();
+    Map<String, Integer> perAccount = new HashMap<>();
+    Set<String> targets = new java.util.HashSet<>();
+    for (FaultApproved approval : active.values()) {
+      perTenant.merge(approval.tenantId().value(), 1, Integer::sum);
+      perAccount.merge(approval.accountId().value(), 1, Integer::sum);
+      for (String key :
+          RequestedTargets.of(approval.parameters())
+              .leaseKeys(approval.accountId(), approval.region())) {
+        assertThat(targets.add(key)).as("one active fault per target: %s", key).isTrue();
+      }
+    }
+    perTenant.forEach(
+        (tenant, n) ->
+            assertThat(n)
+                .isLessThanOrEqualTo(policies.get(tenant).concurrency().maxActiveFaults()));
+    for (FaultApproved approval : active.values()) {
+      assertThat(perAccount.get(approval.accountId().value()))
+          .isLessThanOrEqualTo(
+              policies.get(approval.tenantId().value()).concurrency().maxActiveFaultsPerAccount());
+    }
+  }
+}
