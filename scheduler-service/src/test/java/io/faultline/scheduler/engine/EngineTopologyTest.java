@@ -1,0 +1,236 @@
+package io.faultline.scheduler.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.state.CommandKind;
+import io.faultline.scheduler.state.Experiment;
+import io.faultline.scheduler.state.Keys;
+import io.faultline.scheduler.state.MissedFirePolicy;
+import io.faultline.scheduler.state.Run;
+import io.faultline.scheduler.state.RunStatus;
+import io.faultline.scheduler.state.Schedule;
+import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.state.SchedulerTopics;
+import io.faultline.scheduler.state.StateJson;
+import io.faultline.scheduler.state.Target;
+import io.faultline.scheduler.state.Wave;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The engine's topology with TopologyTestDriver and a clock the test moves. */
+class EngineTopologyTest {
+  private static final Instant T0 = Instant.parse("2030-01-07T08:02:00Z");
+  private final AtomicReference<Instant> now = new AtomicReference<>(T0);
+  private final Clock clock =
+      new Clock() {
+        @Override
+        public Instant instant() {
+          return now.get();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+          return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+          return this;
+        }
+      };
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> commands;
+  private TestOutputTopic<String, byte[]> requests;
+
+  @BeforeEach
+  void start() {
+    Properties config = new Properties();
+    config.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
+    config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver =
+        new TopologyTestDriver(
+            SchedulerTopology.build(
+                clock, new EngineSettings(Duration.ofMillis(100), Duration.ofMinutes(1), true)),
+            config,
+            T0);
+    commands =
+        driver.createInputTopic(
+            SchedulerTopics.COMMANDS, new StringSerializer(), new ByteArraySerializer());
+    requests =
+        driver.createOutputTopic(
+            Topics.FAULT_REQUESTS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  private void send(SchedulerCommand command) {
+    commands.pipeInput(command.tenantId(), StateJson.write(command));
+  }
+
+  private static Experiment experiment(List<Wave> waves) {
+    return new Experiment(
+        "acme",
+        "e1",
+        "kill",
+        "ec2-process-kill",
+        Map.of("PROCESS_IDS", "1234", "EC2_INSTANCE_TAG", "app:web"),
+        "survives",
+        List.of(),
+        List.of(new Target("111111111111", "eu-west-1")),
+        waves,
+        T0,
+        "user:x",
+        "c0");
+  }
+
+  private List<FaultRequested> published() {
+    return requests.readRecordsToList().stream()
+        .map(
+            (TestRecord<String, byte[]> r) ->
+                EventCodec.standard()
+                    .decode(Topics.FAULT_REQUESTS, r.key(), r.headers(), r.value())
+                    .data())
+        .toList();
+  }
+
+  private void tick(Instant at) {
+    now.set(at);
+    driver.advanceWallClockTime(Duration.ofMillis(150));
+  }
+
+  @Test
+  void firesADueScheduleOnceWithDeterministicIdsHoweverOftenItTicks() {
+    send(
+        SchedulerCommand.of("c1", CommandKind.PUT_EXPERIMENT, "acme", "e1", T0, "user:x")
+            .withExperiment(experiment(List.of())));
+    Schedule schedule =
+        new Schedule(
+            "acme",
+            "s1",
+            "e1",
+            "0 */5 * * * *",
+            "UTC",
+            null,
+            true,
+            null,
+            null,
+            MissedFirePolicy.FIRE_ONCE,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "c2");
+    send(
+        SchedulerCommand.of("c2", CommandKind.PUT_SCHEDULE, "acme", "s1", T0, "user:x")
+            .withSchedule(schedule));
+    tick(Instant.parse("2030-01-07T08:04:59Z"));
+    assertThat(published()).isEmpty();
+
+    Instant fire = Instant.parse("2030-01-07T08:05:00Z");
+    tick(fire);
+    tick(fire.plusMillis(500));
+    tick(fire.plusSeconds(30));
+    List<FaultRequested> fired = published();
+    assertThat(fired).hasSize(1);
+    String runId = EngineProcessor.scheduledRunId("s1", fire);
+    assertThat(fired.getFirst().runId().value()).isEqualTo(runId);
+    assertThat(fired.getFirst().faultId().value()).isEqualTo(runId + ".w0.t0");
+    assertThat(fired.getFirst().requestedBy()).isEqualTo("scheduler-service");
+  }
+
+  @Test
+  void doesNotStartASecondRunWithTheSameId() {
+    send(
+        SchedulerCommand.of("c1", CommandKind.START_RUN, "acme", "run-1", T0, "user:x")
+            .withExperiment(experiment(List.of())));
+    send(
+        SchedulerCommand.of("c2", CommandKind.START_RUN, "acme", "run-1", T0, "user:x")
+            .withExperiment(experiment(List.of())));
+    assertThat(published()).hasSize(1);
+  }
+
+  @Test
+  void ignoresLifecycleEventsThatBreakTheContractWithoutStalling() {
+    TestInputTopic<String, byte[]> lifecycle =
+        driver.createInputTopic(
+            Topics.FAULT_LIFECYCLE.name(), new StringSerializer(), new ByteArraySerializer());
+    lifecycle.pipeInput("acme", "not a cloud event".getBytes());
+    send(
+        SchedulerCommand.of("c1", CommandKind.START_RUN, "acme", "run-2", T0, "user:x")
+            .withExperiment(
+                experiment(
+                    List.of(new Wave("one", true, Map.of()), new Wave("two", false, Map.of())))));
+    List<FaultRequested> first = published();
+    assertThat(first).hasSize(1);
+    assertThat(first.getFirst().dryRun()).isTrue();
+
+    FaultLifecycleEvent failed =
+        new FaultLifecycleEvent(
+            first.getFirst().faultId(),
+            first.getFirst().tenantId(),
+            first.getFirst().experimentId(),
+            first.getFirst().runId(),
+            first.getFirst().faultType(),
+            first.getFirst().accountId(),
+            first.getFirst().region(),
+            LifecycleStage.FAILED,
+            1,
+            T0,
+            "executor-service",
+            true,
+            null,
+            null,
+            null,
+            FailureReason.PRE_CHECK,
+            "agent offline",
+            null,
+            null);
+    ProducerRecord<String, byte[]> record =
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_LIFECYCLE,
+                FaultlineEvent.of(URI.create("/faultline/executor-service"), failed));
+    lifecycle.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), T0));
+    assertThat(published()).isEmpty();
+    Run run =
+        StateJson.read(
+            driver.<String, byte[]>getKeyValueStore(StoreNames.RUNS).get(Keys.of("acme", "run-2")),
+            Run.class);
+    assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+    assertThat(run.stopReason()).contains("PRE_CHECK").contains("agent offline");
+    assertThat(run.timeline()).hasSize(1);
+  }
+}
