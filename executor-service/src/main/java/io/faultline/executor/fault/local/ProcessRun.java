@@ -179,7 +179,8 @@ final class ProcessRun implements LocalRun {
   private void killGroup(Process process) {
     try {
       Process kill =
-          new ProcessBuilder("kill", "-KILL", "--", "-" + process.pid())
+          // bash's builtin kill: procps' kill binary is not on every minimal image.
+          new ProcessBuilder("bash", "-c", "kill -KILL -- \"-$1\"", "kill", "" + process.pid())
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .start();

@@ -49,7 +49,7 @@ class EcsAgentStopDocumentIT {
   @AfterEach
   void stopEverything() {
     HostProcesses.killAll(stateDir.toString());
-    agentPid().ifPresent(pid -> HostProcesses.run(List.of("kill", "-KILL", pid.toString())));
+    agentPid().ifPresent(pid -> HostProcesses.kill(pid.toString()));
   }
 
   private void standIn(String command) {

@@ -109,11 +109,16 @@ final class HostProcesses {
     }
   }
 
+  /** SIGKILLs a pid (or, as {@code -pgid}, a process group) with bash's builtin kill. */
+  static void kill(String target) {
+    run(List.of("bash", "-c", "kill -KILL -- \"$1\"", "kill", target));
+  }
+
   /** Kills, with their process groups, every live process whose command line names fragment. */
   static void killAll(String fragment) {
     for (long pid : pidsWithCommandLineContaining(fragment)) {
-      run(List.of("kill", "-KILL", "--", "-" + pid));
-      run(List.of("kill", "-KILL", Long.toString(pid)));
+      kill("-" + pid);
+      kill(Long.toString(pid));
     }
   }
 }

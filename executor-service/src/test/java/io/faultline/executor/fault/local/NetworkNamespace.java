@@ -124,7 +124,7 @@ final class NetworkNamespace implements AutoCloseable {
     String pids = HostProcesses.run(List.of("ip", "netns", "pids", name)).output();
     for (String pid : pids.split("\\s+")) {
       if (!pid.isBlank()) {
-        HostProcesses.run(List.of("kill", "-KILL", pid));
+        HostProcesses.kill(pid);
       }
     }
     if (server != null) {
