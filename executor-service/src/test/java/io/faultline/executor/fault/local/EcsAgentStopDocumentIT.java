@@ -180,4 +180,45 @@ class EcsAgentStopDocumentIT {
     assertThat(finished(start("rollback", "ecs-twice", "60")).exitCode()).isZero();
     assertThat(agentRunning()).isTrue();
   }
+
+  @Test
+  void usesUpstartStopAndStartWhereThereIsNoSystemctl() throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("upstart-bin"));
+    for (String tool :
+        List.of(
+            "bash",
+            "env",
+            "setsid",
+            "nohup",
+            "sleep",
+            "seq",
+            "cat",
+            "tr",
+            "sha256sum",
+            "cut",
+            "mkdir",
+            "rm",
+            "timeout",
+            "flock",
+            "grep",
+            "dirname")) {
+      String path = HostProcesses.runOk("bash", "-c", "command -v \"$1\"", "resolve", tool).strip();
+      Files.createSymbolicLink(bin.resolve(tool), Path.of(path));
+    }
+    for (String command : List.of("start", "stop", "status")) {
+      HostProcesses.installExecutable("/local/upstart/" + command, bin);
+    }
+    environment.put("PATH", bin.toString());
+    environment.put("FAKE_SYSTEMCTL", systemctl.toString());
+
+    LocalRun inject = finished(start("inject", "ecs-upstart", "60"));
+
+    assertThat(inject.exitCode()).as(inject.output()).isZero();
+    assertThat(inject.output()).contains("manager=upstart", "outcome=stopped");
+    assertThat(agentRunning()).isFalse();
+    LocalRun rollback = finished(start("rollback", "ecs-upstart", "60"));
+    assertThat(rollback.exitCode()).as(rollback.output()).isZero();
+    assertThat(rollback.output()).contains("manager=upstart", "outcome=restored");
+    assertThat(agentRunning()).isTrue();
+  }
 }
