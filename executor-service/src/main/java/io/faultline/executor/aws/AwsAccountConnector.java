@@ -110,7 +110,7 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
         stsByRegion.computeIfAbsent(
             region.id(),
             r ->
-                configure(StsClient.builder(), region)
+                configure(StsClient.builder(), "", region)
                     .credentialsProvider(baseCredentials)
                     .build());
     List<Tag> tags = new ArrayList<>();
@@ -144,23 +144,29 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
         request.tenantId());
     return new Clients(
         credentials,
-        configure(Ec2Client.builder(), region).credentialsProvider(credentials).build(),
-        configure(EcsClient.builder(), region).credentialsProvider(credentials).build(),
-        configure(SsmClient.builder(), region).credentialsProvider(credentials).build());
+        configure(Ec2Client.builder(), request.accountId().value(), region)
+            .credentialsProvider(credentials)
+            .build(),
+        configure(EcsClient.builder(), request.accountId().value(), region)
+            .credentialsProvider(credentials)
+            .build(),
+        configure(SsmClient.builder(), request.accountId().value(), region)
+            .credentialsProvider(credentials)
+            .build());
   }
 
   private <
           B extends
               software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>
                   & software.amazon.awssdk.awscore.client.builder.AwsClientBuilder<B, ?>>
-      B configure(B builder, Region region) {
+      B configure(B builder, String account, Region region) {
     ClientOverrideConfiguration.Builder override =
         ClientOverrideConfiguration.builder()
             // Resilience4j retries (with jitter, breaker and limits); the SDK must not retry too.
             .retryStrategy(AwsRetryStrategy.doNotRetry())
             .apiCallTimeout(settings.callTimeout());
     if (recorder != null) {
-      List<ExecutionInterceptor> interceptors = List.of(recorder.interceptor(region.id()));
+      List<ExecutionInterceptor> interceptors = List.of(recorder.interceptor(account, region.id()));
       override.executionInterceptors(interceptors);
     }
     builder.httpClient(http).region(region).overrideConfiguration(override.build());

@@ -33,7 +33,7 @@ public final class RequestRecorder {
 
   /** One request as sent. */
   public record SentRequest(
-      String service, String operation, String region, Map<String, Object> fields) {
+      String service, String operation, String account, String region, Map<String, Object> fields) {
     /** A field by its AWS name, e.g. {@code InstanceIds}. */
     public Object field(String name) {
       return fields.get(name);
@@ -52,7 +52,14 @@ public final class RequestRecorder {
     sent.clear();
   }
 
-  ExecutionInterceptor interceptor(String region) {
+  /** The requests sent into one account (STS calls made with base credentials have none). */
+  public List<SentRequest> sent(String operation, String account) {
+    return sent.stream()
+        .filter(r -> r.operation().equals(operation) && account.equals(r.account()))
+        .toList();
+  }
+
+  ExecutionInterceptor interceptor(String account, String region) {
     return new ExecutionInterceptor() {
       @Override
       public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
@@ -73,6 +80,7 @@ public final class RequestRecorder {
             new SentRequest(
                 attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME),
                 attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                account,
                 region,
                 fields));
       }

@@ -57,10 +57,14 @@ public final class ControlConsumer implements AutoCloseable {
 
   private void run() {
     try {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.FAULT_CONTROLS.name(), Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
+      List<TopicPartition> partitions = List.of();
+      while (partitions.isEmpty() && !closed) {
+        // Right after the topic is created its metadata may not list partitions yet.
+        partitions =
+            consumer.partitionsFor(Topics.FAULT_CONTROLS.name(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+      }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -77,8 +81,10 @@ public final class ControlConsumer implements AutoCloseable {
       }
     } catch (WakeupException e) {
       if (!closed) {
-        throw e;
+        log.error("controls consumer woken up unexpectedly", e);
       }
+    } catch (RuntimeException e) {
+      log.error("controls consumer stopped: aborts and halts are no longer applied", e);
     } finally {
       consumer.close(Duration.ofSeconds(2));
     }

@@ -177,7 +177,7 @@ final class Execution {
       }
     } catch (Released e) {
       log.info("fault {} released to the partition's new owner", approval.faultId());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       log.error("fault {} failed unexpectedly", approval.faultId(), e);
       if (!terminal && !signal.released()) {
         finishAfterError(e);
@@ -241,7 +241,9 @@ final class Execution {
       return;
     }
     resolutionOutcomes.addAll(
-        resolved.outcomes().stream().filter(o -> o.status() != TargetStatus.RESOLVED).toList());
+        resolved.outcomes().stream()
+            .filter(o -> o.status() != TargetStatus.RESOLVED || o.kind().equals(Target.ECS_CLUSTER))
+            .toList());
     List<Target> chosen = resolved.targets();
     String summary = resolved.summary();
 
@@ -452,7 +454,7 @@ final class Execution {
     }
   }
 
-  private void finishAfterError(RuntimeException error) {
+  private void finishAfterError(Throwable error) {
     try {
       if (phase.mayHaveInjected() && !targets.isEmpty()) {
         Fault fault = ctx.registry().find(approval.faultType()).orElseThrow();

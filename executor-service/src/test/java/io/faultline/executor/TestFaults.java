@@ -1,0 +1,129 @@
+package io.faultline.executor;
+
+import io.faultline.events.catalogue.FaultCatalogue;
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.control.ControlAction;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.decision.AccountAccess;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.FaultType;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.topics.Topics;
+import io.faultline.executor.aws.MotoAccounts;
+import io.faultline.testsupport.TestKafka;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Approvals and controls as the policy and scheduler services would publish them. */
+final class TestFaults {
+  private static KafkaProducer<String, byte[]> producer;
+
+  private TestFaults() {}
+
+  static synchronized void createTopics() {
+    TestKafka.createTopics(Topics.all().stream().map(t -> t.newTopic((short) 1)).toList());
+  }
+
+  static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static String traceparent() {
+    HexFormat hex = HexFormat.of();
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return "00-"
+        + hex.toHexDigits(r.nextLong())
+        + hex.toHexDigits(r.nextLong())
+        + "-"
+        + hex.toHexDigits(r.nextLong())
+        + "-01";
+  }
+
+  static FaultApproved approval(
+      String faultId,
+      String tenant,
+      String account,
+      String type,
+      Map<String, ?> parameters,
+      boolean dryRun,
+      ProtectedTargetGuard guard,
+      int maxTargets) {
+    Instant now = Instant.now();
+    return new FaultApproved(
+        FaultId.of(faultId),
+        TenantId.of(tenant),
+        ExperimentId.of("exp-" + tenant),
+        RunId.of("run-" + tenant),
+        FaultType.of(type),
+        AccountId.of(account),
+        AwsRegion.of(MotoAccounts.REGION),
+        FaultCatalogue.standard().validate(FaultType.of(type), parameters),
+        dryRun,
+        new AccountAccess(MotoAccounts.roleArn(account), "ext-" + tenant + "-7f3c"),
+        guard,
+        maxTargets,
+        "user:test",
+        now,
+        now.plusSeconds(3600),
+        1,
+        List.of());
+  }
+
+  static ProducerRecord<String, byte[]> record(FaultApproved approval, String traceparent) {
+    return EventCodec.standard()
+        .encode(
+            Topics.FAULT_APPROVALS,
+            FaultlineEvent.of(
+                UUID.randomUUID().toString(),
+                URI.create("/faultline/policy-service"),
+                approval,
+                traceparent));
+  }
+
+  static void publish(FaultApproved approval, String traceparent) {
+    send(record(approval, traceparent));
+  }
+
+  static void control(ControlAction action, TenantId tenant, FaultId fault) {
+    FaultControl control =
+        new FaultControl(
+            unique("ctl"), action, tenant, fault, null, "test", "user:test", Instant.now());
+    send(
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_CONTROLS,
+                FaultlineEvent.of(URI.create("/faultline/scheduler-service"), control)));
+  }
+
+  static synchronized void send(ProducerRecord<String, byte[]> record) {
+    if (producer == null) {
+      producer =
+          new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+              new StringSerializer(),
+              new ByteArraySerializer());
+    }
+    try {
+      producer.send(record).get();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
