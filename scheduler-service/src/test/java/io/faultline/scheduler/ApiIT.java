@@ -600,4 +600,11 @@ class ApiIT {
     assertThat(paths.has("/internal/tenants/{tenantId}/stores/{store}")).isFalse();
     assertThat(app.anonymous().get("/swagger-ui/index.html").status()).isEqualTo(200);
   }
+
+  @Test
+  void reportsHealthUpWhileTheEngineRuns() {
+    Http.Response health = app.anonymous().get("/actuator/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body().path("status").asText()).isEqualTo("UP");
+  }
 }

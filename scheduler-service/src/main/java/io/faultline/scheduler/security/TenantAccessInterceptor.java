@@ -1,6 +1,8 @@
 package io.faultline.scheduler.security;
 
+import io.faultline.events.ids.TenantId;
 import io.faultline.scheduler.web.ForbiddenException;
+import io.faultline.scheduler.web.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;
@@ -21,6 +23,9 @@ class TenantAccessInterceptor implements HandlerInterceptor {
       return true;
     }
     String tenantId = variables.get("tenantId");
+    if (tenantId == null || !tenantId.matches(TenantId.PATTERN)) {
+      throw new NotFoundException("no tenant " + tenantId);
+    }
     Caller caller = Caller.current();
     if (!tenantId.equals(caller.tenantId())) {
       throw new ForbiddenException("your token does not grant access to tenant " + tenantId);
