@@ -427,8 +427,10 @@ class ApiIT {
             .body()
             .path("experimentId")
             .asText();
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     Http.Response started =
-        op.post("/api/v1/tenants/" + tenant + "/experiments/" + exp + "/runs", null);
+        op.traced(traceparent)
+            .post("/api/v1/tenants/" + tenant + "/experiments/" + exp + "/runs", null);
     assertThat(started.status()).isEqualTo(202);
     String runId = started.body().path("runId").asText();
 
@@ -447,13 +449,9 @@ class ApiIT {
               assertThat(r.parameters().asMap()).containsEntry("PROCESS_IDS", "1234");
               assertThat(r.requestedBy()).isEqualTo("user:tester");
             });
-    assertThat(
-            requests
-                .envelopes(r -> r.tenantId().value().equals(tenant))
-                .getFirst()
-                .source()
-                .toString())
-        .isEqualTo("/faultline/scheduler-service");
+    var envelope = requests.envelopes(r -> r.tenantId().value().equals(tenant)).getFirst();
+    assertThat(envelope.source().toString()).isEqualTo("/faultline/scheduler-service");
+    assertThat(envelope.traceparent()).isEqualTo(traceparent);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(

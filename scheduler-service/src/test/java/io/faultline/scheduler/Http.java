@@ -17,14 +17,25 @@ final class Http {
 
   private final String base;
   private final String token;
+  private final String traceparent;
 
   Http(String base, String token) {
+    this(base, token, null);
+  }
+
+  private Http(String base, String token, String traceparent) {
     this.base = base;
     this.token = token;
+    this.traceparent = traceparent;
   }
 
   Http as(String otherToken) {
-    return new Http(base, otherToken);
+    return new Http(base, otherToken, traceparent);
+  }
+
+  /** Sends a W3C traceparent header, as a traced pipeline would. */
+  Http traced(String value) {
+    return new Http(base, token, value);
   }
 
   String base() {
@@ -72,6 +83,9 @@ final class Http {
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
+    }
+    if (traceparent != null) {
+      request.header("traceparent", traceparent);
     }
     HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
     if (body != null) {

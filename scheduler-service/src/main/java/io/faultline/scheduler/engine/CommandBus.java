@@ -7,6 +7,7 @@ import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.SchedulerTopics;
 import io.faultline.scheduler.state.StateJson;
+import io.faultline.scheduler.web.TraceContext;
 import io.faultline.scheduler.web.UnavailableException;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -51,17 +52,29 @@ public class CommandBus implements AutoCloseable {
   public void send(SchedulerCommand command) {
     await(
         new ProducerRecord<>(
-            SchedulerTopics.COMMANDS, command.tenantId(), StateJson.write(command)));
+            SchedulerTopics.COMMANDS,
+            command.tenantId(),
+            StateJson.write(
+                command.traceparent() == null
+                    ? command.withTraceparent(TraceContext.current())
+                    : command)));
   }
 
-  /** Publishes a control (abort a fault, halt or resume) on the controls topic. */
+  /**
+   * Publishes a control (abort a fault, halt or resume) on the controls topic.
+   *
+   * @param traceparent null: the current HTTP request's, if any
+   */
   public void control(FaultControl control, String traceparent) {
     await(
         EventCodec.standard()
             .encode(
                 Topics.FAULT_CONTROLS,
                 FaultlineEvent.of(
-                    control.controlId(), EngineProcessor.SOURCE, control, traceparent)));
+                    control.controlId(),
+                    EngineProcessor.SOURCE,
+                    control,
+                    traceparent == null ? TraceContext.current() : traceparent)));
   }
 
   private void await(ProducerRecord<String, byte[]> record) {

@@ -96,7 +96,12 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   public void process(Record<String, byte[]> record) {
     String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
     if (topic.equals(Topics.FAULT_LIFECYCLE.name())) {
-      onLifecycle(record);
+      try {
+        onLifecycle(record);
+      } catch (RuntimeException e) {
+        // Never stall the tenant's partition on one event; the run misses this event only.
+        log.error("could not apply a lifecycle event at key {}", record.key(), e);
+      }
     } else {
       onCommand(record);
     }
@@ -269,25 +274,38 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       }
     }
     for (Schedule s : due) {
-      Schedule.Tick tick = s.tick(now, settings.misfireThreshold());
-      Schedule updated = tick.schedule();
-      if (tick.fireTime().isPresent()) {
-        Instant fireTime = tick.fireTime().get();
-        String runId = scheduledRunId(s.scheduleId(), fireTime);
-        Optional<Experiment> experiment =
-            read(experiments, Keys.of(s.tenantId(), s.experimentId()), Experiment.class);
-        if (experiment.isPresent()) {
+      try {
+        fire(s, now);
+      } catch (RuntimeException e) {
+        log.error("schedule {} could not fire; it is retried at the next tick", s.key(), e);
+      }
+    }
+  }
+
+  private void fire(Schedule s, Instant now) {
+    Schedule.Tick tick = s.tick(now, settings.misfireThreshold());
+    Schedule updated = tick.schedule();
+    if (tick.fireTime().isPresent()) {
+      Instant fireTime = tick.fireTime().get();
+      String runId = scheduledRunId(s.scheduleId(), fireTime);
+      Optional<Experiment> experiment =
+          read(experiments, Keys.of(s.tenantId(), s.experimentId()), Experiment.class);
+      if (experiment.isEmpty()) {
+        updated = updated.withRun(null, "experiment " + s.experimentId() + " does not exist");
+      } else {
+        try {
           startRun(
               experiment.get(), runId, s.scheduleId(), fireTime, SCHEDULER, s.commandId(), null);
           updated = updated.withRun(runId, null);
-        } else {
-          updated = updated.withRun(null, "experiment " + s.experimentId() + " does not exist");
+        } catch (RuntimeException e) {
+          // E.g. tunables a newer catalogue refuses: record it and move on to the next fire time.
+          updated = updated.withRun(null, "run " + runId + " could not start: " + e.getMessage());
         }
-      } else {
-        log.info("schedule {} skipped a missed fire at {}", s.key(), s.nextFireAt());
       }
-      schedules.put(updated.key(), StateJson.write(updated));
+    } else {
+      log.info("schedule {} skipped a missed fire at {}", s.key(), s.nextFireAt());
     }
+    schedules.put(updated.key(), StateJson.write(updated));
   }
 
   /** Deterministic from (schedule, fire time): a duplicate fire yields the same fault ids. */
@@ -356,12 +374,13 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
             null,
             now,
             null,
-            commandId);
-    run = startWave(run, e, 0, traceparent);
+            commandId,
+            traceparent);
+    run = startWave(run, e, 0);
     runs.put(key, StateJson.write(run));
   }
 
-  private Run startWave(Run run, Experiment e, int index, String traceparent) {
+  private Run startWave(Run run, Experiment e, int index) {
     Instant now = clock.instant();
     RunWave wave = run.waves().get(index);
     List<RunFault> faults = new ArrayList<>();
@@ -392,7 +411,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
                       + " ("
                       + wave.name()
                       + ")"));
-      publish(Topics.FAULT_REQUESTS, "req-" + f.faultId(), request, traceparent);
+      publish(Topics.FAULT_REQUESTS, "req-" + f.faultId(), request, run.traceparent());
       faults.add(f.with("REQUESTED", 0, null, null));
     }
     List<RunWave> waves = new ArrayList<>(run.waves());
@@ -561,7 +580,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     Experiment experiment =
         read(experiments, Keys.of(run.tenantId(), run.experimentId()), Experiment.class)
             .orElse(null);
-    return startWave(completedWave, experiment, next, traceparent);
+    return startWave(completedWave, experiment, next);
   }
 
   private static TimelineEntry entry(FaultLifecycleEvent e) {

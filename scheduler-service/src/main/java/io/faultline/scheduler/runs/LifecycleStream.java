@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -62,7 +64,14 @@ class LifecycleStream implements AutoCloseable {
             new ByteArrayDeserializer());
     this.thread = new Thread(this::loop, "lifecycle-sse");
     this.thread.setDaemon(true);
-    this.thread.start();
+  }
+
+  /** Starts reading once the application (and its topics) are ready. */
+  @EventListener(ApplicationReadyEvent.class)
+  void start() {
+    if (!thread.isAlive()) {
+      thread.start();
+    }
   }
 
   SseEmitter subscribe(String tenantId) {
@@ -84,10 +93,17 @@ class LifecycleStream implements AutoCloseable {
 
   private void loop() {
     try {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.FAULT_LIFECYCLE.name(), Duration.ofSeconds(30)).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
+      List<TopicPartition> partitions = List.of();
+      while (running && partitions.isEmpty()) {
+        partitions =
+            consumer.partitionsFor(Topics.FAULT_LIFECYCLE.name(), Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
+        if (partitions.isEmpty()) {
+          log.warn("{} does not exist yet; live streams wait for it", Topics.FAULT_LIFECYCLE);
+          consumer.poll(Duration.ofSeconds(1));
+        }
+      }
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param scheduleId the schedule that fired it, or null for "run now"
  * @param fireTime the schedule's fire time the run id derives from, or null
+ * @param traceparent the trace context of the request that started it (run now), carried by every
+ *     fault request of the run; null for scheduled runs
  */
 public record Run(
     String tenantId,
@@ -28,7 +30,8 @@ public record Run(
     String stopReason,
     Instant startedAt,
     Instant endedAt,
-    String commandId) {
+    String commandId,
+    String traceparent) {
   public Run {
     waves = waves == null ? List.of() : List.copyOf(waves);
     faults = faults == null ? List.of() : List.copyOf(faults);
@@ -64,7 +67,8 @@ public record Run(
         newStopReason,
         startedAt,
         newEndedAt,
-        commandId);
+        commandId,
+        traceparent);
   }
 
   /** The run without its timeline, for lists. */

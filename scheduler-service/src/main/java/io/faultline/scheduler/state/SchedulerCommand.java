@@ -118,4 +118,20 @@ public record SchedulerCommand(
         value,
         traceparent);
   }
+
+  public SchedulerCommand withTraceparent(String value) {
+    return new SchedulerCommand(
+        commandId,
+        kind,
+        tenantId,
+        id,
+        issuedAt,
+        issuedBy,
+        experiment,
+        schedule,
+        policy,
+        account,
+        reason,
+        value);
+  }
 }

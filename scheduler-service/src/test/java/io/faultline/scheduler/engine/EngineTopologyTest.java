@@ -233,4 +233,41 @@ class EngineTopologyTest {
     assertThat(run.stopReason()).contains("PRE_CHECK").contains("agent offline");
     assertThat(run.timeline()).hasSize(1);
   }
+
+  @Test
+  void recordsAnErrorAndMovesOnWhenTheScheduledExperimentIsGone() {
+    Schedule schedule =
+        new Schedule(
+            "acme",
+            "s2",
+            "gone",
+            "0 */5 * * * *",
+            "UTC",
+            null,
+            true,
+            null,
+            null,
+            MissedFirePolicy.FIRE_ONCE,
+            0,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "c2");
+    send(
+        SchedulerCommand.of("c2", CommandKind.PUT_SCHEDULE, "acme", "s2", T0, "user:x")
+            .withSchedule(schedule));
+    tick(Instant.parse("2030-01-07T08:05:00Z"));
+    assertThat(published()).isEmpty();
+    Schedule after =
+        StateJson.read(
+            driver
+                .<String, byte[]>getKeyValueStore(StoreNames.SCHEDULES)
+                .get(Keys.of("acme", "s2")),
+            Schedule.class);
+    assertThat(after.lastError()).contains("gone");
+    assertThat(after.nextFireAt()).isEqualTo(Instant.parse("2030-01-07T08:10:00Z"));
+  }
 }
