@@ -193,7 +193,9 @@ final class AdmissionProcessor
             now,
             expires,
             1,
-            verdict.outcomes());
+            // The rule outcomes travel once, on the lifecycle topic; the executor needs none of
+            // them, and they are most of an approval's bytes.
+            List.of());
     Lease lease =
         new Lease(
             faultId,

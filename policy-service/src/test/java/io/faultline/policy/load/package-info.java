@@ -1,0 +1,2 @@
+/** The load driver: decisions per second and request-to-decision latency on a real broker. */
+package io.faultline.policy.load;
