@@ -489,10 +489,15 @@ class ApiIT {
                         controls.read(
                             c -> c.tenantId() != null && c.tenantId().value().equals(tenant)))
                     .extracting(FaultControl::action)
-                    .containsExactly(
+                    .containsExactlyInAnyOrder(
                         ControlAction.HALT_TENANT,
                         ControlAction.RESUME_TENANT,
                         ControlAction.ABORT_FAULT));
+    // Same key (tenant/<id>), same partition: the resume is ordered after the halt.
+    assertThat(controls.read(c -> c.key().equals("tenant/" + tenant)))
+        .extracting(FaultControl::action)
+        .containsExactly(ControlAction.HALT_TENANT, ControlAction.RESUME_TENANT);
+    assertThat(controls.read(c -> c.key().equals("fault/" + tenant + "/f-1"))).hasSize(1);
   }
 
   @Test

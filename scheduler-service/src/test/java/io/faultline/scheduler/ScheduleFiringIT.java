@@ -136,7 +136,7 @@ class ScheduleFiringIT {
                     .forEach((t, runs) -> assertThat(runs).containsExactly(runId(t, first))));
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> runIdsByTenant().values().stream().allMatch(r -> r.size() == 1));
 
     Instant second = Instant.parse("2030-01-07T08:10:00Z");
@@ -169,13 +169,15 @@ class ScheduleFiringIT {
                         }));
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(6))
-        .until(
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
             () ->
-                runIdsByTenant().entrySet().stream()
-                    .allMatch(
-                        e ->
-                            e.getValue().size() == (TENANTS.indexOf(e.getKey()) % 2 == 0 ? 3 : 2)));
+                runIdsByTenant()
+                    .forEach(
+                        (t, runs) ->
+                            assertThat(runs)
+                                .as("runs of %s", t)
+                                .hasSize(TENANTS.indexOf(t) % 2 == 0 ? 3 : 2)));
     for (String tenant : TENANTS) {
       Http.Response s =
           b.http(tenant, "viewer")
@@ -201,7 +203,7 @@ class ScheduleFiringIT {
                     .forEach((t, runs) -> assertThat(runs).contains(runId(t, afterFailover))));
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
         .until(
             () ->
                 runIdsByTenant().values().stream()

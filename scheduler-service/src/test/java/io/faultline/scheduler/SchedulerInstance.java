@@ -28,20 +28,23 @@ final class SchedulerInstance implements AutoCloseable {
     this.context = context;
   }
 
-  static void createTopics() {
+  static void createTopics(String commandsTopic) {
     TestKafka.createTopics(
         Stream.concat(
                 Topics.all().stream().map(t -> t.newTopic((short) 1)),
-                Stream.of(SchedulerTopics.commands((short) 1)))
+                Stream.of(SchedulerTopics.commands(commandsTopic, (short) 1)))
             .toList());
   }
 
   static SchedulerInstance start(String applicationId, Clock clock) {
-    createTopics();
+    // Each deployment (application id) under test gets its own commands topic, as in production.
+    String commandsTopic = "faultline.scheduler-commands." + applicationId;
+    createTopics(commandsTopic);
     Map<String, Object> properties = new HashMap<>();
     properties.put("server.port", "0");
     properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
     properties.put("faultline.scheduler.application-id", applicationId);
+    properties.put("faultline.scheduler.commands-topic", commandsTopic);
     properties.put("faultline.scheduler.tick", "100ms");
     properties.put("faultline.scheduler.create-topics", "false");
     properties.put("faultline.scheduler.hub-role-arn", HUB_ROLE_ARN);

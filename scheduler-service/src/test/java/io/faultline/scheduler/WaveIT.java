@@ -176,7 +176,7 @@ class WaveIT {
     executor.complete(canary.get(1));
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> requestsOf(s.runId()).size() == 4);
 
     JsonNode run = run(s);
@@ -209,7 +209,7 @@ class WaveIT {
         .untilAsserted(() -> assertThat(run(s).path("status").asText()).isEqualTo("FAILED"));
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> requestsOf(s.runId()).size() == 2);
   }
 
@@ -225,7 +225,7 @@ class WaveIT {
         .untilAsserted(() -> assertThat(run(s).path("status").asText()).isEqualTo("ABORTED"));
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> requestsOf(s.runId()).size() == 2);
   }
 
@@ -246,7 +246,7 @@ class WaveIT {
     wave0.forEach(executor::complete);
     await()
         .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(6))
+        .atMost(Duration.ofSeconds(10))
         .until(() -> requestsOf(s.runId()).size() == 2);
     assertThat(run(s).path("stopReason").asText()).contains("customer impact");
     await()

@@ -5,7 +5,6 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.state.SchedulerCommand;
-import io.faultline.scheduler.state.SchedulerTopics;
 import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.web.TraceContext;
 import io.faultline.scheduler.web.UnavailableException;
@@ -29,8 +28,12 @@ import org.springframework.stereotype.Component;
 @Component
 public class CommandBus implements AutoCloseable {
   private final Producer<String, byte[]> producer;
+  private final String commandsTopic;
 
-  CommandBus(@Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+  CommandBus(
+      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      SchedulerProperties properties) {
+    this.commandsTopic = properties.commandsTopic();
     this.producer =
         new KafkaProducer<>(
             Map.of(
@@ -52,7 +55,7 @@ public class CommandBus implements AutoCloseable {
   public void send(SchedulerCommand command) {
     await(
         new ProducerRecord<>(
-            SchedulerTopics.COMMANDS,
+            commandsTopic,
             command.tenantId(),
             StateJson.write(
                 command.traceparent() == null

@@ -31,7 +31,7 @@ class EngineConfig {
       name = "faultline.scheduler.create-topics",
       havingValue = "true",
       matchIfMissing = true)
-  KafkaAdmin.NewTopics schedulerTopics() {
+  KafkaAdmin.NewTopics schedulerTopics(SchedulerProperties properties) {
     List<Topic<?>> used =
         List.of(
             Topics.FAULT_REQUESTS,
@@ -45,7 +45,8 @@ class EngineConfig {
                         t ->
                             new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty())
                                 .configs(t.configs())),
-                java.util.stream.Stream.of(SchedulerTopics.commands((short) -1)))
+                java.util.stream.Stream.of(
+                    SchedulerTopics.commands(properties.commandsTopic(), (short) -1)))
             .toArray(NewTopic[]::new);
     return new KafkaAdmin.NewTopics(topics);
   }

@@ -75,6 +75,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private KeyValueStore<String, byte[]> schedules;
   private KeyValueStore<String, byte[]> runs;
   private KeyValueStore<String, byte[]> tenants;
+  private KeyValueStore<String, byte[]> timelines;
 
   EngineProcessor(Clock clock, EngineSettings settings) {
     this.clock = clock;
@@ -88,6 +89,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     schedules = processorContext.getStateStore(StoreNames.SCHEDULES);
     runs = processorContext.getStateStore(StoreNames.RUNS);
     tenants = processorContext.getStateStore(StoreNames.TENANTS);
+    timelines = processorContext.getStateStore(StoreNames.TIMELINES);
     processorContext.schedule(
         settings.tick(), PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueSchedules());
   }
@@ -308,6 +310,11 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     schedules.put(updated.key(), StateJson.write(updated));
   }
 
+  /** {@code tenant/run/<offset, 19 digits>}: a prefix scan of {@code tenant/run/} is in order. */
+  static String timelineKey(String runKey, long offset) {
+    return runKey + "/" + String.format("%019d", offset);
+  }
+
   /** Deterministic from (schedule, fire time): a duplicate fire yields the same fault ids. */
   static String scheduledRunId(String scheduleId, Instant fireTime) {
     return "sch-" + scheduleId + "-" + fireTime.getEpochSecond();
@@ -351,7 +358,8 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
                 "PLANNED",
                 0,
                 null,
-                null));
+                null,
+                List.of()));
       }
       runWaves.add(
           new RunWave(i, w.name(), w.dryRun(), canonical, ids, WaveStatus.PENDING, null, null));
@@ -489,25 +497,28 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     if (fault.isEmpty()) {
       return;
     }
-    boolean seen =
-        run.timeline().stream()
-            .anyMatch(t -> t.faultId().equals(e.faultId().value()) && t.sequence() == e.sequence());
-    if (seen) {
+    if (fault.get().hasSeen(e.sequence())) {
       return;
     }
-    List<TimelineEntry> timeline = new ArrayList<>(run.timeline());
-    timeline.add(entry(e));
+    // One store entry per event, keyed by its lifecycle offset: ordered, and a run record never
+    // grows with its timeline (changelog records stay far below the broker's size limit).
+    long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(0L);
+    timelines.put(timelineKey(key, offset), StateJson.write(entry(e)));
     List<RunFault> faults = new ArrayList<>();
     for (RunFault f : run.faults()) {
-      boolean newer = f.faultId().equals(e.faultId().value()) && e.sequence() > f.sequence();
+      if (!f.faultId().equals(e.faultId().value())) {
+        faults.add(f);
+        continue;
+      }
+      RunFault marked = f.markSeen(e.sequence());
       faults.add(
-          newer
-              ? f.with(
+          e.sequence() > f.sequence()
+              ? marked.with(
                   e.stage().name(),
                   e.sequence(),
                   e.reason() == null ? null : e.reason().name(),
                   e.detail())
-              : f);
+              : marked);
     }
     run =
         run.with(
@@ -515,7 +526,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
             run.currentWave(),
             run.waves(),
             faults,
-            timeline,
+            List.of(),
             run.stopReason(),
             run.endedAt());
     if (run.status() == RunStatus.RUNNING) {

@@ -9,5 +9,7 @@ import java.time.Duration;
  * @param misfireThreshold a fire later than this is "missed" and handled by the schedule's policy
  * @param inMemoryStores keep stores in memory (restored from changelogs at start) instead of
  *     RocksDB
+ * @param commandsTopic the commands topic of this deployment
  */
-public record EngineSettings(Duration tick, Duration misfireThreshold, boolean inMemoryStores) {}
+public record EngineSettings(
+    Duration tick, Duration misfireThreshold, boolean inMemoryStores, String commandsTopic) {}

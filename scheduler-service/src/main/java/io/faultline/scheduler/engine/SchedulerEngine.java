@@ -77,7 +77,10 @@ public class SchedulerEngine implements AutoCloseable {
             SchedulerTopology.build(
                 clock,
                 new EngineSettings(
-                    properties.tick(), properties.misfireThreshold(), properties.inMemoryStores())),
+                    properties.tick(),
+                    properties.misfireThreshold(),
+                    properties.inMemoryStores(),
+                    properties.commandsTopic())),
             config);
     created.setStateListener(
         (now, before) -> log.info("scheduler engine {} -> {} ({})", before, now, self));

@@ -1,5 +1,6 @@
 package io.faultline.scheduler.engine;
 
+import io.faultline.scheduler.state.SchedulerTopics;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -16,6 +17,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param createTopics create missing topics at start (partition counts from the catalogue)
  * @param applyTimeout how long a write waits until its change is visible to reads
  * @param sseTimeout how long a Server-Sent Events stream stays open
+ * @param commandsTopic the scheduler's commands topic; one per deployment (application id)
  */
 @ConfigurationProperties("faultline.scheduler")
 public record SchedulerProperties(
@@ -28,7 +30,8 @@ public record SchedulerProperties(
     String hubRoleArn,
     boolean createTopics,
     Duration applyTimeout,
-    Duration sseTimeout) {
+    Duration sseTimeout,
+    String commandsTopic) {
   public SchedulerProperties {
     applicationId = applicationId == null ? "faultline-scheduler" : applicationId;
     advertisedHost = advertisedHost == null ? "localhost" : advertisedHost;
@@ -36,5 +39,6 @@ public record SchedulerProperties(
     misfireThreshold = misfireThreshold == null ? Duration.ofMinutes(1) : misfireThreshold;
     applyTimeout = applyTimeout == null ? Duration.ofSeconds(10) : applyTimeout;
     sseTimeout = sseTimeout == null ? Duration.ofMinutes(30) : sseTimeout;
+    commandsTopic = commandsTopic == null ? SchedulerTopics.COMMANDS : commandsTopic;
   }
 }

@@ -1,7 +1,6 @@
 package io.faultline.scheduler.engine;
 
 import io.faultline.events.topics.Topics;
-import io.faultline.scheduler.state.SchedulerTopics;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -29,7 +28,7 @@ public final class SchedulerTopology {
         COMMANDS_SOURCE,
         Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(),
-        SchedulerTopics.COMMANDS);
+        settings.commandsTopic());
     topology.addSource(
         LIFECYCLE_SOURCE,
         Serdes.String().deserializer(),

@@ -50,7 +50,14 @@ public class StateQueries {
 
   /** Every entry of a tenant in a store. */
   public <T> List<T> list(String store, String tenantId, Class<T> type) {
-    return read(store, tenantId, "*").stream().map(b -> StateJson.read(b, type)).toList();
+    return list(store, tenantId, "", type);
+  }
+
+  /** Every entry of a tenant whose id starts with {@code idPrefix}, in key order. */
+  public <T> List<T> list(String store, String tenantId, String idPrefix, Class<T> type) {
+    return read(store, tenantId, idPrefix + "*").stream()
+        .map(b -> StateJson.read(b, type))
+        .toList();
   }
 
   /**
@@ -84,7 +91,10 @@ public class StateQueries {
     }
   }
 
-  /** Raw values: {@code id} "*" for all of the tenant's, null for the tenant's own entry. */
+  /**
+   * Raw values: {@code id} ending in "*" for a prefix scan of the tenant's ids, null for the
+   * tenant's own entry.
+   */
   List<byte[]> read(String store, String tenantId, String id) {
     KafkaStreams streams = engine.streams();
     if (streams == null) {
@@ -121,9 +131,10 @@ public class StateQueries {
       }
       ReadOnlyKeyValueStore<String, byte[]> view = streams.store(parameters);
       List<byte[]> out = new ArrayList<>();
-      if ("*".equals(id)) {
+      if (id != null && id.endsWith("*")) {
+        String prefix = Keys.of(tenantId, id.substring(0, id.length() - 1));
         try (KeyValueIterator<String, byte[]> it =
-            view.prefixScan(Keys.prefix(tenantId), Serdes.String().serializer())) {
+            view.prefixScan(prefix, Serdes.String().serializer())) {
           while (it.hasNext()) {
             KeyValue<String, byte[]> next = it.next();
             out.add(next.value);

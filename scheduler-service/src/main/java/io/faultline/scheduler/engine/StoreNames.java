@@ -11,7 +11,10 @@ public final class StoreNames {
   public static final String RUNS = "runs";
   public static final String TENANTS = "tenants";
 
+  /** A run's lifecycle events, keyed {@code tenant/run/<lifecycle offset>}. */
+  public static final String TIMELINES = "timelines";
+
   public static List<String> all() {
-    return List.of(EXPERIMENTS, SCHEDULES, RUNS, TENANTS);
+    return List.of(EXPERIMENTS, SCHEDULES, RUNS, TENANTS, TIMELINES);
   }
 }

@@ -40,6 +40,9 @@ record ExperimentRequest(
   static final String NAME = "^[^\\p{Cntrl}]{1,200}$";
   static final String STOP_KIND = "^[a-z][a-z0-9-]{0,63}$";
 
+  /** Keeps a run's record (its faults and waves) well below Kafka's record size limit. */
+  static final int MAX_FAULTS_PER_RUN = 500;
+
   /** The validated parts, with canonical tunables; throws naming every invalid field. */
   Validated validate() {
     Violations v = new Violations();
@@ -124,6 +127,17 @@ record ExperimentRequest(
         }
         validWaves.add(new Wave(w.name(), Boolean.TRUE.equals(w.dryRun()), overrides));
       }
+    }
+    int faults = validTargets.size() * Math.max(1, validWaves.size());
+    if (faults > MAX_FAULTS_PER_RUN) {
+      v.add(
+          "targets",
+          "maxFaultsPerRun",
+          "targets × waves is "
+              + faults
+              + "; a run may have at most "
+              + MAX_FAULTS_PER_RUN
+              + " faults");
     }
     v.throwIfAny();
     return new Validated(canonical, stops, validTargets, validWaves);

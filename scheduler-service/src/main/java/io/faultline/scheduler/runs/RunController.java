@@ -12,6 +12,7 @@ import io.faultline.scheduler.security.Caller;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Run;
 import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.state.TimelineEntry;
 import io.faultline.scheduler.web.InvalidRequestException;
 import io.faultline.scheduler.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -59,7 +60,17 @@ class RunController {
       summary = "One run: its waves, its faults and their ordered lifecycle events (timeline)")
   @GetMapping(BASE + "/runs/{runId}")
   Run get(@PathVariable String tenantId, @PathVariable String runId) {
-    return find(tenantId, runId);
+    Run run = find(tenantId, runId);
+    List<TimelineEntry> timeline =
+        queries.list(StoreNames.TIMELINES, tenantId, runId + "/", TimelineEntry.class);
+    return run.with(
+        run.status(),
+        run.currentWave(),
+        run.waves(),
+        run.faults(),
+        timeline,
+        run.stopReason(),
+        run.endedAt());
   }
 
   @Operation(

@@ -77,7 +77,9 @@ class EngineTopologyTest {
     driver =
         new TopologyTestDriver(
             SchedulerTopology.build(
-                clock, new EngineSettings(Duration.ofMillis(100), Duration.ofMinutes(1), true)),
+                clock,
+                new EngineSettings(
+                    Duration.ofMillis(100), Duration.ofMinutes(1), true, SchedulerTopics.COMMANDS)),
             config,
             T0);
     commands =
@@ -231,7 +233,15 @@ class EngineTopologyTest {
             Run.class);
     assertThat(run.status()).isEqualTo(RunStatus.FAILED);
     assertThat(run.stopReason()).contains("PRE_CHECK").contains("agent offline");
-    assertThat(run.timeline()).hasSize(1);
+    List<String> timeline = new java.util.ArrayList<>();
+    try (var it =
+        driver
+            .<String, byte[]>getKeyValueStore(StoreNames.TIMELINES)
+            .prefixScan("acme/run-2/", new StringSerializer())) {
+      it.forEachRemaining(kv -> timeline.add(kv.key));
+    }
+    assertThat(timeline).hasSize(1);
+    assertThat(run.faults().getFirst().stage()).isEqualTo("FAILED");
   }
 
   @Test
