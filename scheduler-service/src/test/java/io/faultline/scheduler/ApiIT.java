@@ -331,6 +331,13 @@ class ApiIT {
         .isEqualTo(403);
     assertThat(intruder.post("/api/v1/tenants/" + a + "/halt", null).status()).isEqualTo(403);
     assertThat(intruder.get("/api/v1/tenants/" + a + "/runs").status()).isEqualTo(403);
+    assertThat(intruder.get("/api/v1/tenants/" + a + "/schedules").status()).isEqualTo(403);
+    assertThat(intruder.get("/api/v1/tenants/" + a + "/accounts").status()).isEqualTo(403);
+    assertThat(intruder.get("/api/v1/tenants/" + a + "/events").status()).isEqualTo(403);
+    assertThat(intruder.post("/api/v1/tenants/" + a + "/runs/r-1/abort", null).status())
+        .isEqualTo(403);
+    assertThat(intruder.post("/api/v1/tenants/" + a + "/faults/f-1/abort", null).status())
+        .isEqualTo(403);
     assertThat(intruder.get("/internal/tenants/" + a + "/stores/experiments").status())
         .isEqualTo(403);
 
@@ -601,6 +608,16 @@ class ApiIT {
     assertThat(paths.has("/api/v1/tenants/{tenantId}/runs/{runId}")).isTrue();
     assertThat(paths.has("/api/v1/platform/halt")).isTrue();
     assertThat(paths.has("/internal/tenants/{tenantId}/stores/{store}")).isFalse();
+    assertThat(
+            paths
+                .path("/api/v1/tenants/{tenantId}/experiments")
+                .path("post")
+                .path("responses")
+                .path("400")
+                .path("content")
+                .has("application/problem+json"))
+        .isTrue();
+    assertThat(docs.body().path("components").path("schemas").has("FieldViolation")).isTrue();
     assertThat(app.anonymous().get("/swagger-ui/index.html").status()).isEqualTo(200);
   }
 
