@@ -62,7 +62,7 @@ public class AdmissionStreams implements SmartLifecycle {
   @Override
   public synchronized void stop() {
     if (streams != null) {
-      streams.close(java.time.Duration.ofSeconds(30));
+      streams.close(java.time.Duration.ofSeconds(10));
       streams = null;
     }
   }
