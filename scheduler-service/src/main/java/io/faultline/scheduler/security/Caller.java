@@ -43,14 +43,6 @@ public record Caller(String subject, String tenantId, Set<Role> roles) {
     return new Caller(jwt.getSubject() == null ? "unknown" : jwt.getSubject(), tenant, roles);
   }
 
-  public boolean has(Role role) {
-    return switch (role) {
-      case VIEWER -> !roles.isEmpty();
-      case OPERATOR -> roles.contains(Role.OPERATOR) || roles.contains(Role.ADMIN);
-      case ADMIN -> roles.contains(Role.ADMIN);
-    };
-  }
-
   /** Who did it, as recorded in events: {@code user:<sub>}. */
   public String actor() {
     return "user:" + subject;

@@ -7,8 +7,4 @@ public final class Keys {
   public static String of(String tenantId, String id) {
     return tenantId + "/" + id;
   }
-
-  public static String prefix(String tenantId) {
-    return tenantId + "/";
-  }
 }
