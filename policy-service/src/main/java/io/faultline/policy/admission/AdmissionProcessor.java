@@ -66,8 +66,14 @@ final class AdmissionProcessor
   private static final Logger log = LoggerFactory.getLogger(AdmissionProcessor.class);
   private static final ObjectMapper JSON = Json.mapper();
   private static final URI SOURCE = URI.create("/faultline/" + AdmissionTopology.PRODUCER);
-  private static final byte[] APPROVED = {'A'};
-  private static final byte[] REJECTED = {'R'};
+  private static final byte[] HALTED = {'H'};
+
+  /**
+   * How long a decided fault id and a target's last end are remembered: as long as the requests
+   * topic keeps a request, so a redelivered request is always recognised. Longer cooldowns are not
+   * supported.
+   */
+  static final java.time.Duration MEMORY = Topics.FAULT_REQUESTS.retention();
 
   private final AdmissionSettings settings;
   private final LeaseBook book = new LeaseBook();
@@ -97,6 +103,7 @@ final class AdmissionProcessor
     policyCache.clear();
     context.schedule(
         settings.leaseCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireLeases);
+    context.schedule(java.time.Duration.ofHours(1), PunctuationType.WALL_CLOCK_TIME, this::forget);
   }
 
   private void ensureLoaded() {
@@ -149,7 +156,7 @@ final class AdmissionProcessor
             settings.platformMaxActiveFaults(),
             now);
     if (!verdict.approved()) {
-      decisions.put(faultId, REJECTED);
+      decisions.put(faultId, stamp(now));
       String detail =
           "rejected by "
               + verdict.failed().stream()
@@ -223,7 +230,7 @@ final class AdmissionProcessor
             now);
     book.take(lease);
     leases.put(faultId, write(lease));
-    decisions.put(faultId, APPROVED);
+    decisions.put(faultId, stamp(now));
     emit(Topics.FAULT_APPROVALS, approval, faultId + ":approval", command.traceparent(), now);
     emitLifecycle(approved, command.traceparent(), now);
   }
@@ -233,7 +240,7 @@ final class AdmissionProcessor
       log.debug("fault {} was already decided; invalid duplicate ignored", command.faultId());
       return;
     }
-    decisions.put(command.faultId(), REJECTED);
+    decisions.put(command.faultId(), stamp(now));
     List<RuleOutcome> rules = new ArrayList<>();
     command
         .violations()
@@ -285,7 +292,7 @@ final class AdmissionProcessor
   private void changeHalt(AdmissionCommand.HaltChanged halt) {
     if (halt.halted()) {
       halted.add(halt.scope());
-      halts.put(halt.scope(), APPROVED);
+      halts.put(halt.scope(), HALTED);
     } else {
       halted.remove(halt.scope());
       halts.delete(halt.scope());
@@ -309,7 +316,7 @@ final class AdmissionProcessor
   private void release(Lease lease, Instant now) {
     book.release(lease.faultId(), now);
     leases.delete(lease.faultId());
-    byte[] ended = ByteBuffer.allocate(Long.BYTES).putLong(now.toEpochMilli()).array();
+    byte[] ended = stamp(now);
     List<KeyValue<String, byte[]>> entries = new ArrayList<>();
     lease.targets().forEach(t -> entries.add(KeyValue.pair(t, ended)));
     cooldowns.putAll(entries);
@@ -347,6 +354,29 @@ final class AdmissionProcessor
               traceId(lease.traceparent()));
       emitLifecycle(expired, lease.traceparent(), now);
     }
+  }
+
+  /** Forgets decisions and cooldowns older than {@link #MEMORY}, so the stores stay bounded. */
+  private void forget(long wallClockMs) {
+    ensureLoaded();
+    long horizon = wallClockMs - MEMORY.toMillis();
+    for (KeyValueStore<String, byte[]> store : List.of(decisions, cooldowns)) {
+      List<String> old = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> all = store.all()) {
+        all.forEachRemaining(
+            kv -> {
+              if (ByteBuffer.wrap(kv.value).getLong() < horizon) {
+                old.add(kv.key);
+              }
+            });
+      }
+      old.forEach(store::delete);
+    }
+    book.forgetCooldownsBefore(horizon);
+  }
+
+  private static byte[] stamp(Instant now) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(now.toEpochMilli()).array();
   }
 
   private TenantPolicy policy(String tenant) {

@@ -61,6 +61,11 @@ public final class LeaseBook implements ActiveFaults {
     endedAt.put(target, endedAtMs);
   }
 
+  /** Drops cooldown entries of targets whose last fault ended before {@code horizonMs}. */
+  public void forgetCooldownsBefore(long horizonMs) {
+    endedAt.values().removeIf(ms -> ms < horizonMs);
+  }
+
   public Optional<Lease> lease(String faultId) {
     return Optional.ofNullable(leases.get(faultId));
   }

@@ -359,6 +359,19 @@ class AdmissionTopologyTest {
   }
 
   @Test
+  void forgetsADecidedFaultIdOnlyAfterTheRequestsTopicRetention() {
+    driver.policy(policy(T, A));
+    FaultRequested request = processKill(T, "f-1", A, "i-00000000000000001");
+    assertApproved(decide(request));
+    driver.executor(T, "f-1", LifecycleStage.COMPLETED, 3);
+    driver.advance(AdmissionProcessor.MEMORY.minusHours(1));
+    driver.request(request);
+    assertThat(driver.lifecycle()).isEmpty();
+    driver.advance(Duration.ofHours(2));
+    assertApproved(decide(request));
+  }
+
+  @Test
   void expiresASilentFaultsLeaseAndFreesItsTarget() {
     driver.policy(policy(T, A));
     FaultRequested request =
