@@ -1,5 +1,6 @@
 package io.faultline.scheduler.tenants;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,30 +12,21 @@ final class TrustPolicy {
   private TrustPolicy() {}
 
   static Map<String, Object> forAccount(String hubRoleArn, String externalId) {
-    return Map.of(
-        "Version",
-        "2012-10-17",
-        "Statement",
-        List.of(
-            Map.of(
-                "Sid",
-                "FaultlineAssumeRole",
-                "Effect",
-                "Allow",
-                "Principal",
-                Map.of("AWS", hubRoleArn),
-                "Action",
-                "sts:AssumeRole",
-                "Condition",
-                Map.of("StringEquals", Map.of("sts:ExternalId", externalId))),
-            Map.of(
-                "Sid",
-                "FaultlineSessionTagsAndSourceIdentity",
-                "Effect",
-                "Allow",
-                "Principal",
-                Map.of("AWS", hubRoleArn),
-                "Action",
-                List.of("sts:TagSession", "sts:SetSourceIdentity"))));
+    Map<String, Object> assume = new LinkedHashMap<>();
+    assume.put("Sid", "FaultlineAssumeRole");
+    assume.put("Effect", "Allow");
+    assume.put("Principal", Map.of("AWS", hubRoleArn));
+    assume.put("Action", "sts:AssumeRole");
+    assume.put("Condition", Map.of("StringEquals", Map.of("sts:ExternalId", externalId)));
+    Map<String, Object> tags = new LinkedHashMap<>();
+    tags.put("Sid", "FaultlineSessionTagsAndSourceIdentity");
+    tags.put("Effect", "Allow");
+    tags.put("Principal", Map.of("AWS", hubRoleArn));
+    tags.put("Action", List.of("sts:TagSession", "sts:SetSourceIdentity"));
+    // Ordered as AWS documents policies, so the JSON can be pasted as it is shown.
+    Map<String, Object> policy = new LinkedHashMap<>();
+    policy.put("Version", "2012-10-17");
+    policy.put("Statement", List.of(assume, tags));
+    return policy;
   }
 }
