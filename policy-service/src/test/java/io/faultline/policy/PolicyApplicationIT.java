@@ -49,6 +49,8 @@ class PolicyApplicationIT {
           policies.resolve(TENANT + ".json"),
           EventCodec.standard().toJson(PolicyExamples.policy(TENANT, ACCOUNT)));
       Path state = Files.createTempDirectory("policy-app-state");
+      // The app creates missing topics too, but Streams must not start before they are visible.
+      new Broker("");
       registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
       registry.add("faultline.policy.bootstrap-dir", policies::toString);
       registry.add("faultline.policy.state-dir", state::toString);

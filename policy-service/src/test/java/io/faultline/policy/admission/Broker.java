@@ -41,6 +41,17 @@ public final class Broker {
                 t ->
                     new NewTopic(prefix + t.name(), t.partitions(), (short) 1).configs(t.configs()))
             .toList());
+    // Streams fails fast (INCOMPLETE_SOURCE_TOPIC_METADATA) if it starts before the broker's
+    // metadata lists its source topics: wait until a client sees all of them.
+    try (KafkaConsumer<String, byte[]> probe = committedConsumer()) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                Map<String, ?> visible = probe.listTopics(Duration.ofSeconds(5));
+                return Topics.all().stream().allMatch(t -> visible.containsKey(topic(t)));
+              });
+    }
   }
 
   public static Broker unique(String name) {
