@@ -137,20 +137,24 @@ public final class Topics {
           1024 * KIB,
           "Executor-internal: the state of every in-flight fault, for crash recovery.");
 
-  /** Experiments (templates) and their schedules, compacted, scheduler-internal. */
-  public static final Topic<byte[]> EXPERIMENTS =
+  /**
+   * Every change to scheduler state (experiments, schedules, runs), keyed by tenant id and
+   * co-partitioned with the lifecycle topic so one Streams task owns a tenant's state and its
+   * lifecycle events. State itself lives in the Streams stores' compacted changelogs.
+   */
+  public static final Topic<byte[]> SCHEDULER_COMMANDS =
       new Topic<>(
-          "faultline.experiments.v1",
+          "faultline.scheduler-commands.v1",
           byte[].class,
-          "tenant id/experiment id",
+          "tenant id",
           v -> null,
-          6,
-          CleanupPolicy.COMPACT,
-          null,
+          12,
+          CleanupPolicy.DELETE,
+          Duration.ofDays(7),
           List.of("scheduler-service"),
           null,
           1024 * KIB,
-          "Scheduler-internal: experiments, schedules and waves.");
+          "Scheduler-internal: commands that change experiments, schedules and runs.");
 
   /** Every topic, in the order operators should create them. */
   public static List<Topic<?>> all() {
@@ -162,6 +166,6 @@ public final class Topics {
         TENANT_POLICIES,
         DEAD_LETTERS,
         EXECUTION_JOURNAL,
-        EXPERIMENTS);
+        SCHEDULER_COMMANDS);
   }
 }
