@@ -62,7 +62,13 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
     this.settings = settings;
     this.recorder = recorder;
     this.baseCredentials = DefaultCredentialsProvider.builder().build();
-    this.http = ApacheHttpClient.builder().maxConnections(settings.maxConnections()).build();
+    this.http =
+        ApacheHttpClient.builder()
+            .maxConnections(settings.maxConnections())
+            // Waiting for a pooled connection is back-pressure from thousands of faults, not a
+            // failure of the account: wait as long as a call may take.
+            .connectionAcquisitionTimeout(settings.callTimeout())
+            .build();
     this.resilience = new Resilience(settings);
   }
 
@@ -222,6 +228,11 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
             });
   }
 
+  /** The recorder given at construction, or null. */
+  public RequestRecorder recorder() {
+    return recorder;
+  }
+
   /** How many assumed-role sessions are cached (for tests and metrics). */
   public int cachedSessions() {
     return sessions.size();
@@ -233,6 +244,7 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
     sessions.clear();
     stsByRegion.values().forEach(StsClient::close);
     http.close();
+    resilience.close();
   }
 
   /** The clients of one assumed-role session. */

@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param breakerOpenFor how long an open circuit rejects calls before probing
  * @param ssmCallsPerSecond SSM API calls per second per account (all regions, all faults)
  * @param tenantConcurrentCalls concurrent AWS calls per tenant (bulkhead)
- * @param maxConnections HTTP connections shared by all clients
+ * @param maxConnections HTTP connections shared by all clients, and the platform threads that make
+ *     AWS calls (bounding the SDK's per-thread caches)
  */
 public record AwsSettings(
     URI endpoint,

@@ -18,6 +18,10 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -32,8 +36,16 @@ final class Resilience {
   private final CircuitBreakerRegistry breakers;
   private final RateLimiterRegistry ssmLimiters;
   private final BulkheadRegistry bulkheads;
+  private final ExecutorService sdkThreads;
 
   Resilience(AwsSettings settings) {
+    // The SDK caches parsers and buffers in thread-locals (~100 KiB per thread for EC2/STS XML).
+    // On one virtual thread per fault that would cost ~100 KiB per fault in flight; running the
+    // calls on a bounded pool of platform threads bounds that cost by the pool size instead.
+    this.sdkThreads =
+        Executors.newFixedThreadPool(
+            Math.min(64, settings.maxConnections()),
+            Thread.ofPlatform().name("aws-call-", 0).daemon().factory());
     this.retry =
         RetryRegistry.of(
                 RetryConfig.custom()
@@ -51,7 +63,7 @@ final class Resilience {
                 .slidingWindowSize(settings.breakerWindow())
                 .minimumNumberOfCalls(Math.min(10, settings.breakerWindow()))
                 .waitDurationInOpenState(settings.breakerOpenFor())
-                .recordException(Resilience::transientFailure)
+                .recordException(Resilience::regionFailure)
                 .build());
     this.ssmLimiters =
         RateLimiterRegistry.of(
@@ -77,6 +89,21 @@ final class Resilience {
     return error instanceof SdkClientException;
   }
 
+  /**
+   * What says an account-region is unhealthy: throttling, 5xx, or the endpoint not answering. A
+   * client-side wait (e.g. for a pooled connection) says nothing about the region.
+   */
+  static boolean regionFailure(Throwable error) {
+    if (error instanceof SdkServiceException service) {
+      return service.isThrottlingException() || service.statusCode() >= 500;
+    }
+    Throwable cause = error.getCause();
+    return error instanceof SdkClientException
+        && (cause instanceof java.net.ConnectException
+            || cause instanceof java.net.SocketTimeoutException
+            || cause instanceof java.net.NoRouteToHostException);
+  }
+
   /** Runs one AWS call for {@code tenant} in {@code account}/{@code region}. */
   <T> T call(
       String operation,
@@ -87,7 +114,7 @@ final class Resilience {
       Supplier<T> call) {
     CircuitBreaker breaker = breakers.circuitBreaker(account + "/" + region);
     Bulkhead bulkhead = bulkheads.bulkhead("tenant/" + tenant);
-    Supplier<T> attempt = Bulkhead.decorateSupplier(bulkhead, call);
+    Supplier<T> attempt = Bulkhead.decorateSupplier(bulkhead, () -> onSdkThread(call));
     if (ssm) {
       RateLimiter limiter = ssmLimiters.rateLimiter("ssm/" + account);
       attempt = RateLimiter.decorateSupplier(limiter, attempt);
@@ -103,6 +130,26 @@ final class Resilience {
     } catch (BulkheadFullException e) {
       throw new TransportException(operation + " refused: tenant bulkhead full", e);
     }
+  }
+
+  private <T> T onSdkThread(Supplier<T> call) {
+    Future<T> result = sdkThreads.submit(call::get);
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new TransportException("interrupted while calling AWS", e);
+    }
+  }
+
+  void close() {
+    sdkThreads.shutdownNow();
   }
 
   CircuitBreaker.State breakerState(String account, String region) {

@@ -1,0 +1,72 @@
+package io.faultline.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.executor.aws.MotoAccounts;
+import io.faultline.testsupport.MotoServer;
+import io.faultline.testsupport.TestKafka;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The deployable as configured by properties: binds every setting and runs a dry-run fault. */
+class ExecutorApplicationIT {
+  private static ConfigurableApplicationContext context;
+
+  @BeforeAll
+  static void start() {
+    MotoAccounts.init();
+    TestFaults.createTopics();
+    context =
+        SpringApplication.run(
+            ExecutorApplication.class,
+            "--server.port=0",
+            "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
+            "--faultline.executor.group-id=" + TestFaults.unique("app"),
+            "--faultline.executor.executor-id=app-1",
+            "--faultline.executor.precheck.ssm-online=skip",
+            "--faultline.executor.aws.endpoint=" + MotoServer.shared().endpoint(),
+            "--faultline.executor.aws.max-attempts=2",
+            "--faultline.executor.run.poll-initial=100ms");
+  }
+
+  @AfterAll
+  static void stop() {
+    context.close();
+  }
+
+  @Test
+  void bindsItsSettingsAndRunsAFaultFromProperties() {
+    ExecutorSettings settings = context.getBean(ExecutorSettings.class);
+    assertThat(settings.precheck().ssmOnline()).isEqualTo("skip");
+    assertThat(settings.aws().maxAttempts()).isEqualTo(2);
+    assertThat(settings.aws().ssmCallsPerSecond()).isEqualTo(20);
+    assertThat(context.getBean(Executor.class).id()).isEqualTo("app-1");
+
+    String account = MotoAccounts.freshAccount();
+    MotoAccounts.runInstances(account, 1, Map.of("app", "boot"));
+    String faultId = TestFaults.unique("f-boot");
+    try (LifecycleTap lifecycle = new LifecycleTap()) {
+      TestFaults.publish(
+          TestFaults.approval(
+              faultId,
+              TestFaults.unique("boot"),
+              account,
+              "ec2-process-kill",
+              Map.of("PROCESS_IDS", "808", "EC2_INSTANCE_TAG", "app:boot"),
+              true,
+              ProtectedTargetGuard.none(),
+              5),
+          TestFaults.traceparent());
+
+      assertThat(lifecycle.awaitTerminal(faultId, Duration.ofSeconds(60)).stage())
+          .isEqualTo(LifecycleStage.COMPLETED);
+    }
+  }
+}
