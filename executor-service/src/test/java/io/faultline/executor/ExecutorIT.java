@@ -279,6 +279,49 @@ class ExecutorIT {
   }
 
   @Test
+  void runsSeriallyOneInstanceAtATimeAfterTheRampTime() {
+    String account = MotoAccounts.freshAccount();
+    List<String> ids = MotoAccounts.runInstances(account, 3, Map.of("app", "serial"));
+    String faultId = TestFaults.unique("f-serial");
+
+    TestFaults.publish(
+        TestFaults.approval(
+            faultId,
+            TestFaults.unique("serial"),
+            account,
+            "ec2-process-kill",
+            Map.of(
+                "PROCESS_IDS",
+                "1001",
+                "EC2_INSTANCE_TAG",
+                "app:serial",
+                "INSTANCE_AFFECTED_PERC",
+                100,
+                "SEQUENCE",
+                "serial",
+                "RAMP_TIME",
+                1,
+                "TOTAL_CHAOS_DURATION",
+                1),
+            false,
+            ProtectedTargetGuard.none(),
+            10),
+        TestFaults.traceparent());
+
+    assertThat(lifecycle.awaitTerminal(faultId, WAIT).stage()).isEqualTo(COMPLETED);
+    List<SentRequest> sent = commands(account);
+    assertThat(sent).hasSize(6).allSatisfy(c -> assertThat(instanceIds(c)).hasSize(1));
+    assertThat(sent.subList(0, 3))
+        .allSatisfy(c -> assertThat(parameters(c)).containsEntry("Action", List.of("inject")));
+    assertThat(sent.stream().limit(3).map(c -> instanceIds(c).getFirst()))
+        .containsExactlyInAnyOrderElementsOf(ids);
+    var resolvedAt = lifecycle.awaitStage(faultId, TARGETS_RESOLVED, WAIT).occurredAt();
+    var injectedAt = lifecycle.awaitStage(faultId, INJECTED, WAIT).occurredAt();
+    assertThat(Duration.between(resolvedAt, injectedAt))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
   void choosesThePercentageOfTaggedInstancesAndOneForZero() {
     String account = MotoAccounts.freshAccount();
     MotoAccounts.runInstances(account, 10, Map.of("tier", "api"));
