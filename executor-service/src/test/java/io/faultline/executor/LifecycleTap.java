@@ -23,14 +23,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads the whole lifecycle topic (committed events only) and indexes events by fault id. */
-final class LifecycleTap implements AutoCloseable {
+public final class LifecycleTap implements AutoCloseable {
   private final Map<String, List<FaultlineEvent<FaultLifecycleEvent>>> byFault =
       new ConcurrentHashMap<>();
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread thread;
   private volatile boolean closed;
 
-  LifecycleTap() {
+  public LifecycleTap() {
     consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -74,15 +74,15 @@ final class LifecycleTap implements AutoCloseable {
     }
   }
 
-  List<FaultlineEvent<FaultLifecycleEvent>> events(String faultId) {
+  public List<FaultlineEvent<FaultLifecycleEvent>> events(String faultId) {
     return new ArrayList<>(byFault.getOrDefault(faultId, List.of()));
   }
 
-  List<LifecycleStage> stages(String faultId) {
+  public List<LifecycleStage> stages(String faultId) {
     return events(faultId).stream().map(e -> e.data().stage()).toList();
   }
 
-  FaultLifecycleEvent awaitStage(String faultId, LifecycleStage stage, Duration timeout) {
+  public FaultLifecycleEvent awaitStage(String faultId, LifecycleStage stage, Duration timeout) {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(100))
@@ -94,7 +94,7 @@ final class LifecycleTap implements AutoCloseable {
         .orElseThrow();
   }
 
-  FaultLifecycleEvent awaitTerminal(String faultId, Duration timeout) {
+  public FaultLifecycleEvent awaitTerminal(String faultId, Duration timeout) {
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(100))

@@ -32,20 +32,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Approvals and controls as the policy and scheduler services would publish them. */
-final class TestFaults {
+public final class TestFaults {
   private static KafkaProducer<String, byte[]> producer;
 
   private TestFaults() {}
 
-  static synchronized void createTopics() {
+  public static synchronized void createTopics() {
     TestKafka.createTopics(Topics.all().stream().map(t -> t.newTopic((short) 1)).toList());
   }
 
-  static String unique(String prefix) {
+  public static String unique(String prefix) {
     return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
-  static String traceparent() {
+  public static String traceparent() {
     HexFormat hex = HexFormat.of();
     ThreadLocalRandom r = ThreadLocalRandom.current();
     return "00-"
@@ -56,7 +56,7 @@ final class TestFaults {
         + "-01";
   }
 
-  static FaultApproved approval(
+  public static FaultApproved approval(
       String faultId,
       String tenant,
       String account,
@@ -101,7 +101,7 @@ final class TestFaults {
     send(record(approval, traceparent));
   }
 
-  static void control(ControlAction action, TenantId tenant, FaultId fault) {
+  public static void control(ControlAction action, TenantId tenant, FaultId fault) {
     FaultControl control =
         new FaultControl(
             unique("ctl"), action, tenant, fault, null, "test", "user:test", Instant.now());

@@ -1,0 +1,185 @@
+package io.faultline.executor.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.faultline.events.control.ControlAction;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.executor.LifecycleTap;
+import io.faultline.executor.TestFaults;
+import io.faultline.executor.control.Controls;
+import io.faultline.executor.fault.AccountSession;
+import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.fault.TransportException;
+import io.faultline.executor.fault.document.SsmDocument;
+import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.testsupport.TestKafka;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An abort while an inject command is still running (moto never shows one: its commands succeed at
+ * once). The transport here is a stand-in at this module's own port whose inject never finishes and
+ * whose CancelCommand is refused like moto's HTTP 500: the refusal must be reported and the
+ * rollback must still run, ending ABORTED.
+ */
+class CancelInFlightIT {
+  private static FaultLedger ledger;
+  private static LifecycleTap lifecycle;
+
+  @BeforeAll
+  static void start() {
+    TestFaults.createTopics();
+    ledger = new FaultLedger(TestKafka.bootstrapServers(), "cancel-it-" + TestFaults.unique("tx"));
+    lifecycle = new LifecycleTap();
+  }
+
+  @AfterAll
+  static void stop() {
+    lifecycle.close();
+    ledger.close();
+  }
+
+  /** A session whose inject commands stay in progress until cancelled. */
+  private static final class StuckInject implements AccountSession {
+    final List<String> sent = new CopyOnWriteArrayList<>();
+    final List<String> cancelled = new CopyOnWriteArrayList<>();
+    final boolean refuseCancel;
+
+    StuckInject(boolean refuseCancel) {
+      this.refuseCancel = refuseCancel;
+    }
+
+    @Override
+    public List<Instance> instances(List<String> ids) {
+      return ids.stream().map(id -> new Instance(id, "running", Map.of())).toList();
+    }
+
+    @Override
+    public List<Instance> runningInstancesWithTag(String key, String value) {
+      return List.of();
+    }
+
+    @Override
+    public Optional<List<ClusterMember>> clusterMembers(String cluster) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Set<String> ssmOnline(List<String> instanceIds) {
+      return Set.copyOf(instanceIds);
+    }
+
+    @Override
+    public Map<String, Boolean> agentConnected(String cluster) {
+      return Map.of();
+    }
+
+    @Override
+    public DocumentVersion ensureDocument(SsmDocument document) {
+      return new DocumentVersion(document.name(), "1");
+    }
+
+    @Override
+    public String send(
+        DocumentVersion document,
+        List<String> instanceIds,
+        Map<String, String> parameters,
+        String comment) {
+      String id = parameters.get("Action") + "-" + sent.size();
+      sent.add(id);
+      return id;
+    }
+
+    @Override
+    public Invocation invocation(String commandId, String instanceId) {
+      return commandId.startsWith("inject")
+          ? new Invocation(Invocation.Status.PENDING, "")
+          : new Invocation(
+              Invocation.Status.SUCCESS, "FAULTLINE_RESULT action=rollback outcome=ok");
+    }
+
+    @Override
+    public void cancel(String commandId) {
+      cancelled.add(commandId);
+      if (refuseCancel) {
+        throw new TransportException("ssm:CancelCommand failed: InternalFailure (HTTP 500)");
+      }
+    }
+  }
+
+  private static FaultApproved approval(String faultId) {
+    return TestFaults.approval(
+        faultId,
+        TestFaults.unique("cancel"),
+        "123456789012",
+        "ec2-process-kill",
+        Map.of("PROCESS_IDS", "4321", "EC2_INSTANCE_ID", "i-0123456789abcdef0"),
+        false,
+        ProtectedTargetGuard.none(),
+        5);
+  }
+
+  private static void abortWhileInjecting(boolean refuseCancel) {
+    StuckInject session = new StuckInject(refuseCancel);
+    Controls controls = new Controls();
+    FaultRunner runner =
+        new FaultRunner(
+            FaultRegistry.discover(),
+            request -> session,
+            ledger,
+            controls,
+            RunSettings.defaults().withPolling(Duration.ofMillis(50), Duration.ofMillis(100)),
+            "cancel-it");
+    String faultId = TestFaults.unique("f-cancel");
+    FaultApproved approval = approval(faultId);
+
+    runner.start(approval, 0, 0, TestFaults.traceparent());
+    await().atMost(Duration.ofSeconds(20)).until(() -> !session.sent.isEmpty());
+    controls.apply(
+        new FaultControl(
+            "ctl-" + faultId,
+            ControlAction.ABORT_FAULT,
+            approval.tenantId(),
+            approval.faultId(),
+            null,
+            "test",
+            "user:test",
+            Instant.now()));
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.ABORTED);
+    assertThat(end.reason()).isEqualTo(FailureReason.ABORTED);
+    assertThat(session.cancelled).containsExactly("inject-0");
+    assertThat(session.sent).containsExactly("inject-0", "rollback-1");
+    assertThat(lifecycle.stages(faultId))
+        .containsExactly(
+            LifecycleStage.STARTED,
+            LifecycleStage.TARGETS_RESOLVED,
+            LifecycleStage.ROLLING_BACK,
+            LifecycleStage.ABORTED);
+  }
+
+  @Test
+  void cancelsTheRunningInjectRollsBackAndEndsAborted() {
+    abortWhileInjecting(false);
+  }
+
+  @Test
+  void rollsBackAnywayWhenCancelCommandIsRefused() {
+    abortWhileInjecting(true);
+  }
+}
