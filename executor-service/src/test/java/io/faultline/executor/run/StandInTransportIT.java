@@ -18,6 +18,7 @@ import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.fault.document.SsmDocument;
 import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.testsupport.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,14 +37,15 @@ import org.junit.jupiter.api.Test;
  * whose CancelCommand is refused like moto's HTTP 500: the refusal must be reported and the
  * rollback must still run, ending ABORTED.
  */
-class CancelInFlightIT {
+class StandInTransportIT {
   private static FaultLedger ledger;
   private static LifecycleTap lifecycle;
 
   @BeforeAll
   static void start() {
     TestFaults.createTopics();
-    ledger = new FaultLedger(TestKafka.bootstrapServers(), "cancel-it-" + TestFaults.unique("tx"));
+    ledger =
+        new FaultLedger(TestKafka.bootstrapServers(), "stand-in-it-" + TestFaults.unique("tx"));
     lifecycle = new LifecycleTap();
   }
 
@@ -133,17 +135,86 @@ class CancelInFlightIT {
         5);
   }
 
+  private static FaultRunner runner(AccountSession session, Controls controls) {
+    return new FaultRunner(
+        FaultRegistry.discover(),
+        request -> session,
+        ledger,
+        controls,
+        RunSettings.defaults().withPolling(Duration.ofMillis(50), Duration.ofMillis(100)),
+        "stand-in");
+  }
+
+  private static JournalEntry journaled(
+      FaultApproved approval, JournalEntry.Phase phase, String heading) {
+    return new JournalEntry(
+        approval.faultId().value(),
+        approval.tenantId().value(),
+        phase,
+        5,
+        0,
+        0,
+        TestFaults.traceparent(),
+        List.of(new JournalEntry.JournalTarget("i-0123456789abcdef0", "ec2-instance")),
+        List.of("inject-0"),
+        heading,
+        "lost-executor",
+        Instant.now());
+  }
+
+  @Test
+  void takeoverDuringTheHoldRollsBackAndEndsExecutorLost() {
+    StuckInject session = new StuckInject(false);
+    String faultId = TestFaults.unique("f-lost-hold");
+    FaultApproved approval = approval(faultId);
+
+    runner(session, new Controls())
+        .takeOver(approval, journaled(approval, JournalEntry.Phase.HOLDING, null));
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.FAILED);
+    assertThat(end.reason()).isEqualTo(FailureReason.EXECUTOR_LOST);
+    assertThat(end.sequence()).isEqualTo(6);
+    assertThat(lifecycle.stages(faultId))
+        .containsExactly(LifecycleStage.ROLLING_BACK, LifecycleStage.FAILED);
+    assertThat(session.sent).containsExactly("rollback-0");
+  }
+
+  @Test
+  void takeoverDuringRollbackFinishesWhatTheLostExecutorWasHeadingTo() {
+    StuckInject session = new StuckInject(false);
+    String faultId = TestFaults.unique("f-lost-rollback");
+    FaultApproved approval = approval(faultId);
+
+    runner(session, new Controls())
+        .takeOver(approval, journaled(approval, JournalEntry.Phase.ROLLING_BACK, "COMPLETED"));
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.COMPLETED);
+    assertThat(end.sequence()).isEqualTo(5);
+    assertThat(lifecycle.stages(faultId)).containsExactly(LifecycleStage.COMPLETED);
+    assertThat(session.sent).containsExactly("rollback-0");
+  }
+
+  @Test
+  void takeoverBeforeAnythingWasSentSendsNothing() {
+    StuckInject session = new StuckInject(false);
+    String faultId = TestFaults.unique("f-lost-early");
+    FaultApproved approval = approval(faultId);
+
+    runner(session, new Controls())
+        .takeOver(approval, journaled(approval, JournalEntry.Phase.RESOLVED, null));
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.FAILED);
+    assertThat(end.reason()).isEqualTo(FailureReason.EXECUTOR_LOST);
+    assertThat(session.sent).isEmpty();
+  }
+
   private static void abortWhileInjecting(boolean refuseCancel) {
     StuckInject session = new StuckInject(refuseCancel);
     Controls controls = new Controls();
-    FaultRunner runner =
-        new FaultRunner(
-            FaultRegistry.discover(),
-            request -> session,
-            ledger,
-            controls,
-            RunSettings.defaults().withPolling(Duration.ofMillis(50), Duration.ofMillis(100)),
-            "cancel-it");
+    FaultRunner runner = runner(session, controls);
     String faultId = TestFaults.unique("f-cancel");
     FaultApproved approval = approval(faultId);
 
