@@ -141,6 +141,13 @@ class ExecutorIT {
               assertThat(e.source()).hasToString("/faultline/executor-service");
               assertThat(e.data().traceId()).isEqualTo(traceparent.substring(3, 35));
               assertThat(e.data().producer()).isEqualTo("executor-service");
+              // The approval's external id is a secret: never on the lifecycle topic.
+              assertThat(
+                      new String(
+                          io.faultline.events.cloudevents.EventCodec.standard().toJson(e.data()),
+                          StandardCharsets.UTF_8))
+                  .doesNotContain("ext-" + tenant + "-7f3c")
+                  .doesNotContain("AccessKeyId");
             });
     assertThat(end.targets())
         .extracting(TargetOutcome::targetId, TargetOutcome::status)
