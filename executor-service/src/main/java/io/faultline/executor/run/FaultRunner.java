@@ -100,7 +100,10 @@ public final class FaultRunner implements AutoCloseable {
                 log.error("fault {} ended with an unexpected error", id, e);
               } finally {
                 running.remove(id, execution);
-                journaled.complete(null);
+                // Never journaled (e.g. the ledger failed): keep the offset uncommitted so the
+                // approval is delivered again rather than lost. No-op when already journaled.
+                journaled.completeExceptionally(
+                    new IllegalStateException("fault " + id + " was never journaled"));
               }
             });
   }
