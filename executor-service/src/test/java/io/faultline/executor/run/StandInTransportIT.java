@@ -56,7 +56,7 @@ class StandInTransportIT {
   }
 
   /** A session whose inject commands stay in progress until cancelled. */
-  private static final class StuckInject implements AccountSession {
+  private static class StuckInject implements AccountSession {
     final List<String> sent = new CopyOnWriteArrayList<>();
     final List<String> cancelled = new CopyOnWriteArrayList<>();
     final boolean refuseCancel;
@@ -121,6 +121,50 @@ class StandInTransportIT {
         throw new TransportException("ssm:CancelCommand failed: InternalFailure (HTTP 500)");
       }
     }
+  }
+
+  @Test
+  void failsVerifyWhenTheEcsAgentDoesNotReconnect() {
+    System.setProperty("faultline.executor.ecs.reconnect-timeout-seconds", "1");
+    StuckInject session =
+        new StuckInject(false) {
+          @Override
+          public Optional<List<ClusterMember>> clusterMembers(String cluster) {
+            return Optional.of(
+                List.of(new ClusterMember("arn:ci/1", "i-0123456789abcdef0", "ACTIVE", false)));
+          }
+
+          @Override
+          public Invocation invocation(String commandId, String instanceId) {
+            return new Invocation(Invocation.Status.SUCCESS, "");
+          }
+
+          @Override
+          public Map<String, Boolean> agentConnected(String cluster) {
+            return Map.of("i-0123456789abcdef0", false);
+          }
+        };
+    String faultId = TestFaults.unique("f-agent");
+    FaultApproved approval =
+        TestFaults.approval(
+            faultId,
+            TestFaults.unique("agent"),
+            "123456789012",
+            "ecs-agent-stop",
+            Map.of("CLUSTER_NAME", "orders", "TOTAL_CHAOS_DURATION", 1),
+            false,
+            ProtectedTargetGuard.none(),
+            5);
+
+    runner(session, new Controls()).start(approval, 0, 0, TestFaults.traceparent());
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.FAILED);
+    assertThat(end.reason()).isEqualTo(FailureReason.VERIFY);
+    assertThat(end.targets())
+        .filteredOn(t -> t.targetId().equals("i-0123456789abcdef0"))
+        .singleElement()
+        .satisfies(t -> assertThat(t.detail()).contains("not connected"));
   }
 
   private static FaultApproved approval(String faultId) {
