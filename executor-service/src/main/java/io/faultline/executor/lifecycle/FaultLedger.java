@@ -157,6 +157,11 @@ public final class FaultLedger implements AutoCloseable {
         batch.clear();
       }
     }
+    // Whatever is still queued will never be written: fail it now rather than at the caller's
+    // timeout.
+    List<Write> left = new ArrayList<>();
+    queue.drainTo(left);
+    left.forEach(w -> w.done().completeExceptionally(new IllegalStateException("ledger closed")));
   }
 
   private void commit(List<Write> batch) {
