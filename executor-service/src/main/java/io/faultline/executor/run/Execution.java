@@ -690,6 +690,7 @@ final class Execution {
         }
       } else {
         try {
+          // Polling backoff during rollback, where an abort must not cut the wait short.
           Thread.sleep(wait);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

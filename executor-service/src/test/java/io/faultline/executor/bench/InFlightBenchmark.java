@@ -173,6 +173,7 @@ class InFlightBenchmark {
   private static long heapAfterGc() throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       System.gc();
+      // A harness, not a test: give the collector time to finish before reading the heap.
       Thread.sleep(200);
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();

@@ -83,6 +83,9 @@ public class StateQueries {
             "the change was accepted but is not visible yet; read it again shortly");
       }
       try {
+        // Read-your-write after a command: the store is updated by another thread (the Streams
+        // task), with no notification to wait on, so a short bounded poll is the simplest honest
+        // wait.
         Thread.sleep(Duration.ofMillis(25));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

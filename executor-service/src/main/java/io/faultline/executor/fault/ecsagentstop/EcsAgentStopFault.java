@@ -85,6 +85,7 @@ public final class EcsAgentStopFault implements Fault {
           return failures;
         }
         try {
+          // Polling ECS is the only way to learn agentConnected; the pause is the capped backoff.
           Thread.sleep(pause);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

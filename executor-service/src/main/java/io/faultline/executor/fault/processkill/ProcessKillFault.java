@@ -2,13 +2,9 @@ package io.faultline.executor.fault.processkill;
 
 import io.faultline.events.catalogue.FaultParameters;
 import io.faultline.events.ids.FaultType;
-import io.faultline.executor.fault.DocumentCall;
+import io.faultline.executor.fault.DocumentFaultSpec;
 import io.faultline.executor.fault.Fault;
-import io.faultline.executor.fault.FaultContext;
 import io.faultline.executor.fault.FaultSpec;
-import io.faultline.executor.fault.Target;
-import io.faultline.executor.fault.TargetSelector;
-import io.faultline.executor.fault.Timing;
 import io.faultline.executor.fault.document.SsmDocument;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,39 +20,19 @@ public final class ProcessKillFault implements Fault {
 
   @Override
   public FaultSpec spec(FaultParameters parameters) {
-    return new Bound(ProcessKillSpec.of(parameters), SsmDocument.forFaultType(TYPE.value()));
-  }
-
-  private record Bound(ProcessKillSpec spec, SsmDocument document) implements FaultSpec {
-    @Override
-    public TargetSelector selector() {
-      return spec.selector();
-    }
-
-    @Override
-    public Timing timing() {
-      return spec.timing();
-    }
-
-    @Override
-    public DocumentCall inject(Target target, FaultContext context) {
-      return call("inject", context);
-    }
-
-    @Override
-    public DocumentCall rollback(Target target, FaultContext context) {
-      return call("rollback", context);
-    }
-
-    private DocumentCall call(String action, FaultContext context) {
-      Map<String, String> values = DocumentCall.common(action, context, spec.timing());
-      values.put(
-          "ProcessIds",
-          spec.processIds().stream().map(String::valueOf).collect(Collectors.joining(",")));
-      values.put("Signal", spec.signal());
-      values.put("InstallDependencies", Boolean.toString(spec.installDependencies()));
-      values.put("Proxy", spec.proxy());
-      return new DocumentCall(document, values);
-    }
+    ProcessKillSpec spec = ProcessKillSpec.of(parameters);
+    return new DocumentFaultSpec(
+        spec.selector(),
+        spec.timing(),
+        SsmDocument.forFaultType(TYPE.value()),
+        Map.of(
+            "ProcessIds",
+            spec.processIds().stream().map(String::valueOf).collect(Collectors.joining(",")),
+            "Signal",
+            spec.signal(),
+            "InstallDependencies",
+            Boolean.toString(spec.installDependencies()),
+            "Proxy",
+            spec.proxy()));
   }
 }
