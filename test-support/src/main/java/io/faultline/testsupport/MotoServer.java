@@ -3,9 +3,6 @@ package io.faultline.testsupport;
 import java.io.File;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,8 +57,8 @@ public final class MotoServer {
   }
 
   private static MotoServer start() {
-    int port = freePort();
-    if (inUse(port)) {
+    int port = LoopbackPorts.free();
+    if (LoopbackPorts.listening(port)) {
       throw new IllegalStateException(
           "port " + port + " is taken; a stale moto would give stale state");
     }
@@ -75,7 +72,7 @@ public final class MotoServer {
               .start();
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
       Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-      while (!inUse(port)) {
+      while (!LoopbackPorts.listening(port)) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
               "moto_server exited: " + Files.readString(log).lines().limit(20).toList());
@@ -110,22 +107,5 @@ public final class MotoServer {
       }
     }
     return List.of("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", Integer.toString(port));
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean inUse(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

@@ -1,9 +1,6 @@
 package io.faultline.testsupport;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,7 +73,7 @@ public final class ZipkinServer {
       throw new IllegalStateException(
           "Zipkin's server jar is missing at " + jar + " (io.zipkin:zipkin-server:3.6.1:exec)");
     }
-    int port = freePort();
+    int port = LoopbackPorts.free();
     try {
       Path log = Files.createTempFile("zipkin-", ".log");
       ProcessBuilder builder =
@@ -92,7 +89,7 @@ public final class ZipkinServer {
       Process process = builder.start();
       Runtime.getRuntime().addShutdownHook(new Thread(process::destroy));
       Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-      while (!listening(port)) {
+      while (!LoopbackPorts.listening(port)) {
         if (!process.isAlive()) {
           throw new IllegalStateException(
               "Zipkin exited: " + Files.readString(log).lines().limit(20).toList());
@@ -109,23 +106,6 @@ public final class ZipkinServer {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 }
