@@ -17,6 +17,26 @@ import io.opentelemetry.context.Context;
 public final class FaultSpans {
   private FaultSpans() {}
 
+  /** The policy service's decision on one request (CONSUMER, continues the request's trace). */
+  public static final String POLICY_DECIDE = "policy.decide";
+
+  /** The executor's run of one approved fault (CONSUMER, child of {@link #POLICY_DECIDE}). */
+  public static final String FAULT_EXECUTE = "fault.execute";
+
+  /** Children of {@link #FAULT_EXECUTE}, one per phase; inject and rollback one per SSM command. */
+  public static final String ASSUME_ROLE = "fault.assume-role";
+
+  public static final String RESOLVE_TARGETS = "fault.resolve-targets";
+  public static final String PRE_CHECK = "fault.pre-check";
+  public static final String RAMP = "fault.ramp";
+  public static final String INJECT = "fault.inject";
+  public static final String HOLD = "fault.hold";
+  public static final String ROLLBACK = "fault.rollback";
+  public static final String VERIFY = "fault.verify";
+
+  /** The scheduler's publication of a wave's fault requests (PRODUCER). */
+  public static final String SCHEDULER_PUBLISH = "scheduler.publish";
+
   public static final AttributeKey<String> TENANT_ID =
       AttributeKey.stringKey("faultline.tenant.id");
   public static final AttributeKey<String> FAULT_ID = AttributeKey.stringKey("faultline.fault.id");
@@ -28,6 +48,15 @@ public final class FaultSpans {
   public static final AttributeKey<String> DECISION = AttributeKey.stringKey("faultline.decision");
   public static final AttributeKey<String> REASON_CODE =
       AttributeKey.stringKey("faultline.reason.code");
+  public static final AttributeKey<String> RULE_CODE =
+      AttributeKey.stringKey("faultline.rule.code");
+  public static final AttributeKey<String> RULE_OUTCOME =
+      AttributeKey.stringKey("faultline.rule.outcome");
+  public static final AttributeKey<String> SSM_COMMAND_ID =
+      AttributeKey.stringKey("faultline.ssm.command.id");
+  public static final AttributeKey<Boolean> DRY_RUN = AttributeKey.booleanKey("faultline.dry_run");
+  public static final AttributeKey<String> LIFECYCLE_STAGE =
+      AttributeKey.stringKey("faultline.lifecycle.stage");
   public static final AttributeKey<Long> TARGET_COUNT =
       AttributeKey.longKey("faultline.target.count");
   public static final AttributeKey<String> CLOUD_ACCOUNT_ID =
