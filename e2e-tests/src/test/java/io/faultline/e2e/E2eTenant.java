@@ -1,0 +1,88 @@
+package io.faultline.e2e;
+
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.FaultType;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.policy.Bounds;
+import io.faultline.events.policy.Concurrency;
+import io.faultline.events.policy.ProtectedTargets;
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.policy.Windows;
+import io.faultline.events.request.FaultRequested;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A tenant of one test: its own id, a registered moto account with one running instance, and a
+ * policy that allows a short process kill on it any time. Unique ids keep tests on the shared
+ * broker and moto apart.
+ */
+record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId) {
+  static final FaultType PROCESS_KILL = FaultType.of("ec2-process-kill");
+
+  static E2eTenant create(String name) {
+    MotoAccount account = MotoAccount.fresh(Platform.REGION);
+    return new E2eTenant(
+        TenantId.of(name + "-" + UUID.randomUUID().toString().substring(0, 8)),
+        account,
+        account.runInstance());
+  }
+
+  TenantPolicy policy() {
+    return new TenantPolicy(
+        tenantId,
+        1,
+        List.of(
+            new RegisteredAccount(
+                AccountId.of(account.accountId()),
+                account.roleArn(),
+                "e2e-external-" + tenantId.value(),
+                List.of(AwsRegion.of(account.region())))),
+        List.of(PROCESS_KILL),
+        ProtectedTargets.none(),
+        Windows.always(),
+        new Bounds(600, 100, 10),
+        new Concurrency(10, 10),
+        0,
+        false,
+        Instant.now(),
+        "e2e-tests");
+  }
+
+  /** A process kill of a made-up PID on the tenant's instance, held for one second. */
+  FaultRequested processKill(String faultId) {
+    return processKill(faultId, account.accountId());
+  }
+
+  /** As {@link #processKill(String)} in any account, e.g. one the tenant never registered. */
+  FaultRequested processKill(String faultId, String accountId) {
+    return FaultRequested.of(
+        FaultId.of(faultId),
+        tenantId,
+        ExperimentId.of("e2e-tracing"),
+        RunId.of("e2e-" + faultId),
+        PROCESS_KILL,
+        AccountId.of(accountId),
+        AwsRegion.of(account.region()),
+        Map.of(
+            "PROCESS_IDS",
+            "4242",
+            "EC2_INSTANCE_ID",
+            instanceId,
+            "TOTAL_CHAOS_DURATION",
+            1,
+            "RAMP_TIME",
+            0),
+        false,
+        "e2e-tests",
+        Instant.now(),
+        "end-to-end tracing test");
+  }
+}

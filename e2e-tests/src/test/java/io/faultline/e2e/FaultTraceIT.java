@@ -1,0 +1,389 @@
+package io.faultline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.faultline.events.client.FaultRequestPublisher;
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.decision.RuleCode;
+import io.faultline.events.decision.RuleOutcome;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topics;
+import io.faultline.events.tracing.FaultSpans;
+import io.faultline.events.tracing.TraceContexts;
+import io.faultline.telemetry.FaultlineOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Faults run through the real policy and executor services (boot jars in child JVMs) on a real
+ * broker, moto and Zipkin; each fault's trace is then read back from Zipkin's HTTP API and its span
+ * tree asserted: names, parent links, one trace id (also on every lifecycle event), attributes. The
+ * tree is described in this module's README.
+ */
+class FaultTraceIT {
+  private static final String TEST_SERVICE = "e2e-tests";
+  private static final String TEST_SPAN = "e2e.request-fault";
+  private static final String PUBLISH_SPAN = Topics.FAULT_REQUESTS.name() + " publish";
+  private static final Duration FAULT_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration TRACE_TIMEOUT = Duration.ofSeconds(20);
+
+  /** The phase spans a completed process kill must have under fault.execute. */
+  private static final Set<String> REQUIRED_PHASES =
+      Set.of(
+          FaultSpans.ASSUME_ROLE,
+          FaultSpans.RESOLVE_TARGETS,
+          FaultSpans.INJECT,
+          FaultSpans.HOLD,
+          FaultSpans.ROLLBACK);
+
+  /** Every span name fault.execute may have as a direct child. */
+  private static final Set<String> PHASES =
+      Set.of(
+          FaultSpans.ASSUME_ROLE,
+          FaultSpans.RESOLVE_TARGETS,
+          FaultSpans.PRE_CHECK,
+          FaultSpans.RAMP,
+          FaultSpans.INJECT,
+          FaultSpans.HOLD,
+          FaultSpans.ROLLBACK,
+          FaultSpans.VERIFY);
+
+  private static Platform platform;
+  private static LifecycleTap lifecycle;
+  private static OpenTelemetrySdk publisherTelemetry;
+
+  @BeforeAll
+  static void startPlatform() {
+    platform = Platform.start();
+    lifecycle = new LifecycleTap(platform.bootstrapServers());
+    // The test is a publishing platform with its own SDK, configured like any other: to Zipkin.
+    publisherTelemetry =
+        FaultlineOpenTelemetry.autoConfigured(
+            TEST_SERVICE,
+            Map.of(
+                "otel.traces.exporter", "zipkin",
+                "otel.exporter.zipkin.endpoint", Platform.zipkin().spansEndpoint().toString(),
+                "otel.bsp.schedule.delay", "200"));
+  }
+
+  @AfterAll
+  static void stopPlatform() {
+    if (publisherTelemetry != null) {
+      publisherTelemetry.close();
+    }
+    if (lifecycle != null) {
+      lifecycle.close();
+    }
+    if (platform != null) {
+      platform.close();
+    }
+  }
+
+  @Test
+  void aTracedPublishersFaultIsOneTraceFromItsSpanThroughPolicyAndExecutor() throws Exception {
+    E2eTenant tenant = registeredTenant("traced");
+    String faultId = "f-traced-" + UUID.randomUUID();
+
+    String traceId = publishTraced(tenant.processKill(faultId));
+
+    List<FaultlineEvent<FaultLifecycleEvent>> events = awaitCompleted(faultId);
+    assertOneTraceOnEveryEvent(events, traceId);
+
+    ZipkinTrace trace =
+        awaitTrace(
+            traceId,
+            t -> {
+              ZipkinTrace.Span root = t.single(TEST_SPAN);
+              assertThat(root.serviceName()).isEqualTo(TEST_SERVICE);
+              assertThat(t.roots()).as("roots of %s", t.outline()).containsExactly(root);
+              ZipkinTrace.Span publish = t.single(PUBLISH_SPAN);
+              assertThat(publish.serviceName()).isEqualTo(TEST_SERVICE);
+              assertThat(publish.kind()).isEqualTo("PRODUCER");
+              assertThat(publish.parentId()).isEqualTo(root.id());
+              ZipkinTrace.Span decide = t.single(FaultSpans.POLICY_DECIDE);
+              assertThat(decide.parentId())
+                  .as("policy.decide continues the publisher's trace: %s", t.outline())
+                  .isEqualTo(publish.id());
+              assertApprovedFaultTree(t, tenant, faultId, events);
+            });
+    System.out.println("trace of " + faultId + " (traced publisher):" + trace.outline());
+  }
+
+  @Test
+  void anUntracedRequestStartsItsTraceAtThePolicyDecision() throws Exception {
+    E2eTenant tenant = registeredTenant("untraced");
+    String faultId = "f-untraced-" + UUID.randomUUID();
+    ProducerRecord<String, byte[]> record =
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_REQUESTS,
+                FaultlineEvent.of(
+                    faultId, URI.create("/e2e-tests/untraced"), tenant.processKill(faultId), null));
+    // A plain Kafka client, no trace context at all.
+    record.headers().remove(EventCodec.TRACEPARENT_EXTENSION);
+    record.headers().remove("ce_" + EventCodec.TRACEPARENT_EXTENSION);
+    record.headers().remove("tracestate");
+    platform.producer().send(record).get(30, TimeUnit.SECONDS);
+
+    List<FaultlineEvent<FaultLifecycleEvent>> events = awaitCompleted(faultId);
+    assertThat(events)
+        .as("every lifecycle event carries the trace the platform started")
+        .allSatisfy(e -> assertThat(TraceContexts.isValid(e.traceparent())).isTrue());
+    String traceId = TraceContexts.traceId(events.get(0).traceparent()).orElseThrow();
+    assertOneTraceOnEveryEvent(events, traceId);
+
+    ZipkinTrace trace =
+        awaitTrace(
+            traceId,
+            t -> {
+              ZipkinTrace.Span decide = t.single(FaultSpans.POLICY_DECIDE);
+              assertThat(t.roots())
+                  .as("policy.decide is the root of an untraced request's trace: %s", t.outline())
+                  .containsExactly(decide);
+              assertThat(t.spans()).noneMatch(s -> s.serviceName().equals(TEST_SERVICE));
+              assertApprovedFaultTree(t, tenant, faultId, events);
+            });
+    System.out.println("trace of " + faultId + " (untraced publisher):" + trace.outline());
+  }
+
+  @Test
+  void aRejectedRequestEndsItsTraceAtTheDecisionWithTheReason() throws Exception {
+    E2eTenant tenant = registeredTenant("rejected");
+    String faultId = "f-rejected-" + UUID.randomUUID();
+    String foreignAccount = MotoAccount.fresh(Platform.REGION).accountId();
+
+    String traceId = publishTraced(tenant.processKill(faultId, foreignAccount));
+
+    List<FaultlineEvent<FaultLifecycleEvent>> events = lifecycle.awaitEnd(faultId, FAULT_TIMEOUT);
+    assertThat(events)
+        .extracting(e -> e.data().stage())
+        .as("%s", platformLogsOnFailure())
+        .containsExactly(LifecycleStage.REJECTED);
+    FaultLifecycleEvent rejected = events.get(0).data();
+    assertThat(rejected.reason()).isEqualTo(FailureReason.POLICY_RULE);
+    assertThat(rejected.rules())
+        .filteredOn(r -> !r.passed())
+        .extracting(RuleOutcome::code)
+        .contains(RuleCode.ACCOUNT_NOT_OWNED);
+    assertOneTraceOnEveryEvent(events, traceId);
+
+    awaitTrace(
+        traceId,
+        t -> {
+          ZipkinTrace.Span decide = t.single(FaultSpans.POLICY_DECIDE);
+          assertThat(decide.parentId()).isEqualTo(t.single(PUBLISH_SPAN).id());
+          assertThat(decide.serviceName()).isEqualTo("policy-service");
+          assertThat(decide.tags())
+              .containsEntry(FaultSpans.TENANT_ID.getKey(), tenant.tenantId().value())
+              .containsEntry(FaultSpans.FAULT_ID.getKey(), faultId)
+              .containsEntry(FaultSpans.CLOUD_ACCOUNT_ID.getKey(), foreignAccount)
+              .containsEntry(FaultSpans.DECISION.getKey(), "REJECTED")
+              .containsEntry(FaultSpans.REASON_CODE.getKey(), RuleCode.ACCOUNT_NOT_OWNED.name());
+          assertThat(t.named(FaultSpans.FAULT_EXECUTE)).isEmpty();
+          assertThat(spanIdOf(events.get(0).traceparent()))
+              .as("the REJECTED event carries policy.decide's context")
+              .isEqualTo(decide.id());
+        });
+  }
+
+  private static E2eTenant registeredTenant(String name) {
+    E2eTenant tenant = E2eTenant.create(name);
+    platform.register(tenant.policy());
+    return tenant;
+  }
+
+  /**
+   * Publishes inside a span of the test, as an instrumented platform would, and returns the trace
+   * id; the test's spans are flushed to Zipkin before it returns.
+   */
+  private static String publishTraced(FaultRequested request) throws Exception {
+    Tracer tracer = publisherTelemetry.getTracer("io.faultline.e2e");
+    Span span = tracer.spanBuilder(TEST_SPAN).startSpan();
+    try (Scope ignored = span.makeCurrent();
+        FaultRequestPublisher publisher =
+            new FaultRequestPublisher(
+                platform.newProducer(), URI.create("/e2e-tests"), publisherTelemetry)) {
+      publisher.publish(request).get(30, TimeUnit.SECONDS);
+    } finally {
+      span.end();
+    }
+    publisherTelemetry.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
+    return span.getSpanContext().getTraceId();
+  }
+
+  private static List<FaultlineEvent<FaultLifecycleEvent>> awaitCompleted(String faultId) {
+    List<FaultlineEvent<FaultLifecycleEvent>> events;
+    try {
+      events = lifecycle.awaitEnd(faultId, FAULT_TIMEOUT);
+    } catch (RuntimeException e) {
+      throw new AssertionError(
+          "fault " + faultId + " did not end: " + e.getMessage() + "\n" + platform.logs(), e);
+    }
+    FaultLifecycleEvent last = events.get(events.size() - 1).data();
+    assertThat(last.stage())
+        .as(
+            "fault %s ended %s %s (%s); stages %s\n%s",
+            faultId,
+            last.stage(),
+            last.reason(),
+            last.detail(),
+            events.stream().map(e -> e.data().stage()).toList(),
+            platformLogsOnFailure())
+        .isEqualTo(LifecycleStage.COMPLETED);
+    assertThat(events)
+        .extracting(e -> e.data().stage())
+        .startsWith(LifecycleStage.APPROVED, LifecycleStage.STARTED)
+        .contains(LifecycleStage.INJECTED);
+    return events;
+  }
+
+  /** Every lifecycle event carries the fault's one trace id (CloudEvents extension and data). */
+  private static void assertOneTraceOnEveryEvent(
+      List<FaultlineEvent<FaultLifecycleEvent>> events, String traceId) {
+    assertThat(events)
+        .allSatisfy(
+            e -> {
+              assertThat(TraceContexts.traceId(e.traceparent()))
+                  .as("traceparent of %s", e.data().stage())
+                  .contains(traceId);
+              assertThat(e.data().traceId())
+                  .as("traceId of %s", e.data().stage())
+                  .isEqualTo(traceId);
+            });
+  }
+
+  /**
+   * The part of the tree every approved, completed fault has: policy.decide → fault.execute → its
+   * phases, the attributes on each, and the lifecycle events' contexts pointing at those spans.
+   */
+  private static void assertApprovedFaultTree(
+      ZipkinTrace t,
+      E2eTenant tenant,
+      String faultId,
+      List<FaultlineEvent<FaultLifecycleEvent>> events) {
+    assertThat(t.spans()).as("one trace id").allMatch(s -> s.traceId().equals(t.traceId()));
+    assertThat(t.spans())
+        .as("every parent is in the trace: %s", t.outline())
+        .allMatch(s -> s.isRoot() || t.byId(s.parentId()).isPresent());
+    Map<String, String> faultTags =
+        Map.of(
+            FaultSpans.TENANT_ID.getKey(), tenant.tenantId().value(),
+            FaultSpans.FAULT_ID.getKey(), faultId,
+            FaultSpans.FAULT_TYPE.getKey(), E2eTenant.PROCESS_KILL.value(),
+            FaultSpans.CLOUD_PROVIDER.getKey(), "aws",
+            FaultSpans.CLOUD_ACCOUNT_ID.getKey(), tenant.account().accountId(),
+            FaultSpans.CLOUD_REGION.getKey(), tenant.account().region());
+
+    ZipkinTrace.Span decide = t.single(FaultSpans.POLICY_DECIDE);
+    assertThat(decide.serviceName()).isEqualTo("policy-service");
+    assertThat(decide.kind()).isEqualTo("CONSUMER");
+    assertThat(decide.tags())
+        .containsAllEntriesOf(faultTags)
+        .containsEntry(FaultSpans.DECISION.getKey(), "APPROVED");
+
+    ZipkinTrace.Span execute = t.single(FaultSpans.FAULT_EXECUTE);
+    assertThat(execute.serviceName()).isEqualTo("executor-service");
+    assertThat(execute.kind()).isEqualTo("CONSUMER");
+    assertThat(execute.parentId())
+        .as("fault.execute is a child of policy.decide: %s", t.outline())
+        .isEqualTo(decide.id());
+    assertThat(execute.tags())
+        .containsAllEntriesOf(faultTags)
+        .containsEntry(FaultSpans.DRY_RUN.getKey(), "false")
+        .containsEntry(FaultSpans.TARGET_COUNT.getKey(), "1")
+        .doesNotContainKey("error");
+
+    List<ZipkinTrace.Span> phases = t.childrenOf(execute);
+    Set<String> phaseNames =
+        phases.stream().map(ZipkinTrace.Span::name).collect(Collectors.toSet());
+    assertThat(phaseNames)
+        .as("phases under fault.execute: %s", t.outline())
+        .containsAll(REQUIRED_PHASES)
+        .isSubsetOf(PHASES);
+    assertThat(phases).allSatisfy(p -> assertThat(p.serviceName()).isEqualTo("executor-service"));
+    assertThat(phases)
+        .as("no phase failed")
+        .allSatisfy(p -> assertThat(p.tags()).doesNotContainKey("error"));
+    assertThat(t.single(FaultSpans.ASSUME_ROLE).tags())
+        .containsEntry(FaultSpans.RPC_SYSTEM.getKey(), "aws-api")
+        .containsEntry(FaultSpans.RPC_SERVICE.getKey(), "STS")
+        .containsEntry(FaultSpans.RPC_METHOD.getKey(), "AssumeRole");
+    assertThat(t.single(FaultSpans.RESOLVE_TARGETS).tags())
+        .containsEntry(FaultSpans.TARGET_COUNT.getKey(), "1");
+
+    Set<String> commandIds =
+        events.stream().flatMap(e -> e.data().ssmCommandIds().stream()).collect(Collectors.toSet());
+    List<ZipkinTrace.Span> injects = t.named(FaultSpans.INJECT);
+    assertThat(injects).as("one inject per SSM command; one target, one command").hasSize(1);
+    assertThat(injects.get(0).tags())
+        .containsEntry(FaultSpans.RPC_SERVICE.getKey(), "SSM")
+        .containsEntry(FaultSpans.RPC_METHOD.getKey(), "SendCommand")
+        .containsEntry(FaultSpans.TARGET_COUNT.getKey(), "1");
+    assertThat(injects.get(0).tag(FaultSpans.SSM_COMMAND_ID.getKey()))
+        .as("the inject span names the SSM command the lifecycle events report")
+        .isNotBlank()
+        .isIn(commandIds);
+    assertThat(t.named(FaultSpans.ROLLBACK))
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.tag(FaultSpans.SSM_COMMAND_ID.getKey())).isNotBlank());
+
+    assertThat(spanIdOf(events.get(0).traceparent()))
+        .as("the APPROVED event carries policy.decide's context")
+        .isEqualTo(decide.id());
+    assertThat(events.subList(1, events.size()))
+        .as("the executor's events carry fault.execute's context")
+        .allSatisfy(e -> assertThat(spanIdOf(e.traceparent())).isEqualTo(execute.id()));
+  }
+
+  /**
+   * Polls Zipkin until the trace satisfies the assertions (spans of three processes arrive in
+   * batches) and returns it; on time-out the last assertion error says what is missing.
+   */
+  private static ZipkinTrace awaitTrace(
+      String traceId, java.util.function.Consumer<ZipkinTrace> assertions) {
+    ZipkinTrace[] last = new ZipkinTrace[1];
+    await("the span tree of trace " + traceId + " in Zipkin")
+        .atMost(TRACE_TIMEOUT)
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              last[0] = ZipkinTrace.fetch(Platform.zipkin(), traceId);
+              assertions.accept(last[0]);
+            });
+    return last[0];
+  }
+
+  private static String spanIdOf(String traceparent) {
+    assertThat(TraceContexts.isValid(traceparent)).as("traceparent %s", traceparent).isTrue();
+    return traceparent.substring(36, 52);
+  }
+
+  private static Object platformLogsOnFailure() {
+    // Lazily rendered: AssertJ calls toString() only when the assertion fails.
+    return new Object() {
+      @Override
+      public String toString() {
+        return platform.logs();
+      }
+    };
+  }
+}
