@@ -2,7 +2,9 @@ package io.faultline.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.Json;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
@@ -11,6 +13,10 @@ import io.faultline.policy.admission.Broker;
 import io.faultline.testsupport.TestKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,10 +25,16 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,13 +43,17 @@ import org.springframework.test.context.DynamicPropertySource;
  * The Spring application as deployed: topics created at start, a tenant bootstrapped from a policy
  * file, the admission streams running against a real broker.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@SpringBootTest(
+    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = "logging.config=classpath:structured-logback.xml")
+@ExtendWith(OutputCaptureExtension.class)
 // Close the streams while the shared broker is still up, not in a shutdown hook racing it.
 @DirtiesContext
 class PolicyApplicationIT {
   static final String TENANT = "app-it-" + UUID.randomUUID().toString().substring(0, 8);
   static final String ACCOUNT = "123456789012";
 
+  @LocalServerPort int port;
   @Autowired AdmissionStreams streams;
   @Autowired List<HealthIndicator> health;
 
@@ -57,9 +73,79 @@ class PolicyApplicationIT {
       registry.add("faultline.policy.application-id", () -> "policy-app-it-" + UUID.randomUUID());
       registry.add("faultline.policy.replication-factor", () -> 1);
       registry.add("faultline.policy.create-topics", () -> true);
+      // No trace backend in this test: spans are asserted by DecisionTracingTest and e2e-tests.
+      System.setProperty("otel.traces.exporter", "none");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @AfterAll
+  static void clearTracing() {
+    System.clearProperty("otel.traces.exporter");
+  }
+
+  @Test
+  void aRejectionIsLoggedAsJsonWithItsTraceTenantAndFault(CapturedOutput output) {
+    Broker broker = new Broker("");
+    String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    broker.send(
+        Topics.FAULT_REQUESTS,
+        PolicyExamples.processKill(TENANT, "f-app-foreign", "999999999999", "i-00000000000000001"),
+        traceparent);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(jsonLines(output.getOut()))
+                    .anySatisfy(
+                        line -> {
+                          assertThat(line.path("fault_id").asText()).isEqualTo("f-app-foreign");
+                          assertThat(line.path("tenant_id").asText()).isEqualTo(TENANT);
+                          assertThat(line.path("trace_id").asText())
+                              .isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+                          assertThat(line.path("span_id").asText()).hasSize(16);
+                          assertThat(line.path("message").asText()).contains("ACCOUNT_NOT_OWNED");
+                        }));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(prometheus())
+                    .contains(
+                        "faultline_policy_decisions_total{outcome=\"rejected\","
+                            + "reason=\"ACCOUNT_NOT_OWNED\",tenant=\""
+                            + TENANT
+                            + "\"}")
+                    .contains("faultline_policy_decision_latency_seconds_bucket")
+                    .contains("faultline_policy_active_leases")
+                    .contains("kafka_consumer_fetch_manager_records_lag_max"));
+  }
+
+  private String prometheus() throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  private static List<JsonNode> jsonLines(String out) {
+    return out.lines()
+        .filter(l -> l.startsWith("{"))
+        .map(
+            l -> {
+              try {
+                return Json.mapper().readTree(l);
+              } catch (IOException e) {
+                throw new UncheckedIOException("a log line is not JSON: " + l, e);
+              }
+            })
+        .toList();
   }
 
   @Test

@@ -25,11 +25,17 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
+import io.faultline.events.tracing.FaultSpans;
+import io.faultline.events.tracing.TraceContexts;
 import io.faultline.policy.leases.Lease;
 import io.faultline.policy.leases.LeaseBook;
 import io.faultline.policy.rules.AdmissionRules;
 import io.faultline.policy.rules.RequestedTargets;
 import io.faultline.policy.rules.Verdict;
+import io.faultline.telemetry.FaultLogContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -76,6 +82,7 @@ final class AdmissionProcessor
   static final java.time.Duration MEMORY = Topics.FAULT_REQUESTS.retention();
 
   private final AdmissionSettings settings;
+  private final AdmissionTelemetry telemetry;
   private final LeaseBook book = new LeaseBook();
   private final Map<String, TenantPolicy> policyCache = new HashMap<>();
   private final Set<String> halted = new HashSet<>();
@@ -86,8 +93,9 @@ final class AdmissionProcessor
   private KeyValueStore<String, byte[]> cooldowns;
   private boolean loaded;
 
-  AdmissionProcessor(AdmissionSettings settings) {
+  AdmissionProcessor(AdmissionSettings settings, AdmissionTelemetry telemetry) {
     this.settings = settings;
+    this.telemetry = telemetry;
   }
 
   @Override
@@ -129,22 +137,65 @@ final class AdmissionProcessor
     ensureLoaded();
     Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
     switch (record.value()) {
-      case AdmissionCommand.Decide decide -> decide(decide, now);
-      case AdmissionCommand.RejectInvalid invalid -> rejectInvalid(invalid, now);
+      case AdmissionCommand.Decide decide -> decide(decide, record.timestamp(), now);
+      case AdmissionCommand.RejectInvalid invalid ->
+          rejectInvalid(invalid, record.timestamp(), now);
       case AdmissionCommand.PolicyChanged change -> changePolicy(change);
       case AdmissionCommand.HaltChanged halt -> changeHalt(halt);
       case AdmissionCommand.Progress progress -> progress(progress, now);
     }
+    telemetry.activeLeases(book.activeOnPlatform());
   }
 
-  private void decide(AdmissionCommand.Decide command, Instant now) {
+  /**
+   * Decides inside a {@code policy.decide} span; the events it emits carry the span's context, so
+   * the executor's work becomes its child. Log lines written meanwhile name the fault and trace.
+   */
+  private void traced(
+      String tenant, String faultId, String traceparent, java.util.function.Consumer<Span> work) {
+    Span span =
+        telemetry.startDecision(
+            tenant, faultId, traceparent, settings.topic(Topics.FAULT_REQUESTS));
+    try (Scope ignored = span.makeCurrent();
+        FaultLogContext logContext = FaultLogContext.open(tenant, faultId, span)) {
+      work.accept(span);
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private void decide(AdmissionCommand.Decide command, long requestedAtMs, Instant now) {
     FaultRequested request = command.request();
     String faultId = request.faultId().value();
     if (decisions.get(faultId) != null) {
       log.debug("fault {} was already decided; duplicate request ignored", faultId);
       return;
     }
+    traced(
+        request.tenantId().value(),
+        faultId,
+        command.traceparent(),
+        span -> decide(request, TraceContexts.traceparentOf(span), span, requestedAtMs, now));
+  }
+
+  private void decide(
+      FaultRequested request, String traceparent, Span span, long requestedAtMs, Instant now) {
+    String faultId = request.faultId().value();
     String tenant = request.tenantId().value();
+    span.setAttribute(FaultSpans.FAULT_TYPE, request.faultType().value());
+    span.setAttribute(FaultSpans.CLOUD_PROVIDER, "aws");
+    span.setAttribute(FaultSpans.CLOUD_ACCOUNT_ID, request.accountId().value());
+    span.setAttribute(FaultSpans.CLOUD_REGION, request.region().value());
+    if (request.experimentId() != null) {
+      span.setAttribute(FaultSpans.EXPERIMENT_ID, request.experimentId().value());
+    }
+    if (request.runId() != null) {
+      span.setAttribute(FaultSpans.RUN_ID, request.runId().value());
+    }
     TenantPolicy policy = policy(tenant);
     Verdict verdict =
         AdmissionRules.evaluate(
@@ -155,6 +206,9 @@ final class AdmissionProcessor
             book,
             settings.platformMaxActiveFaults(),
             now);
+    span.setAttribute(FaultSpans.DRY_RUN, verdict.dryRun());
+    telemetry.decided(
+        span, tenant, verdict.approved(), verdict.outcomes(), requestedAtMs, now.toEpochMilli());
     if (!verdict.approved()) {
       decisions.put(faultId, stamp(now));
       String detail =
@@ -162,6 +216,7 @@ final class AdmissionProcessor
               + verdict.failed().stream()
                   .map(o -> o.code().name())
                   .collect(Collectors.joining(", "));
+      log.info("fault {} of {} {}", faultId, tenant, detail);
       emitLifecycle(
           lifecycle(
               request,
@@ -170,9 +225,9 @@ final class AdmissionProcessor
               FailureReason.POLICY_RULE,
               detail,
               verdict.outcomes(),
-              command.traceparent(),
+              traceparent,
               now),
-          command.traceparent(),
+          traceparent,
           now);
       return;
     }
@@ -217,7 +272,7 @@ final class AdmissionProcessor
                 .leaseKeys(request.accountId(), request.region()),
             expires.toEpochMilli(),
             1,
-            command.traceparent());
+            traceparent);
     FaultLifecycleEvent approved =
         lifecycle(
             request,
@@ -226,26 +281,47 @@ final class AdmissionProcessor
             null,
             null,
             verdict.outcomes(),
-            command.traceparent(),
+            traceparent,
             now);
     book.take(lease);
     leases.put(faultId, write(lease));
     decisions.put(faultId, stamp(now));
-    emit(Topics.FAULT_APPROVALS, approval, faultId + ":approval", command.traceparent(), now);
-    emitLifecycle(approved, command.traceparent(), now);
+    emit(Topics.FAULT_APPROVALS, approval, faultId + ":approval", traceparent, now);
+    emitLifecycle(approved, traceparent, now);
   }
 
-  private void rejectInvalid(AdmissionCommand.RejectInvalid command, Instant now) {
+  private void rejectInvalid(
+      AdmissionCommand.RejectInvalid command, long requestedAtMs, Instant now) {
     if (decisions.get(command.faultId()) != null) {
       log.debug("fault {} was already decided; invalid duplicate ignored", command.faultId());
       return;
     }
+    traced(
+        command.tenantId(),
+        command.faultId(),
+        command.traceparent(),
+        span ->
+            rejectInvalid(command, TraceContexts.traceparentOf(span), span, requestedAtMs, now));
+  }
+
+  private void rejectInvalid(
+      AdmissionCommand.RejectInvalid command,
+      String traceparent,
+      Span span,
+      long requestedAtMs,
+      Instant now) {
     decisions.put(command.faultId(), stamp(now));
     List<RuleOutcome> rules = new ArrayList<>();
     command
         .violations()
         .forEach(
             v -> rules.add(RuleOutcome.fail("contract", RuleCode.INVALID_REQUEST, v.toString())));
+    telemetry.decided(span, command.tenantId(), false, rules, requestedAtMs, now.toEpochMilli());
+    log.info(
+        "fault {} of {} rejected: the request breaks the contract ({} violations)",
+        command.faultId(),
+        command.tenantId(),
+        command.violations().size());
     FaultLifecycleEvent event =
         new FaultLifecycleEvent(
             FaultId.of(command.faultId()),
@@ -266,8 +342,8 @@ final class AdmissionProcessor
             FailureReason.INVALID_REQUEST,
             "the request breaks the contract: " + RequestIntake.describe(command.violations()),
             rules,
-            traceId(command.traceparent()));
-    emitLifecycle(event, command.traceparent(), now);
+            traceId(traceparent));
+    emitLifecycle(event, traceparent, now);
   }
 
   private void changePolicy(AdmissionCommand.PolicyChanged change) {

@@ -1,6 +1,9 @@
 package io.faultline.policy.admission;
 
 import io.faultline.events.topics.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.opentelemetry.api.OpenTelemetry;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -27,13 +30,20 @@ public class AdmissionStreams implements SmartLifecycle {
 
   private final PolicyServiceProperties properties;
   private final String bootstrapServers;
+  private final AdmissionTelemetry telemetry;
+  private final MeterRegistry registry;
   private KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
 
   AdmissionStreams(
       PolicyServiceProperties properties,
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      OpenTelemetry openTelemetry,
+      MeterRegistry registry) {
     this.properties = properties;
     this.bootstrapServers = bootstrapServers;
+    this.telemetry = new AdmissionTelemetry(openTelemetry, registry);
+    this.registry = registry;
   }
 
   @Override
@@ -43,7 +53,7 @@ public class AdmissionStreams implements SmartLifecycle {
     }
     streams =
         new KafkaStreams(
-            AdmissionTopology.build(properties.admission()),
+            AdmissionTopology.build(properties.admission(), telemetry),
             StreamsSettings.of(
                 bootstrapServers,
                 properties.applicationId(),
@@ -56,12 +66,16 @@ public class AdmissionStreams implements SmartLifecycle {
           return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
               .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    // Kafka client metrics, consumer lag among them (kafka_consumer_fetch_manager_records_lag_max).
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
     streams.start();
   }
 
   @Override
   public synchronized void stop() {
     if (streams != null) {
+      streamsMetrics.close();
       streams.close(java.time.Duration.ofSeconds(10));
       streams = null;
     }

@@ -49,6 +49,10 @@ public final class AdmissionTopology {
   static final String COOLDOWNS_STORE = "admission-cooldowns";
 
   public static Topology build(AdmissionSettings settings) {
+    return build(settings, AdmissionTelemetry.none());
+  }
+
+  public static Topology build(AdmissionSettings settings, AdmissionTelemetry telemetry) {
     StreamsBuilder builder = new StreamsBuilder();
 
     Map<String, KStream<String, Intake>> requests =
@@ -92,7 +96,7 @@ public final class AdmissionTopology {
       builder.addStateStore(store(store));
     }
     ProcessorSupplier<String, AdmissionCommand, String, Outbound> admission =
-        () -> new AdmissionProcessor(settings);
+        () -> new AdmissionProcessor(settings, telemetry);
     KStream<String, Outbound> decisions =
         commands
             .repartition(

@@ -53,11 +53,15 @@ final class AdmissionDriver implements AutoCloseable {
   }
 
   AdmissionDriver(AdmissionSettings settings, Instant start) {
+    this(settings, start, AdmissionTelemetry.none());
+  }
+
+  AdmissionDriver(AdmissionSettings settings, Instant start, AdmissionTelemetry telemetry) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test-" + UUID.randomUUID());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(AdmissionTopology.build(settings), props, start);
+    driver = new TopologyTestDriver(AdmissionTopology.build(settings, telemetry), props, start);
     now = start;
     requests = input(Topics.FAULT_REQUESTS);
     policies = input(Topics.TENANT_POLICIES);
@@ -178,6 +182,12 @@ final class AdmissionDriver implements AutoCloseable {
   List<FaultlineEvent<FaultLifecycleEvent>> lifecycleEvents() {
     return lifecycle.readRecordsToList().stream()
         .map(r -> decode(Topics.FAULT_LIFECYCLE, r))
+        .toList();
+  }
+
+  List<FaultlineEvent<FaultApproved>> approvalEvents() {
+    return approvals.readRecordsToList().stream()
+        .map(r -> decode(Topics.FAULT_APPROVALS, r))
         .toList();
   }
 

@@ -87,8 +87,20 @@ public final class Broker {
   }
 
   public <T> void send(Topic<T> topic, T data) {
+    send(topic, data, null);
+  }
+
+  /** Sends an event carrying a W3C traceparent (null for none). */
+  public <T> void send(Topic<T> topic, T data, String traceparent) {
+    ProducerRecord<String, byte[]> encoded =
+        EventCodec.standard()
+            .encode(
+                topic,
+                FaultlineEvent.of(UUID.randomUUID().toString(), TEST_SOURCE, data, traceparent));
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      producer.send(record(topic, data));
+      producer.send(
+          new ProducerRecord<>(
+              topic(topic), null, encoded.key(), encoded.value(), encoded.headers()));
     }
   }
 

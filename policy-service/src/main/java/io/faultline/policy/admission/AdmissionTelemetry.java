@@ -1,0 +1,109 @@
+package io.faultline.policy.admission;
+
+import io.faultline.events.decision.RuleOutcome;
+import io.faultline.events.tracing.FaultSpans;
+import io.faultline.events.tracing.TraceContexts;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What admission tells about itself: a {@code policy.decide} span per decision, continuing the
+ * request's trace (or starting the fault's trace when the request carried none), and the decision
+ * metrics. Spans are not transactional: a decision retried after an aborted transaction records a
+ * second span, and the approval carries the one that committed.
+ */
+public final class AdmissionTelemetry {
+  private final Tracer tracer;
+  private final MeterRegistry registry;
+  private final Timer latency;
+  private final AtomicInteger activeLeases = new AtomicInteger();
+
+  public AdmissionTelemetry(OpenTelemetry openTelemetry, MeterRegistry registry) {
+    this.tracer = openTelemetry.getTracer("io.faultline.policy");
+    this.registry = registry;
+    this.latency =
+        Timer.builder("faultline.policy.decision.latency")
+            .description("From the request's Kafka timestamp to its decision")
+            .publishPercentileHistogram()
+            .maximumExpectedValue(Duration.ofSeconds(30))
+            .register(registry);
+    Gauge.builder("faultline.policy.active.leases", activeLeases, AtomicInteger::get)
+        .description("Faults approved and not yet ended, released or expired")
+        .register(registry);
+  }
+
+  /** No spans, no metrics: for tests of the rules alone. */
+  public static AdmissionTelemetry none() {
+    return new AdmissionTelemetry(OpenTelemetry.noop(), new CompositeMeterRegistry());
+  }
+
+  /** Opens the decision span for a request read from {@code topic}. */
+  Span startDecision(String tenantId, String faultId, String traceparent, String topic) {
+    return tracer
+        .spanBuilder(FaultSpans.POLICY_DECIDE)
+        .setParent(TraceContexts.extract(traceparent))
+        .setSpanKind(SpanKind.CONSUMER)
+        .setAttribute(FaultSpans.MESSAGING_SYSTEM, "kafka")
+        .setAttribute(FaultSpans.MESSAGING_OPERATION, "process")
+        .setAttribute(FaultSpans.MESSAGING_DESTINATION, topic)
+        .setAttribute(FaultSpans.MESSAGING_MESSAGE_ID, faultId)
+        .setAttribute(FaultSpans.TENANT_ID, tenantId)
+        .setAttribute(FaultSpans.FAULT_ID, faultId)
+        .startSpan();
+  }
+
+  /** Records a decision on its span and in the metrics; does not end the span. */
+  void decided(
+      Span span,
+      String tenantId,
+      boolean approved,
+      List<RuleOutcome> rules,
+      long requestedAtMs,
+      long nowMs) {
+    String reason =
+        rules.stream()
+            .filter(r -> !r.passed())
+            .map(r -> r.code().name())
+            .findFirst()
+            .orElse("none");
+    span.setAttribute(FaultSpans.DECISION, approved ? "APPROVED" : "REJECTED");
+    for (RuleOutcome rule : rules) {
+      span.addEvent(
+          "rule",
+          Attributes.of(
+              FaultSpans.RULE_CODE,
+              rule.code() == null ? rule.rule() : rule.code().name(),
+              FaultSpans.RULE_OUTCOME,
+              rule.passed() ? "passed" : "failed"));
+    }
+    if (!approved) {
+      span.setAttribute(FaultSpans.REASON_CODE, reason);
+    }
+    Counter.builder("faultline.policy.decisions")
+        .description("Admission decisions by outcome and first failed rule")
+        .tag("outcome", approved ? "approved" : "rejected")
+        .tag("reason", reason)
+        .tag("tenant", tenantId)
+        .register(registry)
+        .increment();
+    long waited = nowMs - requestedAtMs;
+    if (requestedAtMs > 0 && waited >= 0) {
+      latency.record(Duration.ofMillis(waited));
+    }
+  }
+
+  void activeLeases(int count) {
+    activeLeases.set(count);
+  }
+}
