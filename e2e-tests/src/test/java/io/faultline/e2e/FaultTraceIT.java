@@ -3,9 +3,11 @@ package io.faultline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.faultline.events.client.FaultRequestPublisher;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.cloudevents.Json;
 import io.faultline.events.decision.RuleCode;
 import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.lifecycle.FailureReason;
@@ -29,19 +31,21 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Faults run through the real policy and executor services (boot jars in child JVMs) on a real
- * broker, moto and Zipkin; each fault's trace is then read back from Zipkin's HTTP API and its span
- * tree asserted: names, parent links, one trace id (also on every lifecycle event), attributes. The
- * tree is described in this module's README.
+ * Faults run through the real scheduler, policy and executor services (boot jars in child JVMs) on
+ * a real broker, moto and Zipkin; each fault's trace is then read back from Zipkin's HTTP API and
+ * its span tree asserted: names, parent links, one trace id (also on every lifecycle event),
+ * attributes. The tree is described in this module's README.
  */
 class FaultTraceIT {
   private static final String TEST_SERVICE = "e2e-tests";
   private static final String TEST_SPAN = "e2e.request-fault";
+  private static final String RUN_NOW_SPAN = "e2e.run-now";
   private static final String PUBLISH_SPAN = Topics.FAULT_REQUESTS.name() + " publish";
   private static final Duration FAULT_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration TRACE_TIMEOUT = Duration.ofSeconds(20);
@@ -203,6 +207,72 @@ class FaultTraceIT {
               .as("the REJECTED event carries policy.decide's context")
               .isEqualTo(decide.id());
         });
+  }
+
+  @Test
+  void aRunStartedThroughTheSchedulerIsOneTraceFromTheCallerThroughEveryService() {
+    E2eTenant tenant = E2eTenant.create("scheduled");
+    SchedulerApi api = SchedulerApi.admin(platform.schedulerUri(), tenant.tenantId().value());
+    MotoAccount account = tenant.account();
+    api.registerAccount(account.accountId(), account.roleArn(), account.region());
+    Map<TopicPartition, Long> before = platform.policyEnds();
+    api.putPolicy(policyDocument(tenant));
+    platform.awaitPolicyConsumed(before, tenant.tenantId().value());
+    String experimentId =
+        api.createExperiment(
+            Map.of(
+                "name", "e2e tracing through the scheduler",
+                "faultType", E2eTenant.PROCESS_KILL.value(),
+                "parameters", tenant.processKill("unused").parameters().asMap(),
+                "hypothesis", "the fault is one trace from the caller to the last phase",
+                "targets",
+                    List.of(Map.of("accountId", account.accountId(), "region", account.region()))));
+
+    Span span =
+        publisherTelemetry.getTracer("io.faultline.e2e").spanBuilder(RUN_NOW_SPAN).startSpan();
+    String runId;
+    try {
+      runId = api.runNow(experimentId, TraceContexts.traceparentOf(span));
+    } finally {
+      span.end();
+    }
+    publisherTelemetry.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
+    String traceId = span.getSpanContext().getTraceId();
+    // The scheduler's fault ids: <run id>.w<wave>.t<target>.
+    String faultId = runId + ".w0.t0";
+
+    List<FaultlineEvent<FaultLifecycleEvent>> events = awaitCompleted(faultId);
+    assertOneTraceOnEveryEvent(events, traceId);
+
+    ZipkinTrace trace =
+        awaitTrace(
+            traceId,
+            t -> {
+              ZipkinTrace.Span root = t.single(RUN_NOW_SPAN);
+              assertThat(t.roots()).as("roots of %s", t.outline()).containsExactly(root);
+              ZipkinTrace.Span publish = t.single(FaultSpans.SCHEDULER_PUBLISH);
+              assertThat(publish.serviceName()).isEqualTo("scheduler-service");
+              assertThat(publish.kind()).isEqualTo("PRODUCER");
+              assertThat(publish.parentId())
+                  .as("scheduler.publish continues the API caller's trace: %s", t.outline())
+                  .isEqualTo(root.id());
+              assertThat(publish.tags())
+                  .containsEntry(FaultSpans.TENANT_ID.getKey(), tenant.tenantId().value())
+                  .containsEntry(FaultSpans.FAULT_ID.getKey(), faultId)
+                  .containsEntry(FaultSpans.RUN_ID.getKey(), runId);
+              assertThat(t.single(FaultSpans.POLICY_DECIDE).parentId())
+                  .as("policy.decide continues the scheduler's publication: %s", t.outline())
+                  .isEqualTo(publish.id());
+              assertApprovedFaultTree(t, tenant, faultId, events);
+            });
+    System.out.println("trace of " + faultId + " (scheduler run now):" + trace.outline());
+  }
+
+  /** The tenant's policy as the scheduler's API takes it: without the fields the platform sets. */
+  private static ObjectNode policyDocument(E2eTenant tenant) {
+    ObjectNode document = Json.mapper().valueToTree(tenant.policy());
+    document.remove(List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy"));
+    return document;
   }
 
   private static E2eTenant registeredTenant(String name) {

@@ -45,6 +45,7 @@ final class Platform implements AutoCloseable {
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
   private final String policyApplicationId = "e2e-policy-" + runId;
   private final List<ServiceProcess> services = new ArrayList<>();
+  private ServiceProcess scheduler;
   private final Producer<String, byte[]> producer;
 
   private Platform() {
@@ -125,6 +126,21 @@ final class Platform implements AutoCloseable {
             executorEnv,
             workDir);
     services.add(executor);
+    scheduler =
+        ServiceProcess.start(
+            "scheduler-service",
+            bootJar("scheduler-service"),
+            freePort(),
+            List.of(
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                // Local mode: the service mints its own development tokens (POST /dev/tokens).
+                "--spring.profiles.active=local",
+                "--faultline.scheduler.application-id=e2e-scheduler-" + runId,
+                "--faultline.scheduler.advertised-host=127.0.0.1",
+                "--faultline.scheduler.state-dir=" + workDir.resolve("scheduler-state")),
+            tracing(),
+            workDir);
+    services.add(scheduler);
     for (ServiceProcess service : services) {
       service.awaitHealthy(START_TIMEOUT);
     }
@@ -144,6 +160,11 @@ final class Platform implements AutoCloseable {
     return ZipkinServer.shared();
   }
 
+  /** The scheduler's HTTP API. */
+  URI schedulerUri() {
+    return scheduler.baseUri();
+  }
+
   String bootstrapServers() {
     return TestKafka.bootstrapServers();
   }
@@ -157,6 +178,7 @@ final class Platform implements AutoCloseable {
    * sent afterwards is decided under it (both reach admission through one ordered log).
    */
   void register(TenantPolicy policy) {
+    Map<TopicPartition, Long> before = policyEnds();
     try {
       producer
           .send(
@@ -171,29 +193,51 @@ final class Platform implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    await("policy service consumed the policy of " + policy.tenantId())
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .until(this::policiesConsumed);
+    awaitPolicyConsumed(before, policy.tenantId().value());
   }
 
-  private boolean policiesConsumed() throws ExecutionException, InterruptedException {
-    assertServicesAlive();
+  /** The end offsets of the policies topic, to pass to {@link #awaitPolicyConsumed}. */
+  Map<TopicPartition, Long> policyEnds() {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (int p = 0; p < Topics.TENANT_POLICIES.partitions(); p++) {
+      partitions.add(new TopicPartition(Topics.TENANT_POLICIES.name(), p));
+    }
     try (Admin admin = TestKafka.admin()) {
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (int p = 0; p < Topics.TENANT_POLICIES.partitions(); p++) {
-        partitions.add(new TopicPartition(Topics.TENANT_POLICIES.name(), p));
-      }
-      Map<TopicPartition, Long> ends =
-          admin
-              .listOffsets(
-                  partitions.stream()
-                      .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-              .all()
-              .get()
-              .entrySet()
-              .stream()
-              .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+      return admin
+          .listOffsets(
+              partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+          .all()
+          .get()
+          .entrySet()
+          .stream()
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot read the end offsets of the policies topic", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Waits until a policy was published after {@code before} was read and the policy service has
+   * consumed the policies topic up to its end, so a request sent afterwards is decided under it.
+   */
+  void awaitPolicyConsumed(Map<TopicPartition, Long> before, String tenant) {
+    await("policy service consumed the policy of " + tenant)
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              assertServicesAlive();
+              Map<TopicPartition, Long> ends = policyEnds();
+              return !ends.equals(before) && consumed(ends);
+            });
+  }
+
+  private boolean consumed(Map<TopicPartition, Long> ends)
+      throws ExecutionException, InterruptedException {
+    try (Admin admin = TestKafka.admin()) {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin.listConsumerGroupOffsets(policyApplicationId).partitionsToOffsetAndMetadata().get();
       return ends.entrySet().stream()
