@@ -7,6 +7,12 @@ import io.faultline.scheduler.engine.SchedulerEngine;
 import io.faultline.scheduler.security.DevTokens;
 import io.faultline.scheduler.state.SchedulerTopics;
 import io.faultline.testsupport.TestKafka;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,8 +30,18 @@ final class SchedulerInstance implements AutoCloseable {
 
   final ConfigurableApplicationContext context;
 
-  private SchedulerInstance(ConfigurableApplicationContext context) {
+  /** Every span the instance ended, in the order they ended. */
+  final InMemorySpanExporter spans;
+
+  private final OpenTelemetrySdk openTelemetry;
+
+  private SchedulerInstance(
+      ConfigurableApplicationContext context,
+      InMemorySpanExporter spans,
+      OpenTelemetrySdk openTelemetry) {
     this.context = context;
+    this.spans = spans;
+    this.openTelemetry = openTelemetry;
   }
 
   static void createTopics(String commandsTopic) {
@@ -53,15 +69,32 @@ final class SchedulerInstance implements AutoCloseable {
     properties.put("spring.main.banner-mode", "off");
     properties.put("logging.level.org.apache.kafka", "WARN");
     properties.put("logging.level.kafka", "WARN");
+    // The production console format (application.yml's logging.structured.format.console) with
+    // the test's log levels: log lines are what a deployment prints.
+    properties.put("logging.config", "classpath:logback-structured-test.xml");
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk openTelemetry =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
     ConfigurableApplicationContext context =
         new SpringApplicationBuilder(SchedulerApplication.class)
-            .initializers(c -> c.getBeanFactory().registerSingleton("clock", clock))
+            .initializers(
+                c -> {
+                  c.getBeanFactory().registerSingleton("clock", clock);
+                  // Replaces the service's autoconfigured SDK (@ConditionalOnMissingBean).
+                  c.getBeanFactory().registerSingleton("openTelemetry", openTelemetry);
+                })
             // Command-line arguments: default properties would lose to application.yml.
             .run(
                 properties.entrySet().stream()
                     .map(e -> "--" + e.getKey() + "=" + e.getValue())
                     .toArray(String[]::new));
-    SchedulerInstance instance = new SchedulerInstance(context);
+    SchedulerInstance instance = new SchedulerInstance(context, spans, openTelemetry);
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> context.getBean(SchedulerEngine.class).isRunning());
@@ -91,5 +124,6 @@ final class SchedulerInstance implements AutoCloseable {
   @Override
   public void close() {
     context.close();
+    openTelemetry.close();
   }
 }

@@ -8,6 +8,10 @@ import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.web.TraceContext;
 import io.faultline.scheduler.web.UnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +33,14 @@ import org.springframework.stereotype.Component;
 public class CommandBus implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final String commandsTopic;
+  private final PublishTelemetry telemetry;
 
   CommandBus(
       @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-      SchedulerProperties properties) {
+      SchedulerProperties properties,
+      OpenTelemetry openTelemetry,
+      MeterRegistry registry) {
+    this.telemetry = new PublishTelemetry(openTelemetry, registry);
     this.commandsTopic = properties.commandsTopic();
     this.producer =
         new KafkaProducer<>(
@@ -69,15 +77,24 @@ public class CommandBus implements AutoCloseable {
    * @param traceparent null: the current HTTP request's, if any
    */
   public void control(FaultControl control, String traceparent) {
-    await(
-        EventCodec.standard()
-            .encode(
-                Topics.FAULT_CONTROLS,
-                FaultlineEvent.of(
-                    control.controlId(),
-                    EngineProcessor.SOURCE,
-                    control,
-                    traceparent == null ? TraceContext.current() : traceparent)));
+    String parent = traceparent == null ? TraceContext.current() : traceparent;
+    Span span = telemetry.startControl(control, parent);
+    try {
+      await(
+          EventCodec.standard()
+              .encode(
+                  Topics.FAULT_CONTROLS,
+                  FaultlineEvent.of(
+                      control.controlId(),
+                      EngineProcessor.SOURCE,
+                      control,
+                      PublishTelemetry.traceparent(span, parent))));
+    } catch (UnavailableException e) {
+      span.setStatus(StatusCode.ERROR, e.getMessage());
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   private void await(ProducerRecord<String, byte[]> record) {

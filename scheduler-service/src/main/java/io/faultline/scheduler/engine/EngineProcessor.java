@@ -20,6 +20,7 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
+import io.faultline.events.tracing.TraceContexts;
 import io.faultline.events.validation.ContractViolationException;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Experiment;
@@ -35,6 +36,8 @@ import io.faultline.scheduler.state.TenantState;
 import io.faultline.scheduler.state.TimelineEntry;
 import io.faultline.scheduler.state.Wave;
 import io.faultline.scheduler.state.WaveStatus;
+import io.faultline.telemetry.FaultLogContext;
+import io.opentelemetry.api.trace.Span;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -66,9 +69,11 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private static final Logger log = LoggerFactory.getLogger(EngineProcessor.class);
   static final URI SOURCE = URI.create("/faultline/scheduler-service");
   static final String SCHEDULER = "scheduler-service";
+  static final String NOT_STARTED = "not_started";
 
   private final Clock clock;
   private final EngineSettings settings;
+  private final PublishTelemetry telemetry;
   private final EventCodec codec = EventCodec.standard();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> experiments;
@@ -77,9 +82,10 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private KeyValueStore<String, byte[]> tenants;
   private KeyValueStore<String, byte[]> timelines;
 
-  EngineProcessor(Clock clock, EngineSettings settings) {
+  EngineProcessor(Clock clock, EngineSettings settings, PublishTelemetry telemetry) {
     this.clock = clock;
     this.settings = settings;
+    this.telemetry = telemetry;
   }
 
   @Override
@@ -119,7 +125,9 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       log.warn("dropping unreadable command at key {}: {}", record.key(), e.getMessage());
       return;
     }
-    try {
+    // Per-run work (a run id is the command's id for run commands) logs with its tenant and trace.
+    try (FaultLogContext ignored =
+        FaultLogContext.open(command.tenantId(), null, remoteSpan(command.traceparent()))) {
       apply(command);
     } catch (RuntimeException e) {
       // One bad command must not stall the partition; the API validated it, so this is a bug.
@@ -276,7 +284,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       }
     }
     for (Schedule s : due) {
-      try {
+      try (FaultLogContext ignored = FaultLogContext.open(s.tenantId(), null, null)) {
         fire(s, now);
       } catch (RuntimeException e) {
         log.error("schedule {} could not fire; it is retried at the next tick", s.key(), e);
@@ -294,6 +302,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
           read(experiments, Keys.of(s.tenantId(), s.experimentId()), Experiment.class);
       if (experiment.isEmpty()) {
         updated = updated.withRun(null, "experiment " + s.experimentId() + " does not exist");
+        telemetry.runEnded(s.tenantId(), NOT_STARTED);
       } else {
         try {
           startRun(
@@ -302,6 +311,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         } catch (RuntimeException e) {
           // E.g. tunables a newer catalogue refuses: record it and move on to the next fire time.
           updated = updated.withRun(null, "run " + runId + " could not start: " + e.getMessage());
+          telemetry.runEnded(s.tenantId(), NOT_STARTED);
         }
       }
     } else {
@@ -419,7 +429,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
                       + " ("
                       + wave.name()
                       + ")"));
-      publish(Topics.FAULT_REQUESTS, "req-" + f.faultId(), request, run.traceparent());
+      publishRequest(request, run.traceparent(), index, run.waves().size());
       faults.add(f.with("REQUESTED", 0, null, null));
     }
     List<RunWave> waves = new ArrayList<>(run.waves());
@@ -440,6 +450,8 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     if (run.status() == RunStatus.RUNNING) {
       String why = "aborted by " + c.issuedBy() + (c.reason() == null ? "" : ": " + c.reason());
       runs.put(key, StateJson.write(stop(run, RunStatus.ABORTED, why, now)));
+      telemetry.runEnded(run.tenantId(), RunStatus.ABORTED);
+      log.info("run {} aborted by {}", run.runId(), c.issuedBy());
     }
     FaultControl control =
         new FaultControl(
@@ -451,7 +463,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
             c.reason(),
             c.issuedBy(),
             now);
-    publish(Topics.FAULT_CONTROLS, c.commandId(), control, c.traceparent());
+    publishControl(control, c.traceparent());
   }
 
   private static Run stop(Run run, RunStatus status, String why, Instant now) {
@@ -485,6 +497,16 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     if (event == null || event.data().runId() == null) {
       return;
     }
+    try (FaultLogContext ignored =
+        FaultLogContext.open(
+            event.data().tenantId().value(),
+            event.data().faultId().value(),
+            remoteSpan(event.traceparent()))) {
+      applyLifecycle(event);
+    }
+  }
+
+  private void applyLifecycle(FaultlineEvent<FaultLifecycleEvent> event) {
     FaultLifecycleEvent e = event.data();
     String key = Keys.of(e.tenantId().value(), e.runId().value());
     Optional<Run> found = read(runs, key, Run.class);
@@ -565,7 +587,9 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
               why.length() > 500 ? why.substring(0, 500) : why,
               SCHEDULER,
               now);
-      publish(Topics.FAULT_CONTROLS, control.controlId(), control, traceparent);
+      publishControl(control, traceparent);
+      telemetry.runEnded(run.tenantId(), stopped.status());
+      log.info("run {} stopped: {}", run.runId(), why);
       return stopped;
     }
     if (stage != LifecycleStage.COMPLETED) {
@@ -585,6 +609,8 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         run.with(run.status(), run.currentWave(), waves, run.faults(), run.timeline(), null, null);
     int next = run.currentWave() + 1;
     if (next >= run.waves().size()) {
+      telemetry.runEnded(run.tenantId(), RunStatus.COMPLETED);
+      log.info("run {} completed", run.runId());
       return completedWave.with(
           RunStatus.COMPLETED, run.currentWave(), waves, run.faults(), run.timeline(), null, now);
     }
@@ -609,6 +635,54 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * Publishes one fault request under its own {@code scheduler.publish} span, whose traceparent the
+   * request carries: the policy service's decision becomes the span's child.
+   */
+  private void publishRequest(
+      FaultRequested request, String parentTraceparent, int wave, int waves) {
+    String eventId = "req-" + request.faultId().value();
+    Span span = telemetry.startRequest(request, eventId, parentTraceparent);
+    try (FaultLogContext ignored =
+        FaultLogContext.open(request.tenantId().value(), request.faultId().value(), span)) {
+      publish(
+          Topics.FAULT_REQUESTS,
+          eventId,
+          request,
+          PublishTelemetry.traceparent(span, parentTraceparent));
+      telemetry.requestPublished(request.tenantId().value());
+      log.info(
+          "requested fault {} of run {} (wave {}/{}, {} in {}/{})",
+          request.faultId().value(),
+          request.runId().value(),
+          wave + 1,
+          waves,
+          request.faultType().value(),
+          request.accountId().value(),
+          request.region().value());
+    } finally {
+      span.end();
+    }
+  }
+
+  private void publishControl(FaultControl control, String parentTraceparent) {
+    Span span = telemetry.startControl(control, parentTraceparent);
+    try {
+      publish(
+          Topics.FAULT_CONTROLS,
+          control.controlId(),
+          control,
+          PublishTelemetry.traceparent(span, parentTraceparent));
+    } finally {
+      span.end();
+    }
+  }
+
+  /** The remote span a traceparent names, for log context; invalid (left out) when absent. */
+  private static Span remoteSpan(String traceparent) {
+    return Span.fromContext(TraceContexts.extract(traceparent));
+  }
 
   private <T> void publish(Topic<T> topic, String eventId, T data, String traceparent) {
     ProducerRecord<String, byte[]> encoded =

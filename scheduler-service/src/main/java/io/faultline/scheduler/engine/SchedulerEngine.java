@@ -1,5 +1,8 @@
 package io.faultline.scheduler.engine;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,14 +32,21 @@ public class SchedulerEngine implements AutoCloseable {
   private final Clock clock;
   private final String bootstrapServers;
   private final int configuredPort;
+  private final PublishTelemetry telemetry;
+  private final MeterRegistry registry;
   private volatile KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
   private volatile String self;
 
   SchedulerEngine(
       SchedulerProperties properties,
       Clock clock,
       @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-      @Value("${server.port:8080}") int configuredPort) {
+      @Value("${server.port:8080}") int configuredPort,
+      OpenTelemetry openTelemetry,
+      MeterRegistry registry) {
+    this.telemetry = new PublishTelemetry(openTelemetry, registry);
+    this.registry = registry;
     this.properties = properties;
     this.clock = clock;
     this.bootstrapServers = bootstrapServers;
@@ -80,8 +90,13 @@ public class SchedulerEngine implements AutoCloseable {
                     properties.tick(),
                     properties.misfireThreshold(),
                     properties.inMemoryStores(),
-                    properties.commandsTopic())),
+                    properties.commandsTopic()),
+                telemetry),
             config);
+    // Consumer lag (kafka_consumer_fetch_manager_records_lag_max) and the rest of the Streams
+    // clients' metrics, as spring-kafka's KafkaStreamsMicrometerListener would bind them.
+    streamsMetrics = new KafkaStreamsMetrics(created);
+    streamsMetrics.bindTo(registry);
     created.setStateListener(
         (now, before) -> log.info("scheduler engine {} -> {} ({})", before, now, self));
     created.setUncaughtExceptionHandler(
@@ -125,6 +140,10 @@ public class SchedulerEngine implements AutoCloseable {
     if (streams != null) {
       streams.close(java.time.Duration.ofSeconds(20));
       streams = null;
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+      streamsMetrics = null;
     }
   }
 }

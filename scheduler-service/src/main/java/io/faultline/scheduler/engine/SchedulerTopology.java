@@ -23,6 +23,10 @@ public final class SchedulerTopology {
   static final String CONTROLS_SINK = "fault-controls-sink";
 
   public static Topology build(Clock clock, EngineSettings settings) {
+    return build(clock, settings, PublishTelemetry.none());
+  }
+
+  static Topology build(Clock clock, EngineSettings settings, PublishTelemetry telemetry) {
     Topology topology = new Topology();
     topology.addSource(
         COMMANDS_SOURCE,
@@ -35,7 +39,10 @@ public final class SchedulerTopology {
         Serdes.ByteArray().deserializer(),
         Topics.FAULT_LIFECYCLE.name());
     topology.addProcessor(
-        ENGINE, () -> new EngineProcessor(clock, settings), COMMANDS_SOURCE, LIFECYCLE_SOURCE);
+        ENGINE,
+        () -> new EngineProcessor(clock, settings, telemetry),
+        COMMANDS_SOURCE,
+        LIFECYCLE_SOURCE);
     for (String store : StoreNames.all()) {
       KeyValueBytesStoreSupplier supplier =
           settings.inMemoryStores()
