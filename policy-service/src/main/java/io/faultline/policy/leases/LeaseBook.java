@@ -1,6 +1,7 @@
 package io.faultline.policy.leases;
 
 import io.faultline.policy.rules.ActiveFaults;
+import io.faultline.policy.rules.RequestedTargets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ public final class LeaseBook implements ActiveFaults {
   private final Map<String, Integer> perTenant = new HashMap<>();
   private final Map<String, Integer> perAccount = new HashMap<>();
   private final Map<String, String> holders = new HashMap<>();
+  private final Map<String, java.util.Set<String>> sharedHolders = new HashMap<>();
   private final Map<String, Long> endedAt = new HashMap<>();
 
   public void clear() {
@@ -26,6 +28,7 @@ public final class LeaseBook implements ActiveFaults {
     perTenant.clear();
     perAccount.clear();
     holders.clear();
+    sharedHolders.clear();
     endedAt.clear();
   }
 
@@ -35,7 +38,15 @@ public final class LeaseBook implements ActiveFaults {
     }
     perTenant.merge(lease.tenantId(), 1, Integer::sum);
     perAccount.merge(lease.accountId(), 1, Integer::sum);
-    lease.targets().forEach(t -> holders.put(t, lease.faultId()));
+    for (String target : lease.targets()) {
+      if (RequestedTargets.isShared(target)) {
+        sharedHolders
+            .computeIfAbsent(target, k -> new java.util.LinkedHashSet<>())
+            .add(lease.faultId());
+      } else {
+        holders.put(target, lease.faultId());
+      }
+    }
   }
 
   /** Updates a lease in place (same fault, same targets), e.g. its last seen sequence. */
@@ -51,7 +62,18 @@ public final class LeaseBook implements ActiveFaults {
     }
     perTenant.computeIfPresent(lease.tenantId(), (k, n) -> n == 1 ? null : n - 1);
     perAccount.computeIfPresent(lease.accountId(), (k, n) -> n == 1 ? null : n - 1);
-    lease.targets().forEach(t -> holders.remove(t, faultId));
+    for (String target : lease.targets()) {
+      if (RequestedTargets.isShared(target)) {
+        sharedHolders.computeIfPresent(
+            target,
+            (k, faults) -> {
+              faults.remove(faultId);
+              return faults.isEmpty() ? null : faults;
+            });
+      } else {
+        holders.remove(target, faultId);
+      }
+    }
     lease.targets().forEach(t -> endedAt.put(t, now.toEpochMilli()));
     return Optional.of(lease);
   }
@@ -97,6 +119,10 @@ public final class LeaseBook implements ActiveFaults {
 
   @Override
   public Optional<String> holderOf(String targetKey) {
+    if (RequestedTargets.isShared(targetKey)) {
+      java.util.Set<String> faults = sharedHolders.get(targetKey);
+      return faults == null ? Optional.empty() : Optional.of(String.join(", ", faults));
+    }
     return Optional.ofNullable(holders.get(targetKey));
   }
 

@@ -18,7 +18,7 @@ public interface ActiveFaults {
   /** Faults holding a lease on the whole platform. */
   int activeOnPlatform();
 
-  /** The fault holding a lease on this target key, if any. */
+  /** The fault holding a lease on this target key (for a shared key, every one), if any. */
   Optional<String> holderOf(String targetKey);
 
   /** When the last fault on this target key ended, if one ever did. */

@@ -315,7 +315,7 @@ public final class AdmissionRules {
       ActiveFaults active,
       Instant now,
       List<RuleOutcome> out) {
-    List<String> keys = targets.leaseKeys(request.accountId(), request.region());
+    List<String> keys = targets.conflictKeys(request.accountId(), request.region());
     List<String> busy = new ArrayList<>();
     List<String> cooling = new ArrayList<>();
     Duration cooldown = Duration.ofSeconds(Math.max(0, policy.cooldownSeconds()));
