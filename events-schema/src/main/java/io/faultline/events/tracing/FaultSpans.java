@@ -55,6 +55,8 @@ public final class FaultSpans {
   public static final AttributeKey<String> SSM_COMMAND_ID =
       AttributeKey.stringKey("faultline.ssm.command.id");
   public static final AttributeKey<Boolean> DRY_RUN = AttributeKey.booleanKey("faultline.dry_run");
+  public static final AttributeKey<String> CONTROL_ACTION =
+      AttributeKey.stringKey("faultline.control.action");
   public static final AttributeKey<String> LIFECYCLE_STAGE =
       AttributeKey.stringKey("faultline.lifecycle.stage");
   public static final AttributeKey<Long> TARGET_COUNT =

@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
@@ -31,8 +30,6 @@ import java.util.Locale;
 final class PublishTelemetry {
   static final String REQUESTS_PUBLISHED = "faultline.scheduler.requests.published";
   static final String RUNS = "faultline.scheduler.runs";
-  static final AttributeKey<String> CONTROL_ACTION =
-      AttributeKey.stringKey("faultline.control.action");
 
   private final Tracer tracer;
   private final MeterRegistry registry;
@@ -66,7 +63,7 @@ final class PublishTelemetry {
   Span startControl(FaultControl c, String parentTraceparent) {
     SpanBuilder builder =
         builder(Topics.FAULT_CONTROLS, c.controlId(), parentTraceparent)
-            .setAttribute(CONTROL_ACTION, c.action().name());
+            .setAttribute(FaultSpans.CONTROL_ACTION, c.action().name());
     if (c.tenantId() != null) {
       builder.setAttribute(FaultSpans.TENANT_ID, c.tenantId().value());
     }
