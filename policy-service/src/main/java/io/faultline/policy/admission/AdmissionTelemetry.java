@@ -15,6 +15,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +30,9 @@ public final class AdmissionTelemetry {
   private final MeterRegistry registry;
   private final Timer latency;
   private final AtomicInteger activeLeases = new AtomicInteger();
+  // Looked up once per (outcome, reason, tenant): registering per decision costs more than
+  // deciding.
+  private final Map<String, Counter> decisionCounters = new ConcurrentHashMap<>();
 
   public AdmissionTelemetry(OpenTelemetry openTelemetry, MeterRegistry registry) {
     this.tracer = openTelemetry.getTracer("io.faultline.policy");
@@ -78,7 +83,10 @@ public final class AdmissionTelemetry {
             .findFirst()
             .orElse("none");
     span.setAttribute(FaultSpans.DECISION, approved ? "APPROVED" : "REJECTED");
-    for (RuleOutcome rule : rules) {
+    if (!approved) {
+      span.setAttribute(FaultSpans.REASON_CODE, reason);
+    }
+    for (RuleOutcome rule : span.isRecording() ? rules : List.<RuleOutcome>of()) {
       span.addEvent(
           "rule",
           Attributes.of(
@@ -87,15 +95,17 @@ public final class AdmissionTelemetry {
               FaultSpans.RULE_OUTCOME,
               rule.passed() ? "passed" : "failed"));
     }
-    if (!approved) {
-      span.setAttribute(FaultSpans.REASON_CODE, reason);
-    }
-    Counter.builder("faultline.policy.decisions")
-        .description("Admission decisions by outcome and first failed rule")
-        .tag("outcome", approved ? "approved" : "rejected")
-        .tag("reason", reason)
-        .tag("tenant", tenantId)
-        .register(registry)
+    String outcome = approved ? "approved" : "rejected";
+    decisionCounters
+        .computeIfAbsent(
+            outcome + '/' + reason + '/' + tenantId,
+            key ->
+                Counter.builder("faultline.policy.decisions")
+                    .description("Admission decisions by outcome and first failed rule")
+                    .tag("outcome", outcome)
+                    .tag("reason", reason)
+                    .tag("tenant", tenantId)
+                    .register(registry))
         .increment();
     long waited = nowMs - requestedAtMs;
     if (requestedAtMs > 0 && waited >= 0) {
