@@ -6,10 +6,17 @@ import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.policy.PolicyExamples;
 import io.faultline.policy.admission.AdmissionSettings;
+import io.faultline.policy.admission.AdmissionTelemetry;
 import io.faultline.policy.admission.AdmissionTopology;
 import io.faultline.policy.admission.Broker;
 import io.faultline.policy.admission.StreamsSettings;
 import io.faultline.testsupport.TestKafka;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -123,11 +130,29 @@ public final class LoadDriver {
     System.getProperties().stringPropertyNames().stream()
         .filter(name -> name.startsWith("streams."))
         .forEach(name -> props.put(name.substring(8), System.getProperty(name)));
+    // As deployed: every decision recorded as a sampled span (batched, then discarded here, so the
+    // figures include the tracing cost but not a backend's) and counted in a Prometheus registry.
+    // -Dload.tracing=false measures without.
+    boolean tracing = Boolean.parseBoolean(System.getProperty("load.tracing", "true"));
+    AdmissionTelemetry telemetry =
+        tracing
+            ? new AdmissionTelemetry(
+                OpenTelemetrySdk.builder()
+                    .setTracerProvider(
+                        SdkTracerProvider.builder()
+                            .addSpanProcessor(
+                                BatchSpanProcessor.builder(SpanExporter.composite()).build())
+                            .build())
+                    .build(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+            : AdmissionTelemetry.none();
+    System.out.printf("tracing and metrics: %s%n", tracing ? "on" : "off");
     KafkaStreams streams =
         new KafkaStreams(
             AdmissionTopology.build(
                 new AdmissionSettings(
-                    Integer.MAX_VALUE, Duration.ofHours(1), Duration.ofSeconds(1), broker.prefix)),
+                    Integer.MAX_VALUE, Duration.ofHours(1), Duration.ofSeconds(1), broker.prefix),
+                telemetry),
             props);
     long started = System.nanoTime();
     streams.start();
