@@ -160,6 +160,16 @@ final class Platform implements AutoCloseable {
     return ZipkinServer.shared();
   }
 
+  /** A service's Prometheus scrape ({@code /actuator/prometheus}). */
+  Prometheus scrape(String service) {
+    ServiceProcess process =
+        services.stream()
+            .filter(s -> s.name().equals(service))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no service " + service));
+    return Prometheus.parse(process.get("/actuator/prometheus"));
+  }
+
   /** The scheduler's HTTP API. */
   URI schedulerUri() {
     return scheduler.baseUri();

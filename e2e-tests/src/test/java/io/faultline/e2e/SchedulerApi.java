@@ -78,7 +78,7 @@ final class SchedulerApi {
         .asText();
   }
 
-  /** Runs an experiment now within the caller's trace; returns the run id. */
+  /** Runs an experiment now within the caller's trace (none when null); returns the run id. */
   String runNow(String experimentId, String traceparent) {
     return send(
             base,
@@ -86,7 +86,7 @@ final class SchedulerApi {
             "POST",
             "/api/v1/tenants/" + tenant + "/experiments/" + experimentId + "/runs",
             null,
-            Map.of("traceparent", traceparent),
+            traceparent == null ? Map.of() : Map.of("traceparent", traceparent),
             202)
         .path("runId")
         .asText();

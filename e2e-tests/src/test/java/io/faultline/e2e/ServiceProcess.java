@@ -130,6 +130,29 @@ final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** GETs a path of the service and returns the body; fails unless it answers 200. */
+  String get(String path) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(baseUri().resolve(path))
+                  .timeout(Duration.ofSeconds(10))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new AssertionError(
+            name + " answered " + response.statusCode() + " on " + path + ": " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot GET " + path + " of " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The last {@code lines} lines of the service's output. */
   String tail(int lines) {
     try {

@@ -40,9 +40,10 @@ import org.junit.jupiter.api.Test;
  * Faults run through the real scheduler, policy and executor services (boot jars in child JVMs) on
  * a real broker, moto and Zipkin; each fault's trace is then read back from Zipkin's HTTP API and
  * its span tree asserted: names, parent links, one trace id (also on every lifecycle event),
- * attributes. The tree is described in this module's README.
+ * attributes; and each service's Prometheus endpoint is scraped for the fault's metrics. The tree
+ * is described in this module's README.
  */
-class FaultTraceIT {
+class EndToEndIT {
   private static final String TEST_SERVICE = "e2e-tests";
   private static final String TEST_SPAN = "e2e.request-fault";
   private static final String RUN_NOW_SPAN = "e2e.run-now";
@@ -212,21 +213,8 @@ class FaultTraceIT {
   @Test
   void aRunStartedThroughTheSchedulerIsOneTraceFromTheCallerThroughEveryService() {
     E2eTenant tenant = E2eTenant.create("scheduled");
-    SchedulerApi api = SchedulerApi.admin(platform.schedulerUri(), tenant.tenantId().value());
-    MotoAccount account = tenant.account();
-    api.registerAccount(account.accountId(), account.roleArn(), account.region());
-    Map<TopicPartition, Long> before = platform.policyEnds();
-    api.putPolicy(policyDocument(tenant));
-    platform.awaitPolicyConsumed(before, tenant.tenantId().value());
-    String experimentId =
-        api.createExperiment(
-            Map.of(
-                "name", "e2e tracing through the scheduler",
-                "faultType", E2eTenant.PROCESS_KILL.value(),
-                "parameters", tenant.processKill("unused").parameters().asMap(),
-                "hypothesis", "the fault is one trace from the caller to the last phase",
-                "targets",
-                    List.of(Map.of("accountId", account.accountId(), "region", account.region()))));
+    SchedulerApi api = registeredThroughScheduler(tenant);
+    String experimentId = api.createExperiment(experiment(tenant));
 
     Span span =
         publisherTelemetry.getTracer("io.faultline.e2e").spanBuilder(RUN_NOW_SPAN).startSpan();
@@ -238,8 +226,7 @@ class FaultTraceIT {
     }
     publisherTelemetry.getSdkTracerProvider().forceFlush().join(10, TimeUnit.SECONDS);
     String traceId = span.getSpanContext().getTraceId();
-    // The scheduler's fault ids: <run id>.w<wave>.t<target>.
-    String faultId = runId + ".w0.t0";
+    String faultId = firstFaultOf(runId);
 
     List<FaultlineEvent<FaultLifecycleEvent>> events = awaitCompleted(faultId);
     assertOneTraceOnEveryEvent(events, traceId);
@@ -266,6 +253,102 @@ class FaultTraceIT {
               assertApprovedFaultTree(t, tenant, faultId, events);
             });
     System.out.println("trace of " + faultId + " (scheduler run now):" + trace.outline());
+  }
+
+  @Test
+  void everyServiceExposesTheFaultsMetricsOnPrometheusAfterAFaultRan() {
+    E2eTenant tenant = E2eTenant.create("metrics");
+    SchedulerApi api = registeredThroughScheduler(tenant);
+    String runId = api.runNow(api.createExperiment(experiment(tenant)), null);
+    awaitCompleted(firstFaultOf(runId));
+    String tenantId = tenant.tenantId().value();
+    String faultType = E2eTenant.PROCESS_KILL.value();
+
+    await("the fault's metrics on every service's Prometheus endpoint")
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              Prometheus policy = platform.scrape("policy-service");
+              assertCounted(
+                  policy,
+                  "faultline_policy_decisions_total",
+                  Map.of("outcome", "approved", "reason", "none", "tenant", tenantId));
+              assertCounted(policy, "faultline_policy_decision_latency_seconds_count", Map.of());
+              assertPresent(policy, "faultline_policy_active_leases");
+
+              Prometheus executor = platform.scrape("executor-service");
+              assertCounted(
+                  executor,
+                  "faultline_executor_faults_finished_total",
+                  Map.of("fault_type", faultType, "tenant", tenantId, "stage", "COMPLETED"));
+              assertCounted(
+                  executor,
+                  "faultline_executor_phase_duration_seconds_count",
+                  Map.of("fault_type", faultType, "outcome", "ok"));
+              assertCounted(
+                  executor,
+                  "faultline_aws_calls_total",
+                  Map.of("service", "SSM", "operation", "SendCommand", "outcome", "success"));
+              assertCounted(
+                  executor,
+                  "faultline_aws_call_duration_seconds_count",
+                  Map.of("operation", "SendCommand"));
+              assertPresent(executor, "faultline_executor_active_faults");
+
+              Prometheus scheduler = platform.scrape("scheduler-service");
+              assertCounted(
+                  scheduler,
+                  "faultline_scheduler_requests_published_total",
+                  Map.of("tenant", tenantId));
+              assertCounted(
+                  scheduler, "faultline_scheduler_runs_total", Map.of("tenant", tenantId));
+
+              for (Prometheus service : List.of(policy, executor, scheduler)) {
+                assertPresent(service, "kafka_consumer_fetch_manager_records_lag_max");
+              }
+            });
+  }
+
+  private static void assertCounted(Prometheus scrape, String metric, Map<String, String> labels) {
+    assertThat(scrape.find(metric, labels))
+        .as("%s%s", metric, labels)
+        .isNotEmpty()
+        .anySatisfy(s -> assertThat(s.value()).isPositive());
+  }
+
+  private static void assertPresent(Prometheus scrape, String metric) {
+    assertThat(scrape.find(metric, Map.of())).as(metric).isNotEmpty();
+  }
+
+  /**
+   * Registers the tenant's account and policy through the scheduler's API, as its admin would, and
+   * waits until the policy service has the policy; returns the admin's API client.
+   */
+  private static SchedulerApi registeredThroughScheduler(E2eTenant tenant) {
+    SchedulerApi api = SchedulerApi.admin(platform.schedulerUri(), tenant.tenantId().value());
+    MotoAccount account = tenant.account();
+    api.registerAccount(account.accountId(), account.roleArn(), account.region());
+    Map<TopicPartition, Long> before = platform.policyEnds();
+    api.putPolicy(policyDocument(tenant));
+    platform.awaitPolicyConsumed(before, tenant.tenantId().value());
+    return api;
+  }
+
+  /** One wave, one target: the tenant's instance, killed for a second. */
+  private static Map<String, Object> experiment(E2eTenant tenant) {
+    MotoAccount account = tenant.account();
+    return Map.of(
+        "name", "e2e through the scheduler",
+        "faultType", E2eTenant.PROCESS_KILL.value(),
+        "parameters", tenant.processKill("unused").parameters().asMap(),
+        "hypothesis", "the fault is one trace from the caller to the last phase",
+        "targets", List.of(Map.of("accountId", account.accountId(), "region", account.region())));
+  }
+
+  /** The scheduler's fault ids are {@code <run id>.w<wave>.t<target>}. */
+  private static String firstFaultOf(String runId) {
+    return runId + ".w0.t0";
   }
 
   /** The tenant's policy as the scheduler's API takes it: without the fields the platform sets. */
