@@ -408,16 +408,19 @@ class CrashRecoveryIT {
         for (String key :
             RequestedTargets.of(request.parameters())
                 .leaseKeys(request.accountId(), request.region())) {
-          assertThat(holders.put(key, request.faultId().value()))
-              .as("target %s already held", key)
-              .isNull();
+          // Instance-id faults share their account's EC2 scope; every other key is exclusive.
+          if (!RequestedTargets.isShared(key)) {
+            assertThat(holders.put(key, request.faultId().value()))
+                .as("target %s already held", key)
+                .isNull();
+          }
         }
       } else if (command instanceof AdmissionCommand.Progress progress && progress.terminal()) {
         FaultRequested ended = active.remove(progress.faultId());
         if (ended != null) {
           RequestedTargets.of(ended.parameters())
               .leaseKeys(ended.accountId(), ended.region())
-              .forEach(holders::remove);
+              .forEach(key -> holders.remove(key, progress.faultId()));
         }
       }
     }
