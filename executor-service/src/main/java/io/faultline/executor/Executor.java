@@ -6,6 +6,7 @@ import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.intake.ApprovalConsumer;
 import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.executor.observability.Observability;
 import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
@@ -47,10 +48,15 @@ public final class Executor implements AutoCloseable {
   private final FaultRunner runner;
   private final ApprovalConsumer approvals;
 
-  private Executor(Config config, AccountConnector connector, FaultRegistry registry) {
+  private Executor(
+      Config config,
+      AccountConnector connector,
+      FaultRegistry registry,
+      Observability observability) {
     this.config = config;
     Controls controls = new Controls();
-    this.controlConsumer = new ControlConsumer(config.bootstrapServers(), controls);
+    this.controlConsumer =
+        new ControlConsumer(config.bootstrapServers(), controls, observability.meters());
     try {
       if (!controlConsumer.awaitCaughtUp(Duration.ofSeconds(60))) {
         throw new IllegalStateException("controls topic not read within 60 s");
@@ -62,7 +68,14 @@ public final class Executor implements AutoCloseable {
     this.ledger =
         new FaultLedger(config.bootstrapServers(), "faultline-executor-" + config.executorId());
     this.runner =
-        new FaultRunner(registry, connector, ledger, controls, config.run(), config.executorId());
+        new FaultRunner(
+            registry,
+            connector,
+            ledger,
+            controls,
+            config.run(),
+            config.executorId(),
+            observability);
     JournalIndex index = new JournalIndex(config.bootstrapServers());
     this.approvals =
         new ApprovalConsumer(
@@ -75,12 +88,27 @@ public final class Executor implements AutoCloseable {
             runner,
             index,
             new Takeover(config.bootstrapServers(), runner),
-            ledger);
+            ledger,
+            observability.meters());
   }
 
-  /** Builds and starts an executor; returns once the controls are caught up. */
+  /** Builds and starts an executor that records no spans and no meters. */
   public static Executor start(Config config, AccountConnector connector, FaultRegistry registry) {
-    Executor executor = new Executor(config, connector, registry);
+    return start(config, connector, registry, Observability.none());
+  }
+
+  /**
+   * Builds and starts an executor; returns once the controls are caught up.
+   *
+   * @param observability where the faults' spans and the executor's meters (faults, phases, Kafka
+   *     consumer lag) go
+   */
+  public static Executor start(
+      Config config,
+      AccountConnector connector,
+      FaultRegistry registry,
+      Observability observability) {
+    Executor executor = new Executor(config, connector, registry, observability);
     executor.approvals.start();
     log.info("executor {} started in group {}", config.executorId(), config.groupId());
     return executor;

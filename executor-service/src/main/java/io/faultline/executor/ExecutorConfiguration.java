@@ -3,21 +3,50 @@ package io.faultline.executor;
 import io.faultline.executor.aws.AwsAccountConnector;
 import io.faultline.executor.aws.AwsSettings;
 import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.observability.Observability;
 import io.faultline.executor.run.RunSettings;
+import io.faultline.telemetry.FaultlineOpenTelemetry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the executor from {@link ExecutorSettings}. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ExecutorSettings.class)
 class ExecutorConfiguration {
 
+  /** The service name every span of this service is recorded under. */
+  static final String SERVICE_NAME = "executor-service";
+
+  /**
+   * The OpenTelemetry SDK, configured from {@code OTEL_*} environment variables and {@code otel.*}
+   * system properties (and {@code otel.*} Spring properties, which they override). Closing it
+   * flushes pending spans. A test may provide its own SDK.
+   */
   @Bean(destroyMethod = "close")
-  AwsAccountConnector awsAccountConnector(ExecutorSettings settings) {
+  @ConditionalOnMissingBean(OpenTelemetry.class)
+  OpenTelemetrySdk openTelemetry(Environment environment) {
+    Map<String, String> settings = new HashMap<>();
+    Binder.get(environment)
+        .bind("otel", Bindable.mapOf(String.class, String.class))
+        .ifBound(bound -> bound.forEach((key, value) -> settings.put("otel." + key, value)));
+    return FaultlineOpenTelemetry.autoConfigured(SERVICE_NAME, settings);
+  }
+
+  @Bean(destroyMethod = "close")
+  AwsAccountConnector awsAccountConnector(ExecutorSettings settings, MeterRegistry meters) {
     ExecutorSettings.Aws aws = settings.aws();
     return new AwsAccountConnector(
         new AwsSettings(
@@ -34,14 +63,17 @@ class ExecutorConfiguration {
             aws.ssmCallsPerSecond(),
             aws.tenantConcurrentCalls(),
             aws.maxConnections()),
-        null);
+        null,
+        meters);
   }
 
   @Bean(destroyMethod = "close")
   Executor executor(
       ExecutorSettings settings,
       AwsAccountConnector connector,
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      OpenTelemetry openTelemetry,
+      MeterRegistry meters) {
     RunSettings run =
         new RunSettings(
             precheck(settings.precheck().ssmOnline()),
@@ -61,7 +93,8 @@ class ExecutorConfiguration {
             settings.maxInFlight(),
             run),
         connector,
-        FaultRegistry.discover());
+        FaultRegistry.discover(),
+        new Observability(openTelemetry, meters));
   }
 
   static RunSettings.Precheck precheck(String value) {

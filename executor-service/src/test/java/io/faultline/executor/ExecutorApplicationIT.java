@@ -7,6 +7,8 @@ import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.executor.aws.MotoAccounts;
 import io.faultline.testsupport.MotoServer;
 import io.faultline.testsupport.TestKafka;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -33,7 +35,9 @@ class ExecutorApplicationIT {
             "--faultline.executor.precheck.ssm-online=skip",
             "--faultline.executor.aws.endpoint=" + MotoServer.shared().endpoint(),
             "--faultline.executor.aws.max-attempts=2",
-            "--faultline.executor.run.poll-initial=100ms");
+            "--faultline.executor.run.poll-initial=100ms",
+            // otel.* Spring properties reach the SDK's autoconfigure (OTEL_* variables win).
+            "--otel.traces.exporter=none");
   }
 
   @AfterAll
@@ -48,6 +52,13 @@ class ExecutorApplicationIT {
     assertThat(settings.aws().maxAttempts()).isEqualTo(2);
     assertThat(settings.aws().ssmCallsPerSecond()).isEqualTo(20);
     assertThat(context.getBean(Executor.class).id()).isEqualTo("app-1");
+    assertThat(context.getBean(OpenTelemetry.class))
+        .isInstanceOfSatisfying(
+            OpenTelemetrySdk.class,
+            sdk ->
+                assertThat(sdk.getSdkTracerProvider().toString())
+                    .contains("executor-service")
+                    .doesNotContain("OtlpHttpSpanExporter"));
 
     String account = MotoAccounts.freshAccount();
     MotoAccounts.runInstances(account, 1, Map.of("app", "boot"));

@@ -5,6 +5,8 @@ import io.faultline.executor.fault.AccountRequest;
 import io.faultline.executor.fault.AccountSession;
 import io.faultline.executor.fault.CommandTransport.DocumentVersion;
 import io.faultline.executor.fault.TransportException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,6 +51,7 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
   private final AwsSettings settings;
   private final AwsCredentialsProvider baseCredentials;
   private final RequestRecorder recorder;
+  private final AwsCallMetrics metrics;
   private final SdkHttpClient http;
   private final Resilience resilience;
   private final Map<String, StsClient> stsByRegion = new ConcurrentHashMap<>();
@@ -59,8 +62,18 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
    * @param recorder sees every request (tests and the benchmark); null for none
    */
   public AwsAccountConnector(AwsSettings settings, RequestRecorder recorder) {
+    this(settings, recorder, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param recorder sees every request (tests and the benchmark); null for none
+   * @param meters counts and times every AWS call ({@code faultline.aws.calls}, {@code
+   *     faultline.aws.call.duration})
+   */
+  public AwsAccountConnector(AwsSettings settings, RequestRecorder recorder, MeterRegistry meters) {
     this.settings = settings;
     this.recorder = recorder;
+    this.metrics = new AwsCallMetrics(meters);
     this.baseCredentials = DefaultCredentialsProvider.builder().build();
     this.http =
         ApacheHttpClient.builder()
@@ -171,10 +184,12 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
             // Resilience4j retries (with jitter, breaker and limits); the SDK must not retry too.
             .retryStrategy(AwsRetryStrategy.doNotRetry())
             .apiCallTimeout(settings.callTimeout());
+    List<ExecutionInterceptor> interceptors = new ArrayList<>();
+    interceptors.add(metrics);
     if (recorder != null) {
-      List<ExecutionInterceptor> interceptors = List.of(recorder.interceptor(account, region.id()));
-      override.executionInterceptors(interceptors);
+      interceptors.add(recorder.interceptor(account, region.id()));
     }
+    override.executionInterceptors(interceptors);
     builder.httpClient(http).region(region).overrideConfiguration(override.build());
     if (settings.endpoint() != null) {
       builder.endpointOverride(settings.endpoint());

@@ -17,12 +17,15 @@ import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
+import org.slf4j.MDC;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
@@ -133,7 +136,21 @@ final class Resilience {
   }
 
   private <T> T onSdkThread(Supplier<T> call) {
-    Future<T> result = sdkThreads.submit(call::get);
+    // The pool thread works for the calling fault: its trace context and log fields go along.
+    io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
+    Map<String, String> logFields = MDC.getCopyOfContextMap();
+    Future<T> result =
+        sdkThreads.submit(
+            () -> {
+              if (logFields != null) {
+                MDC.setContextMap(logFields);
+              }
+              try (Scope ignored = trace.makeCurrent()) {
+                return call.get();
+              } finally {
+                MDC.clear();
+              }
+            });
     try {
       return result.get();
     } catch (ExecutionException e) {

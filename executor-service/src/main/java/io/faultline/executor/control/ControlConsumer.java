@@ -5,6 +5,10 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.validation.ContractViolationException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +33,21 @@ public final class ControlConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlConsumer.class);
 
   private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaClientMetrics consumerMetrics;
   private final Controls controls;
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean closed;
 
   public ControlConsumer(String bootstrapServers, Controls controls) {
+    this(bootstrapServers, controls, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param meters receives the consumer's Kafka client metrics (tag {@code consumer=controls}), lag
+   *     included
+   */
+  public ControlConsumer(String bootstrapServers, Controls controls, MeterRegistry meters) {
     this.controls = controls;
     this.consumer =
         new KafkaConsumer<>(
@@ -47,6 +60,8 @@ public final class ControlConsumer implements AutoCloseable {
                 "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer());
+    this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("consumer", "controls"));
+    consumerMetrics.bindTo(meters);
     this.thread = Thread.ofPlatform().name("faultline-controls").daemon().start(this::run);
   }
 
@@ -86,6 +101,7 @@ public final class ControlConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("controls consumer stopped: aborts and halts are no longer applied", e);
     } finally {
+      consumerMetrics.close();
       consumer.close(Duration.ofSeconds(2));
     }
   }

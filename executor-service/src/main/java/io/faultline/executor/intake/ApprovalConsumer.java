@@ -17,6 +17,10 @@ import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +62,7 @@ public final class ApprovalConsumer implements AutoCloseable {
   private final Takeover takeover;
   private final FaultLedger ledger;
   private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaClientMetrics consumerMetrics;
   private final Map<TopicPartition, TreeMap<Long, CompletableFuture<Void>>> pending =
       new HashMap<>();
   private final String executorId;
@@ -72,6 +77,21 @@ public final class ApprovalConsumer implements AutoCloseable {
       JournalIndex index,
       Takeover takeover,
       FaultLedger ledger) {
+    this(settings, executorId, runner, index, takeover, ledger, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param meters receives the consumer's Kafka client metrics (tag {@code consumer=approvals}),
+   *     records lag included
+   */
+  public ApprovalConsumer(
+      Settings settings,
+      String executorId,
+      FaultRunner runner,
+      JournalIndex index,
+      Takeover takeover,
+      FaultLedger ledger,
+      MeterRegistry meters) {
     this.settings = settings;
     this.executorId = executorId;
     this.runner = runner;
@@ -95,6 +115,8 @@ public final class ApprovalConsumer implements AutoCloseable {
         CooperativeStickyAssignor.class.getName());
     this.consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("consumer", "approvals"));
+    consumerMetrics.bindTo(meters);
     ledger.onJournaled(index::update);
   }
 
@@ -120,6 +142,7 @@ public final class ApprovalConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("approvals consumer stopped", e);
     } finally {
+      consumerMetrics.close();
       consumer.close(Duration.ofSeconds(5));
     }
   }
@@ -143,7 +166,7 @@ public final class ApprovalConsumer implements AutoCloseable {
         pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
         return;
       }
-      done = runner.start(event.data(), record.partition(), record.offset(), event.traceparent());
+      done = runner.start(event, record.partition(), record.offset());
     }
     pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
   }

@@ -17,6 +17,7 @@ import java.util.Objects;
  *
  * @param phase how far the fault got
  * @param nextSequence the lifecycle sequence number of the fault's next event
+ * @param traceparent the fault's {@code fault.execute} span (the trace a takeover continues)
  * @param targets every target a command may have reached (id and lifecycle kind)
  * @param commandIds the SSM commands sent so far
  * @param heading the terminal stage the fault was heading to when it started rolling back

@@ -69,7 +69,7 @@ public final class Takeover {
                 entry.approvalOffset());
             continue;
           }
-          runner.takeOver(approval.data(), entry);
+          runner.takeOver(approval, entry);
         } catch (RuntimeException e) {
           log.error("taking over fault {} failed", entry.faultId(), e);
         }

@@ -1,11 +1,15 @@
 package io.faultline.executor.run;
 
+import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.lifecycle.TargetOutcome;
 import io.faultline.events.lifecycle.TargetStatus;
+import io.faultline.events.topics.Topics;
+import io.faultline.events.tracing.FaultSpans;
+import io.faultline.events.tracing.TraceContexts;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.AccountRequest;
@@ -26,6 +30,16 @@ import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.JournalTarget;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
+import io.faultline.executor.observability.ExecutorMetrics;
+import io.faultline.telemetry.FaultLogContext;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,19 +52,25 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One fault from approval (or takeover) to its single terminal event. */
+/**
+ * One fault from approval (or takeover) to its single terminal event, recorded as one {@code
+ * fault.execute} span (continuing the approval's trace) with a child span per phase and per SSM
+ * command, and with the fault's log context on every line it writes.
+ */
 final class Execution {
   private static final Logger log = LoggerFactory.getLogger(Execution.class);
-  private static final Pattern TRACEPARENT =
-      Pattern.compile("^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$");
   private static final int MAX_DETAIL = 1_000;
+  private static final int MAX_STATUS = 300;
   private static final int MAX_POLL_ERRORS = 5;
+  private static final String PHASE_PREFIX = "fault.";
+  private static final AttributeKey<String> PRE_CHECK_MODE =
+      AttributeKey.stringKey("faultline.pre_check.ssm_online");
+  private static final AttributeKey<String> LOST_EXECUTOR =
+      AttributeKey.stringKey("faultline.executor.lost");
 
   record Context(
       FaultRegistry registry,
@@ -59,7 +79,9 @@ final class Execution {
       Controls controls,
       RunSettings settings,
       String executorId,
-      RandomGenerator random) {}
+      RandomGenerator random,
+      Tracer tracer,
+      ExecutorMetrics metrics) {}
 
   /** The partition moved away; stop without acting or publishing. */
   private static final class Released extends RuntimeException {
@@ -70,15 +92,27 @@ final class Execution {
     }
   }
 
+  private final FaultlineEvent<FaultApproved> event;
   private final FaultApproved approval;
+  private final String tenant;
+  private final String faultId;
+  private final String faultType;
   private final int partition;
   private final long offset;
-  private final String traceparent;
-  private final String traceId;
   private final Context ctx;
   private final AbortSignal signal = new AbortSignal();
   private final Consumer<Void> onFirstWrite;
   private final JournalEntry recoveredFrom;
+
+  /** fault.execute; invalid until the run starts (and when tracing is off). */
+  private volatile Span executeSpan = Span.getInvalid();
+
+  /** The span whose ids the fault's log lines carry (fault.execute, or the trace kept without). */
+  private volatile Span logSpan;
+
+  private boolean executeEnded;
+  private String traceparent;
+  private String traceId;
 
   private long nextSequence;
   private Phase phase;
@@ -91,54 +125,40 @@ final class Execution {
   private boolean firstWriteDone;
 
   private Execution(
-      FaultApproved approval,
+      FaultlineEvent<FaultApproved> event,
       int partition,
       long offset,
-      String traceparent,
       Context ctx,
       Consumer<Void> onFirstWrite,
       JournalEntry recoveredFrom) {
-    this.approval = approval;
+    this.event = event;
+    this.approval = event.data();
+    this.tenant = approval.tenantId().value();
+    this.faultId = approval.faultId().value();
+    this.faultType = approval.faultType().value();
     this.partition = partition;
     this.offset = offset;
     this.ctx = ctx;
     this.onFirstWrite = onFirstWrite;
     this.recoveredFrom = recoveredFrom;
-    Matcher m = traceparent == null ? null : TRACEPARENT.matcher(traceparent);
-    if (m != null && m.matches()) {
-      this.traceparent = traceparent;
-      this.traceId = m.group(1);
-    } else {
-      // No incoming trace: start one, so every event of the fault shares a trace id.
-      HexFormat hex = HexFormat.of();
-      this.traceId =
-          hex.toHexDigits(ctx.random().nextLong()) + hex.toHexDigits(ctx.random().nextLong());
-      this.traceparent = "00-" + traceId + "-" + hex.toHexDigits(ctx.random().nextLong()) + "-01";
-    }
     this.nextSequence = approval.sequence() + 1;
     this.phase = Phase.STARTED;
   }
 
   static Execution fresh(
-      FaultApproved approval,
+      FaultlineEvent<FaultApproved> approval,
       int partition,
       long offset,
-      String traceparent,
       Context ctx,
       Consumer<Void> onFirstWrite) {
-    return new Execution(approval, partition, offset, traceparent, ctx, onFirstWrite, null);
+    return new Execution(approval, partition, offset, ctx, onFirstWrite, null);
   }
 
-  static Execution recovered(FaultApproved approval, JournalEntry entry, Context ctx) {
+  static Execution recovered(
+      FaultlineEvent<FaultApproved> approval, JournalEntry entry, Context ctx) {
     Execution e =
         new Execution(
-            approval,
-            entry.approvalPartition(),
-            entry.approvalOffset(),
-            entry.traceparent(),
-            ctx,
-            v -> {},
-            entry);
+            approval, entry.approvalPartition(), entry.approvalOffset(), ctx, v -> {}, entry);
     e.nextSequence = entry.nextSequence();
     e.phase = entry.phase();
     e.heading = entry.heading();
@@ -158,7 +178,11 @@ final class Execution {
   }
 
   void abort(FailureReason reason) {
-    log.info("aborting fault {} ({})", approval.faultId(), reason);
+    // Called on the controls thread: the line still belongs to this fault.
+    try (FaultLogContext ignored = FaultLogContext.open(tenant, faultId, logSpan)) {
+      log.info("aborting fault {} ({})", faultId, reason);
+    }
+    executeSpan.addEvent("abort", Attributes.of(FaultSpans.REASON_CODE, reason.name()));
     signal.abort(reason);
   }
 
@@ -169,18 +193,185 @@ final class Execution {
   // ---------------------------------------------------------------- the run
 
   void run() {
-    try {
-      if (recoveredFrom != null) {
-        recover();
-      } else {
-        execute();
+    startTrace();
+    ctx.metrics().faultStarted(faultType, tenant);
+    try (Scope ignored = executeSpan.makeCurrent();
+        FaultLogContext logs = FaultLogContext.open(tenant, faultId, logSpan)) {
+      try {
+        if (recoveredFrom != null) {
+          recover();
+        } else {
+          execute();
+        }
+      } catch (Released e) {
+        executeSpan.addEvent("released");
+        log.info("fault {} released to the partition's new owner", faultId);
+      } catch (RuntimeException | Error e) {
+        log.error("fault {} failed unexpectedly", faultId, e);
+        if (!terminal && !signal.released()) {
+          finishAfterError(e);
+        }
+      } finally {
+        endExecute();
       }
-    } catch (Released e) {
-      log.info("fault {} released to the partition's new owner", approval.faultId());
-    } catch (RuntimeException | Error e) {
-      log.error("fault {} failed unexpectedly", approval.faultId(), e);
-      if (!terminal && !signal.released()) {
-        finishAfterError(e);
+    } finally {
+      ctx.metrics().faultStopped(faultType, tenant);
+    }
+  }
+
+  /**
+   * Starts fault.execute as a child of the approval's trace context (on takeover: the approval's,
+   * else the journal's, linked to the lost executor's span), so every event of the fault shares one
+   * trace id. Without tracing the approval's (or journal's) trace id is kept, or one is made.
+   */
+  private void startTrace() {
+    String journaled = recoveredFrom == null ? null : recoveredFrom.traceparent();
+    FaultlineEvent<FaultApproved> parent =
+        TraceContexts.isValid(event.traceparent()) || !TraceContexts.isValid(journaled)
+            ? event
+            : event.withTraceparent(journaled);
+    SpanBuilder builder =
+        FaultSpans.continuing(
+                ctx.tracer(), FaultSpans.FAULT_EXECUTE, parent, Topics.FAULT_APPROVALS.name())
+            .setAttribute(FaultSpans.TENANT_ID, tenant)
+            .setAttribute(FaultSpans.FAULT_ID, faultId)
+            .setAttribute(FaultSpans.FAULT_TYPE, faultType)
+            .setAttribute(FaultSpans.CLOUD_PROVIDER, "aws")
+            .setAttribute(FaultSpans.CLOUD_ACCOUNT_ID, approval.accountId().value())
+            .setAttribute(FaultSpans.CLOUD_REGION, approval.region().value())
+            .setAttribute(FaultSpans.DRY_RUN, approval.dryRun());
+    if (approval.experimentId() != null) {
+      builder.setAttribute(FaultSpans.EXPERIMENT_ID, approval.experimentId().value());
+    }
+    if (approval.runId() != null) {
+      builder.setAttribute(FaultSpans.RUN_ID, approval.runId().value());
+    }
+    SpanContext lost = Span.fromContext(TraceContexts.extract(journaled)).getSpanContext();
+    if (lost.isValid()) {
+      builder.addLink(lost);
+    }
+    Span span = builder.startSpan();
+    if (recoveredFrom != null) {
+      span.addEvent(
+          "takeover",
+          Attributes.of(
+              LOST_EXECUTOR,
+              String.valueOf(recoveredFrom.executor()),
+              FaultSpans.LIFECYCLE_STAGE,
+              recoveredFrom.phase().name()));
+    }
+    executeSpan = span;
+    String own = TraceContexts.traceparentOf(span);
+    if (own != null) {
+      traceparent = own;
+    } else if (TraceContexts.isValid(parent.traceparent())) {
+      traceparent = parent.traceparent();
+    } else {
+      HexFormat hex = HexFormat.of();
+      traceparent =
+          "00-"
+              + hex.toHexDigits(ctx.random().nextLong())
+              + hex.toHexDigits(ctx.random().nextLong())
+              + "-"
+              + hex.toHexDigits(ctx.random().nextLong())
+              + "-01";
+    }
+    traceId = TraceContexts.traceId(traceparent).orElseThrow();
+    logSpan =
+        span.getSpanContext().isValid()
+            ? span
+            : Span.fromContext(TraceContexts.extract(traceparent));
+  }
+
+  private void endExecute() {
+    if (!executeEnded) {
+      executeEnded = true;
+      executeSpan.end();
+    }
+  }
+
+  /** One phase of the fault: a child span of fault.execute, its log context and its timer. */
+  private final class PhaseScope implements AutoCloseable {
+    private final String phaseName;
+    private final Span span;
+    private final Scope scope;
+    private final FaultLogContext logs;
+    private final long started = System.nanoTime();
+    private boolean failed;
+
+    PhaseScope(String spanName) {
+      this(spanName, SpanKind.INTERNAL);
+    }
+
+    PhaseScope(String spanName, SpanKind kind) {
+      this.phaseName = spanName.substring(PHASE_PREFIX.length());
+      this.span = childSpan(spanName, kind);
+      this.scope = span.makeCurrent();
+      this.logs =
+          FaultLogContext.open(tenant, faultId, span.getSpanContext().isValid() ? span : logSpan);
+    }
+
+    Span span() {
+      return span;
+    }
+
+    void fail(FailureReason reason, String message) {
+      failed = true;
+      FaultSpans.fail(span, reason.name(), brief(message));
+    }
+
+    /** Cut short by an abort or halt: recorded, but not a failure of the phase. */
+    void stopped(FailureReason reason) {
+      span.setAttribute(FaultSpans.REASON_CODE, reason.name());
+    }
+
+    @Override
+    public void close() {
+      logs.close();
+      scope.close();
+      span.end();
+      ctx.metrics()
+          .phase(phaseName, faultType, !failed, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  private Span childSpan(String name, SpanKind kind) {
+    return ctx.tracer()
+        .spanBuilder(name)
+        .setParent(io.opentelemetry.context.Context.current().with(executeSpan))
+        .setSpanKind(kind)
+        .startSpan();
+  }
+
+  private static String brief(String message) {
+    String text = message == null ? "" : message;
+    return text.length() > MAX_STATUS ? text.substring(0, MAX_STATUS) : text;
+  }
+
+  private void recordPhase(String spanName, boolean ok, long startedNanos) {
+    ctx.metrics()
+        .phase(
+            spanName.substring(PHASE_PREFIX.length()),
+            faultType,
+            ok,
+            Duration.ofNanos(System.nanoTime() - startedNanos));
+  }
+
+  /** The session, or why the account could not be reached (recorded on fault.assume-role). */
+  private record Connected(AccountSession session, String error) {}
+
+  private Connected assumeRole() {
+    try (PhaseScope p = new PhaseScope(FaultSpans.ASSUME_ROLE, SpanKind.CLIENT)) {
+      p.span()
+          .setAttribute(FaultSpans.RPC_SYSTEM, "aws-api")
+          .setAttribute(FaultSpans.RPC_SERVICE, "STS")
+          .setAttribute(FaultSpans.RPC_METHOD, "AssumeRole")
+          .setAttribute(FaultSpans.CLOUD_ACCOUNT_ID, approval.accountId().value());
+      try {
+        return new Connected(ctx.connector().connect(accountRequest()), null);
+      } catch (TransportException e) {
+        p.fail(FailureReason.ASSUME_ROLE, e.getMessage());
+        return new Connected(null, e.getMessage());
       }
     }
   }
@@ -217,70 +408,99 @@ final class Execution {
           "parameters refused before any command: " + e.getMessage());
       return;
     }
-    AccountSession session;
-    try {
-      session = ctx.connector().connect(accountRequest());
-    } catch (TransportException e) {
-      terminal(LifecycleStage.FAILED, FailureReason.ASSUME_ROLE, e.getMessage());
+    Connected connected = assumeRole();
+    if (connected.session() == null) {
+      terminal(LifecycleStage.FAILED, FailureReason.ASSUME_ROLE, connected.error());
       return;
     }
+    AccountSession session = connected.session();
     if (stopBeforeInject()) {
       return;
     }
 
-    TargetResolution.Resolved resolved;
-    try {
-      resolved =
-          TargetResolution.resolve(
-              spec.selector(), session, approval.guard(), approval.maxTargets(), ctx.random());
-    } catch (TargetResolution.MissingCluster e) {
-      terminal(LifecycleStage.FAILED, FailureReason.PRE_CHECK, e.getMessage());
-      return;
-    } catch (TransportException e) {
-      terminal(LifecycleStage.FAILED, FailureReason.TARGET_SELECTION, e.getMessage());
+    TargetResolution.Resolved resolved = null;
+    FailureReason refused = null;
+    String refusal = null;
+    try (PhaseScope p = new PhaseScope(FaultSpans.RESOLVE_TARGETS)) {
+      try {
+        resolved =
+            TargetResolution.resolve(
+                spec.selector(), session, approval.guard(), approval.maxTargets(), ctx.random());
+        p.span().setAttribute(FaultSpans.TARGET_COUNT, (long) resolved.targets().size());
+        if (resolved.targets().isEmpty()) {
+          refused = FailureReason.TARGET_SELECTION;
+          refusal = "no eligible target: " + resolved.summary();
+        }
+      } catch (TargetResolution.MissingCluster e) {
+        refused = FailureReason.PRE_CHECK;
+        refusal = e.getMessage();
+      } catch (TransportException e) {
+        refused = FailureReason.TARGET_SELECTION;
+        refusal = e.getMessage();
+      }
+      if (refused != null) {
+        p.fail(refused, refusal);
+      }
+    }
+    if (resolved != null) {
+      resolutionOutcomes.addAll(
+          resolved.outcomes().stream()
+              .filter(
+                  o -> o.status() != TargetStatus.RESOLVED || o.kind().equals(Target.ECS_CLUSTER))
+              .toList());
+    }
+    if (refused != null) {
+      terminal(LifecycleStage.FAILED, refused, refusal);
       return;
     }
-    resolutionOutcomes.addAll(
-        resolved.outcomes().stream()
-            .filter(o -> o.status() != TargetStatus.RESOLVED || o.kind().equals(Target.ECS_CLUSTER))
-            .toList());
     List<Target> chosen = resolved.targets();
     String summary = resolved.summary();
 
-    if (!chosen.isEmpty() && ctx.settings().precheckSsmOnline() == RunSettings.Precheck.ENFORCE) {
-      Set<String> online;
-      try {
-        online = session.ssmOnline(chosen.stream().map(Target::id).toList());
-      } catch (TransportException e) {
-        resolutionOutcomes.clear();
-        resolutionOutcomes.addAll(resolved.outcomes());
-        terminal(
-            LifecycleStage.FAILED,
-            FailureReason.PRE_CHECK,
-            "cannot confirm the targets are SSM-managed and online (failing closed): "
-                + e.getMessage());
-        return;
-      }
-      List<Target> reachable = new ArrayList<>();
-      for (Target target : chosen) {
-        if (online.contains(target.id())) {
-          reachable.add(target);
-        } else {
-          resolutionOutcomes.add(
-              new TargetOutcome(
-                  target.id(),
-                  target.kind(),
-                  TargetStatus.SKIPPED,
-                  null,
-                  "SSM agent not registered or not online"));
+    String unreachable = null;
+    try (PhaseScope p = new PhaseScope(FaultSpans.PRE_CHECK)) {
+      RunSettings.Precheck mode = ctx.settings().precheckSsmOnline();
+      p.span().setAttribute(PRE_CHECK_MODE, mode.name().toLowerCase(java.util.Locale.ROOT));
+      if (mode == RunSettings.Precheck.ENFORCE) {
+        Set<String> online = null;
+        try {
+          online = session.ssmOnline(chosen.stream().map(Target::id).toList());
+        } catch (TransportException e) {
+          resolutionOutcomes.clear();
+          resolutionOutcomes.addAll(resolved.outcomes());
+          unreachable =
+              "cannot confirm the targets are SSM-managed and online (failing closed): "
+                  + e.getMessage();
+        }
+        if (online != null) {
+          List<Target> reachable = new ArrayList<>();
+          for (Target target : chosen) {
+            if (online.contains(target.id())) {
+              reachable.add(target);
+            } else {
+              resolutionOutcomes.add(
+                  new TargetOutcome(
+                      target.id(),
+                      target.kind(),
+                      TargetStatus.SKIPPED,
+                      null,
+                      "SSM agent not registered or not online"));
+            }
+          }
+          if (reachable.isEmpty()) {
+            unreachable = "no target has an online SSM agent";
+          }
+          chosen = reachable;
         }
       }
-      if (reachable.isEmpty()) {
-        terminal(
-            LifecycleStage.FAILED, FailureReason.PRE_CHECK, "no target has an online SSM agent");
-        return;
+      if (unreachable != null) {
+        p.fail(FailureReason.PRE_CHECK, unreachable);
+      } else {
+        p.span().setAttribute(FaultSpans.TARGET_COUNT, (long) chosen.size());
       }
-      chosen = reachable;
+    }
+    if (unreachable != null) {
+      terminal(LifecycleStage.FAILED, FailureReason.PRE_CHECK, unreachable);
+      return;
     }
     targets = List.copyOf(chosen);
     for (TargetOutcome o : resolved.outcomes()) {
@@ -289,11 +509,7 @@ final class Execution {
         targetOutcomes.put(o.targetId(), o);
       }
     }
-    if (targets.isEmpty()) {
-      terminal(
-          LifecycleStage.FAILED, FailureReason.TARGET_SELECTION, "no eligible target: " + summary);
-      return;
-    }
+    executeSpan.setAttribute(FaultSpans.TARGET_COUNT, (long) targets.size());
     emit(LifecycleStage.TARGETS_RESOLVED, Phase.RESOLVED, null, summary, allOutcomes());
 
     if (approval.dryRun()) {
@@ -312,9 +528,7 @@ final class Execution {
       return;
     }
     Timing timing = spec.timing();
-    if (!signal.await(timing.ramp()) && stopBeforeInject()) {
-      return;
-    }
+    ramp(timing);
     if (stopBeforeInject()) {
       return;
     }
@@ -322,7 +536,9 @@ final class Execution {
     // Intent before any SendCommand: whoever takes over knows what to roll back.
     phase = Phase.INJECTING;
     journal();
+    long injectStarted = System.nanoTime();
     boolean injected = inject(session, spec, faultContext, version, timing);
+    recordPhase(FaultSpans.INJECT, injected, injectStarted);
     if (signal.released()) {
       throw new Released();
     }
@@ -339,7 +555,13 @@ final class Execution {
         null,
         "held for " + timing.durationSeconds() + " s",
         allOutcomes());
-    boolean fullHold = signal.await(timing.hold());
+    boolean fullHold;
+    try (PhaseScope p = new PhaseScope(FaultSpans.HOLD)) {
+      fullHold = signal.await(timing.hold());
+      if (!fullHold && signal.aborted()) {
+        p.stopped(signal.reason());
+      }
+    }
     if (signal.released()) {
       throw new Released();
     }
@@ -351,6 +573,15 @@ final class Execution {
     }
     heading = LifecycleStage.COMPLETED.name();
     rollBackAndFinish(session, spec, faultContext, version, LifecycleStage.COMPLETED, null, true);
+  }
+
+  /** RAMP_TIME, cut short by an abort or a release. */
+  private void ramp(Timing timing) {
+    try (PhaseScope p = new PhaseScope(FaultSpans.RAMP)) {
+      if (!signal.await(timing.ramp()) && signal.aborted()) {
+        p.stopped(signal.reason());
+      }
+    }
   }
 
   /** Ends the fault before anything was sent when it was aborted or released meanwhile. */
@@ -381,7 +612,7 @@ final class Execution {
         allOutcomes());
     RollbackResult result = rollback(session, spec, faultContext, version);
     if (rampAfter && result.ok()) {
-      signal.await(spec.timing().ramp());
+      ramp(spec.timing());
     }
     if (!result.ok()) {
       terminal(LifecycleStage.FAILED, result.reason(), result.detail());
@@ -423,16 +654,18 @@ final class Execution {
     Fault fault = ctx.registry().find(approval.faultType()).orElseThrow();
     FaultSpec spec = fault.spec(approval.parameters());
     FaultContext faultContext = new FaultContext(approval.faultId(), traceId);
-    AccountSession session;
+    String unreachable = "cannot reach the account to roll back (host-side timers revert): ";
+    Connected connected = assumeRole();
+    if (connected.session() == null) {
+      terminal(LifecycleStage.FAILED, FailureReason.ROLLBACK, unreachable + connected.error());
+      return;
+    }
+    AccountSession session = connected.session();
     DocumentVersion version;
     try {
-      session = ctx.connector().connect(accountRequest());
       version = session.ensureDocument(spec.rollback(targets.getFirst(), faultContext).document());
     } catch (TransportException e) {
-      terminal(
-          LifecycleStage.FAILED,
-          FailureReason.ROLLBACK,
-          "cannot reach the account to roll back (host-side timers revert): " + e.getMessage());
+      terminal(LifecycleStage.FAILED, FailureReason.ROLLBACK, unreachable + e.getMessage());
       return;
     }
     RollbackResult result = rollback(session, spec, faultContext, version);
@@ -468,10 +701,7 @@ final class Execution {
       terminal(
           LifecycleStage.FAILED, FailureReason.INTERNAL, "internal error: " + error.getMessage());
     } catch (RuntimeException again) {
-      log.error(
-          "fault {} could not be ended; the journal keeps it for takeover",
-          approval.faultId(),
-          again);
+      log.error("fault {} could not be ended; the journal keeps it for takeover", faultId, again);
     }
   }
 
@@ -522,6 +752,7 @@ final class Execution {
 
   private RollbackResult rollback(
       AccountSession session, FaultSpec spec, FaultContext faultContext, DocumentVersion version) {
+    long started = System.nanoTime();
     Map<DocumentCall, List<Target>> groups = new LinkedHashMap<>();
     if (spec.timing().sequence() == Timing.Sequence.SERIAL) {
       for (Target target : targets) {
@@ -551,12 +782,23 @@ final class Execution {
                 })
             .map(Target::id)
             .toList();
+    recordPhase(FaultSpans.ROLLBACK, failed.isEmpty(), started);
     if (!failed.isEmpty()) {
       return new RollbackResult(
           false,
           FailureReason.ROLLBACK,
           "rollback failed on " + failed + " (host-side timers revert)");
     }
+    try (PhaseScope p = new PhaseScope(FaultSpans.VERIFY)) {
+      RollbackResult result = verify(session, spec);
+      if (!result.ok()) {
+        p.fail(result.reason(), result.detail());
+      }
+      return result;
+    }
+  }
+
+  private RollbackResult verify(AccountSession session, FaultSpec spec) {
     Map<String, String> unverified;
     try {
       unverified = spec.verify(targets, session);
@@ -605,9 +847,67 @@ final class Execution {
   }
 
   /**
+   * One SSM command's span (fault.inject or fault.rollback): ends when every instance it addressed
+   * has a result, with ERROR status when any of them failed.
+   */
+  private static final class CommandSpan {
+    private final Span span;
+    private final FailureReason failReason;
+    private int open;
+    private String failure;
+
+    CommandSpan(Span span, FailureReason failReason, int instances) {
+      this.span = span;
+      this.failReason = failReason;
+      this.open = instances;
+    }
+
+    void done(boolean ok, String detail) {
+      if (!ok && failure == null) {
+        failure = detail;
+      }
+      if (--open == 0) {
+        end();
+      }
+    }
+
+    /** Ends a command left without every result (aborted, released or interrupted). */
+    void cutShort(FailureReason stoppedBy) {
+      if (open <= 0) {
+        return;
+      }
+      open = 0;
+      if (stoppedBy != null) {
+        span.setAttribute(FaultSpans.REASON_CODE, stoppedBy.name());
+        span.addEvent("cut short");
+        span.end();
+      } else {
+        failure = failure == null ? "no result" : failure;
+        end();
+      }
+    }
+
+    private void end() {
+      if (failure != null) {
+        FaultSpans.fail(span, failReason.name(), brief(failure));
+      }
+      span.end();
+    }
+  }
+
+  private Span commandSpan(String name, int instances) {
+    Span span = childSpan(name, SpanKind.CLIENT);
+    span.setAttribute(FaultSpans.RPC_SYSTEM, "aws-api")
+        .setAttribute(FaultSpans.RPC_SERVICE, "SSM")
+        .setAttribute(FaultSpans.RPC_METHOD, "SendCommand")
+        .setAttribute(FaultSpans.TARGET_COUNT, (long) instances);
+    return span;
+  }
+
+  /**
    * Sends each call to its targets in batches of at most 50 instances, then polls every invocation
    * with capped exponential backoff until done, timed out, or (when abortable) aborted, in which
-   * case the commands still running are cancelled.
+   * case the commands still running are cancelled. One span per command.
    */
   private Map<Pending, Invocation> sendAndPoll(
       CommandTransport transport,
@@ -616,6 +916,33 @@ final class Execution {
       boolean abortable,
       TargetStatus okStatus,
       TargetStatus failStatus) {
+    boolean injecting = okStatus == TargetStatus.INJECTED;
+    String spanName = injecting ? FaultSpans.INJECT : FaultSpans.ROLLBACK;
+    FailureReason failReason = injecting ? FailureReason.INJECT : FailureReason.ROLLBACK;
+    Map<String, CommandSpan> spans = new LinkedHashMap<>();
+    try {
+      return sendAndPoll(
+          transport, version, groups, abortable, okStatus, failStatus, spanName, failReason, spans);
+    } finally {
+      // Cut short by an abort, or by the partition moving to another executor (which finishes it).
+      FailureReason stoppedBy =
+          signal.aborted()
+              ? signal.reason()
+              : signal.released() ? FailureReason.EXECUTOR_LOST : null;
+      spans.values().forEach(span -> span.cutShort(stoppedBy));
+    }
+  }
+
+  private Map<Pending, Invocation> sendAndPoll(
+      CommandTransport transport,
+      DocumentVersion version,
+      Map<DocumentCall, List<Target>> groups,
+      boolean abortable,
+      TargetStatus okStatus,
+      TargetStatus failStatus,
+      String spanName,
+      FailureReason failReason,
+      Map<String, CommandSpan> spans) {
     List<Pending> pending = new ArrayList<>();
     Map<Pending, Invocation> results = new LinkedHashMap<>();
     String comment = "faultline trace=" + traceId + " fault=" + approval.faultId();
@@ -624,6 +951,7 @@ final class Execution {
       for (int i = 0; i < all.size(); i += CommandTransport.MAX_INSTANCES_PER_COMMAND) {
         List<Target> batch =
             all.subList(i, Math.min(all.size(), i + CommandTransport.MAX_INSTANCES_PER_COMMAND));
+        Span span = commandSpan(spanName, batch.size());
         try {
           String commandId =
               transport.send(
@@ -631,13 +959,17 @@ final class Execution {
                   batch.stream().map(Target::id).toList(),
                   group.getKey().parameters(),
                   comment);
+          span.setAttribute(FaultSpans.SSM_COMMAND_ID, commandId);
+          spans.put(commandId, new CommandSpan(span, failReason, batch.size()));
           commandIds.add(commandId);
           batch.forEach(t -> pending.add(new Pending(commandId, t)));
         } catch (TransportException e) {
+          FaultSpans.fail(span, failReason.name(), brief("not sent: " + e.getMessage()));
+          span.end();
           for (Target t : batch) {
             Pending p = new Pending(null, t);
             results.put(p, new Invocation(Invocation.Status.FAILED, "not sent: " + e.getMessage()));
-            record(p, results.get(p), okStatus, failStatus);
+            record(p, results.get(p), okStatus, failStatus, spans);
           }
         }
       }
@@ -654,14 +986,14 @@ final class Execution {
           Invocation invocation = transport.invocation(p.commandId(), p.target().id());
           if (invocation.status().done()) {
             results.put(p, invocation);
-            record(p, invocation, okStatus, failStatus);
+            record(p, invocation, okStatus, failStatus, spans);
           }
         } catch (TransportException e) {
           if (errors.merge(p, 1, Integer::sum) >= MAX_POLL_ERRORS) {
             Invocation failed =
                 new Invocation(Invocation.Status.FAILED, "cannot read: " + e.getMessage());
             results.put(p, failed);
-            record(p, failed, okStatus, failStatus);
+            record(p, failed, okStatus, failStatus, spans);
           }
         }
       }
@@ -676,7 +1008,7 @@ final class Execution {
                     Invocation.Status.TIMED_OUT,
                     "no result within " + ctx.settings().commandTimeout().toSeconds() + " s");
             results.put(p, timedOut);
-            record(p, timedOut, okStatus, failStatus);
+            record(p, timedOut, okStatus, failStatus, spans);
           }
         }
         return results;
@@ -706,24 +1038,32 @@ final class Execution {
     for (String commandId : inFlight.stream().map(Pending::commandId).distinct().toList()) {
       try {
         transport.cancel(commandId);
-        log.info("cancelled command {} of fault {}", commandId, approval.faultId());
+        log.info("cancelled command {} of fault {}", commandId, faultId);
       } catch (TransportException e) {
         // moto (and a throttled SSM) may refuse; rollback runs anyway and the host timer is armed.
         log.warn(
             "CancelCommand {} of fault {} failed, continuing with rollback: {}",
             commandId,
-            approval.faultId(),
+            faultId,
             e.getMessage());
       }
     }
   }
 
   private void record(
-      Pending p, Invocation invocation, TargetStatus okStatus, TargetStatus failStatus) {
+      Pending p,
+      Invocation invocation,
+      TargetStatus okStatus,
+      TargetStatus failStatus,
+      Map<String, CommandSpan> spans) {
     boolean ok = invocation.status() == Invocation.Status.SUCCESS;
     String detail = resultDetail(invocation);
     if (!ok && detail == null) {
       detail = invocation.status().name().toLowerCase(java.util.Locale.ROOT);
+    }
+    CommandSpan span = p.commandId() == null ? null : spans.get(p.commandId());
+    if (span != null) {
+      span.done(ok, p.target().id() + ": " + detail);
     }
     targetOutcomes.put(
         p.target().id(),
@@ -779,7 +1119,7 @@ final class Execution {
     if (signal.released()) {
       throw new Released();
     }
-    FaultLifecycleEvent event =
+    FaultLifecycleEvent lifecycle =
         new FaultLifecycleEvent(
             approval.faultId(),
             approval.tenantId(),
@@ -804,20 +1144,38 @@ final class Execution {
             traceId);
     nextSequence++;
     phase = next;
-    ctx.ledger().write(event, traceparent, entry());
+    // fault.execute's trace context: subscribers (and takeover) continue the fault's trace.
+    ctx.ledger().write(lifecycle, traceparent, entry());
     if (!firstWriteDone) {
       firstWriteDone = true;
       onFirstWrite.accept(null);
     }
-    log.info("fault {} {} (seq {})", approval.faultId(), stage, event.sequence());
+    log.info("fault {} {} (seq {})", faultId, stage, lifecycle.sequence());
   }
 
+  /**
+   * Publishes the fault's one terminal event. fault.execute ends first (with the stage, the reason
+   * and, when FAILED, ERROR status), so a trace backend has it when a subscriber sees the event. An
+   * abort or halt is recorded as the reason but is not an error of the fault's run.
+   */
   private void terminal(LifecycleStage stage, FailureReason reason, String detail) {
     if (terminal) {
       return;
     }
+    if (signal.released()) {
+      throw new Released();
+    }
+    executeSpan.setAttribute(FaultSpans.LIFECYCLE_STAGE, stage.name());
+    if (reason != null) {
+      executeSpan.setAttribute(FaultSpans.REASON_CODE, reason.name());
+    }
+    if (stage == LifecycleStage.FAILED) {
+      FaultSpans.fail(executeSpan, String.valueOf(reason), brief(detail));
+    }
+    endExecute();
     emit(stage, Phase.TERMINAL, reason, detail, allOutcomes());
     terminal = true;
+    ctx.metrics().finished(faultType, tenant, stage);
   }
 
   private void journal() {

@@ -1,13 +1,22 @@
 package io.faultline.executor.run;
 
+import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.tracing.TraceContexts;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
+import io.faultline.executor.observability.ExecutorMetrics;
+import io.faultline.executor.observability.Observability;
+import io.faultline.telemetry.FaultLogContext;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import java.net.URI;
 import java.util.Collection;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
@@ -20,6 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FaultRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FaultRunner.class);
+  private static final URI APPROVALS_SOURCE = URI.create("/faultline/policy-service");
 
   private final FaultRegistry registry;
   private final AccountConnector connector;
@@ -28,8 +38,11 @@ public final class FaultRunner implements AutoCloseable {
   private final RunSettings settings;
   private final String executorId;
   private final RandomGenerator random;
+  private final Tracer tracer;
+  private final ExecutorMetrics metrics;
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
+  /** A runner that records no spans and no meters. */
   public FaultRunner(
       FaultRegistry registry,
       AccountConnector connector,
@@ -37,6 +50,23 @@ public final class FaultRunner implements AutoCloseable {
       Controls controls,
       RunSettings settings,
       String executorId) {
+    this(registry, connector, ledger, controls, settings, executorId, Observability.none());
+  }
+
+  /**
+   * @param observability where each fault's {@code fault.execute} span tree and the executor's
+   *     meters go
+   */
+  public FaultRunner(
+      FaultRegistry registry,
+      AccountConnector connector,
+      FaultLedger ledger,
+      Controls controls,
+      RunSettings settings,
+      String executorId,
+      Observability observability) {
+    this.tracer = observability.tracer();
+    this.metrics = new ExecutorMetrics(observability.meters());
     this.registry = registry;
     this.connector = connector;
     this.ledger = ledger;
@@ -65,22 +95,49 @@ public final class FaultRunner implements AutoCloseable {
    *     event when it may not start); the approval's offset may be committed then
    */
   public CompletableFuture<Void> start(
-      FaultApproved approval, int partition, long offset, String traceparent) {
+      FaultlineEvent<FaultApproved> approval, int partition, long offset) {
     CompletableFuture<Void> journaled = new CompletableFuture<>();
     Execution execution =
-        Execution.fresh(approval, partition, offset, traceparent, context(), journaled::complete);
+        Execution.fresh(approval, partition, offset, context(), journaled::complete);
     launch(execution, journaled);
     return journaled;
   }
 
-  /** Drives a fault found in flight in the journal to rollback and its terminal event. */
-  public void takeOver(FaultApproved approval, JournalEntry entry) {
-    log.warn(
-        "taking over fault {} (phase {}, written by executor {})",
-        entry.faultId(),
-        entry.phase(),
-        entry.executor());
+  /** As {@link #start(FaultlineEvent, int, long)}, for an approval known without its event. */
+  public CompletableFuture<Void> start(
+      FaultApproved approval, int partition, long offset, String traceparent) {
+    return start(asEvent(approval, traceparent), partition, offset);
+  }
+
+  /**
+   * Drives a fault found in flight in the journal to rollback and its terminal event, in the
+   * fault's trace: a new {@code fault.execute} span whose parent is the approval's trace context
+   * (or the journal's, when the approval had none).
+   */
+  public void takeOver(FaultlineEvent<FaultApproved> approval, JournalEntry entry) {
+    try (FaultLogContext ignored =
+        FaultLogContext.open(
+            entry.tenantId(),
+            entry.faultId(),
+            Span.fromContext(TraceContexts.extract(entry.traceparent())))) {
+      log.warn(
+          "taking over fault {} (phase {}, written by executor {})",
+          entry.faultId(),
+          entry.phase(),
+          entry.executor());
+    }
     launch(Execution.recovered(approval, entry, context()), new CompletableFuture<>());
+  }
+
+  /**
+   * As {@link #takeOver(FaultlineEvent, JournalEntry)}, for an approval known without its event.
+   */
+  public void takeOver(FaultApproved approval, JournalEntry entry) {
+    takeOver(asEvent(approval, null), entry);
+  }
+
+  private static FaultlineEvent<FaultApproved> asEvent(FaultApproved approval, String traceparent) {
+    return FaultlineEvent.of(UUID.randomUUID().toString(), APPROVALS_SOURCE, approval, traceparent);
   }
 
   private void launch(Execution execution, CompletableFuture<Void> journaled) {
@@ -110,7 +167,7 @@ public final class FaultRunner implements AutoCloseable {
 
   private Execution.Context context() {
     return new Execution.Context(
-        registry, connector, ledger, controls, settings, executorId, random);
+        registry, connector, ledger, controls, settings, executorId, random, tracer, metrics);
   }
 
   public boolean isRunning(String faultId) {

@@ -1,0 +1,95 @@
+package io.faultline.executor.observability;
+
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The executor's own meters (names shared with the Grafana dashboard; Prometheus turns dots into
+ * underscores and adds {@code _total} / {@code _seconds}):
+ *
+ * <ul>
+ *   <li>{@code faultline.executor.active.faults} gauge {fault_type, tenant}: faults running here
+ *   <li>{@code faultline.executor.phase.duration} timer {phase, fault_type, outcome=ok|failed}
+ *   <li>{@code faultline.executor.faults.finished} counter {fault_type, tenant, stage}
+ * </ul>
+ *
+ * Thread-safe; called from every fault's thread.
+ */
+public final class ExecutorMetrics {
+  public static final String ACTIVE_FAULTS = "faultline.executor.active.faults";
+  public static final String PHASE_DURATION = "faultline.executor.phase.duration";
+  public static final String FAULTS_FINISHED = "faultline.executor.faults.finished";
+
+  private final MeterRegistry registry;
+  private final Map<TypeAndTenant, AtomicInteger> active = new ConcurrentHashMap<>();
+
+  private record TypeAndTenant(String faultType, String tenant) {}
+
+  public ExecutorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** A fault began running on this executor (fresh or taken over). */
+  public void faultStarted(String faultType, String tenant) {
+    active(faultType, tenant).incrementAndGet();
+  }
+
+  /** A fault stopped running here (ended, released or crashed). */
+  public void faultStopped(String faultType, String tenant) {
+    active(faultType, tenant).decrementAndGet();
+  }
+
+  private AtomicInteger active(String faultType, String tenant) {
+    return active.computeIfAbsent(
+        new TypeAndTenant(faultType, tenant),
+        key -> {
+          AtomicInteger count = new AtomicInteger();
+          // The gauge holds the counter strongly: it reads 0 once the tenant's faults are done.
+          Gauge.builder(ACTIVE_FAULTS, count, AtomicInteger::get)
+              .description("Faults running on this executor")
+              .tag("fault_type", key.faultType())
+              .tag("tenant", key.tenant())
+              .strongReference(true)
+              .register(registry);
+          return count;
+        });
+  }
+
+  /**
+   * How long one phase of a fault took.
+   *
+   * @param phase the span name without {@code fault.} (assume-role, resolve-targets, pre-check,
+   *     ramp, inject, hold, rollback, verify)
+   */
+  public void phase(String phase, String faultType, boolean ok, Duration took) {
+    Timer.builder(PHASE_DURATION)
+        .description("Duration of one phase of a fault")
+        .tag("phase", phase)
+        .tag("fault_type", faultType)
+        .tag("outcome", ok ? "ok" : "failed")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofHours(2))
+        .register(registry)
+        .record(took.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** A fault's terminal event was published. */
+  public void finished(String faultType, String tenant, LifecycleStage stage) {
+    Counter.builder(FAULTS_FINISHED)
+        .description("Faults that reached a terminal stage on this executor")
+        .tag("fault_type", faultType)
+        .tag("tenant", tenant)
+        .tag("stage", stage.name())
+        .register(registry)
+        .increment();
+  }
+}
