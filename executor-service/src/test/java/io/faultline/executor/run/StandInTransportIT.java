@@ -3,6 +3,7 @@ package io.faultline.executor.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
@@ -10,6 +11,7 @@ import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.tracing.FaultSpans;
 import io.faultline.executor.LifecycleTap;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.control.Controls;
@@ -19,7 +21,19 @@ import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.fault.document.SsmDocument;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
+import io.faultline.executor.observability.ExecutorMetrics;
+import io.faultline.executor.observability.Observability;
 import io.faultline.testsupport.TestKafka;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -191,6 +205,11 @@ class StandInTransportIT {
 
   private static JournalEntry journaled(
       FaultApproved approval, JournalEntry.Phase phase, String heading) {
+    return journaled(approval, phase, heading, TestFaults.traceparent());
+  }
+
+  private static JournalEntry journaled(
+      FaultApproved approval, JournalEntry.Phase phase, String heading, String traceparent) {
     return new JournalEntry(
         approval.faultId().value(),
         approval.tenantId().value(),
@@ -198,7 +217,7 @@ class StandInTransportIT {
         5,
         0,
         0,
-        TestFaults.traceparent(),
+        traceparent,
         List.of(new JournalEntry.JournalTarget("i-0123456789abcdef0", "ec2-instance")),
         List.of("inject-0"),
         heading,
@@ -222,6 +241,130 @@ class StandInTransportIT {
     assertThat(lifecycle.stages(faultId))
         .containsExactly(LifecycleStage.ROLLING_BACK, LifecycleStage.FAILED);
     assertThat(session.sent).containsExactly("rollback-0");
+  }
+
+  /** A takeover's spans, recorded in memory. */
+  private record Traced(FaultRunner runner, InMemorySpanExporter spans, MeterRegistry meters) {}
+
+  private static Traced traced(AccountSession session) {
+    InMemorySpanExporter spans = InMemorySpanExporter.create();
+    OpenTelemetrySdk sdk =
+        OpenTelemetrySdk.builder()
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
+    MeterRegistry meters = new SimpleMeterRegistry();
+    return new Traced(
+        new FaultRunner(
+            FaultRegistry.discover(),
+            request -> session,
+            ledger,
+            new Controls(),
+            RunSettings.defaults().withPolling(Duration.ofMillis(50), Duration.ofMillis(100)),
+            "stand-in",
+            new Observability(sdk, meters)),
+        spans,
+        meters);
+  }
+
+  private static SpanData awaitExecuteSpan(InMemorySpanExporter spans) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                spans.getFinishedSpanItems().stream()
+                    .filter(s -> s.getName().equals(FaultSpans.FAULT_EXECUTE))
+                    .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
+  }
+
+  @Test
+  void takeoverContinuesTheApprovalsTraceAndLinksTheLostExecutorsSpan() {
+    StuckInject session = new StuckInject(false);
+    Traced traced = traced(session);
+    String faultId = TestFaults.unique("f-lost-traced");
+    FaultApproved approval = approval(faultId);
+    String decide = TestFaults.traceparent();
+    String traceId = decide.substring(3, 35);
+    String lostExecute = "00-" + traceId + "-" + TestFaults.traceparent().substring(36, 52) + "-01";
+
+    traced
+        .runner()
+        .takeOver(
+            FaultlineEvent.of(
+                TestFaults.unique("ev"), URI.create("/faultline/policy-service"), approval, decide),
+            journaled(approval, JournalEntry.Phase.HOLDING, null, lostExecute));
+
+    lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    SpanData execute = awaitExecuteSpan(traced.spans());
+    assertThat(execute.getTraceId()).isEqualTo(traceId);
+    assertThat(execute.getParentSpanId()).isEqualTo(decide.substring(36, 52));
+    assertThat(execute.getLinks())
+        .singleElement()
+        .satisfies(
+            link ->
+                assertThat(link.getSpanContext().getSpanId())
+                    .isEqualTo(lostExecute.substring(36, 52)));
+    assertThat(execute.getEvents()).extracting(EventData::getName).contains("takeover");
+    assertThat(execute.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+    assertThat(execute.getAttributes().get(FaultSpans.REASON_CODE)).isEqualTo("EXECUTOR_LOST");
+    assertThat(traced.spans().getFinishedSpanItems())
+        .filteredOn(s -> s.getName().equals(FaultSpans.ROLLBACK))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.getParentSpanId()).isEqualTo(execute.getSpanId());
+              assertThat(s.getAttributes().get(FaultSpans.SSM_COMMAND_ID)).isEqualTo("rollback-0");
+            });
+    assertThat(lifecycle.events(faultId))
+        .allSatisfy(
+            e ->
+                assertThat(e.traceparent())
+                    .startsWith("00-" + traceId + "-" + execute.getSpanId()));
+    assertThat(
+            traced
+                .meters()
+                .get(ExecutorMetrics.FAULTS_FINISHED)
+                .tags("tenant", approval.tenantId().value(), "stage", "FAILED")
+                .counter()
+                .count())
+        .isEqualTo(1);
+    assertThat(
+            traced
+                .meters()
+                .get(ExecutorMetrics.ACTIVE_FAULTS)
+                .tags("tenant", approval.tenantId().value())
+                .gauge()
+                .value())
+        .isZero();
+  }
+
+  @Test
+  void takeoverOfAnUntracedApprovalContinuesTheTraceItsJournalKept() {
+    StuckInject session = new StuckInject(false);
+    Traced traced = traced(session);
+    String faultId = TestFaults.unique("f-lost-untraced");
+    FaultApproved approval = approval(faultId);
+    String lostExecute = TestFaults.traceparent();
+
+    traced
+        .runner()
+        .takeOver(
+            approval,
+            journaled(approval, JournalEntry.Phase.ROLLING_BACK, "COMPLETED", lostExecute));
+
+    assertThat(lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30)).stage())
+        .isEqualTo(LifecycleStage.COMPLETED);
+    SpanData execute = awaitExecuteSpan(traced.spans());
+    assertThat(execute.getTraceId()).isEqualTo(lostExecute.substring(3, 35));
+    assertThat(execute.getParentSpanId()).isEqualTo(lostExecute.substring(36, 52));
+    assertThat(execute.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+    assertThat(lifecycle.events(faultId))
+        .singleElement()
+        .satisfies(e -> assertThat(e.data().traceId()).isEqualTo(lostExecute.substring(3, 35)));
   }
 
   @Test
