@@ -14,6 +14,8 @@ import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.policy.Windows;
 import io.faultline.events.request.FaultRequested;
+import io.faultline.local.MotoAccount;
+import io.faultline.testsupport.MotoServer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +30,7 @@ record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId) {
   static final FaultType PROCESS_KILL = FaultType.of("ec2-process-kill");
 
   static E2eTenant create(String name) {
-    MotoAccount account = MotoAccount.fresh(Platform.REGION);
+    MotoAccount account = MotoAccount.fresh(MotoServer.shared().endpoint(), Platform.REGION);
     return new E2eTenant(
         TenantId.of(name + "-" + UUID.randomUUID().toString().substring(0, 8)),
         account,

@@ -17,7 +17,10 @@ import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.FaultSpans;
 import io.faultline.events.tracing.TraceContexts;
+import io.faultline.local.MotoAccount;
+import io.faultline.local.SchedulerApi;
 import io.faultline.telemetry.FaultlineOpenTelemetry;
+import io.faultline.testsupport.MotoServer;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -174,7 +177,8 @@ class EndToEndIT {
   void aRejectedRequestEndsItsTraceAtTheDecisionWithTheReason() throws Exception {
     E2eTenant tenant = registeredTenant("rejected");
     String faultId = "f-rejected-" + UUID.randomUUID();
-    String foreignAccount = MotoAccount.fresh(Platform.REGION).accountId();
+    String foreignAccount =
+        MotoAccount.fresh(MotoServer.shared().endpoint(), Platform.REGION).accountId();
 
     String traceId = publishTraced(tenant.processKill(faultId, foreignAccount));
 
@@ -326,7 +330,8 @@ class EndToEndIT {
    * waits until the policy service has the policy; returns the admin's API client.
    */
   private static SchedulerApi registeredThroughScheduler(E2eTenant tenant) {
-    SchedulerApi api = SchedulerApi.admin(platform.schedulerUri(), tenant.tenantId().value());
+    SchedulerApi api =
+        SchedulerApi.admin(platform.schedulerUri(), tenant.tenantId().value(), "e2e-tests");
     MotoAccount account = tenant.account();
     api.registerAccount(account.accountId(), account.roleArn(), account.region());
     Map<TopicPartition, Long> before = platform.policyEnds();
