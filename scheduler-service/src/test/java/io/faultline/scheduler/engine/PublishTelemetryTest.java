@@ -266,7 +266,7 @@ class PublishTelemetryTest {
     SpanData span = publishSpans(Topics.FAULT_CONTROLS).getFirst();
     assertThat(span.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
     assertThat(span.getParentSpanId()).isEqualTo("b7ad6b7169203331");
-    assertThat(span.getAttributes().get(PublishTelemetry.CONTROL_ACTION)).isEqualTo("ABORT_RUN");
+    assertThat(span.getAttributes().get(FaultSpans.CONTROL_ACTION)).isEqualTo("ABORT_RUN");
     assertThat(controls.getFirst().traceparent()).contains(span.getSpanId());
     assertThat(count(PublishTelemetry.RUNS, "tenant", "acme", "outcome", "failed")).isEqualTo(1.0);
     assertThat(count(PublishTelemetry.RUNS, "tenant", "acme", "outcome", "completed")).isZero();
