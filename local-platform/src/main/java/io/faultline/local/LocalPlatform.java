@@ -342,7 +342,7 @@ public final class LocalPlatform implements AutoCloseable {
         EXAMPLE_END);
   }
 
-  /** Stops everything started, newest first: services, Zipkin, moto, then the broker. */
+  /** Stops everything started: the services, Zipkin and moto, then the broker. */
   @Override
   public void close() {
     List<AutoCloseable> toClose;
@@ -364,9 +364,11 @@ public final class LocalPlatform implements AutoCloseable {
     if (services != null) {
       closeQuietly(services);
     }
-    for (AutoCloseable closeable : toClose) {
-      closeQuietly(closeable);
-    }
+    // Then Zipkin and moto; the broker, which the services needed until they stopped, last.
+    toClose.stream().filter(c -> c instanceof ChildProcess).forEach(this::closeQuietly);
+    toClose.stream()
+        .filter(c -> !(c instanceof ChildProcess) && c != services)
+        .forEach(this::closeQuietly);
     out.println("stopped.");
     out.flush();
   }
