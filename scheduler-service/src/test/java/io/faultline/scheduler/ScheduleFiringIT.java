@@ -109,7 +109,11 @@ class ScheduleFiringIT {
       assertThat(schedule.body().path("nextFireAt").asText()).isEqualTo("2030-01-07T08:05:00Z");
       SCHEDULES.put(tenant, schedule.body().path("scheduleId").asText());
     }
-    assertThat(TENANTS).anyMatch(t -> ownedBy(a, t)).anyMatch(t -> ownedBy(b, t));
+    // Ownership settles once the group's last rebalance has finished.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> assertThat(TENANTS).anyMatch(t -> ownedBy(a, t)).anyMatch(t -> ownedBy(b, t)));
 
     // Reads are routed: every schedule is readable through either instance.
     for (String tenant : TENANTS) {
