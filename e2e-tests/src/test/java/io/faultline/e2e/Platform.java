@@ -6,10 +6,10 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
 import io.faultline.local.FaultlineServices;
 import io.faultline.local.ServiceProcess;
+import io.faultline.testsupport.LoopbackPorts;
 import io.faultline.testsupport.MotoServer;
 import io.faultline.testsupport.TestKafka;
 import io.faultline.testsupport.ZipkinServer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -79,9 +79,9 @@ final class Platform implements AutoCloseable {
                       .toAbsolutePath(),
                   "e2e-" + platform.runId,
                   Map.of(
-                      FaultlineServices.POLICY, freePort(),
-                      FaultlineServices.EXECUTOR, freePort(),
-                      FaultlineServices.SCHEDULER, freePort())));
+                      FaultlineServices.POLICY, LoopbackPorts.free(),
+                      FaultlineServices.EXECUTOR, LoopbackPorts.free(),
+                      FaultlineServices.SCHEDULER, LoopbackPorts.free())));
       return platform;
     } catch (RuntimeException | Error e) {
       platform.close();
@@ -159,13 +159,5 @@ final class Platform implements AutoCloseable {
       services.close();
     }
     producer.close();
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -6,10 +6,10 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /** Free ports and listening checks on loopback, for the fixtures that start servers. */
-final class LoopbackPorts {
+public final class LoopbackPorts {
   private LoopbackPorts() {}
 
-  static int free() {
+  public static int free() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
@@ -17,7 +17,7 @@ final class LoopbackPorts {
     }
   }
 
-  static boolean listening(int port) {
+  public static boolean listening(int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
       return true;

@@ -469,6 +469,11 @@ final class AdmissionProcessor
     return policy;
   }
 
+  /** The trace id of a W3C traceparent, or null: lifecycle events carry it in their data. */
+  private static String traceId(String traceparent) {
+    return TraceContexts.traceId(traceparent).orElse(null);
+  }
+
   private static FaultLifecycleEvent lifecycle(
       FaultRequested request,
       LifecycleStage stage,
@@ -521,15 +526,6 @@ final class AdmissionProcessor
                 new Outbound(topic.name(), value),
                 now.toEpochMilli(),
                 headers));
-  }
-
-  /** The trace id of a W3C traceparent ({@code 00-<trace id>-<span id>-<flags>}), or null. */
-  static String traceId(String traceparent) {
-    if (traceparent == null) {
-      return null;
-    }
-    String[] parts = traceparent.split("-");
-    return parts.length >= 2 && parts[1].matches("^[0-9a-f]{32}$") ? parts[1] : null;
   }
 
   static final String PLATFORM_SCOPE = "platform";
