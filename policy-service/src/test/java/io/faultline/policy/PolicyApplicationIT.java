@@ -176,6 +176,11 @@ class PolicyApplicationIT {
     }
     assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
     assertThat(health)
-        .anySatisfy(h -> assertThat(h.health().getDetails()).containsEntry("streams", "RUNNING"));
+        .anySatisfy(
+            h ->
+                assertThat(h.health().getDetails())
+                    .containsEntry("streams", "RUNNING")
+                    .containsEntry("admission", "RUNNING")
+                    .containsEntry("intake", "RUNNING"));
   }
 }

@@ -32,6 +32,12 @@ public final class FaultCatalogue {
           "AWS_AUTHENTICATION_SECRET", "credentials are never part of a request");
 
   private static final int MAX_VALUE_LENGTH = 1024;
+  private static final Pattern WHOLE_NUMBER = Pattern.compile("[+-]?[0-9]{1,19}");
+
+  /** Compiled once per distinct tunable rule: validation runs for every request, twice. */
+  private static final Map<String, Pattern> PATTERNS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private static final FaultCatalogue STANDARD = new FaultCatalogue(SeedFaults.all());
 
   private final Map<FaultType, FaultTypeSpec> types;
@@ -187,7 +193,7 @@ public final class FaultCatalogue {
       number =
           switch (value) {
             case Number n -> new BigDecimal(n.toString());
-            case String s when s.matches("[+-]?[0-9]{1,19}") -> new BigDecimal(s);
+            case String s when WHOLE_NUMBER.matcher(s).matches() -> new BigDecimal(s);
             default -> null;
           };
     } catch (NumberFormatException e) {
@@ -259,7 +265,7 @@ public final class FaultCatalogue {
     if (s.isEmpty() && !p.required()) {
       return Optional.of(s);
     }
-    if (!Pattern.compile(p.allowedPattern()).matcher(s).matches()) {
+    if (!PATTERNS.computeIfAbsent(p.allowedPattern(), Pattern::compile).matcher(s).matches()) {
       violations.add(
           new Violation(
               path,

@@ -6,8 +6,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Up while the admission streams run or rebalance; down once they failed or stopped, so a readiness
- * probe takes an instance that can no longer decide out of service.
+ * Up while both policy streams (intake and admission) run or rebalance; down once they failed or
+ * stopped, so a readiness probe takes an instance that can no longer decide out of service.
  */
 @Component
 class AdmissionHealth implements HealthIndicator {
@@ -21,6 +21,9 @@ class AdmissionHealth implements HealthIndicator {
   public Health health() {
     KafkaStreams.State state = streams.state();
     boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
-    return (up ? Health.up() : Health.down()).withDetail("streams", state.name()).build();
+    return (up ? Health.up() : Health.down())
+        .withDetail("streams", state.name())
+        .withDetails(streams.states())
+        .build();
   }
 }

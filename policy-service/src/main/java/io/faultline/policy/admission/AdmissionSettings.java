@@ -36,6 +36,17 @@ public record AdmissionSettings(
     return topicPrefix + topic.name();
   }
 
+  /** The admission log's name without the prefix. */
+  public static final String ADMISSION_LOG = "faultline.policy-admission-log.v1";
+
+  /**
+   * The admission log: the one-partition topic from intake to admission, internal to this service
+   * (created by {@link AdmissionPipeline}, purged up to admission's committed offset).
+   */
+  public String admissionLog() {
+    return topicPrefix + ADMISSION_LOG;
+  }
+
   public static AdmissionSettings defaults() {
     return new AdmissionSettings(200, Duration.ofMinutes(5), Duration.ofSeconds(1));
   }

@@ -4,6 +4,7 @@ import io.faultline.events.topics.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -20,8 +21,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the admission topology for the Spring application: start with the context, close cleanly
- * with it. A stream thread that dies is replaced rather than leaving the instance half-alive.
+ * Runs the intake and admission applications ({@link AdmissionPipeline}) for the Spring
+ * application: start with the context, close cleanly with it. A stream thread that dies is replaced
+ * rather than leaving the instance half-alive.
  */
 @Component
 @EnableConfigurationProperties(PolicyServiceProperties.class)
@@ -32,8 +34,12 @@ public class AdmissionStreams implements SmartLifecycle {
   private final String bootstrapServers;
   private final AdmissionTelemetry telemetry;
   private final MeterRegistry registry;
-  private KafkaStreams streams;
-  private KafkaStreamsMetrics streamsMetrics;
+
+  /** Consumed admission-log records are deleted this often. */
+  static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofSeconds(30);
+
+  private AdmissionPipeline pipeline;
+  private List<KafkaStreamsMetrics> streamsMetrics;
 
   AdmissionStreams(
       PolicyServiceProperties properties,
@@ -51,44 +57,59 @@ public class AdmissionStreams implements SmartLifecycle {
     if (properties.createTopics()) {
       createTopics();
     }
-    streams =
-        new KafkaStreams(
-            AdmissionTopology.build(properties.admission(), telemetry),
-            StreamsSettings.of(
+    pipeline =
+        new AdmissionPipeline(
+            properties.admission(),
+            telemetry,
+            StreamsSettings.intake(
                 bootstrapServers,
                 properties.applicationId(),
                 properties.streamThreads(),
                 properties.stateDir(),
-                properties.replicationFactor()));
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          log.error("admission stream thread failed; replacing it", e);
-          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
-              .StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+                properties.replicationFactor()),
+            StreamsSettings.admission(
+                bootstrapServers,
+                properties.applicationId(),
+                properties.stateDir(),
+                properties.replicationFactor()),
+            PURGE_INTERVAL);
     // Kafka client metrics, consumer lag among them (kafka_consumer_fetch_manager_records_lag_max).
-    streamsMetrics = new KafkaStreamsMetrics(streams);
-    streamsMetrics.bindTo(registry);
-    streams.start();
+    streamsMetrics = new ArrayList<>();
+    for (KafkaStreams streams : pipeline.streams()) {
+      KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+      metrics.bindTo(registry);
+      streamsMetrics.add(metrics);
+    }
+    pipeline.start();
   }
 
   @Override
   public synchronized void stop() {
-    if (streams != null) {
-      streamsMetrics.close();
-      streams.close(java.time.Duration.ofSeconds(10));
-      streams = null;
+    if (pipeline != null) {
+      streamsMetrics.forEach(KafkaStreamsMetrics::close);
+      pipeline.close(java.time.Duration.ofSeconds(10));
+      pipeline = null;
     }
   }
 
   @Override
   public synchronized boolean isRunning() {
-    return streams != null;
+    return pipeline != null;
   }
 
-  /** The running streams' state, for health checks. */
+  /** The pipeline's state (the worse of intake and admission), for health checks. */
   public synchronized KafkaStreams.State state() {
-    return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    return pipeline == null ? KafkaStreams.State.NOT_RUNNING : pipeline.state();
+  }
+
+  /** Each application's own state. */
+  public synchronized Map<String, String> states() {
+    if (pipeline == null) {
+      return Map.of();
+    }
+    return Map.of(
+        "admission", pipeline.admission().state().name(),
+        "intake", pipeline.intake().state().name());
   }
 
   private void createTopics() {

@@ -10,25 +10,31 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds the admission topology. Pure: no I/O, no configuration beyond its argument.
+ * Builds the policy service's two topologies. Pure: no I/O, no configuration beyond the arguments.
  *
  * <pre>
- * fault-requests ─► requests-intake ─┬─► dead-letters
- *                                    └─┐
- * tenant-policies ─► policies-intake ──┤
- * fault-controls ─► controls-intake ───┼─► admission-log (1 partition) ─► admission ─┬─► fault-approvals
- * fault-lifecycle ─► lifecycle-intake ─┘                                              └─► fault-lifecycle
+ * intake (exactly_once_v2, short transactions, scales with the input partitions):
+ *   fault-requests ─► requests-intake ─┬─► dead-letters
+ *                                      └─┐
+ *   tenant-policies ─► policies-intake ──┤
+ *   fault-controls ─► controls-intake ───┼─► admission log (1 partition)
+ *   fault-lifecycle ─► lifecycle-intake ─┘
+ *
+ * admission (exactly_once_v2, one task in the whole group):
+ *   admission log ─► admission ─┬─► fault-approvals
+ *                               └─► fault-lifecycle
  * </pre>
  *
- * Intake (decoding and schema validation, the costly part) scales with the input partitions; the
- * admission log has exactly one partition so that every exact rule is decided by one task.
+ * They run as two Kafka Streams applications so that each has its own commit interval and its own
+ * threads: intake commits its small transactions every few milliseconds (a decision waits for the
+ * request's intake transaction before admission can read it), while the one admission thread does
+ * nothing but decide.
  */
 public final class AdmissionTopology {
   private AdmissionTopology() {}
@@ -39,20 +45,14 @@ public final class AdmissionTopology {
   /** The one key of the admission log: every command meets on its single partition. */
   static final String ADMISSION_KEY = "admission";
 
-  /** The repartition topic's name suffix ({@code <application.id>-admission-log-repartition}). */
-  public static final String ADMISSION_LOG = "admission-log";
-
   static final String POLICIES_STORE = "admission-policies";
   static final String HALTS_STORE = "admission-halts";
   static final String DECISIONS_STORE = "admission-decisions";
   static final String LEASES_STORE = "admission-leases";
   static final String COOLDOWNS_STORE = "admission-cooldowns";
 
-  public static Topology build(AdmissionSettings settings) {
-    return build(settings, AdmissionTelemetry.none());
-  }
-
-  public static Topology build(AdmissionSettings settings, AdmissionTelemetry telemetry) {
+  /** Decodes and validates every input into admission commands on the admission log. */
+  public static Topology intake(AdmissionSettings settings) {
     StreamsBuilder builder = new StreamsBuilder();
 
     Map<String, KStream<String, Intake>> requests =
@@ -68,27 +68,38 @@ public final class AdmissionTopology {
             settings.topic(Topics.DEAD_LETTERS),
             Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters-sink"));
 
-    KStream<String, AdmissionCommand> commands =
-        commands(requests.get("requests-valid"), "requests-command")
-            .merge(
-                commands(
-                    builder.stream(settings.topic(Topics.TENANT_POLICIES), raw("policies-source"))
-                        .process(PolicyIntake::new, Named.as("policies-intake")),
-                    "policies-command"),
-                Named.as("merge-policies"))
-            .merge(
-                commands(
-                    builder.stream(settings.topic(Topics.FAULT_CONTROLS), raw("controls-source"))
-                        .process(ControlIntake::new, Named.as("controls-intake")),
-                    "controls-command"),
-                Named.as("merge-controls"))
-            .merge(
-                commands(
-                    builder.stream(settings.topic(Topics.FAULT_LIFECYCLE), raw("lifecycle-source"))
-                        .process(LifecycleIntake::new, Named.as("lifecycle-intake")),
-                    "lifecycle-command"),
-                Named.as("merge-lifecycle"));
+    commands(requests.get("requests-valid"), "requests-command")
+        .merge(
+            commands(
+                builder.stream(settings.topic(Topics.TENANT_POLICIES), raw("policies-source"))
+                    .process(PolicyIntake::new, Named.as("policies-intake")),
+                "policies-command"),
+            Named.as("merge-policies"))
+        .merge(
+            commands(
+                builder.stream(settings.topic(Topics.FAULT_CONTROLS), raw("controls-source"))
+                    .process(ControlIntake::new, Named.as("controls-intake")),
+                "controls-command"),
+            Named.as("merge-controls"))
+        .merge(
+            commands(
+                builder.stream(settings.topic(Topics.FAULT_LIFECYCLE), raw("lifecycle-source"))
+                    .process(LifecycleIntake::new, Named.as("lifecycle-intake")),
+                "lifecycle-command"),
+            Named.as("merge-lifecycle"))
+        .to(
+            settings.admissionLog(),
+            Produced.with(Serdes.String(), new CommandSerde()).withName("admission-log-sink"));
+    return builder.build();
+  }
 
+  public static Topology admission(AdmissionSettings settings) {
+    return admission(settings, AdmissionTelemetry.none());
+  }
+
+  /** Decides every command of the admission log, in its one order. */
+  public static Topology admission(AdmissionSettings settings, AdmissionTelemetry telemetry) {
+    StreamsBuilder builder = new StreamsBuilder();
     for (String store :
         new String[] {
           POLICIES_STORE, HALTS_STORE, DECISIONS_STORE, LEASES_STORE, COOLDOWNS_STORE
@@ -98,12 +109,9 @@ public final class AdmissionTopology {
     ProcessorSupplier<String, AdmissionCommand, String, Outbound> admission =
         () -> new AdmissionProcessor(settings, telemetry);
     KStream<String, Outbound> decisions =
-        commands
-            .repartition(
-                Repartitioned.<String, AdmissionCommand>as(ADMISSION_LOG)
-                    .withKeySerde(Serdes.String())
-                    .withValueSerde(new CommandSerde())
-                    .withNumberOfPartitions(1))
+        builder.stream(
+                settings.admissionLog(),
+                Consumed.with(Serdes.String(), new CommandSerde()).withName("admission-log-source"))
             .process(
                 admission,
                 Named.as("admission"),

@@ -31,14 +31,20 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
-/** The admission topology in a {@link TopologyTestDriver}, speaking events instead of bytes. */
+/**
+ * The intake and admission topologies, each in a {@link TopologyTestDriver}, chained through the
+ * admission log as the two applications are on a broker; speaks events instead of bytes.
+ */
 final class AdmissionDriver implements AutoCloseable {
   static final URI TEST_SOURCE = URI.create("/faultline/test");
 
   /** A Wednesday, 11:00 in Berlin. */
   static final Instant START = Instant.parse("2026-11-18T10:00:00Z");
 
+  private final TopologyTestDriver intake;
   private final TopologyTestDriver driver;
+  private final TestOutputTopic<String, byte[]> admissionLogOut;
+  private final TestInputTopic<String, byte[]> admissionLogIn;
   private final TestInputTopic<String, byte[]> requests;
   private final TestInputTopic<String, byte[]> policies;
   private final TestInputTopic<String, byte[]> controls;
@@ -57,23 +63,48 @@ final class AdmissionDriver implements AutoCloseable {
   }
 
   AdmissionDriver(AdmissionSettings settings, Instant start, AdmissionTelemetry telemetry) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test-" + UUID.randomUUID());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(AdmissionTopology.build(settings, telemetry), props, start);
+    intake = new TopologyTestDriver(AdmissionTopology.intake(settings), props(), start);
+    driver =
+        new TopologyTestDriver(AdmissionTopology.admission(settings, telemetry), props(), start);
     now = start;
+    admissionLogOut =
+        intake.createOutputTopic(
+            settings.admissionLog(), new StringDeserializer(), new ByteArrayDeserializer());
+    admissionLogIn =
+        driver.createInputTopic(
+            settings.admissionLog(),
+            new StringSerializer(),
+            new ByteArraySerializer(),
+            now,
+            Duration.ZERO);
     requests = input(Topics.FAULT_REQUESTS);
     policies = input(Topics.TENANT_POLICIES);
     controls = input(Topics.FAULT_CONTROLS);
     lifecycleIn = input(Topics.FAULT_LIFECYCLE);
     approvals = output(Topics.FAULT_APPROVALS);
     lifecycle = output(Topics.FAULT_LIFECYCLE);
-    deadLetters = output(Topics.DEAD_LETTERS);
+    deadLetters =
+        intake.createOutputTopic(
+            Topics.DEAD_LETTERS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static Properties props() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "policy-test-" + UUID.randomUUID());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    return props;
+  }
+
+  /** Hands what intake wrote to the admission log on to admission, as the broker would. */
+  private void deliverAdmissionLog() {
+    for (TestRecord<String, byte[]> command : admissionLogOut.readRecordsToList()) {
+      admissionLogIn.pipeInput(command);
+    }
   }
 
   private TestInputTopic<String, byte[]> input(Topic<?> topic) {
-    return driver.createInputTopic(
+    return intake.createInputTopic(
         topic.name(), new StringSerializer(), new ByteArraySerializer(), now, Duration.ZERO);
   }
 
@@ -89,6 +120,7 @@ final class AdmissionDriver implements AutoCloseable {
                 topic,
                 FaultlineEvent.of(UUID.randomUUID().toString(), TEST_SOURCE, data, traceparent));
     input.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers(), now));
+    deliverAdmissionLog();
   }
 
   void policy(TenantPolicy policy) {
@@ -97,6 +129,7 @@ final class AdmissionDriver implements AutoCloseable {
 
   void removePolicy(String tenant) {
     policies.pipeInput(tenant, null, now);
+    deliverAdmissionLog();
   }
 
   void request(FaultRequested request) {
@@ -109,6 +142,7 @@ final class AdmissionDriver implements AutoCloseable {
 
   void raw(String key, Headers headers, byte[] value) {
     requests.pipeInput(new TestRecord<>(key, value, headers, now));
+    deliverAdmissionLog();
   }
 
   void control(ControlAction action, String tenant) {
@@ -159,6 +193,7 @@ final class AdmissionDriver implements AutoCloseable {
 
   void advance(Duration duration) {
     now = now.plus(duration);
+    intake.advanceWallClockTime(duration);
     driver.advanceWallClockTime(duration);
   }
 
@@ -207,6 +242,7 @@ final class AdmissionDriver implements AutoCloseable {
 
   @Override
   public void close() {
+    intake.close();
     driver.close();
   }
 }

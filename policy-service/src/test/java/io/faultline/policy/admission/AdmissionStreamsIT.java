@@ -4,6 +4,7 @@ import static io.faultline.policy.PolicyExamples.PROTECTED_INSTANCE;
 import static io.faultline.policy.PolicyExamples.policy;
 import static io.faultline.policy.PolicyExamples.processKill;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.decision.FaultApproved;
@@ -15,7 +16,6 @@ import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,24 +35,25 @@ class AdmissionStreamsIT {
 
   Broker broker = Broker.unique("streams-it");
   String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
-  KafkaStreams streams;
+  AdmissionPipeline pipeline;
 
   @BeforeEach
   void start() throws Exception {
-    Path state = Files.createTempDirectory("policy-it");
-    streams =
-        new KafkaStreams(
-            AdmissionTopology.build(
-                new AdmissionSettings(
-                    100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix)),
-            StreamsSettings.of(
-                broker.bootstrap(), "policy-it-" + UUID.randomUUID(), 1, state.toString(), 1));
-    streams.start();
+    String state = Files.createTempDirectory("policy-it").toString();
+    String appId = "policy-it-" + UUID.randomUUID();
+    pipeline =
+        new AdmissionPipeline(
+            new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix),
+            AdmissionTelemetry.none(),
+            StreamsSettings.intake(broker.bootstrap(), appId, 1, state, 1),
+            StreamsSettings.admission(broker.bootstrap(), appId, state, 1),
+            Duration.ofMillis(500));
+    pipeline.start();
   }
 
   @AfterEach
   void stop() {
-    streams.close(Duration.ofSeconds(10));
+    pipeline.close(Duration.ofSeconds(10));
   }
 
   @Test
@@ -140,6 +141,48 @@ class AdmissionStreamsIT {
           .filteredOn(e -> e.faultId().value().equals("f-4"))
           .singleElement()
           .satisfies(e -> assertThat(e.stage()).isEqualTo(LifecycleStage.APPROVED));
+    }
+  }
+
+  @Test
+  void deletesTheAdmissionLogRecordsAdmissionHasCommittedPast() {
+    broker.send(Topics.TENANT_POLICIES, policy(tenant, A));
+    broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-1", A, "i-00000000000000001"));
+    TopicPartition admissionLog =
+        new TopicPartition(broker.prefix + AdmissionSettings.ADMISSION_LOG, 0);
+    try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer()) {
+      // Two commands (the policy, the request) were written; once admission commits past them,
+      // the purge moves the log's start offset to admission's committed offset.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> consumer.beginningOffsets(List.of(admissionLog)).get(admissionLog) >= 2);
+      assertThat(consumer.endOffsets(List.of(admissionLog)).get(admissionLog))
+          .isGreaterThanOrEqualTo(
+              consumer.beginningOffsets(List.of(admissionLog)).get(admissionLog));
+    }
+  }
+
+  @Test
+  void refusesToStartOnAnAdmissionLogWithMoreThanOnePartition() throws Exception {
+    Broker other = Broker.unique("streams-it-split");
+    io.faultline.testsupport.TestKafka.createTopics(
+        List.of(
+            new org.apache.kafka.clients.admin.NewTopic(
+                other.prefix + AdmissionSettings.ADMISSION_LOG, 2, (short) 1)));
+    String state = Files.createTempDirectory("policy-it").toString();
+    AdmissionPipeline split =
+        new AdmissionPipeline(
+            new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), other.prefix),
+            AdmissionTelemetry.none(),
+            StreamsSettings.intake(other.bootstrap(), "policy-split", 1, state, 1),
+            StreamsSettings.admission(other.bootstrap(), "policy-split", state, 1),
+            null);
+    try {
+      assertThatThrownBy(split::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("has 2 partitions; admission is exact only with one");
+    } finally {
+      split.close(Duration.ofSeconds(5));
     }
   }
 

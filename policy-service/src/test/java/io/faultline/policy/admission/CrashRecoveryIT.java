@@ -37,7 +37,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -140,7 +139,7 @@ class CrashRecoveryIT {
 
   @Test
   void decidesEveryRequestExactlyOnceWithinLimitsWhenAnInstanceIsKilled() throws Exception {
-    String admissionTask = admissionSubtopology() + "_0";
+    String admissionTask = "admission/0_0";
     for (int t = 0; t < TENANTS; t++) {
       TenantPolicy policy =
           withConcurrency(policy(tenant(t), account(t, 0), account(t, 1)), TENANT_MAX, ACCOUNT_MAX);
@@ -337,23 +336,6 @@ class CrashRecoveryIT {
             });
   }
 
-  private int admissionSubtopology() {
-    for (TopologyDescription.Subtopology sub :
-        AdmissionTopology.build(
-                new AdmissionSettings(1, Duration.ZERO, Duration.ofSeconds(1), broker.prefix))
-            .describe()
-            .subtopologies()) {
-      for (TopologyDescription.Node node : sub.nodes()) {
-        if (node instanceof TopologyDescription.Source source
-            && source.topicSet().stream()
-                .anyMatch(t -> t.contains(AdmissionTopology.ADMISSION_LOG))) {
-          return sub.id();
-        }
-      }
-    }
-    throw new IllegalStateException("no admission subtopology");
-  }
-
   private List<ConsumerRecord<String, byte[]>> readAll(String catalogueName) {
     return readTopic(broker.prefix + catalogueName);
   }
@@ -385,7 +367,7 @@ class CrashRecoveryIT {
     Set<String> seen = new HashSet<>();
     int approvals = 0;
     for (ConsumerRecord<String, byte[]> record :
-        readTopic(appId + "-" + AdmissionTopology.ADMISSION_LOG + "-repartition")) {
+        readTopic(broker.prefix + AdmissionSettings.ADMISSION_LOG)) {
       AdmissionCommand command = serde.deserializer().deserialize(record.topic(), record.value());
       if (command instanceof AdmissionCommand.Decide decide
           && seen.add(decide.request().faultId().value())) {

@@ -5,9 +5,9 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.policy.PolicyExamples;
+import io.faultline.policy.admission.AdmissionPipeline;
 import io.faultline.policy.admission.AdmissionSettings;
 import io.faultline.policy.admission.AdmissionTelemetry;
-import io.faultline.policy.admission.AdmissionTopology;
 import io.faultline.policy.admission.Broker;
 import io.faultline.policy.admission.StreamsSettings;
 import io.faultline.testsupport.TestKafka;
@@ -42,14 +42,17 @@ import org.apache.kafka.streams.KafkaStreams;
  * broker and reports decisions/s and request-to-decision latency. Not a test: run it with {@code
  * ./mvnw -pl policy-service -Pload test-compile exec:java}.
  *
- * <p>Phase 1 (throughput): a backlog of requests is written first, then the instance starts; the
- * rate at which committed decisions appear is its capacity. Phase 2 (latency): requests at a fixed
- * rate; latency is from the producer's send to a {@code read_committed} consumer seeing the
- * decision. Every request is approvable (unique targets, generous limits), the costlier path: an
- * approval writes an approval, a lifecycle event and a lease.
+ * <p>Phase 0 (warm-up): {@code load.warmup} requests are decided and the instance stops cleanly, so
+ * the JIT has compiled the hot paths before anything is measured. Phase 1 (throughput): a backlog
+ * of requests is written, then the instance starts again; the rate at which committed decisions
+ * appear is its capacity. Phase 2 (latency): requests at a fixed rate; latency is from the
+ * producer's send to a {@code read_committed} consumer seeing the decision. Every request is
+ * approvable (unique targets, generous limits), the costlier path: an approval writes an approval,
+ * a lifecycle event and a lease.
  *
- * <p>System properties: {@code load.backlog} (default 100000), {@code load.rates} (default
- * 2000,5000), {@code load.seconds} (default 20), {@code load.threads} (default 2).
+ * <p>System properties: {@code load.backlog} (default 100000), {@code load.warmup} (default
+ * 100000), {@code load.rates} (default 2000,5000), {@code load.seconds} (default 20), {@code
+ * load.threads} (default 2).
  */
 public final class LoadDriver {
   private LoadDriver() {}
@@ -58,6 +61,7 @@ public final class LoadDriver {
 
   public static void main(String[] args) throws Exception {
     int backlog = Integer.getInteger("load.backlog", 100_000);
+    int warmup = Integer.getInteger("load.warmup", 100_000);
     int seconds = Integer.getInteger("load.seconds", 20);
     int threads = Integer.getInteger("load.threads", 2);
     int[] rates =
@@ -81,11 +85,6 @@ public final class LoadDriver {
                 Integer.MAX_VALUE);
         producer.send(broker.record(Topics.TENANT_POLICIES, policy));
       }
-      System.out.printf("writing a backlog of %d requests...%n", backlog);
-      for (int i = 0; i < backlog; i++) {
-        producer.send(broker.record(Topics.FAULT_REQUESTS, request(run, "b", i)));
-      }
-      producer.flush();
     }
 
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
@@ -119,17 +118,15 @@ public final class LoadDriver {
     reader.setDaemon(true);
     reader.start();
 
-    java.util.Properties props =
-        StreamsSettings.of(
-            broker.bootstrap(),
-            "policy-load-" + run,
-            threads,
-            Files.createTempDirectory("policy-load").toString(),
-            1);
-    // -Dstreams.<name>=<value> overrides any Streams setting, for tuning experiments.
-    System.getProperties().stringPropertyNames().stream()
-        .filter(name -> name.startsWith("streams."))
-        .forEach(name -> props.put(name.substring(8), System.getProperty(name)));
+    String stateDir = Files.createTempDirectory("policy-load").toString();
+    java.util.Properties intakeProps =
+        StreamsSettings.intake(broker.bootstrap(), "policy-load-" + run, threads, stateDir, 1);
+    java.util.Properties admissionProps =
+        StreamsSettings.admission(broker.bootstrap(), "policy-load-" + run, stateDir, 1);
+    // -Dstreams.<name>=<value> overrides a setting of admission, -Dintake.<name>=<value> one of
+    // intake, for tuning experiments.
+    override(admissionProps, "streams.");
+    override(intakeProps, "intake.");
     // As deployed: every decision recorded as a sampled span (batched, then discarded here, so the
     // figures include the tracing cost but not a backend's) and counted in a Prometheus registry.
     // -Dload.tracing=false measures without.
@@ -147,19 +144,39 @@ public final class LoadDriver {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
             : AdmissionTelemetry.none();
     System.out.printf("tracing and metrics: %s%n", tracing ? "on" : "off");
-    KafkaStreams streams =
-        new KafkaStreams(
-            AdmissionTopology.build(
-                new AdmissionSettings(
-                    Integer.MAX_VALUE, Duration.ofHours(1), Duration.ofSeconds(1), broker.prefix),
-                telemetry),
-            props);
-    long started = System.nanoTime();
-    streams.start();
-    while (decided.get() < backlog
-        && System.nanoTime() - started < Duration.ofMinutes(5).toNanos()) {
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    AdmissionSettings settings =
+        new AdmissionSettings(
+            Integer.MAX_VALUE, Duration.ofHours(1), Duration.ofSeconds(1), broker.prefix);
+    // Warm-up: the same code paths (service, broker, client) compiled by the JIT before anything
+    // is measured; then a clean stop, so the backlog below accumulates unread.
+    System.out.printf("warming up with %d requests...%n", warmup);
+    AdmissionPipeline pipeline =
+        new AdmissionPipeline(
+            settings, telemetry, intakeProps, admissionProps, Duration.ofSeconds(30));
+    pipeline.start();
+    try (KafkaProducer<String, byte[]> producer = broker.producer()) {
+      for (int i = 0; i < warmup; i++) {
+        producer.send(broker.record(Topics.FAULT_REQUESTS, request(run, "w", i)));
+      }
     }
+    awaitDecided(decided, warmup);
+    pipeline.close(Duration.ofSeconds(30));
+
+    System.out.printf("writing a backlog of %d requests...%n", backlog);
+    try (KafkaProducer<String, byte[]> producer = broker.producer()) {
+      for (int i = 0; i < backlog; i++) {
+        producer.send(broker.record(Topics.FAULT_REQUESTS, request(run, "b", i)));
+      }
+    }
+    decided.set(0);
+    firstDecision.set(0);
+    pipeline =
+        new AdmissionPipeline(
+            settings, telemetry, intakeProps, admissionProps, Duration.ofSeconds(30));
+    Map<String, Long> cpuBefore = threadCpu();
+    long started = System.nanoTime();
+    pipeline.start();
+    awaitDecided(decided, backlog);
     double span = (lastDecision.get() - firstDecision.get()) / 1e9;
     System.out.printf(
         Locale.ROOT,
@@ -171,13 +188,16 @@ public final class LoadDriver {
         (decided.get() - 1) / span,
         (lastDecision.get() - started) / 1e9);
 
+    printCpu(cpuBefore, threadCpu(), (lastDecision.get() - started) / 1e9);
+    printCommitMetrics(pipeline);
+
     try (KafkaProducer<String, byte[]> producer = broker.producer()) {
       for (int rate : rates) {
         latencies.clear();
         long before = decided.get();
         long intervalNanos = 1_000_000_000L / rate;
         int total = rate * seconds;
-        int warmup = rate * 2;
+        int unmeasured = rate * 2;
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
           long due = start + i * intervalNanos;
@@ -187,7 +207,7 @@ public final class LoadDriver {
           }
           FaultRequested request = request(run, "r" + rate, i);
           ProducerRecord<String, byte[]> record = broker.record(Topics.FAULT_REQUESTS, request);
-          if (i >= warmup) {
+          if (i >= unmeasured) {
             sentAt.put(request.faultId().value(), System.nanoTime());
           }
           producer.send(record);
@@ -218,8 +238,142 @@ public final class LoadDriver {
       }
     }
     running.set(false);
-    streams.close(Duration.ofSeconds(10));
+    printCommitMetrics(pipeline);
+    pipeline.close(Duration.ofSeconds(10));
     System.exit(0);
+  }
+
+  /** CPU time per thread group (numbers and ids folded), in nanoseconds. */
+  private static Map<String, Long> threadCpu() {
+    java.lang.management.ThreadMXBean bean =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> cpu = new java.util.TreeMap<>();
+    for (java.lang.management.ThreadInfo info : bean.getThreadInfo(bean.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long nanos = bean.getThreadCpuTime(info.getThreadId());
+      if (nanos > 0) {
+        cpu.merge(group(info.getThreadName()), nanos, Long::sum);
+      }
+    }
+    cpu.putAll(jvmThreadCpu());
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      cpu.put("whole process (GC and JIT included)", os.getProcessCpuTime());
+    }
+    return cpu;
+  }
+
+  static String group(String thread) {
+    String name = thread.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "").replaceAll("[0-9]+", "N");
+    if (name.contains("-intake-") && name.contains("StreamThread")) {
+      return name.contains("producer") ? "intake producer I/O" : "intake stream threads";
+    }
+    if (name.contains("StreamThread")) {
+      return name.contains("producer") ? "admission producer I/O" : "admission stream thread";
+    }
+    if (name.startsWith("data-plane")
+        || name.startsWith("kafka-")
+        || name.contains("Txn")
+        || name.startsWith("group-coordinator")
+        || name.startsWith("ReplicaFetcher")
+        || name.startsWith("broker-")
+        || name.startsWith("controller-")
+        || name.startsWith("quorum")
+        || name.startsWith("raft")) {
+      return "broker";
+    }
+    return "other Java threads (driver, clients)";
+  }
+
+  /** The JVM's own threads (GC, JIT), which Java cannot list, from Linux's per-task accounting. */
+  private static Map<String, Long> jvmThreadCpu() {
+    Map<String, Long> cpu = new java.util.TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return cpu;
+    }
+    for (java.io.File task : tasks) {
+      try {
+        String comm = Files.readString(task.toPath().resolve("comm")).trim();
+        String group =
+            comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler")
+                ? "JIT compiler threads"
+                : comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.equals("VM Thread")
+                    ? "GC and VM threads"
+                    : null;
+        if (group == null) {
+          continue;
+        }
+        String stat = Files.readString(task.toPath().resolve("stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // utime and stime (fields 14 and 15 of stat) in clock ticks of 10 ms.
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        cpu.merge(group, ticks * 10_000_000L, Long::sum);
+      } catch (java.io.IOException | RuntimeException e) {
+        // a thread that ended meanwhile
+      }
+    }
+    return cpu;
+  }
+
+  /** Where the CPU went while the backlog was decided: the machine has two cores. */
+  private static void printCpu(Map<String, Long> before, Map<String, Long> after, double wall) {
+    after.forEach(
+        (group, nanos) -> {
+          double seconds = (nanos - before.getOrDefault(group, 0L)) / 1e9;
+          System.out.printf(
+              Locale.ROOT,
+              "CPU %-40s %6.2f s (%3.0f%% of one core)%n",
+              group,
+              seconds,
+              100 * seconds / wall);
+        });
+  }
+
+  private static void awaitDecided(AtomicLong decided, long count) {
+    long started = System.nanoTime();
+    while (decided.get() < count && System.nanoTime() - started < Duration.ofMinutes(5).toNanos()) {
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+  }
+
+  private static void override(java.util.Properties props, String prefix) {
+    System.getProperties().stringPropertyNames().stream()
+        .filter(name -> name.startsWith(prefix))
+        .forEach(name -> props.put(name.substring(prefix.length()), System.getProperty(name)));
+  }
+
+  /** Where a decision's time goes besides processing: each application's commits. */
+  private static void printCommitMetrics(AdmissionPipeline pipeline) {
+    for (KafkaStreams streams : pipeline.streams()) {
+      streams.metrics().values().stream()
+          .filter(m -> m.metricName().group().equals("stream-thread-metrics"))
+          .filter(
+              m ->
+                  List.of(
+                          "commit-latency-avg",
+                          "commit-latency-max",
+                          "poll-ratio",
+                          "process-ratio",
+                          "commit-ratio",
+                          "poll-records-avg",
+                          "poll-latency-avg",
+                          "process-records-avg")
+                      .contains(m.metricName().name()))
+          .forEach(
+              m ->
+                  System.out.printf(
+                      Locale.ROOT,
+                      "METRIC %s %s %s%n",
+                      m.metricName()
+                          .tags()
+                          .get("thread-id")
+                          .replaceAll("-[0-9a-f]{8}-[0-9a-f-]{27}", ""),
+                      m.metricName().name(),
+                      m.metricValue()));
+    }
   }
 
   static double percentile(List<Long> sorted, double p) {

@@ -1,0 +1,226 @@
+package io.faultline.policy.admission;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The policy service's two Kafka Streams applications, run together: intake and admission (see
+ * {@link AdmissionTopology}). It creates the one-partition admission log if it is missing, refuses
+ * one with more partitions (admission would no longer be exact), and deletes admission-log records
+ * that admission has committed past, as Kafka Streams does for its own repartition topics.
+ */
+public final class AdmissionPipeline implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AdmissionPipeline.class);
+
+  /** Safety net only: records admission has committed past are deleted long before. */
+  static final Duration ADMISSION_LOG_RETENTION = Duration.ofDays(7);
+
+  private final AdmissionSettings settings;
+  private final Properties admissionProps;
+  private final Duration purgeInterval;
+  private final KafkaStreams intake;
+  private final KafkaStreams admission;
+  private ScheduledExecutorService purger;
+
+  /**
+   * @param purgeInterval how often consumed admission-log records are deleted; null never (tests
+   *     that replay the log)
+   */
+  public AdmissionPipeline(
+      AdmissionSettings settings,
+      AdmissionTelemetry telemetry,
+      Properties intakeProps,
+      Properties admissionProps,
+      Duration purgeInterval) {
+    this.settings = settings;
+    this.admissionProps = admissionProps;
+    this.purgeInterval = purgeInterval;
+    this.admission =
+        new KafkaStreams(AdmissionTopology.admission(settings, telemetry), admissionProps);
+    this.intake = new KafkaStreams(AdmissionTopology.intake(settings), intakeProps);
+    for (KafkaStreams streams : List.of(admission, intake)) {
+      streams.setUncaughtExceptionHandler(
+          e -> {
+            log.error("policy stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+          });
+    }
+  }
+
+  /** Creates or checks the admission log, then starts admission and intake. */
+  public synchronized void start() {
+    try (Admin admin = admin()) {
+      ensureAdmissionLog(admin);
+    }
+    admission.start();
+    intake.start();
+    if (purgeInterval != null) {
+      purger =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread thread = new Thread(r, "admission-log-purge");
+                thread.setDaemon(true);
+                return thread;
+              });
+      purger.scheduleWithFixedDelay(
+          this::purgeConsumedAdmissionLog,
+          purgeInterval.toMillis(),
+          purgeInterval.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Both applications, admission first. */
+  public List<KafkaStreams> streams() {
+    return List.of(admission, intake);
+  }
+
+  public KafkaStreams admission() {
+    return admission;
+  }
+
+  public KafkaStreams intake() {
+    return intake;
+  }
+
+  /**
+   * The pipeline's state: the worse of the two, so a failed intake (no request reaches admission)
+   * is as visible as a failed admission.
+   */
+  public KafkaStreams.State state() {
+    KafkaStreams.State a = admission.state();
+    KafkaStreams.State i = intake.state();
+    for (KafkaStreams.State bad :
+        List.of(
+            KafkaStreams.State.ERROR,
+            KafkaStreams.State.PENDING_ERROR,
+            KafkaStreams.State.NOT_RUNNING,
+            KafkaStreams.State.PENDING_SHUTDOWN,
+            KafkaStreams.State.CREATED,
+            KafkaStreams.State.REBALANCING)) {
+      if (a == bad || i == bad) {
+        return bad;
+      }
+    }
+    return a;
+  }
+
+  @Override
+  public synchronized void close() {
+    close(Duration.ofSeconds(10));
+  }
+
+  public synchronized void close(Duration timeout) {
+    if (purger != null) {
+      purger.shutdownNow();
+    }
+    // Leave the groups: the admission task moves to another instance at once, not after the
+    // session timeout, so a rolling deploy pauses admission for a rebalance only.
+    CloseOptions options =
+        CloseOptions.timeout(timeout)
+            .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    intake.close(options);
+    admission.close(options);
+  }
+
+  private void ensureAdmissionLog(Admin admin) {
+    String topic = settings.admissionLog();
+    int replication =
+        Integer.parseInt(
+            String.valueOf(
+                admissionProps.getOrDefault(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1)));
+    try {
+      try {
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic(topic, 1, (short) replication)
+                        .configs(
+                            Map.of(
+                                TopicConfig.CLEANUP_POLICY_CONFIG,
+                                TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG,
+                                Long.toString(ADMISSION_LOG_RETENTION.toMillis())))))
+            .all()
+            .get();
+        log.info("created the admission log {}", topic);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("cannot create the admission log " + topic, e.getCause());
+        }
+      }
+      TopicDescription description =
+          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      if (description.partitions().size() != 1) {
+        throw new IllegalStateException(
+            "the admission log "
+                + topic
+                + " has "
+                + description.partitions().size()
+                + " partitions; admission is exact only with one: recreate it with one partition");
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot describe the admission log " + topic, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes the admission-log records below admission's committed offset. */
+  void purgeConsumedAdmissionLog() {
+    TopicPartition log0 = new TopicPartition(settings.admissionLog(), 0);
+    try (Admin admin = admin()) {
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets(
+                  admissionProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG))
+              .partitionsToOffsetAndMetadata()
+              .get();
+      OffsetAndMetadata offset = committed.get(log0);
+      if (offset != null && offset.offset() > 0) {
+        admin
+            .deleteRecords(Map.of(log0, RecordsToDelete.beforeOffset(offset.offset())))
+            .all()
+            .get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+        log.warn("cannot purge the admission log: {}", e.getCause().toString());
+      }
+    } catch (RuntimeException e) {
+      log.warn("cannot purge the admission log: {}", e.toString());
+    }
+  }
+
+  private Admin admin() {
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            admissionProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)));
+  }
+}
