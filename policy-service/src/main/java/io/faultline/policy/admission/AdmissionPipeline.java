@@ -171,8 +171,7 @@ public final class AdmissionPipeline implements AutoCloseable {
           throw new IllegalStateException("cannot create the admission log " + topic, e.getCause());
         }
       }
-      TopicDescription description =
-          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      TopicDescription description = describe(admin, topic);
       if (description.partitions().size() != 1) {
         throw new IllegalStateException(
             "the admission log "
@@ -186,6 +185,28 @@ public final class AdmissionPipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Describes the topic; it may have been created a moment ago (here or by another instance),
+   * before the brokers' metadata knew it, so "unknown topic" is retried for a few seconds. Streams
+   * starts only once its source topic is visible.
+   */
+  private static TopicDescription describe(Admin admin, String topic)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        // Metadata propagation, not a condition we can wait on: a short pause between attempts.
+        Thread.sleep(100);
+      }
     }
   }
 

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,45 @@ class AdmissionTopologyTest {
   @AfterEach
   void close() {
     driver.close();
+  }
+
+  @Test
+  void intakeIsStatelessAndAdmissionAloneReadsTheAdmissionLogWithItsStores() {
+    AdmissionSettings settings = new AdmissionSettings(3, GRACE, Duration.ofSeconds(1), "p.");
+    TopologyDescription intake = AdmissionTopology.intake(settings).describe();
+    TopologyDescription admission = AdmissionTopology.admission(settings).describe();
+
+    assertThat(intake.subtopologies())
+        .flatExtracting(TopologyDescription.Subtopology::nodes)
+        .filteredOn(n -> n instanceof TopologyDescription.Processor)
+        .allSatisfy(n -> assertThat(((TopologyDescription.Processor) n).stores()).isEmpty());
+    assertThat(intake.subtopologies())
+        .flatExtracting(TopologyDescription.Subtopology::nodes)
+        .filteredOn(n -> n instanceof TopologyDescription.Sink)
+        .extracting(n -> ((TopologyDescription.Sink) n).topic())
+        .containsExactlyInAnyOrder(
+            "p." + AdmissionSettings.ADMISSION_LOG, "p." + Topics.DEAD_LETTERS.name());
+
+    assertThat(admission.subtopologies()).hasSize(1);
+    assertThat(admission.subtopologies().iterator().next().nodes())
+        .filteredOn(n -> n instanceof TopologyDescription.Source)
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(((TopologyDescription.Source) n).topicSet())
+                    .containsExactly("p." + AdmissionSettings.ADMISSION_LOG));
+    assertThat(admission.subtopologies().iterator().next().nodes())
+        .filteredOn(n -> n.name().equals("admission"))
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(((TopologyDescription.Processor) n).stores())
+                    .containsExactlyInAnyOrder(
+                        "admission-policies",
+                        "admission-halts",
+                        "admission-decisions",
+                        "admission-leases",
+                        "admission-cooldowns"));
   }
 
   private FaultLifecycleEvent decide(FaultRequested request) {

@@ -50,6 +50,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * approvable (unique targets, generous limits), the costlier path: an approval writes an approval,
  * a lifecycle event and a lease.
  *
+ * <p>{@code -Dload.brokerOnly=true} starts only the broker and prints {@code BROKER <bootstrap>}; a
+ * second driver run with {@code KAFKA_BOOTSTRAP=<bootstrap>} then measures against it from another
+ * JVM.
+ *
  * <p>System properties: {@code load.backlog} (default 100000), {@code load.warmup} (default
  * 100000), {@code load.rates} (default 2000,5000), {@code load.seconds} (default 20), {@code
  * load.threads} (default 2).
@@ -60,6 +64,12 @@ public final class LoadDriver {
   static final int TENANTS = 100;
 
   public static void main(String[] args) throws Exception {
+    if (Boolean.getBoolean("load.brokerOnly")) {
+      // The broker alone, in this JVM, for a driver in another JVM (KAFKA_BOOTSTRAP=<printed>):
+      // the broker's GC and JIT then no longer pause the service under test.
+      System.out.println("BROKER " + TestKafka.bootstrapServers());
+      new java.util.concurrent.CountDownLatch(1).await();
+    }
     int backlog = Integer.getInteger("load.backlog", 100_000);
     int warmup = Integer.getInteger("load.warmup", 100_000);
     int seconds = Integer.getInteger("load.seconds", 20);
@@ -92,6 +102,9 @@ public final class LoadDriver {
     AtomicLong firstDecision = new AtomicLong();
     AtomicLong lastDecision = new AtomicLong();
     List<Long> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> admissionLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    Map<String, Long> loggedAt = new ConcurrentHashMap<>();
+    List<Long> intakeLatencies = java.util.Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean running = new AtomicBoolean(true);
     Thread reader =
         new Thread(
@@ -111,12 +124,45 @@ public final class LoadDriver {
                     if (sent != null) {
                       latencies.add(now - sent);
                     }
+                    Long logged = loggedAt.remove(fault);
+                    if (logged != null) {
+                      admissionLatencies.add(now - logged);
+                    }
                   }
                 }
               }
             });
     reader.setDaemon(true);
     reader.start();
+    // Where a request's latency goes: until its command is committed on the admission log
+    // (intake), and from there to its decision (admission).
+    java.util.regex.Pattern faultIdInCommand =
+        java.util.regex.Pattern.compile("\"faultId\":\"([^\"]+)\"");
+    Thread logReader =
+        new Thread(
+            () -> {
+              try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer()) {
+                consumer.subscribe(List.of(broker.prefix + AdmissionSettings.ADMISSION_LOG));
+                while (running.get()) {
+                  for (ConsumerRecord<String, byte[]> record :
+                      consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    java.util.regex.Matcher id =
+                        faultIdInCommand.matcher(
+                            new String(record.value(), StandardCharsets.UTF_8));
+                    if (id.find()) {
+                      Long sent = sentAt.get(id.group(1));
+                      if (sent != null) {
+                        intakeLatencies.add(now - sent);
+                        loggedAt.put(id.group(1), now);
+                      }
+                    }
+                  }
+                }
+              }
+            });
+    logReader.setDaemon(true);
+    logReader.start();
 
     String stateDir = Files.createTempDirectory("policy-load").toString();
     java.util.Properties intakeProps =
@@ -194,6 +240,8 @@ public final class LoadDriver {
     try (KafkaProducer<String, byte[]> producer = broker.producer()) {
       for (int rate : rates) {
         latencies.clear();
+        intakeLatencies.clear();
+        admissionLatencies.clear();
         long before = decided.get();
         long intervalNanos = 1_000_000_000L / rate;
         int total = rate * seconds;
@@ -235,6 +283,8 @@ public final class LoadDriver {
             percentile(sorted, 0.50),
             percentile(sorted, 0.99),
             sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1) / 1e6);
+        printBreakdown("intake (send -> committed on the admission log)", intakeLatencies);
+        printBreakdown("admission (admission log -> decision committed)", admissionLatencies);
       }
     }
     running.set(false);
@@ -330,6 +380,21 @@ public final class LoadDriver {
               seconds,
               100 * seconds / wall);
         });
+  }
+
+  private static void printBreakdown(String what, List<Long> latencies) {
+    List<Long> sorted;
+    synchronized (latencies) {
+      sorted = new ArrayList<>(latencies);
+    }
+    sorted.sort(null);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s: p50=%.1f ms p99=%.1f ms (%d seen)%n",
+        what,
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.99),
+        sorted.size());
   }
 
   private static void awaitDecided(AtomicLong decided, long count) {
