@@ -181,6 +181,15 @@ public final class FaultlineServices implements AutoCloseable {
     return settings.ids() + "-policy";
   }
 
+  /**
+   * The policy service's intake group (its Streams application id + {@code -intake}): it reads the
+   * policies topic and writes each change to the admission log before any later request, so once it
+   * has committed past a policy, a request sent afterwards is decided under it.
+   */
+  String policyIntakeGroupId() {
+    return policyApplicationId() + "-intake";
+  }
+
   public ServiceProcess service(String name) {
     return services.stream()
         .filter(s -> s.name().equals(name))
@@ -247,7 +256,7 @@ public final class FaultlineServices implements AutoCloseable {
     try (Admin admin = admin()) {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
-              .listConsumerGroupOffsets(policyApplicationId())
+              .listConsumerGroupOffsets(policyIntakeGroupId())
               .partitionsToOffsetAndMetadata()
               .get();
       return ends.entrySet().stream()

@@ -63,7 +63,18 @@ public final class LoadDriver {
 
   static final int TENANTS = 100;
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run();
+    } catch (Throwable e) {
+      // exec:java keeps the JVM alive for the broker's non-daemon threads and reports a failure
+      // only once they end, so a failed run would otherwise hang silently.
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run() throws Exception {
     if (Boolean.getBoolean("load.brokerOnly")) {
       // The broker alone, in this JVM, for a driver in another JVM (KAFKA_BOOTSTRAP=<printed>):
       // the broker's GC and JIT then no longer pause the service under test.
