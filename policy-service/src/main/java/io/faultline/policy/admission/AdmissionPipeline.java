@@ -43,6 +43,7 @@ public final class AdmissionPipeline implements AutoCloseable {
   private final KafkaStreams intake;
   private final KafkaStreams admission;
   private ScheduledExecutorService purger;
+  private Admin admin;
 
   /**
    * @param purgeInterval how often consumed admission-log records are deleted; null never (tests
@@ -71,9 +72,13 @@ public final class AdmissionPipeline implements AutoCloseable {
 
   /** Creates or checks the admission log, then starts admission and intake. */
   public synchronized void start() {
-    try (Admin admin = admin()) {
-      ensureAdmissionLog(admin);
-    }
+    // One admin client for the pipeline's life: the start-up check and every purge use it.
+    admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                admissionProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)));
+    ensureAdmissionLog();
     admission.start();
     intake.start();
     if (purgeInterval != null) {
@@ -143,33 +148,28 @@ public final class AdmissionPipeline implements AutoCloseable {
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
     intake.close(options);
     admission.close(options);
+    if (admin != null) {
+      admin.close(timeout);
+    }
   }
 
-  private void ensureAdmissionLog(Admin admin) {
+  private void ensureAdmissionLog() {
     String topic = settings.admissionLog();
     int replication =
         Integer.parseInt(
             String.valueOf(
                 admissionProps.getOrDefault(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1)));
     try {
-      try {
-        admin
-            .createTopics(
-                List.of(
-                    new NewTopic(topic, 1, (short) replication)
-                        .configs(
-                            Map.of(
-                                TopicConfig.CLEANUP_POLICY_CONFIG,
-                                TopicConfig.CLEANUP_POLICY_DELETE,
-                                TopicConfig.RETENTION_MS_CONFIG,
-                                Long.toString(ADMISSION_LOG_RETENTION.toMillis())))))
-            .all()
-            .get();
+      NewTopic newTopic =
+          new NewTopic(topic, 1, (short) replication)
+              .configs(
+                  Map.of(
+                      TopicConfig.CLEANUP_POLICY_CONFIG,
+                      TopicConfig.CLEANUP_POLICY_DELETE,
+                      TopicConfig.RETENTION_MS_CONFIG,
+                      Long.toString(ADMISSION_LOG_RETENTION.toMillis())));
+      if (createIfMissing(admin, newTopic)) {
         log.info("created the admission log {}", topic);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException("cannot create the admission log " + topic, e.getCause());
-        }
       }
       TopicDescription description = describe(admin, topic);
       if (description.partitions().size() != 1) {
@@ -213,7 +213,7 @@ public final class AdmissionPipeline implements AutoCloseable {
   /** Deletes the admission-log records below admission's committed offset. */
   void purgeConsumedAdmissionLog() {
     TopicPartition log0 = new TopicPartition(settings.admissionLog(), 0);
-    try (Admin admin = admin()) {
+    try {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
               .listConsumerGroupOffsets(
@@ -238,10 +238,20 @@ public final class AdmissionPipeline implements AutoCloseable {
     }
   }
 
-  private Admin admin() {
-    return Admin.create(
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            admissionProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)));
+  /**
+   * Creates {@code topic} unless it exists; true when it was created.
+   *
+   * @throws IllegalStateException for any other failure, naming the topic
+   */
+  static boolean createIfMissing(Admin admin, NewTopic topic) throws InterruptedException {
+    try {
+      admin.createTopics(List.of(topic)).all().get();
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        return false;
+      }
+      throw new IllegalStateException("cannot create " + topic.name(), e.getCause());
+    }
   }
 }

@@ -39,15 +39,7 @@ class AdmissionStreamsIT {
 
   @BeforeEach
   void start() throws Exception {
-    String state = Files.createTempDirectory("policy-it").toString();
-    String appId = "policy-it-" + UUID.randomUUID();
-    pipeline =
-        new AdmissionPipeline(
-            new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix),
-            AdmissionTelemetry.none(),
-            StreamsSettings.intake(broker.bootstrap(), appId, 1, state, 1),
-            StreamsSettings.admission(broker.bootstrap(), appId, state, 1),
-            Duration.ofMillis(500));
+    pipeline = pipeline(broker, "policy-it-" + UUID.randomUUID(), Duration.ofMillis(500));
     pipeline.start();
   }
 
@@ -169,14 +161,7 @@ class AdmissionStreamsIT {
         List.of(
             new org.apache.kafka.clients.admin.NewTopic(
                 other.prefix + AdmissionSettings.ADMISSION_LOG, 2, (short) 1)));
-    String state = Files.createTempDirectory("policy-it").toString();
-    AdmissionPipeline split =
-        new AdmissionPipeline(
-            new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), other.prefix),
-            AdmissionTelemetry.none(),
-            StreamsSettings.intake(other.bootstrap(), "policy-split", 1, state, 1),
-            StreamsSettings.admission(other.bootstrap(), "policy-split", state, 1),
-            null);
+    AdmissionPipeline split = pipeline(other, "policy-split", null);
     try {
       assertThatThrownBy(split::start)
           .isInstanceOf(IllegalStateException.class)
@@ -184,6 +169,18 @@ class AdmissionStreamsIT {
     } finally {
       split.close(Duration.ofSeconds(5));
     }
+  }
+
+  /** Intake and admission on {@code broker}'s namespace, one intake thread, a fresh state dir. */
+  private static AdmissionPipeline pipeline(Broker broker, String appId, Duration purgeInterval)
+      throws java.io.IOException {
+    String state = Files.createTempDirectory("policy-it").toString();
+    return new AdmissionPipeline(
+        new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix),
+        AdmissionTelemetry.none(),
+        StreamsSettings.intake(broker.bootstrap(), appId, 1, state, 1),
+        StreamsSettings.admission(broker.bootstrap(), appId, state, 1),
+        purgeInterval);
   }
 
   private List<FaultLifecycleEvent> lifecycle(List<ConsumerRecord<String, byte[]>> records) {
