@@ -10,6 +10,7 @@ import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import io.faultline.policy.admission.AdmissionStreams;
 import io.faultline.policy.admission.Broker;
+import io.faultline.policy.admission.StreamsSettings;
 import io.faultline.testsupport.TestKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,6 +53,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class PolicyApplicationIT {
   static final String TENANT = "app-it-" + UUID.randomUUID().toString().substring(0, 8);
   static final String ACCOUNT = "123456789012";
+  static final String APPLICATION_ID = "policy-app-it-" + UUID.randomUUID();
 
   @LocalServerPort int port;
   @Autowired AdmissionStreams streams;
@@ -70,7 +72,7 @@ class PolicyApplicationIT {
       registry.add("spring.kafka.bootstrap-servers", TestKafka::bootstrapServers);
       registry.add("faultline.policy.bootstrap-dir", policies::toString);
       registry.add("faultline.policy.state-dir", state::toString);
-      registry.add("faultline.policy.application-id", () -> "policy-app-it-" + UUID.randomUUID());
+      registry.add("faultline.policy.application-id", () -> APPLICATION_ID);
       registry.add("faultline.policy.replication-factor", () -> 1);
       registry.add("faultline.policy.create-topics", () -> true);
       // No trace backend in this test: spans are asserted by DecisionTracingTest and e2e-tests.
@@ -85,9 +87,16 @@ class PolicyApplicationIT {
     System.clearProperty("otel.traces.exporter");
   }
 
+  /** The policy file's command is on the admission log before any request of this test. */
+  private static void awaitBootstrappedPolicy(Broker broker) {
+    broker.awaitConsumed(
+        StreamsSettings.intakeApplicationId(APPLICATION_ID), Topics.TENANT_POLICIES);
+  }
+
   @Test
   void aRejectionIsLoggedAsJsonWithItsTraceTenantAndFault(CapturedOutput output) {
     Broker broker = new Broker("");
+    awaitBootstrappedPolicy(broker);
     String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     broker.send(
         Topics.FAULT_REQUESTS,
@@ -151,6 +160,7 @@ class PolicyApplicationIT {
   @Test
   void approvesARequestOfATenantBootstrappedFromAPolicyFile() {
     Broker broker = new Broker("");
+    awaitBootstrappedPolicy(broker);
     broker.send(
         Topics.FAULT_REQUESTS,
         PolicyExamples.processKill(TENANT, "f-app-1", ACCOUNT, "i-00000000000000001"));

@@ -35,11 +35,12 @@ class AdmissionStreamsIT {
 
   Broker broker = Broker.unique("streams-it");
   String tenant = "t-" + UUID.randomUUID().toString().substring(0, 8);
+  String appId = "policy-it-" + UUID.randomUUID();
   AdmissionPipeline pipeline;
 
   @BeforeEach
   void start() throws Exception {
-    pipeline = pipeline(broker, "policy-it-" + UUID.randomUUID(), Duration.ofMillis(500));
+    pipeline = pipeline(broker, appId, Duration.ofMillis(500));
     pipeline.start();
   }
 
@@ -51,6 +52,7 @@ class AdmissionStreamsIT {
   @Test
   void decidesOnARealBrokerOncePerFaultAndReleasesOnTerminalEvents() {
     broker.send(Topics.TENANT_POLICIES, policy(tenant, A));
+    broker.awaitConsumed(StreamsSettings.intakeApplicationId(appId), Topics.TENANT_POLICIES);
     try (KafkaProducer<String, byte[]> producer = broker.producer()) {
       producer.send(
           broker.record(

@@ -1,5 +1,7 @@
 package io.faultline.policy.admission;
 
+import static org.awaitility.Awaitility.await;
+
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.topics.Topic;
@@ -8,17 +10,22 @@ import io.faultline.testsupport.TestKafka;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -44,7 +51,7 @@ public final class Broker {
     // Streams fails fast (INCOMPLETE_SOURCE_TOPIC_METADATA) if it starts before the broker's
     // metadata lists its source topics: wait until a client sees all of them.
     try (KafkaConsumer<String, byte[]> probe = committedConsumer()) {
-      org.awaitility.Awaitility.await()
+      await()
           .atMost(Duration.ofSeconds(30))
           .until(
               () -> {
@@ -120,6 +127,41 @@ public final class Broker {
             false),
         new StringDeserializer(),
         new ByteArrayDeserializer());
+  }
+
+  /**
+   * Waits until consumer group {@code groupId} has committed past everything now on {@code topic}.
+   * Intake decides nothing, but once it has committed past a policy the policy's command is on the
+   * admission log, so every request sent afterwards is admitted after it (a policy and a request
+   * can sit in different intake tasks, which race each other).
+   */
+  public void awaitConsumed(String groupId, Topic<?> topic) {
+    try (Admin admin = TestKafka.admin()) {
+      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+      for (int p = 0; p < topic.partitions(); p++) {
+        ends.put(new TopicPartition(topic(topic), p), OffsetSpec.latest());
+      }
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin.listOffsets(ends).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                var committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                return end.entrySet().stream()
+                    .allMatch(
+                        e ->
+                            e.getValue() == 0
+                                || (committed.get(e.getKey()) != null
+                                    && committed.get(e.getKey()).offset() >= e.getValue()));
+              });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Polls until {@code done} holds for everything read so far, or the timeout passes. */
