@@ -168,6 +168,11 @@ public final class ChildProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The interval of the launcher's polling loops. What they wait for (a port opening, health
+   * turning UP, a group's committed offsets, a child dying) signals no event this process can block
+   * on.
+   */
   static void pause(Duration duration) {
     try {
       Thread.sleep(duration);

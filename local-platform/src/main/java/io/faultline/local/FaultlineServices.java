@@ -1,21 +1,18 @@
 package io.faultline.local;
 
+import io.faultline.events.client.ConsumerGroupProgress;
 import io.faultline.events.topics.Topics;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -208,25 +205,14 @@ public final class FaultlineServices implements AutoCloseable {
 
   /** The end offsets of the policies topic, to pass to {@link #awaitPolicyConsumed}. */
   public Map<TopicPartition, Long> policyEnds() {
-    List<TopicPartition> partitions = new ArrayList<>();
-    for (int p = 0; p < Topics.TENANT_POLICIES.partitions(); p++) {
-      partitions.add(new TopicPartition(Topics.TENANT_POLICIES.name(), p));
-    }
     try (Admin admin = admin()) {
-      return admin
-          .listOffsets(
-              partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-          .all()
-          .get()
-          .entrySet()
-          .stream()
-          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot read the end offsets of the policies topic", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return policyEnds(admin);
     }
+  }
+
+  private static Map<TopicPartition, Long> policyEnds(Admin admin) {
+    return ConsumerGroupProgress.endOffsets(
+        admin, Topics.TENANT_POLICIES.name(), Topics.TENANT_POLICIES.partitions());
   }
 
   /**
@@ -235,41 +221,23 @@ public final class FaultlineServices implements AutoCloseable {
    */
   public void awaitPolicyConsumed(Map<TopicPartition, Long> before, String tenant) {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (true) {
-      assertServicesAlive();
-      Map<TopicPartition, Long> ends = policyEnds();
-      if (!ends.equals(before) && consumed(ends)) {
-        return;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException(
-            "the policy service did not consume the policy of "
-                + tenant
-                + " within 60 s\n"
-                + service(POLICY).tail(40));
-      }
-      ChildProcess.pause(Duration.ofMillis(100));
-    }
-  }
-
-  private boolean consumed(Map<TopicPartition, Long> ends) {
     try (Admin admin = admin()) {
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin
-              .listConsumerGroupOffsets(policyIntakeGroupId())
-              .partitionsToOffsetAndMetadata()
-              .get();
-      return ends.entrySet().stream()
-          .allMatch(
-              end -> {
-                OffsetAndMetadata done = committed.get(end.getKey());
-                return end.getValue() == 0 || (done != null && done.offset() >= end.getValue());
-              });
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot read the policy service's offsets", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      while (true) {
+        assertServicesAlive();
+        Map<TopicPartition, Long> ends = policyEnds(admin);
+        if (!ends.equals(before)
+            && ConsumerGroupProgress.hasCommittedUpTo(admin, policyIntakeGroupId(), ends)) {
+          return;
+        }
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(
+              "the policy service did not consume the policy of "
+                  + tenant
+                  + " within 60 s\n"
+                  + service(POLICY).tail(40));
+        }
+        ChildProcess.pause(Duration.ofMillis(100));
+      }
     }
   }
 

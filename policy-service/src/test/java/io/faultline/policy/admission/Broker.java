@@ -2,6 +2,7 @@ package io.faultline.policy.admission;
 
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.client.ConsumerGroupProgress;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.topics.Topic;
@@ -10,15 +11,12 @@ import io.faultline.testsupport.TestKafka;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -137,30 +135,11 @@ public final class Broker {
    */
   public void awaitConsumed(String groupId, Topic<?> topic) {
     try (Admin admin = TestKafka.admin()) {
-      Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-      for (int p = 0; p < topic.partitions(); p++) {
-        ends.put(new TopicPartition(topic(topic), p), OffsetSpec.latest());
-      }
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin.listOffsets(ends).all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+      Map<TopicPartition, Long> ends =
+          ConsumerGroupProgress.endOffsets(admin, topic(topic), topic.partitions());
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                var committed =
-                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-                return end.entrySet().stream()
-                    .allMatch(
-                        e ->
-                            e.getValue() == 0
-                                || (committed.get(e.getKey()) != null
-                                    && committed.get(e.getKey()).offset() >= e.getValue()));
-              });
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e);
+          .until(() -> ConsumerGroupProgress.hasCommittedUpTo(admin, groupId, ends));
     }
   }
 
