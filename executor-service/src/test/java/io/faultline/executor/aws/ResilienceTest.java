@@ -78,21 +78,9 @@ class ResilienceTest {
   @Test
   void opensTheCircuitOfOneAccountRegionOnly() {
     Resilience resilience = new Resilience(settings(1));
-    for (int i = 0; i < 20; i++) {
-      try {
-        resilience.call(
-            "ec2:DescribeInstances",
-            "tenant-b",
-            "222222222222",
-            "eu-west-1",
-            false,
-            () -> {
-              throw status(500, "InternalError");
-            });
-      } catch (AwsServiceException | TransportException expected) {
-        // the failures open the circuit; once open, calls are refused
-      }
-    }
+    // The failures open the circuit; once open, calls are refused.
+    failTwentyTimes(
+        resilience, "ec2:DescribeInstances", "222222222222", false, status(500, "InternalError"));
 
     assertThat(resilience.breakerState("222222222222", "eu-west-1"))
         .isEqualTo(CircuitBreaker.State.OPEN);
@@ -122,21 +110,13 @@ class ResilienceTest {
   @Test
   void doesNotOpenTheCircuitForClientSideWaits() {
     Resilience resilience = new Resilience(settings(1));
-    for (int i = 0; i < 20; i++) {
-      try {
-        resilience.call(
-            "ssm:GetCommandInvocation",
-            "tenant-c",
-            "333333333333",
-            "eu-west-1",
-            true,
-            () -> {
-              throw SdkClientException.create("Timeout waiting for connection from pool");
-            });
-      } catch (SdkClientException expected) {
-        // waiting for a pooled connection says nothing about the region
-      }
-    }
+    // Waiting for a pooled connection says nothing about the region.
+    failTwentyTimes(
+        resilience,
+        "ssm:GetCommandInvocation",
+        "333333333333",
+        true,
+        SdkClientException.create("Timeout waiting for connection from pool"));
 
     assertThat(resilience.breakerState("333333333333", "eu-west-1"))
         .isEqualTo(CircuitBreaker.State.CLOSED);
@@ -156,5 +136,29 @@ class ResilienceTest {
     // 5 per second: the 11th and 12th call wait for the third second's permits.
     assertThat(Duration.between(start, Instant.now())).isGreaterThan(Duration.ofMillis(1_500));
     resilience.close();
+  }
+
+  /** Twenty calls in eu-west-1 that each fail with {@code failure} (or are refused meanwhile). */
+  private static void failTwentyTimes(
+      Resilience resilience,
+      String operation,
+      String account,
+      boolean clientSide,
+      RuntimeException failure) {
+    for (int i = 0; i < 20; i++) {
+      try {
+        resilience.call(
+            operation,
+            "tenant-" + account,
+            account,
+            "eu-west-1",
+            clientSide,
+            () -> {
+              throw failure;
+            });
+      } catch (AwsServiceException | SdkClientException | TransportException expected) {
+        // the failure itself, or the open circuit's TransportException
+      }
+    }
   }
 }
