@@ -274,7 +274,8 @@ class ExecutorIT {
             500),
         TestFaults.traceparent());
 
-    assertThat(lifecycle.awaitTerminal(faultId, WAIT).stage()).isEqualTo(COMPLETED);
+    // 240 invocations to poll at the default 20 SSM calls/s per account: give it twice WAIT.
+    assertThat(lifecycle.awaitTerminal(faultId, WAIT.multipliedBy(2)).stage()).isEqualTo(COMPLETED);
     List<SentRequest> injects =
         commands(account).stream()
             .filter(c -> parameters(c).get("Action").equals(List.of("inject")))

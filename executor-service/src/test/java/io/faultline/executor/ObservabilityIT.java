@@ -332,16 +332,21 @@ class ObservabilityIT {
     TestFaults.control(ControlAction.ABORT_FAULT, approval.tenantId(), approval.faultId());
     assertThat(lifecycle.awaitTerminal(faultId, WAIT).stage()).isEqualTo(LifecycleStage.ABORTED);
 
+    // The terminal event is committed before the gauge and counter change: they follow shortly.
+    String finished =
+        "faultline_executor_faults_finished_total{fault_type=\"ec2-process-kill\","
+            + "stage=\"ABORTED\",tenant=\""
+            + tenant
+            + "\"}";
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              String now = prometheus();
+              assertThat(sample(now, active)).isEqualTo(0.0);
+              assertThat(sample(now, finished)).isEqualTo(1.0);
+            });
     String scrape = prometheus();
-    assertThat(sample(scrape, active)).isEqualTo(0.0);
-    assertThat(
-            sample(
-                scrape,
-                "faultline_executor_faults_finished_total{fault_type=\"ec2-process-kill\","
-                    + "stage=\"ABORTED\",tenant=\""
-                    + tenant
-                    + "\"}"))
-        .isEqualTo(1.0);
     assertThat(
             sample(
                 scrape,
@@ -399,7 +404,12 @@ class ObservabilityIT {
     List<JsonNode> lines =
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> linesAbout(output, faultId), found -> found.size() >= 3);
+            // The terminal line is logged after its event is committed, so wait for it too.
+            .until(
+                () -> linesAbout(output, faultId),
+                found ->
+                    found.stream()
+                        .anyMatch(l -> l.path("message").asText().endsWith("COMPLETED (seq 4)")));
     Set<String> messages = new HashSet<>();
     for (JsonNode line : lines) {
       messages.add(line.path("message").asText());

@@ -166,19 +166,15 @@ class PolicyApplicationIT {
         PolicyExamples.processKill(TENANT, "f-app-1", ACCOUNT, "i-00000000000000001"));
     try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer()) {
       consumer.subscribe(List.of(Topics.FAULT_LIFECYCLE.name()));
-      List<ConsumerRecord<String, byte[]>> records =
-          Broker.pollUntil(
-              consumer,
-              r -> r.stream().anyMatch(record -> TENANT.equals(record.key())),
-              Duration.ofSeconds(90));
+      // Filtered by fault id: the rejection test writes this tenant's lifecycle too.
       List<FaultLifecycleEvent> decisions =
-          records.stream()
-              .filter(r -> TENANT.equals(r.key()))
-              .map(
-                  r ->
-                      EventCodec.standard()
-                          .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
-                          .data())
+          lifecycleOfTenant(
+                  Broker.pollUntil(
+                      consumer,
+                      r -> lifecycleOfTenant(r).stream().anyMatch(PolicyApplicationIT::isAppOne),
+                      Duration.ofSeconds(90)))
+              .stream()
+              .filter(PolicyApplicationIT::isAppOne)
               .toList();
       assertThat(decisions)
           .singleElement()
@@ -192,5 +188,21 @@ class PolicyApplicationIT {
                     .containsEntry("streams", "RUNNING")
                     .containsEntry("admission", "RUNNING")
                     .containsEntry("intake", "RUNNING"));
+  }
+
+  private static boolean isAppOne(FaultLifecycleEvent event) {
+    return event.faultId().value().equals("f-app-1");
+  }
+
+  private static List<FaultLifecycleEvent> lifecycleOfTenant(
+      List<ConsumerRecord<String, byte[]>> records) {
+    return records.stream()
+        .filter(r -> TENANT.equals(r.key()))
+        .map(
+            r ->
+                EventCodec.standard()
+                    .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
+                    .data())
+        .toList();
   }
 }

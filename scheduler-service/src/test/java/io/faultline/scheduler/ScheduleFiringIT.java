@@ -103,11 +103,10 @@ class ScheduleFiringIT {
       TENANTS.add(tenant);
       SchedulerInstance via = i % 2 == 0 ? a : b;
       Http op = via.http(tenant, "operator");
-      String exp =
-          op.post("/api/v1/tenants/" + tenant + "/experiments", ApiIT.processKill("111111111111"))
-              .body()
-              .path("experimentId")
-              .asText();
+      Http.Response created =
+          op.post("/api/v1/tenants/" + tenant + "/experiments", ApiIT.processKill("111111111111"));
+      assertThat(created.status()).as(created.raw()).isEqualTo(201);
+      String exp = created.body().path("experimentId").asText();
       Http.Response schedule =
           op.post(
               "/api/v1/tenants/" + tenant + "/schedules",

@@ -324,22 +324,29 @@ class StandInTransportIT {
             e ->
                 assertThat(e.traceparent())
                     .startsWith("00-" + traceId + "-" + execute.getSpanId()));
-    assertThat(
-            traced
-                .meters()
-                .get(ExecutorMetrics.FAULTS_FINISHED)
-                .tags("tenant", approval.tenantId().value(), "stage", "FAILED")
-                .counter()
-                .count())
-        .isEqualTo(1);
-    assertThat(
-            traced
-                .meters()
-                .get(ExecutorMetrics.ACTIVE_FAULTS)
-                .tags("tenant", approval.tenantId().value())
-                .gauge()
-                .value())
-        .isZero();
+    // The terminal event is committed before the counter and gauge change: they follow shortly.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      traced
+                          .meters()
+                          .find(ExecutorMetrics.FAULTS_FINISHED)
+                          .tags("tenant", approval.tenantId().value(), "stage", "FAILED")
+                          .counter())
+                  .isNotNull()
+                  .extracting(c -> c.count())
+                  .isEqualTo(1.0);
+              assertThat(
+                      traced
+                          .meters()
+                          .get(ExecutorMetrics.ACTIVE_FAULTS)
+                          .tags("tenant", approval.tenantId().value())
+                          .gauge()
+                          .value())
+                  .isZero();
+            });
   }
 
   @Test

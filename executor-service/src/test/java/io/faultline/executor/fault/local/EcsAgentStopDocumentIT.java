@@ -24,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EcsAgentStopDocumentIT {
   private static final SsmDocument DOCUMENT = SsmDocument.forFaultType("ecs-agent-stop");
-  private static final Duration DEAD_MAN_WAIT = Duration.ofSeconds(20);
+  // The dead-man tests' faults last DEAD_MAN_FAULT_SECONDS (+1 s margin) from arming: long enough
+  // that a loaded machine still sees the fault active before it asserts so, short enough to wait.
+  private static final String DEAD_MAN_FAULT_SECONDS = "6";
+  private static final Duration DEAD_MAN_WAIT = Duration.ofSeconds(30);
 
   @TempDir Path dir;
   private Path agentDir;
@@ -124,7 +127,7 @@ class EcsAgentStopDocumentIT {
 
   @Test
   void deadManStartsTheAgentWhenNoRollbackArrives() throws Exception {
-    LocalRun inject = finished(start("inject", "ecs-deadman", "2"));
+    LocalRun inject = finished(start("inject", "ecs-deadman", DEAD_MAN_FAULT_SECONDS));
     assertThat(inject.exitCode()).as(inject.output()).isZero();
     assertThat(agentRunning()).isFalse();
 
@@ -140,7 +143,7 @@ class EcsAgentStopDocumentIT {
   @Test
   void deadManStartsTheAgentWhenTheRunIsKilledMidway() throws Exception {
     environment.put("FAKE_ECS_STOP_SECONDS", "30");
-    LocalRun inject = start("inject", "ecs-killed", "2");
+    LocalRun inject = start("inject", "ecs-killed", DEAD_MAN_FAULT_SECONDS);
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> inject.output().contains("deadman=armed") && !agentRunning());

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HttpResetPeerDocumentIT {
   private static final SsmDocument DOCUMENT = SsmDocument.forFaultType("ec2-http-reset-peer");
-  private static final Duration DEAD_MAN_WAIT = Duration.ofSeconds(20);
+  // The dead-man tests' faults last DEAD_MAN_FAULT_SECONDS (+1 s margin) from arming: long enough
+  // that a loaded machine still sees the fault active before it asserts so, short enough to wait.
+  private static final String DEAD_MAN_FAULT_SECONDS = "6";
+  private static final Duration DEAD_MAN_WAIT = Duration.ofSeconds(30);
   private static final String RESET = "Connection reset";
   private static final List<String> BASIC_TOOLS =
       List.of(
@@ -160,7 +163,7 @@ class HttpResetPeerDocumentIT {
 
   @Test
   void deadManRemovesRulesAndListenerWhenNoRollbackArrives() throws Exception {
-    LocalRun inject = finished(start("inject", "http-deadman", "2"));
+    LocalRun inject = finished(start("inject", "http-deadman", DEAD_MAN_FAULT_SECONDS));
     assertThat(inject.exitCode()).as(inject.output()).isZero();
     assertThat(host.get()).contains(RESET);
 
@@ -177,7 +180,7 @@ class HttpResetPeerDocumentIT {
     Path slow =
         HostProcesses.installExecutable("/local/slow-iptables/iptables", dir.resolve("slow"));
     environment.put("PATH", slow.getParent() + ":" + System.getenv("PATH") + ":/usr/sbin:/sbin");
-    LocalRun inject = start("inject", "http-killed", "2");
+    LocalRun inject = start("inject", "http-killed", DEAD_MAN_FAULT_SECONDS);
     // The redirect is in place, the run hangs before hooking its filter chain.
     await().atMost(Duration.ofSeconds(20)).until(() -> host.get().contains(RESET));
 
