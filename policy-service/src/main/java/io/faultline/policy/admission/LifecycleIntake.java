@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the executor's lifecycle events: their sequence (so a lease expiry numbers itself after
- * them) and terminal stages (which release leases). The policy service's own decisions, half of
- * this topic, are recognised by their {@code ce_type} header and skipped without decoding.
+ * them) and terminal stages (which release leases). The policy service's own decisions are
+ * recognised by their {@code ce_type} header and skipped without decoding; the executor's are read
+ * for those three fields only ({@link ExecutorEvents}).
  */
 final class LifecycleIntake extends ContextualProcessor<String, byte[], String, Intake> {
   private static final Logger log = LoggerFactory.getLogger(LifecycleIntake.class);
@@ -36,23 +37,34 @@ final class LifecycleIntake extends ContextualProcessor<String, byte[], String, 
       return;
     }
     try {
-      FaultlineEvent<FaultLifecycleEvent> event =
-          EventCodec.standard()
-              .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
-      FaultLifecycleEvent data = event.data();
-      if (data.stage().producer().equals(AdmissionTopology.PRODUCER)) {
+      AdmissionCommand.Progress progress =
+          ExecutorEvents.progress(record.key(), record.headers(), record.value())
+              .orElseGet(() -> decodeInFull(record));
+      if (progress == null) {
         return;
       }
       context()
           .forward(
               new Record<String, Intake>(
                   AdmissionTopology.ADMISSION_KEY,
-                  new AdmissionCommand.Progress(
-                      data.faultId().value(), data.sequence(), data.stage().isTerminal()),
+                  progress,
                   record.timestamp(),
                   new RecordHeaders()));
     } catch (RuntimeException e) {
       log.warn("invalid lifecycle event for key {} skipped: {}", record.key(), e.getMessage());
     }
+  }
+
+  /** A structured-mode event (or one without ce_type): decoded and validated whole. */
+  private static AdmissionCommand.Progress decodeInFull(Record<String, byte[]> record) {
+    FaultlineEvent<FaultLifecycleEvent> event =
+        EventCodec.standard()
+            .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
+    FaultLifecycleEvent data = event.data();
+    if (data.stage().producer().equals(AdmissionTopology.PRODUCER)) {
+      return null;
+    }
+    return new AdmissionCommand.Progress(
+        data.faultId().value(), data.sequence(), data.stage().isTerminal());
   }
 }

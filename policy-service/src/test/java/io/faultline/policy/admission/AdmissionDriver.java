@@ -164,30 +164,38 @@ final class AdmissionDriver implements AutoCloseable {
   /** The executor reports a stage of a fault. */
   void executor(String tenant, String faultId, LifecycleStage stage, long sequence) {
     send(
-        lifecycleIn,
-        Topics.FAULT_LIFECYCLE,
-        new FaultLifecycleEvent(
-            FaultId.of(faultId),
-            TenantId.of(tenant),
-            null,
-            null,
-            null,
-            null,
-            null,
-            stage,
-            sequence,
-            now,
-            stage.producer(),
-            false,
-            null,
-            null,
-            null,
-            stage == LifecycleStage.FAILED || stage == LifecycleStage.ABORTED
-                ? io.faultline.events.lifecycle.FailureReason.ABORTED
-                : null,
-            null,
-            null,
-            null),
+        lifecycleIn, Topics.FAULT_LIFECYCLE, executorEvent(tenant, faultId, stage, sequence), null);
+  }
+
+  /** A record on the lifecycle topic as it arrives, valid or not. */
+  void rawLifecycle(String key, Headers headers, byte[] value) {
+    lifecycleIn.pipeInput(new TestRecord<>(key, value, headers, now));
+    deliverAdmissionLog();
+  }
+
+  FaultLifecycleEvent executorEvent(
+      String tenant, String faultId, LifecycleStage stage, long sequence) {
+    return new FaultLifecycleEvent(
+        FaultId.of(faultId),
+        TenantId.of(tenant),
+        null,
+        null,
+        null,
+        null,
+        null,
+        stage,
+        sequence,
+        now,
+        stage.producer(),
+        false,
+        null,
+        null,
+        null,
+        stage == LifecycleStage.FAILED || stage == LifecycleStage.ABORTED
+            ? io.faultline.events.lifecycle.FailureReason.ABORTED
+            : null,
+        null,
+        null,
         null);
   }
 

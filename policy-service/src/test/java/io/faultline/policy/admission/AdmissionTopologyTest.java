@@ -12,6 +12,7 @@ import static io.faultline.policy.PolicyExamples.roleArn;
 import static io.faultline.policy.PolicyExamples.withParameters;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.decision.FaultApproved;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.test.TestRecord;
@@ -306,6 +308,31 @@ class AdmissionTopologyTest {
         decide(processKill(T, "f-3", A, "i-00000000000000003")), RuleCode.TENANT_CONCURRENCY_LIMIT);
     driver.executor(T, "f-1", LifecycleStage.COMPLETED, 5);
     assertApproved(decide(processKill(T, "f-4", A, "i-00000000000000003")));
+  }
+
+  @Test
+  void skipsAnExecutorEventThatBreaksItsRulesWithoutReleasingTheLeaseOrStalling() {
+    driver.policy(PolicyExamples.withConcurrency(policy(T, A, B), 1, 5));
+    assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
+    ProducerRecord<String, byte[]> completed =
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_LIFECYCLE,
+                FaultlineEvent.of(
+                    AdmissionDriver.TEST_SOURCE,
+                    driver.executorEvent(T, "f-1", LifecycleStage.COMPLETED, 5)));
+    // ce_type says COMPLETED, the data says STARTED: neither is believed.
+    driver.rawLifecycle(
+        completed.key(),
+        completed.headers(),
+        new String(completed.value(), StandardCharsets.UTF_8)
+            .replace("\"stage\":\"COMPLETED\"", "\"stage\":\"STARTED\"")
+            .getBytes(StandardCharsets.UTF_8));
+    assertRejected(
+        decide(processKill(T, "f-2", A, "i-00000000000000002")), RuleCode.TENANT_CONCURRENCY_LIMIT);
+
+    driver.rawLifecycle(completed.key(), completed.headers(), completed.value());
+    assertApproved(decide(processKill(T, "f-3", A, "i-00000000000000002")));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.faultline.policy.load;
 
+import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.policy.Bounds;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
@@ -52,18 +53,29 @@ import org.apache.kafka.streams.KafkaStreams;
  * generous limits), the costlier path: an approval writes an approval, a lifecycle event and a
  * lease.
  *
+ * <p>{@code -Dload.executor=true} adds an {@link ExecutorStandIn}: {@code load.hold} ms (default
+ * 1000) after each approval it publishes the five lifecycle events of a fault that ran and rolled
+ * back, so the service also reads the executor's events (a production instance's work per fault)
+ * and releases every lease; each phase then ends only once every lease is released.
+ *
  * <p>{@code -Dload.brokerOnly=true} starts only the broker and prints {@code BROKER <bootstrap>}; a
  * second driver run with {@code KAFKA_BOOTSTRAP=<bootstrap>} then measures against it from another
  * JVM.
  *
  * <p>System properties: {@code load.backlog} (default 100000), {@code load.warmup} (default
  * 100000), {@code load.rounds} (default 2), {@code load.rates} (default 2000,5000), {@code
- * load.seconds} (default 20), {@code load.threads} (default 2).
+ * load.seconds} (default 20), {@code load.threads} (default 2), {@code load.executor} (default
+ * false), {@code load.hold} (default 1000).
  */
 public final class LoadDriver {
   private LoadDriver() {}
 
   static final int TENANTS = 100;
+
+  /** The policy service's decisions; the rest of the lifecycle topic is the executor's. */
+  private static final java.util.Set<String> DECISION_TYPES =
+      java.util.Set.of(
+          LifecycleStage.APPROVED.cloudEventType(), LifecycleStage.REJECTED.cloudEventType());
 
   public static void main(String[] args) {
     try {
@@ -88,6 +100,8 @@ public final class LoadDriver {
     int rounds = Integer.getInteger("load.rounds", 2);
     int seconds = Integer.getInteger("load.seconds", 20);
     int threads = Integer.getInteger("load.threads", 2);
+    boolean playExecutor = Boolean.getBoolean("load.executor");
+    Duration hold = Duration.ofMillis(Long.getLong("load.hold", 1000));
     int[] rates =
         Arrays.stream(System.getProperty("load.rates", "2000,5000").split(","))
             .filter(rate -> !rate.isBlank())
@@ -111,6 +125,10 @@ public final class LoadDriver {
       }
     }
 
+    ExecutorStandIn executor = playExecutor ? new ExecutorStandIn(broker, hold) : null;
+    System.out.printf(
+        "executor stand-in: %s%n",
+        playExecutor ? "on, events " + hold.toMillis() + " ms after each approval" : "off");
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     AtomicLong decided = new AtomicLong();
     AtomicLong firstDecision = new AtomicLong();
@@ -131,6 +149,15 @@ public final class LoadDriver {
                     long now = System.nanoTime();
                     Header subject = record.headers().lastHeader("ce_subject");
                     String fault = new String(subject.value(), StandardCharsets.UTF_8);
+                    String type =
+                        new String(
+                            record.headers().lastHeader("ce_type").value(), StandardCharsets.UTF_8);
+                    if (!DECISION_TYPES.contains(type)) {
+                      continue; // the executor stand-in's events
+                    }
+                    if (executor != null && type.equals(LifecycleStage.APPROVED.cloudEventType())) {
+                      executor.approved(fault, record.key());
+                    }
                     firstDecision.compareAndSet(0, now);
                     lastDecision.set(now);
                     decided.incrementAndGet();
@@ -191,6 +218,7 @@ public final class LoadDriver {
     // figures include the tracing cost but not a backend's) and counted in a Prometheus registry.
     // -Dload.tracing=false measures without.
     boolean tracing = Boolean.parseBoolean(System.getProperty("load.tracing", "true"));
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AdmissionTelemetry telemetry =
         tracing
             ? new AdmissionTelemetry(
@@ -201,7 +229,7 @@ public final class LoadDriver {
                                 BatchSpanProcessor.builder(SpanExporter.composite()).build())
                             .build())
                     .build(),
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                registry)
             : AdmissionTelemetry.none();
     System.out.printf("tracing and metrics: %s%n", tracing ? "on" : "off");
     AdmissionSettings settings =
@@ -224,6 +252,7 @@ public final class LoadDriver {
       }
     }
     awaitDecided(decided, warmup);
+    awaitReleased(executor, tracing ? registry : null);
     pipeline.close(Duration.ofSeconds(30));
 
     // The backlog is decided `rounds` times over (write it, start, decide it all, stop): the
@@ -260,9 +289,16 @@ public final class LoadDriver {
           (lastDecision.get() - started) / 1e9);
       printCpu(cpuBefore, threadCpu(), (lastDecision.get() - started) / 1e9);
       printCommitMetrics(pipeline);
+      awaitReleased(executor, tracing ? registry : null);
       if (round < rounds) {
         pipeline.close(Duration.ofSeconds(30));
       }
+    }
+    if (rounds == 0) {
+      pipeline =
+          new AdmissionPipeline(
+              settings, telemetry, intakeProps, admissionProps, Duration.ofSeconds(30));
+      pipeline.start();
     }
 
     try (KafkaProducer<String, byte[]> producer = broker.producer()) {
@@ -313,9 +349,13 @@ public final class LoadDriver {
             sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1) / 1e6);
         printBreakdown("intake (send -> committed on the admission log)", intakeLatencies);
         printBreakdown("admission (admission log -> decision committed)", admissionLatencies);
+        awaitReleased(executor, tracing ? registry : null);
       }
     }
     running.set(false);
+    if (executor != null) {
+      executor.close();
+    }
     printCommitMetrics(pipeline);
     pipeline.close(Duration.ofSeconds(10));
     System.exit(0);
@@ -425,6 +465,33 @@ public final class LoadDriver {
         sorted.size());
   }
 
+  /**
+   * With the executor stand-in: waits until it has ended every approved fault and the service has
+   * released their leases (as far as its gauge tells), so the next phase starts from none.
+   */
+  private static void awaitReleased(ExecutorStandIn executor, PrometheusMeterRegistry registry) {
+    if (executor == null) {
+      return;
+    }
+    long started = System.nanoTime();
+    while (System.nanoTime() - started < Duration.ofMinutes(5).toNanos()
+        && !(executor.idle() && activeLeases(registry) == 0)) {
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    System.out.printf(
+        "executor stand-in: %d faults ended, %.0f leases still held%n",
+        executor.faultsEnded(), activeLeases(registry));
+  }
+
+  private static double activeLeases(PrometheusMeterRegistry registry) {
+    if (registry == null) {
+      return 0;
+    }
+    io.micrometer.core.instrument.Gauge gauge =
+        registry.find("faultline.policy.active.leases").gauge();
+    return gauge == null ? 0 : gauge.value();
+  }
+
   private static void awaitDecided(AtomicLong decided, long count) {
     long started = System.nanoTime();
     while (decided.get() < count && System.nanoTime() - started < Duration.ofMinutes(5).toNanos()) {
@@ -488,9 +555,11 @@ public final class LoadDriver {
   static FaultRequested request(String run, String phase, int i) {
     int t = i % TENANTS;
     return PolicyExamples.processKill(
-        tenant(run, t),
-        "load-" + run + "-" + phase + "-" + i,
-        account(t),
-        String.format("i-%017x", ((long) phase.hashCode() & 0xffffL) << 40 | i));
+        tenant(run, t), "load-" + run + "-" + phase + "-" + i, account(t), instance(phase, i));
+  }
+
+  /** The instance of request {@code i} of a phase: no other request targets it. */
+  static String instance(String phase, int i) {
+    return String.format("i-%017x", ((long) phase.hashCode() & 0xffffL) << 40 | i);
   }
 }
