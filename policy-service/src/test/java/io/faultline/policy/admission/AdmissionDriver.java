@@ -164,7 +164,10 @@ final class AdmissionDriver implements AutoCloseable {
   /** The executor reports a stage of a fault. */
   void executor(String tenant, String faultId, LifecycleStage stage, long sequence) {
     send(
-        lifecycleIn, Topics.FAULT_LIFECYCLE, executorEvent(tenant, faultId, stage, sequence), null);
+        lifecycleIn,
+        Topics.FAULT_LIFECYCLE,
+        executorEvent(tenant, faultId, stage, sequence, now),
+        null);
   }
 
   /** A record on the lifecycle topic as it arrives, valid or not. */
@@ -173,8 +176,9 @@ final class AdmissionDriver implements AutoCloseable {
     deliverAdmissionLog();
   }
 
-  FaultLifecycleEvent executorEvent(
-      String tenant, String faultId, LifecycleStage stage, long sequence) {
+  /** An executor's event with only the fields admission reads (and a reason where required). */
+  static FaultLifecycleEvent executorEvent(
+      String tenant, String faultId, LifecycleStage stage, long sequence, Instant at) {
     return new FaultLifecycleEvent(
         FaultId.of(faultId),
         TenantId.of(tenant),
@@ -185,7 +189,7 @@ final class AdmissionDriver implements AutoCloseable {
         null,
         stage,
         sequence,
-        now,
+        at,
         stage.producer(),
         false,
         null,

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.decision.RuleCode;
-import io.faultline.events.ids.FaultId;
-import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
@@ -105,26 +103,7 @@ class AdmissionStreamsIT {
 
       broker.send(
           Topics.FAULT_LIFECYCLE,
-          new FaultLifecycleEvent(
-              FaultId.of("f-1"),
-              TenantId.of(tenant),
-              null,
-              null,
-              null,
-              null,
-              null,
-              LifecycleStage.COMPLETED,
-              6,
-              Instant.now(),
-              "executor-service",
-              false,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              null));
+          AdmissionDriver.executorEvent(tenant, "f-1", LifecycleStage.COMPLETED, 6, Instant.now()));
       broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-4", A, "i-00000000000000001"));
       List<ConsumerRecord<String, byte[]>> more =
           Broker.pollUntil(

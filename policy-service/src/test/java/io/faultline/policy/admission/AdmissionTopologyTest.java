@@ -320,7 +320,8 @@ class AdmissionTopologyTest {
                 Topics.FAULT_LIFECYCLE,
                 FaultlineEvent.of(
                     AdmissionDriver.TEST_SOURCE,
-                    driver.executorEvent(T, "f-1", LifecycleStage.COMPLETED, 5)));
+                    AdmissionDriver.executorEvent(
+                        T, "f-1", LifecycleStage.COMPLETED, 5, driver.now())));
     // ce_type says COMPLETED, the data says STARTED: neither is believed.
     driver.rawLifecycle(
         completed.key(),
