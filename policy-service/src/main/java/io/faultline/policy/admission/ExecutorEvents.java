@@ -41,18 +41,19 @@ final class ExecutorEvents {
   /**
    * The event's progress, or empty when it is not a binary-mode executor event.
    *
+   * @param type the record's {@code ce_type} header, null when it has none
    * @throws IllegalArgumentException naming the field and the rule an event breaks
    */
-  static Optional<AdmissionCommand.Progress> progress(String key, Headers headers, byte[] value) {
+  static Optional<AdmissionCommand.Progress> progress(
+      String key, String type, Headers headers, byte[] value) {
     Header contentType = headers.lastHeader("content-type");
-    Header type = headers.lastHeader("ce_type");
     if (type == null
         || (contentType != null
             && new String(contentType.value(), StandardCharsets.UTF_8)
                 .startsWith("application/cloudevents"))) {
       return Optional.empty();
     }
-    LifecycleStage stage = STAGE_BY_TYPE.get(new String(type.value(), StandardCharsets.UTF_8));
+    LifecycleStage stage = STAGE_BY_TYPE.get(type);
     if (stage == null) {
       return Optional.empty();
     }

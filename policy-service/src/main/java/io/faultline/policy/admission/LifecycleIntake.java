@@ -32,13 +32,15 @@ final class LifecycleIntake extends ContextualProcessor<String, byte[], String, 
 
   @Override
   public void process(Record<String, byte[]> record) {
-    Header type = record.headers().lastHeader("ce_type");
-    if (type != null && OWN_TYPES.contains(new String(type.value(), StandardCharsets.UTF_8))) {
+    Header typeHeader = record.headers().lastHeader("ce_type");
+    String type =
+        typeHeader == null ? null : new String(typeHeader.value(), StandardCharsets.UTF_8);
+    if (type != null && OWN_TYPES.contains(type)) {
       return;
     }
     try {
       AdmissionCommand.Progress progress =
-          ExecutorEvents.progress(record.key(), record.headers(), record.value())
+          ExecutorEvents.progress(record.key(), type, record.headers(), record.value())
               .orElseGet(() -> decodeInFull(record));
       if (progress == null) {
         return;
