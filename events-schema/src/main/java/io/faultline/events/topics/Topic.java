@@ -52,8 +52,21 @@ public record Topic<V>(
         "retention.ms",
         retention == null ? "-1" : Long.toString(retention.toMillis()),
         "max.message.bytes",
-        Integer.toString(maxEventBytes + 64 * 1024));
+        Integer.toString(maxBatchBytes()));
   }
+
+  /**
+   * The broker's limit on one record batch ({@code max.message.bytes}). It bounds batches, not
+   * events (the codec enforces {@link #maxEventBytes}), so it is never below {@value
+   * #MIN_BATCH_BYTES} bytes plus overhead: librdkafka's clients (kcat, confluent-kafka for Python,
+   * Go, .NET) batch up to 1,000,000 bytes by default, and a smaller limit refuses their bursts.
+   */
+  public int maxBatchBytes() {
+    return Math.max(maxEventBytes, MIN_BATCH_BYTES) + 64 * 1024;
+  }
+
+  /** Kafka's own default batch limit (1 MiB), above librdkafka's default batch size. */
+  public static final int MIN_BATCH_BYTES = 1024 * 1024;
 
   /** The admin-client definition, for tests and tooling; replication is the cluster's choice. */
   public NewTopic newTopic(short replicationFactor) {

@@ -77,4 +77,53 @@ class EventCodecTest {
         .isInstanceOfSatisfying(
             ContractViolationException.class, e -> assertThat(e.has("key", "matchesKey")).isTrue());
   }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {"content-type", "ce_specversion", "ce_type", "ce_id", "traceparent", "x-other"})
+  void refusesANullValuedHeaderNamingIt(String header) {
+    ProducerRecord<String, byte[]> record =
+        codec.encode(Topics.FAULT_CONTROLS, FaultlineEvent.of(SOURCE, Fixtures.aHalt()));
+    record.headers().remove(header);
+    record.headers().add(header, null);
+    assertThatThrownBy(
+            () ->
+                codec.decode(Topics.FAULT_CONTROLS, record.key(), record.headers(), record.value()))
+        .isInstanceOfSatisfying(
+            ContractViolationException.class,
+            e -> assertThat(e.has("header." + header, "value")).isTrue());
+  }
+
+  @Test
+  void refusesHeadersThatAreNotUtf8() {
+    ProducerRecord<String, byte[]> record =
+        codec.encode(Topics.FAULT_CONTROLS, FaultlineEvent.of(SOURCE, Fixtures.aHalt()));
+    record.headers().remove("ce_type");
+    record.headers().add("ce_type", new byte[] {(byte) 0xC3, (byte) 0x28});
+    assertThatThrownBy(
+            () ->
+                codec.decode(Topics.FAULT_CONTROLS, record.key(), record.headers(), record.value()))
+        .isInstanceOfSatisfying(
+            ContractViolationException.class,
+            e -> assertThat(e.has("header.ce_type", "utf8")).isTrue());
+  }
+
+  @Test
+  void refusesAnyUnreadableValueAsAContractViolation() {
+    ProducerRecord<String, byte[]> record =
+        codec.encode(Topics.FAULT_CONTROLS, FaultlineEvent.of(SOURCE, Fixtures.aHalt()));
+    for (byte[] value :
+        new byte[][] {
+          new byte[0],
+          new byte[] {0, 1, 2, (byte) 0xFF},
+          "[1,2".getBytes(),
+          "null".getBytes(),
+          "\"a string\"".getBytes(),
+          "{\"action\": 42}".getBytes()
+        }) {
+      assertThatThrownBy(
+              () -> codec.decode(Topics.FAULT_CONTROLS, record.key(), record.headers(), value))
+          .isInstanceOf(ContractViolationException.class);
+    }
+  }
 }
