@@ -5,6 +5,7 @@ import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.intake.ApprovalConsumer;
+import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.observability.Observability;
 import io.faultline.executor.recovery.JournalIndex;
@@ -24,21 +25,34 @@ public final class Executor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Executor.class);
 
   /**
+   * @param kafka builds every Kafka client (bootstrap servers, security)
    * @param executorId unique per running instance (also the ledger's transactional id suffix)
    */
   public record Config(
-      String bootstrapServers,
+      KafkaClients kafka,
       String groupId,
       String executorId,
       Duration sessionTimeout,
       int maxInFlight,
       RunSettings run) {
     public Config {
-      Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+      Objects.requireNonNull(kafka, "kafka");
       Objects.requireNonNull(groupId, "groupId");
       Objects.requireNonNull(executorId, "executorId");
       Objects.requireNonNull(sessionTimeout, "sessionTimeout");
       Objects.requireNonNull(run, "run");
+    }
+
+    /** An executor on an open broker (tests, the benchmark). */
+    public Config(
+        String bootstrapServers,
+        String groupId,
+        String executorId,
+        Duration sessionTimeout,
+        int maxInFlight,
+        RunSettings run) {
+      this(
+          KafkaClients.of(bootstrapServers), groupId, executorId, sessionTimeout, maxInFlight, run);
     }
   }
 
@@ -56,7 +70,12 @@ public final class Executor implements AutoCloseable {
     this.config = config;
     Controls controls = new Controls();
     this.controlConsumer =
-        new ControlConsumer(config.bootstrapServers(), controls, observability.meters());
+        new ControlConsumer(
+            config.kafka(),
+            controls,
+            observability.meters(),
+            observability.poison(),
+            observability.readers());
     try {
       if (!controlConsumer.awaitCaughtUp(Duration.ofSeconds(60))) {
         throw new IllegalStateException("controls topic not read within 60 s");
@@ -65,8 +84,7 @@ public final class Executor implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    this.ledger =
-        new FaultLedger(config.bootstrapServers(), "faultline-executor-" + config.executorId());
+    this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + config.executorId());
     this.runner =
         new FaultRunner(
             registry,
@@ -76,20 +94,21 @@ public final class Executor implements AutoCloseable {
             config.run(),
             config.executorId(),
             observability);
-    JournalIndex index = new JournalIndex(config.bootstrapServers());
+    JournalIndex index = new JournalIndex(config.kafka(), observability.poison());
     this.approvals =
         new ApprovalConsumer(
+            config.kafka(),
             new ApprovalConsumer.Settings(
-                config.bootstrapServers(),
-                config.groupId(),
-                config.sessionTimeout(),
-                config.maxInFlight()),
+                config.groupId(), config.sessionTimeout(), config.maxInFlight()),
             config.executorId(),
             runner,
             index,
-            new Takeover(config.bootstrapServers(), runner),
+            new Takeover(config.kafka(), runner),
             ledger,
-            observability.meters());
+            observability.meters(),
+            observability.poison(),
+            observability.readers(),
+            controlConsumer::isApplying);
   }
 
   /** Builds and starts an executor that records no spans and no meters. */

@@ -3,6 +3,8 @@ package io.faultline.executor;
 import io.faultline.executor.aws.AwsAccountConnector;
 import io.faultline.executor.aws.AwsSettings;
 import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.kafka.KafkaClients;
+import io.faultline.executor.observability.KafkaReadersHealth;
 import io.faultline.executor.observability.Observability;
 import io.faultline.executor.run.RunSettings;
 import io.faultline.telemetry.FaultlineOpenTelemetry;
@@ -13,11 +15,11 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -67,13 +69,33 @@ class ExecutorConfiguration {
         meters);
   }
 
+  /**
+   * Every Kafka client of the executor, from Spring Boot's {@code spring.kafka.*} settings
+   * (bootstrap servers, {@code security.protocol}, {@code ssl.*}, {@code properties.*} such as
+   * {@code sasl.mechanism}, and the per-client {@code consumer.*} / {@code producer.*}).
+   */
+  @Bean
+  KafkaClients kafkaClients(KafkaProperties kafka) {
+    return new KafkaClients(kafka.buildConsumerProperties(), kafka.buildProducerProperties());
+  }
+
+  @Bean
+  Observability observability(OpenTelemetry openTelemetry, MeterRegistry meters) {
+    return new Observability(openTelemetry, meters);
+  }
+
+  /** The {@code kafkaReaders} health indicator, in the readiness group. */
+  @Bean
+  KafkaReadersHealth kafkaReadersHealthIndicator(Observability observability) {
+    return new KafkaReadersHealth(observability.readers());
+  }
+
   @Bean(destroyMethod = "close")
   Executor executor(
       ExecutorSettings settings,
       AwsAccountConnector connector,
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-      OpenTelemetry openTelemetry,
-      MeterRegistry meters) {
+      KafkaClients kafka,
+      Observability observability) {
     RunSettings run =
         new RunSettings(
             precheck(settings.precheck().ssmOnline()),
@@ -86,15 +108,10 @@ class ExecutorConfiguration {
             : settings.executorId();
     return Executor.start(
         new Executor.Config(
-            bootstrapServers,
-            settings.groupId(),
-            id,
-            settings.sessionTimeout(),
-            settings.maxInFlight(),
-            run),
+            kafka, settings.groupId(), id, settings.sessionTimeout(), settings.maxInFlight(), run),
         connector,
         FaultRegistry.discover(),
-        new Observability(openTelemetry, meters));
+        observability);
   }
 
   static RunSettings.Precheck precheck(String value) {

@@ -80,4 +80,23 @@ class ExecutorApplicationIT {
           .isEqualTo(LifecycleStage.COMPLETED);
     }
   }
+
+  @Test
+  void readinessReportsTheKafkaReaders() throws Exception {
+    String port = context.getEnvironment().getProperty("local.server.port");
+    java.net.http.HttpResponse<String> readiness =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://localhost:" + port + "/actuator/health/readiness"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(readiness.statusCode()).isEqualTo(200);
+    assertThat(readiness.body())
+        .contains("\"kafkaReaders\"")
+        .contains("\"controls\":\"running\"")
+        .contains("\"approvals\":\"running\"");
+  }
 }

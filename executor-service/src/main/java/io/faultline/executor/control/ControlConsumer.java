@@ -4,11 +4,12 @@ import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.topics.Topics;
-import io.faultline.events.validation.ContractViolationException;
+import io.faultline.executor.kafka.KafkaClients;
+import io.faultline.telemetry.kafka.ConsumerLiveness;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,40 +30,54 @@ import org.slf4j.LoggerFactory;
  * Reads the whole controls topic on every executor: all partitions assigned (no consumer group, no
  * committed offsets), from the beginning, then follows it. {@link #awaitCaughtUp} lets start-up
  * wait until the halt state is known.
+ *
+ * <p>Nothing on the topic can stop it: a record it cannot read is counted as poison and skipped,
+ * and a failed poll is retried with backoff while the reader reports itself stopped (readiness
+ * down, {@link #isApplying} false, so the executor starts no new fault blind to halts).
  */
 public final class ControlConsumer implements AutoCloseable {
+  /** The reader's name in {@link ConsumerLiveness}. */
+  public static final String READER = "controls";
+
   private static final Logger log = LoggerFactory.getLogger(ControlConsumer.class);
+  private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaClientMetrics consumerMetrics;
   private final Controls controls;
+  private final PoisonRecords poison;
+  private final ConsumerLiveness readers;
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean closed;
-
-  public ControlConsumer(String bootstrapServers, Controls controls) {
-    this(bootstrapServers, controls, new CompositeMeterRegistry());
-  }
+  private volatile boolean applying;
 
   /**
    * @param meters receives the consumer's Kafka client metrics (tag {@code consumer=controls}), lag
    *     included
    */
-  public ControlConsumer(String bootstrapServers, Controls controls, MeterRegistry meters) {
+  public ControlConsumer(
+      KafkaClients kafka,
+      Controls controls,
+      MeterRegistry meters,
+      PoisonRecords poison,
+      ConsumerLiveness readers) {
     this.controls = controls;
+    this.poison = poison;
+    this.readers = readers;
     this.consumer =
-        new KafkaConsumer<>(
+        kafka.consumer(
+            READER,
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
                 "read_committed"),
             new StringDeserializer(),
             new ByteArrayDeserializer());
-    this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("consumer", "controls"));
+    this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("consumer", READER));
     consumerMetrics.bindTo(meters);
+    readers.running(READER);
     this.thread = Thread.ofPlatform().name("faultline-controls").daemon().start(this::run);
   }
 
@@ -70,28 +86,54 @@ public final class ControlConsumer implements AutoCloseable {
     return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** True while controls are read and applied: caught up at start and the last poll succeeded. */
+  public boolean isApplying() {
+    return applying && !closed;
+  }
+
   private void run() {
     try {
-      List<TopicPartition> partitions = List.of();
-      while (partitions.isEmpty() && !closed) {
-        // Right after the topic is created its metadata may not list partitions yet.
-        partitions =
-            consumer.partitionsFor(Topics.FAULT_CONTROLS.name(), Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
+      List<TopicPartition> partitions = assignAll();
+      if (partitions.isEmpty()) {
+        return;
       }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      Duration pause = Duration.ofMillis(100);
       while (!closed) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          apply(record);
-        }
-        if (caughtUp.getCount() > 0
-            && end.entrySet().stream()
-                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-          log.info("controls caught up ({} partitions)", partitions.size());
-          caughtUp.countDown();
+        try {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+            apply(record);
+          }
+          pause = Duration.ofMillis(100);
+          if (caughtUp.getCount() > 0
+              && end.entrySet().stream()
+                  .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+            log.info("controls caught up ({} partitions)", partitions.size());
+            caughtUp.countDown();
+          }
+          if (caughtUp.getCount() == 0 && !applying) {
+            applying = true;
+            readers.running(READER);
+          }
+        } catch (RecordDeserializationException e) {
+          // A record the client itself cannot parse (e.g. a corrupt batch): step over it.
+          poison.skipped(e.topicPartition().topic(), e.topicPartition().partition(), e.offset(), e);
+          consumer.seek(e.topicPartition(), e.offset() + 1);
+        } catch (WakeupException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          applying = false;
+          readers.stopped(READER, "poll failed: " + PoisonRecords.describe(e));
+          log.error(
+              "controls consumer cannot read (retrying in {} ms): aborts and halts are not"
+                  + " applied meanwhile, and no new fault starts",
+              pause.toMillis(),
+              e);
+          pauseFor(pause);
+          pause =
+              pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0
+                  ? MAX_RETRY_PAUSE
+                  : pause.multipliedBy(2);
         }
       }
     } catch (WakeupException e) {
@@ -101,9 +143,27 @@ public final class ControlConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("controls consumer stopped: aborts and halts are no longer applied", e);
     } finally {
+      applying = false;
+      if (!closed) {
+        readers.stopped(READER, "stopped: aborts and halts are no longer applied");
+      }
       consumerMetrics.close();
       consumer.close(Duration.ofSeconds(2));
     }
+  }
+
+  private List<TopicPartition> assignAll() {
+    List<TopicPartition> partitions = List.of();
+    while (partitions.isEmpty() && !closed) {
+      // Right after the topic is created its metadata may not list partitions yet.
+      partitions =
+          consumer.partitionsFor(Topics.FAULT_CONTROLS.name(), Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(p.topic(), p.partition()))
+              .toList();
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return partitions;
   }
 
   private void apply(ConsumerRecord<String, byte[]> record) {
@@ -115,13 +175,19 @@ public final class ControlConsumer implements AutoCloseable {
         log.info("control {} for {}", event.data().action(), event.data().key());
         controls.apply(event.data());
       }
-    } catch (ContractViolationException e) {
-      log.warn(
-          "ignoring an invalid control at {}-{}@{}: {}",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          e.getMessage());
+    } catch (RuntimeException e) {
+      // Contract violations and anything else a hostile record provokes: never the consumer's end.
+      poison.skipped(record.topic(), record.partition(), record.offset(), e);
+    }
+  }
+
+  private void pauseFor(Duration pause) {
+    try {
+      // Backoff between failed polls: there is nothing to wait on but time.
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
     }
   }
 

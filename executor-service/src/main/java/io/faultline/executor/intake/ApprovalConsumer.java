@@ -12,15 +12,17 @@ import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.validation.ContractViolationException;
+import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
+import io.faultline.telemetry.kafka.ConsumerLiveness;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
-import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,6 +40,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -44,8 +48,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The approvals consumer (one platform thread); faults run on their own virtual threads. */
+/**
+ * The approvals consumer (one platform thread); faults run on their own virtual threads. An
+ * approval it cannot read never runs and never stops it: the fault ends FAILED INVALID_REQUEST when
+ * its id and tenant can be read, and the record is counted as poison either way. While controls are
+ * not being applied (see {@link io.faultline.executor.control.ControlConsumer#isApplying()}) it
+ * pauses: no fault starts blind to halts.
+ */
 public final class ApprovalConsumer implements AutoCloseable {
+  /** The reader's name in {@link ConsumerLiveness}. */
+  public static final String READER = "approvals";
+
   private static final Logger log = LoggerFactory.getLogger(ApprovalConsumer.class);
 
   /**
@@ -53,8 +66,7 @@ public final class ApprovalConsumer implements AutoCloseable {
    * @param sessionTimeout how soon a dead executor's partitions move (takeover latency)
    * @param maxInFlight above this many running faults, partitions are paused
    */
-  public record Settings(
-      String bootstrapServers, String groupId, Duration sessionTimeout, int maxInFlight) {}
+  public record Settings(String groupId, Duration sessionTimeout, int maxInFlight) {}
 
   private final Settings settings;
   private final FaultRunner runner;
@@ -66,33 +78,35 @@ public final class ApprovalConsumer implements AutoCloseable {
   private final Map<TopicPartition, TreeMap<Long, CompletableFuture<Void>>> pending =
       new HashMap<>();
   private final String executorId;
+  private final PoisonRecords poison;
+  private final ConsumerLiveness readers;
+  private final BooleanSupplier controlsApplied;
   private Thread thread;
   private volatile boolean closed;
   private volatile boolean paused;
-
-  public ApprovalConsumer(
-      Settings settings,
-      String executorId,
-      FaultRunner runner,
-      JournalIndex index,
-      Takeover takeover,
-      FaultLedger ledger) {
-    this(settings, executorId, runner, index, takeover, ledger, new CompositeMeterRegistry());
-  }
+  private boolean blind;
 
   /**
    * @param meters receives the consumer's Kafka client metrics (tag {@code consumer=approvals}),
    *     records lag included
+   * @param controlsApplied whether halts and aborts are being applied; while false, intake pauses
    */
   public ApprovalConsumer(
+      KafkaClients kafka,
       Settings settings,
       String executorId,
       FaultRunner runner,
       JournalIndex index,
       Takeover takeover,
       FaultLedger ledger,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      PoisonRecords poison,
+      ConsumerLiveness readers,
+      BooleanSupplier controlsApplied) {
     this.settings = settings;
+    this.poison = poison;
+    this.readers = readers;
+    this.controlsApplied = controlsApplied;
     this.executorId = executorId;
     this.runner = runner;
     this.index = index;
@@ -100,7 +114,6 @@ public final class ApprovalConsumer implements AutoCloseable {
     this.ledger = ledger;
     int session = (int) settings.sessionTimeout().toMillis();
     Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     config.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "faultline-executor-" + executorId);
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -114,13 +127,14 @@ public final class ApprovalConsumer implements AutoCloseable {
         ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
         CooperativeStickyAssignor.class.getName());
     this.consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
+        kafka.consumer(READER, config, new StringDeserializer(), new ByteArrayDeserializer());
     this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("consumer", "approvals"));
     consumerMetrics.bindTo(meters);
     ledger.onJournaled(index::update);
   }
 
   public void start() {
+    readers.running(READER);
     thread = Thread.ofPlatform().name("faultline-approvals").start(this::run);
   }
 
@@ -128,8 +142,14 @@ public final class ApprovalConsumer implements AutoCloseable {
     consumer.subscribe(List.of(Topics.FAULT_APPROVALS.name()), new Rebalance());
     try {
       while (!closed) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          accept(record);
+        try {
+          for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            accept(record);
+          }
+        } catch (RecordDeserializationException e) {
+          // A record the client itself cannot parse: step over it, as over any other poison.
+          poison.skipped(e.topicPartition().topic(), e.topicPartition().partition(), e.offset(), e);
+          consumer.seek(e.topicPartition(), e.offset() + 1);
         }
         commitReady(false);
         backpressure();
@@ -137,10 +157,12 @@ public final class ApprovalConsumer implements AutoCloseable {
       commitReady(true);
     } catch (WakeupException e) {
       if (!closed) {
+        readers.stopped(READER, "woken up unexpectedly");
         throw e;
       }
     } catch (RuntimeException e) {
-      log.error("approvals consumer stopped", e);
+      readers.stopped(READER, "stopped: " + PoisonRecords.describe(e));
+      log.error("approvals consumer stopped: no new fault starts on this executor", e);
     } finally {
       consumerMetrics.close();
       consumer.close(Duration.ofSeconds(5));
@@ -149,6 +171,18 @@ public final class ApprovalConsumer implements AutoCloseable {
 
   private void accept(ConsumerRecord<String, byte[]> record) {
     TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    CompletableFuture<Void> done;
+    try {
+      done = acceptOrRefuse(record);
+    } catch (RuntimeException e) {
+      // Whatever a record provokes, it is this record's problem: count it and go on.
+      poison.skipped(record.topic(), record.partition(), record.offset(), e);
+      done = CompletableFuture.completedFuture(null);
+    }
+    pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
+  }
+
+  private CompletableFuture<Void> acceptOrRefuse(ConsumerRecord<String, byte[]> record) {
     CompletableFuture<Void> done;
     if (record.key() != null && index.knows(record.partition(), record.key())) {
       log.info("approval {} was already journaled; not running it again", record.key());
@@ -162,13 +196,12 @@ public final class ApprovalConsumer implements AutoCloseable {
             EventCodec.standard()
                 .decode(Topics.FAULT_APPROVALS, record.key(), record.headers(), record.value());
       } catch (ContractViolationException e) {
-        done = rejectPoison(record, e.getMessage());
-        pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
-        return;
+        poison.skipped(record.topic(), record.partition(), record.offset(), e.getMessage());
+        return rejectPoison(record, e.getMessage());
       }
       done = runner.start(event, record.partition(), record.offset());
     }
-    pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
+    return done;
   }
 
   /**
@@ -227,21 +260,19 @@ public final class ApprovalConsumer implements AutoCloseable {
               null,
               executorId,
               Instant.now());
-      log.warn("approval {} refused: {}", faultId, truncate(why));
+      log.info("approval {} ends FAILED INVALID_REQUEST", faultId);
       return ledger.submit(failed, traceId == null ? null : traceparent, entry);
     } catch (RuntimeException | java.io.IOException e) {
-      log.error(
-          "unreadable approval at {}@{} skipped: {}",
-          record.partition(),
-          record.offset(),
-          truncate(why));
+      // No fault id and tenant to end it with: the poison log line is all there is.
       return CompletableFuture.completedFuture(null);
     }
   }
 
   private static String header(ConsumerRecord<String, byte[]> record, String name) {
     Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   private static String truncate(String text) {
@@ -284,11 +315,22 @@ public final class ApprovalConsumer implements AutoCloseable {
 
   private void backpressure() {
     boolean full = runner.inFlight() >= settings.maxInFlight();
-    if (full && !paused) {
+    boolean nowBlind = !controlsApplied.getAsBoolean();
+    if (nowBlind != blind) {
+      blind = nowBlind;
+      if (blind) {
+        log.warn("controls are not being applied: pausing approvals until they are");
+      } else {
+        log.info("controls are applied again: resuming approvals");
+      }
+    }
+    if ((full || blind) && !paused) {
       consumer.pause(consumer.assignment());
       paused = true;
-      log.warn("{} faults in flight: pausing approvals", runner.inFlight());
-    } else if (!full && paused) {
+      if (full) {
+        log.warn("{} faults in flight: pausing approvals", runner.inFlight());
+      }
+    } else if (!full && !blind && paused) {
       consumer.resume(consumer.assignment());
       paused = false;
     }

@@ -4,6 +4,7 @@ import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.topics.Topics;
+import io.faultline.executor.kafka.KafkaClients;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -58,12 +59,16 @@ public final class FaultLedger implements AutoCloseable {
       JournalEntry entry,
       CompletableFuture<Void> done) {}
 
+  /** A ledger on an open broker (tests). */
   public FaultLedger(String bootstrapServers, String transactionalId) {
+    this(KafkaClients.of(bootstrapServers), transactionalId);
+  }
+
+  public FaultLedger(KafkaClients kafka, String transactionalId) {
     this.producer =
-        new KafkaProducer<>(
+        kafka.producer(
+            "ledger",
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG,
                 transactionalId,
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,

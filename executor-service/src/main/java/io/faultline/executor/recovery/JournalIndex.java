@@ -1,7 +1,9 @@
 package io.faultline.executor.recovery;
 
 import io.faultline.events.topics.Topics;
+import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.JournalEntry;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,12 +28,14 @@ import org.slf4j.LoggerFactory;
 public final class JournalIndex {
   private static final Logger log = LoggerFactory.getLogger(JournalIndex.class);
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
+  private final PoisonRecords poison;
   private final Map<Integer, Map<String, JournalEntry.Phase>> byPartition =
       new ConcurrentHashMap<>();
 
-  public JournalIndex(String bootstrapServers) {
-    this.bootstrapServers = bootstrapServers;
+  public JournalIndex(KafkaClients kafka, PoisonRecords poison) {
+    this.kafka = kafka;
+    this.poison = poison;
   }
 
   /**
@@ -46,10 +50,9 @@ public final class JournalIndex {
     Instant began = Instant.now();
     Map<String, JournalEntry> latest = new java.util.LinkedHashMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
+        kafka.consumer(
+            "journal",
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
@@ -72,9 +75,17 @@ public final class JournalIndex {
             continue;
           }
           try {
-            latest.put(record.key(), JournalEntry.fromJson(record.value()));
+            JournalEntry entry = JournalEntry.fromJson(record.value());
+            if (!entry.faultId().equals(record.key())) {
+              throw new IllegalArgumentException(
+                  "key: the journal is keyed by fault id; the key must be '"
+                      + entry.faultId()
+                      + "', got "
+                      + (record.key() == null ? "no key" : "'" + record.key() + "'"));
+            }
+            latest.put(record.key(), entry);
           } catch (RuntimeException e) {
-            log.warn("unreadable journal entry {}@{}", record.partition(), record.offset(), e);
+            poison.skipped(record.topic(), record.partition(), record.offset(), e);
           }
         }
       }

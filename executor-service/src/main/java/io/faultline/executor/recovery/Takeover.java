@@ -4,6 +4,7 @@ import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.topics.Topics;
+import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.run.FaultRunner;
 import java.time.Duration;
@@ -27,11 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class Takeover {
   private static final Logger log = LoggerFactory.getLogger(Takeover.class);
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final FaultRunner runner;
 
-  public Takeover(String bootstrapServers, FaultRunner runner) {
-    this.bootstrapServers = bootstrapServers;
+  public Takeover(KafkaClients kafka, FaultRunner runner) {
+    this.kafka = kafka;
     this.runner = runner;
   }
 
@@ -47,10 +48,9 @@ public final class Takeover {
 
   private void takeOver(List<JournalEntry> entries) {
     try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
+        kafka.consumer(
+            "takeover",
             Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
                 false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
