@@ -1,0 +1,145 @@
+package io.faultline.events.access;
+
+import static org.apache.kafka.common.acl.AclOperation.ALL;
+import static org.apache.kafka.common.acl.AclOperation.CREATE;
+import static org.apache.kafka.common.acl.AclOperation.DELETE;
+import static org.apache.kafka.common.acl.AclOperation.READ;
+import static org.apache.kafka.common.acl.AclOperation.WRITE;
+import static org.apache.kafka.common.resource.PatternType.LITERAL;
+import static org.apache.kafka.common.resource.PatternType.PREFIXED;
+import static org.apache.kafka.common.resource.ResourceType.GROUP;
+import static org.apache.kafka.common.resource.ResourceType.TOPIC;
+import static org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID;
+
+import io.faultline.events.topics.Topic;
+import io.faultline.events.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The ACL inventory: what each Faultline service and each publishing platform may do on a secured
+ * cluster, and nothing more. {@code deploy/kafka/} holds the same inventory as a {@code
+ * kafka-acls.sh} script and Strimzi {@code KafkaUser} resources; a test keeps them equal, and
+ * another keeps the writers here equal to the topic catalogue's.
+ *
+ * <p>The lifecycle topic is for the platform's own principals: a publisher can write requests and
+ * nothing else, and reads no topic.
+ */
+public final class KafkaAccess {
+  private KafkaAccess() {}
+
+  public static final String POLICY = "policy-service";
+  public static final String EXECUTOR = "executor-service";
+  public static final String SCHEDULER = "scheduler-service";
+  public static final String PUBLISHER = "publisher";
+
+  /** The admission log the policy service creates and purges (see policy-service README). */
+  public static final String ADMISSION_LOG = "faultline.policy-admission-log.v1";
+
+  /**
+   * The names a deployment chooses, each a service setting.
+   *
+   * @param policyApplicationId {@code faultline.policy.application-id}: the prefix of its two
+   *     Streams applications' groups, internal topics and transactional ids
+   * @param executorGroupId {@code faultline.executor.group-id}
+   * @param executorTransactionalIdPrefix every executor's ledger uses this prefix + its id
+   * @param schedulerApplicationId {@code faultline.scheduler.application-id}
+   */
+  public record Names(
+      String policyApplicationId,
+      String executorGroupId,
+      String executorTransactionalIdPrefix,
+      String schedulerApplicationId) {
+    public Names {
+      Objects.requireNonNull(policyApplicationId, "policyApplicationId");
+      Objects.requireNonNull(executorGroupId, "executorGroupId");
+      Objects.requireNonNull(executorTransactionalIdPrefix, "executorTransactionalIdPrefix");
+      Objects.requireNonNull(schedulerApplicationId, "schedulerApplicationId");
+    }
+
+    /** The services' defaults. */
+    public static Names defaults() {
+      return new Names(
+          "faultline-policy", "faultline-executor", "faultline-executor-", "faultline-scheduler");
+    }
+  }
+
+  /** Every role, services first, then the publisher. */
+  public static List<KafkaRole> roles(Names names) {
+    return List.of(policy(names), executor(names), scheduler(names), publisher());
+  }
+
+  public static KafkaRole role(String name, Names names) {
+    return roles(names).stream()
+        .filter(r -> r.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no role " + name));
+  }
+
+  private static KafkaRole policy(Names names) {
+    List<KafkaGrant> grants = new ArrayList<>();
+    read(grants, Topics.FAULT_REQUESTS, Topics.TENANT_POLICIES, Topics.FAULT_CONTROLS);
+    read(grants, Topics.FAULT_LIFECYCLE);
+    write(grants, Topics.FAULT_APPROVALS, Topics.FAULT_LIFECYCLE, Topics.DEAD_LETTERS);
+    // The admission log: created at start if missing, written by intake, read by admission,
+    // purged behind admission's committed offset.
+    for (var operation : List.of(CREATE, READ, WRITE, DELETE)) {
+      grants.add(new KafkaGrant(TOPIC, ADMISSION_LOG, LITERAL, operation));
+    }
+    streamsApplication(grants, names.policyApplicationId());
+    return new KafkaRole(POLICY, "User:faultline-policy", grants);
+  }
+
+  private static KafkaRole executor(Names names) {
+    List<KafkaGrant> grants = new ArrayList<>();
+    read(grants, Topics.FAULT_APPROVALS, Topics.FAULT_CONTROLS, Topics.EXECUTION_JOURNAL);
+    write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL);
+    grants.add(new KafkaGrant(GROUP, names.executorGroupId(), LITERAL, READ));
+    grants.add(
+        new KafkaGrant(TRANSACTIONAL_ID, names.executorTransactionalIdPrefix(), PREFIXED, WRITE));
+    return new KafkaRole(EXECUTOR, "User:faultline-executor", grants);
+  }
+
+  private static KafkaRole scheduler(Names names) {
+    List<KafkaGrant> grants = new ArrayList<>();
+    read(grants, Topics.SCHEDULER_COMMANDS, Topics.FAULT_LIFECYCLE);
+    write(
+        grants,
+        Topics.FAULT_REQUESTS,
+        Topics.FAULT_CONTROLS,
+        Topics.TENANT_POLICIES,
+        Topics.SCHEDULER_COMMANDS);
+    streamsApplication(grants, names.schedulerApplicationId());
+    return new KafkaRole(SCHEDULER, "User:faultline-scheduler", grants);
+  }
+
+  private static KafkaRole publisher() {
+    List<KafkaGrant> grants = new ArrayList<>();
+    write(grants, Topics.FAULT_REQUESTS);
+    return new KafkaRole(PUBLISHER, "User:faultline-publisher", grants);
+  }
+
+  // READ and WRITE imply DESCRIBE (topics, groups, transactional ids): no DESCRIBE grants needed.
+  private static void read(List<KafkaGrant> grants, Topic<?>... topics) {
+    for (Topic<?> topic : topics) {
+      grants.add(new KafkaGrant(TOPIC, topic.name(), LITERAL, READ));
+    }
+  }
+
+  private static void write(List<KafkaGrant> grants, Topic<?>... topics) {
+    for (Topic<?> topic : topics) {
+      grants.add(new KafkaGrant(TOPIC, topic.name(), LITERAL, WRITE));
+    }
+  }
+
+  /**
+   * An exactly-once Kafka Streams application: its consumer groups, internal topics (changelogs,
+   * repartition topics) and transactional ids all start with its application id.
+   */
+  private static void streamsApplication(List<KafkaGrant> grants, String applicationId) {
+    grants.add(new KafkaGrant(GROUP, applicationId, PREFIXED, READ));
+    grants.add(new KafkaGrant(TOPIC, applicationId, PREFIXED, ALL));
+    grants.add(new KafkaGrant(TRANSACTIONAL_ID, applicationId, PREFIXED, WRITE));
+  }
+}
