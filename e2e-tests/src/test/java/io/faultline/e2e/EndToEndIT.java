@@ -326,6 +326,48 @@ class EndToEndIT {
   }
 
   /**
+   * A non-Java publisher with librdkafka's defaults batches up to 1,000,000 bytes; the topic must
+   * take such batches (a smaller max.message.bytes refuses the whole burst), and every request is
+   * decided. The tenant is unknown, so each is rejected (which is a decision).
+   */
+  @Test
+  void everyRequestOfAKcatBurstWithItsDefaultSettingsIsDecided() throws Exception {
+    int count = 3_000;
+    String prefix = "f-burst-" + UUID.randomUUID().toString().substring(0, 8);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "bash",
+                java.nio.file.Path.of("..", "docs", "examples", "kcat-publish-burst.sh").toString())
+            .redirectErrorStream(true);
+    builder
+        .environment()
+        .putAll(
+            Map.of(
+                "BOOTSTRAP",
+                platform.bootstrapServers(),
+                "TENANT",
+                "burst-" + UUID.randomUUID().toString().substring(0, 8),
+                "COUNT",
+                Integer.toString(count),
+                "PREFIX",
+                prefix));
+    Process kcat = builder.start();
+    String output = new String(kcat.getInputStream().readAllBytes());
+    assertThat(kcat.waitFor(120, TimeUnit.SECONDS)).as("kcat finished").isTrue();
+    assertThat(kcat.exitValue()).as("kcat exit status; output: %s", output).isZero();
+
+    List<String> ids =
+        java.util.stream.IntStream.rangeClosed(1, count).mapToObj(i -> prefix + "-" + i).toList();
+    lifecycle.awaitAllEnded(ids, Duration.ofSeconds(180));
+    assertThat(ids)
+        .allSatisfy(
+            id ->
+                assertThat(lifecycle.events(id))
+                    .extracting(e -> e.data().stage())
+                    .containsExactly(LifecycleStage.REJECTED));
+  }
+
+  /**
    * Registers the tenant's account and policy through the scheduler's API, as its admin would, and
    * waits until the policy service has the policy; returns the admin's API client.
    */

@@ -63,6 +63,24 @@ final class LifecycleTap implements AutoCloseable {
     return events(faultId);
   }
 
+  /** Waits until every one of the faults has ended (terminal or REJECTED). */
+  void awaitAllEnded(java.util.Collection<String> faultIds, Duration timeout) {
+    await("the end of " + faultIds.size() + " faults")
+        .atMost(timeout)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              poll();
+              return faultIds.stream()
+                  .allMatch(
+                      id ->
+                          events(id).stream()
+                              .map(e -> e.data().stage())
+                              .anyMatch(s -> s.isTerminal() || s == LifecycleStage.REJECTED));
+            });
+  }
+
   /** The events of one fault seen so far, in topic order. */
   List<FaultlineEvent<FaultLifecycleEvent>> events(String faultId) {
     return List.copyOf(byFault.getOrDefault(faultId, List.of()));

@@ -32,10 +32,16 @@ final class Platform implements AutoCloseable {
   static final String REGION = "eu-west-1";
 
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
+  private final String observerBootstrapServers;
   private final Producer<String, byte[]> producer;
   private FaultlineServices services;
 
-  private Platform() {
+  /**
+   * @param observerBootstrapServers where the test's own clients (policy registration, taps, admin)
+   *     reach the broker
+   */
+  private Platform(String observerBootstrapServers) {
+    this.observerBootstrapServers = observerBootstrapServers;
     producer = newProducer();
   }
 
@@ -44,7 +50,7 @@ final class Platform implements AutoCloseable {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            TestKafka.bootstrapServers(),
+            observerBootstrapServers,
             ProducerConfig.ACKS_CONFIG,
             "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
@@ -58,16 +64,27 @@ final class Platform implements AutoCloseable {
   /** Starts the infrastructure and the services, and waits until every service is healthy. */
   static Platform start() {
     TestKafka.createTopics(Topics.all().stream().map(t -> t.newTopic((short) 1)).toList());
+    return start(TestKafka.bootstrapServers(), TestKafka.bootstrapServers(), ids -> Map.of());
+  }
+
+  /**
+   * Starts the services on {@code servicesBootstrapServers}, each with the extra arguments {@code
+   * arguments} gives for this run's ids (consumer groups and application ids start with them).
+   */
+  static Platform start(
+      String servicesBootstrapServers,
+      String observerBootstrapServers,
+      java.util.function.Function<String, Map<String, java.util.List<String>>> arguments) {
     // The fixtures start on first use; starting them before the services keeps their start-up
     // out of the services' health timeouts.
     ZipkinServer.shared();
     MotoServer.shared();
-    Platform platform = new Platform();
+    Platform platform = new Platform(observerBootstrapServers);
     try {
       platform.services =
           FaultlineServices.start(
               new FaultlineServices.Settings(
-                  TestKafka.bootstrapServers(),
+                  servicesBootstrapServers,
                   MotoServer.shared().endpoint(),
                   REGION,
                   zipkin().spansEndpoint(),
@@ -77,11 +94,13 @@ final class Platform implements AutoCloseable {
                           System.getProperty("faultline.e2e.work-dir", "target/e2e"),
                           platform.runId)
                       .toAbsolutePath(),
-                  "e2e-" + platform.runId,
+                  platform.ids(),
                   Map.of(
                       FaultlineServices.POLICY, LoopbackPorts.free(),
                       FaultlineServices.EXECUTOR, LoopbackPorts.free(),
-                      FaultlineServices.SCHEDULER, LoopbackPorts.free())));
+                      FaultlineServices.SCHEDULER, LoopbackPorts.free()),
+                  arguments.apply(platform.ids()),
+                  observerBootstrapServers));
       return platform;
     } catch (RuntimeException | Error e) {
       platform.close();
@@ -104,8 +123,14 @@ final class Platform implements AutoCloseable {
     return services.schedulerUri();
   }
 
+  /** The broker as the test's own clients reach it. */
   String bootstrapServers() {
-    return TestKafka.bootstrapServers();
+    return observerBootstrapServers;
+  }
+
+  /** The prefix of this run's consumer groups and Streams application ids. */
+  String ids() {
+    return "e2e-" + runId;
   }
 
   Producer<String, byte[]> producer() {

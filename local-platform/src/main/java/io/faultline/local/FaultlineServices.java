@@ -39,6 +39,10 @@ public final class FaultlineServices implements AutoCloseable {
    * @param workDir logs ({@code <service>.log}) and state of this run
    * @param ids prefix of consumer groups and Streams application ids, unique per run
    * @param ports the HTTP port of each service, by service name
+   * @param extraArguments more command-line arguments of each service, by service name (e.g. its
+   *     {@code spring.kafka.*} security settings on a secured cluster)
+   * @param harnessBootstrapServers the broker as this harness's own admin client reaches it (to
+   *     watch the policy service's progress); usually {@code bootstrapServers}
    */
   public record Settings(
       String bootstrapServers,
@@ -49,9 +53,43 @@ public final class FaultlineServices implements AutoCloseable {
       String version,
       Path workDir,
       String ids,
-      Map<String, Integer> ports) {
+      Map<String, Integer> ports,
+      Map<String, List<String>> extraArguments,
+      String harnessBootstrapServers) {
     public Settings {
       ports = Map.copyOf(ports);
+      extraArguments = Map.copyOf(extraArguments);
+    }
+
+    /** Services on an open broker, with no extra arguments. */
+    public Settings(
+        String bootstrapServers,
+        URI awsEndpoint,
+        String awsRegion,
+        URI zipkinSpansEndpoint,
+        Path servicesDir,
+        String version,
+        Path workDir,
+        String ids,
+        Map<String, Integer> ports) {
+      this(
+          bootstrapServers,
+          awsEndpoint,
+          awsRegion,
+          zipkinSpansEndpoint,
+          servicesDir,
+          version,
+          workDir,
+          ids,
+          ports,
+          Map.of(),
+          bootstrapServers);
+    }
+
+    List<String> arguments(String service, List<String> standard) {
+      List<String> all = new java.util.ArrayList<>(standard);
+      all.addAll(extraArguments.getOrDefault(service, List.of()));
+      return all;
     }
 
     Path bootJar(String service) {
@@ -99,12 +137,14 @@ public final class FaultlineServices implements AutoCloseable {
             POLICY,
             settings.bootJar(POLICY),
             settings.ports().get(POLICY),
-            List.of(
-                "--spring.kafka.bootstrap-servers=" + bootstrap,
-                "--faultline.policy.application-id=" + policyApplicationId(),
-                "--faultline.policy.replication-factor=1",
-                "--faultline.policy.stream-threads=1",
-                "--faultline.policy.state-dir=" + workDir.resolve("policy-state")),
+            settings.arguments(
+                POLICY,
+                List.of(
+                    "--spring.kafka.bootstrap-servers=" + bootstrap,
+                    "--faultline.policy.application-id=" + policyApplicationId(),
+                    "--faultline.policy.replication-factor=1",
+                    "--faultline.policy.stream-threads=1",
+                    "--faultline.policy.state-dir=" + workDir.resolve("policy-state"))),
             tracing(),
             workDir));
     Map<String, String> executorEnv = new HashMap<>(tracing());
@@ -117,17 +157,19 @@ public final class FaultlineServices implements AutoCloseable {
             EXECUTOR,
             settings.bootJar(EXECUTOR),
             settings.ports().get(EXECUTOR),
-            List.of(
-                "--spring.kafka.bootstrap-servers=" + bootstrap,
-                "--faultline.executor.group-id=" + settings.ids() + "-executor",
-                "--faultline.executor.executor-id=" + settings.ids(),
-                "--faultline.executor.session-timeout=6s",
-                // moto cannot answer DescribeInstanceInformation (executor README: moto gaps).
-                "--faultline.executor.precheck.ssm-online=skip",
-                "--faultline.executor.aws.endpoint=" + settings.awsEndpoint(),
-                "--faultline.executor.aws.max-attempts=2",
-                "--faultline.executor.run.poll-initial=100ms",
-                "--faultline.executor.run.poll-max=500ms"),
+            settings.arguments(
+                EXECUTOR,
+                List.of(
+                    "--spring.kafka.bootstrap-servers=" + bootstrap,
+                    "--faultline.executor.group-id=" + settings.ids() + "-executor",
+                    "--faultline.executor.executor-id=" + settings.ids(),
+                    "--faultline.executor.session-timeout=6s",
+                    // moto cannot answer DescribeInstanceInformation (executor README: moto gaps).
+                    "--faultline.executor.precheck.ssm-online=skip",
+                    "--faultline.executor.aws.endpoint=" + settings.awsEndpoint(),
+                    "--faultline.executor.aws.max-attempts=2",
+                    "--faultline.executor.run.poll-initial=100ms",
+                    "--faultline.executor.run.poll-max=500ms")),
             executorEnv,
             workDir));
     add(
@@ -135,13 +177,15 @@ public final class FaultlineServices implements AutoCloseable {
             SCHEDULER,
             settings.bootJar(SCHEDULER),
             settings.ports().get(SCHEDULER),
-            List.of(
-                "--spring.kafka.bootstrap-servers=" + bootstrap,
-                // Local mode: the service mints its own development tokens (POST /dev/tokens).
-                "--spring.profiles.active=local",
-                "--faultline.scheduler.application-id=" + settings.ids() + "-scheduler",
-                "--faultline.scheduler.advertised-host=127.0.0.1",
-                "--faultline.scheduler.state-dir=" + workDir.resolve("scheduler-state")),
+            settings.arguments(
+                SCHEDULER,
+                List.of(
+                    "--spring.kafka.bootstrap-servers=" + bootstrap,
+                    // Local mode: the service mints its own development tokens (POST /dev/tokens).
+                    "--spring.profiles.active=local",
+                    "--faultline.scheduler.application-id=" + settings.ids() + "-scheduler",
+                    "--faultline.scheduler.advertised-host=127.0.0.1",
+                    "--faultline.scheduler.state-dir=" + workDir.resolve("scheduler-state"))),
             tracing(),
             workDir));
     for (ServiceProcess service : services) {
@@ -243,7 +287,7 @@ public final class FaultlineServices implements AutoCloseable {
 
   private Admin admin() {
     return Admin.create(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.harnessBootstrapServers()));
   }
 
   /** Fails with the service's output when one of them has died. */

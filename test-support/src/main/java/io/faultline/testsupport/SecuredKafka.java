@@ -187,10 +187,18 @@ public final class SecuredKafka implements AutoCloseable {
         + "\";";
   }
 
-  /** An admin client on the operator's plaintext listener (a super user); the caller closes it. */
+  /**
+   * The operator's plaintext listener (a super user): for the test's own set-up and observation,
+   * never for clients under test.
+   */
+  public String operatorBootstrapServers() {
+    return broker.getBrokersAsString();
+  }
+
+  /** An admin client on the operator's listener; the caller closes it. */
   public Admin operatorAdmin() {
     return Admin.create(
-        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()));
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, operatorBootstrapServers()));
   }
 
   /** Creates a SCRAM-SHA-512 user. */

@@ -135,8 +135,13 @@ class EcsAgentStopDocumentIT {
     await().atMost(DEAD_MAN_WAIT).until(this::agentRunning);
 
     await().atMost(DEAD_MAN_WAIT).until(() -> Files.notExists(stateDir.resolve("ecs-deadman")));
-    assertThat(Files.readString(stateDir.resolve("deadman.log")))
-        .contains("outcome=restored by=deadman");
+    // The revert removes its state before it prints its result line: wait for the line.
+    await()
+        .atMost(DEAD_MAN_WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(Files.readString(stateDir.resolve("deadman.log")))
+                    .contains("outcome=restored by=deadman"));
     assertThat(deadMen("ecs-deadman")).isEmpty();
   }
 

@@ -171,8 +171,13 @@ class HttpResetPeerDocumentIT {
     await().atMost(DEAD_MAN_WAIT).until(() -> nothingLeft("http-deadman"));
 
     assertThat(host.get()).isEqualTo("200");
-    assertThat(Files.readString(stateDir.resolve("deadman.log")))
-        .contains("outcome=reverted by=deadman");
+    // The revert removes its state before it prints its result line: wait for the line.
+    await()
+        .atMost(DEAD_MAN_WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(Files.readString(stateDir.resolve("deadman.log")))
+                    .contains("outcome=reverted by=deadman"));
   }
 
   @Test
