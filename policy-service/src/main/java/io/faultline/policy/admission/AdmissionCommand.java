@@ -2,14 +2,19 @@ package io.faultline.policy.admission;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.validation.Violation;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One entry of the admission log: everything that can change an admission decision, in the one
- * order the admission processor sees it.
+ * order the admission processor sees it. Each command checks its fields on construction, so a
+ * record on the admission log that intake did not write fails when it is read (and is skipped as
+ * poison) instead of half-way through a decision.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -22,19 +27,41 @@ import java.util.List;
 sealed interface AdmissionCommand extends Intake {
 
   /** A valid request to decide. */
-  record Decide(FaultRequested request, String traceparent) implements AdmissionCommand {}
+  record Decide(FaultRequested request, String traceparent) implements AdmissionCommand {
+    public Decide {
+      Objects.requireNonNull(request, "request");
+    }
+  }
 
   /** A request that broke the contract but names its tenant and fault. */
   record RejectInvalid(
       String tenantId, String faultId, List<Violation> violations, String traceparent)
-      implements AdmissionCommand {}
+      implements AdmissionCommand {
+    public RejectInvalid {
+      TenantId.of(tenantId);
+      FaultId.of(faultId);
+      Objects.requireNonNull(violations, "violations");
+    }
+  }
 
   /** A tenant's policy changed; {@code policy} null removes the tenant. */
-  record PolicyChanged(String tenantId, TenantPolicy policy) implements AdmissionCommand {}
+  record PolicyChanged(String tenantId, TenantPolicy policy) implements AdmissionCommand {
+    public PolicyChanged {
+      TenantId.of(tenantId);
+    }
+  }
 
   /** A halt switch: scope {@code platform} or {@code tenant/<id>}. */
-  record HaltChanged(String scope, boolean halted) implements AdmissionCommand {}
+  record HaltChanged(String scope, boolean halted) implements AdmissionCommand {
+    public HaltChanged {
+      Objects.requireNonNull(scope, "scope");
+    }
+  }
 
   /** The executor reported on a fault; a terminal stage releases its lease. */
-  record Progress(String faultId, long sequence, boolean terminal) implements AdmissionCommand {}
+  record Progress(String faultId, long sequence, boolean terminal) implements AdmissionCommand {
+    public Progress {
+      FaultId.of(faultId);
+    }
+  }
 }

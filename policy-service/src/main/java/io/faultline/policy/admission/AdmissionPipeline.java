@@ -1,5 +1,9 @@
 package io.faultline.policy.admission;
 
+import io.faultline.policy.kafka.KafkaClients;
+import io.faultline.policy.kafka.PoisonHandlers;
+import io.faultline.policy.kafka.StreamsLiveness;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -21,7 +24,6 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,46 +40,64 @@ public final class AdmissionPipeline implements AutoCloseable {
   static final Duration ADMISSION_LOG_RETENTION = Duration.ofDays(7);
 
   private final AdmissionSettings settings;
+  private final KafkaClients clients;
   private final Properties admissionProps;
   private final Duration purgeInterval;
   private final KafkaStreams intake;
   private final KafkaStreams admission;
+  private final StreamsLiveness intakeLiveness;
+  private final StreamsLiveness admissionLiveness;
   private ScheduledExecutorService purger;
   private Admin admin;
 
   /**
+   * @param clients builds every Kafka client of the pipeline on the deployment's configuration
+   * @param intakeSettings the intake application's own settings ({@link StreamsSettings#intake}),
+   *     laid over the clients' base configuration
+   * @param admissionSettings the admission application's ({@link StreamsSettings#admission})
    * @param purgeInterval how often consumed admission-log records are deleted; null never (tests
    *     that replay the log)
    */
   public AdmissionPipeline(
       AdmissionSettings settings,
       AdmissionTelemetry telemetry,
-      Properties intakeProps,
-      Properties admissionProps,
+      KafkaClients clients,
+      Properties intakeSettings,
+      Properties admissionSettings,
       Duration purgeInterval) {
     this.settings = settings;
-    this.admissionProps = admissionProps;
+    this.clients = clients;
+    this.admissionProps =
+        clients.streamsConfig(withPoisonHandlers(admissionSettings, telemetry.poison()));
     this.purgeInterval = purgeInterval;
     this.admission =
-        new KafkaStreams(AdmissionTopology.admission(settings, telemetry), admissionProps);
-    this.intake = new KafkaStreams(AdmissionTopology.intake(settings), intakeProps);
-    for (KafkaStreams streams : List.of(admission, intake)) {
-      streams.setUncaughtExceptionHandler(
-          e -> {
-            log.error("policy stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-          });
-    }
+        clients.streams(AdmissionTopology.admission(settings, telemetry), admissionProps);
+    this.intake =
+        clients.streams(
+            AdmissionTopology.intake(settings, telemetry),
+            withPoisonHandlers(intakeSettings, telemetry.poison()));
+    this.admissionLiveness =
+        new StreamsLiveness(ADMISSION, telemetry.liveness(), telemetry.registry());
+    this.intakeLiveness = new StreamsLiveness(INTAKE, telemetry.liveness(), telemetry.registry());
+    admissionLiveness.watch(admission);
+    intakeLiveness.watch(intake);
+  }
+
+  /** The names of the two applications in {@code faultline_consumer_running}. */
+  public static final String INTAKE = "intake";
+
+  public static final String ADMISSION = "admission";
+
+  private static Properties withPoisonHandlers(Properties settings, PoisonRecords poison) {
+    Properties copy = new Properties();
+    copy.putAll(settings);
+    return PoisonHandlers.install(copy, poison);
   }
 
   /** Creates or checks the admission log, then starts admission and intake. */
   public synchronized void start() {
     // One admin client for the pipeline's life: the start-up check and every purge use it.
-    admin =
-        Admin.create(
-            Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                admissionProps.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)));
+    admin = clients.admin();
     ensureAdmissionLog();
     admission.start();
     intake.start();
@@ -108,6 +128,19 @@ public final class AdmissionPipeline implements AutoCloseable {
 
   public KafkaStreams intake() {
     return intake;
+  }
+
+  /**
+   * True while both applications run or rebalance and neither has a dead stream thread waiting for
+   * its replacement: what readiness reports.
+   */
+  public boolean up() {
+    return admissionLiveness.up() && intakeLiveness.up();
+  }
+
+  /** Stream threads of either application that died (and were replaced) since start. */
+  public long threadFailures() {
+    return admissionLiveness.threadFailures() + intakeLiveness.threadFailures();
   }
 
   /**
@@ -217,7 +250,7 @@ public final class AdmissionPipeline implements AutoCloseable {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
               .listConsumerGroupOffsets(
-                  admissionProps.getProperty(StreamsConfig.APPLICATION_ID_CONFIG))
+                  String.valueOf(admissionProps.get(StreamsConfig.APPLICATION_ID_CONFIG)))
               .partitionsToOffsetAndMetadata()
               .get();
       OffsetAndMetadata offset = committed.get(log0);

@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -136,13 +137,28 @@ final class AdmissionProcessor
   public void process(Record<String, AdmissionCommand> record) {
     ensureLoaded();
     Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
-    switch (record.value()) {
-      case AdmissionCommand.Decide decide -> decide(decide, record.timestamp(), now);
-      case AdmissionCommand.RejectInvalid invalid ->
-          rejectInvalid(invalid, record.timestamp(), now);
-      case AdmissionCommand.PolicyChanged change -> changePolicy(change);
-      case AdmissionCommand.HaltChanged halt -> changeHalt(halt);
-      case AdmissionCommand.Progress progress -> progress(progress, now);
+    try {
+      switch (record.value()) {
+        case null -> throw new IllegalArgumentException("the admission command has no value");
+        case AdmissionCommand.Decide decide -> decide(decide, record.timestamp(), now);
+        case AdmissionCommand.RejectInvalid invalid ->
+            rejectInvalid(invalid, record.timestamp(), now);
+        case AdmissionCommand.PolicyChanged change -> changePolicy(change);
+        case AdmissionCommand.HaltChanged halt -> changeHalt(halt);
+        case AdmissionCommand.Progress progress -> progress(progress, now);
+      }
+    } catch (KafkaException e) {
+      // Kafka Streams' own failures (a fenced producer, a migrated task, a store that cannot
+      // write): the task must fail and recover, never skip the command.
+      throw e;
+    } catch (RuntimeException e) {
+      // Commands are checked when they are read (CommandSerde), so this is a command intake never
+      // writes: skip it rather than fail on it forever.
+      context()
+          .recordMetadata()
+          .ifPresentOrElse(
+              m -> telemetry.poison().skipped(m.topic(), m.partition(), m.offset(), e),
+              () -> telemetry.poison().skipped(settings.admissionLog(), -1, -1, e));
     }
     telemetry.activeLeases(book.activeOnPlatform());
   }

@@ -1,6 +1,7 @@
 package io.faultline.policy.admission;
 
 import io.faultline.events.topics.Topics;
+import io.faultline.policy.kafka.KafkaClients;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.opentelemetry.api.OpenTelemetry;
@@ -8,12 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
@@ -21,7 +20,8 @@ import org.springframework.stereotype.Component;
 /**
  * Runs the intake and admission applications ({@link AdmissionPipeline}) for the Spring
  * application: start with the context, close cleanly with it. A stream thread that dies is replaced
- * rather than leaving the instance half-alive.
+ * rather than leaving the instance half-alive; until it is, readiness is down ({@link
+ * AdmissionHealth}).
  */
 @Component
 @EnableConfigurationProperties(PolicyServiceProperties.class)
@@ -29,7 +29,7 @@ public class AdmissionStreams implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(AdmissionStreams.class);
 
   private final PolicyServiceProperties properties;
-  private final String bootstrapServers;
+  private final KafkaClients clients;
   private final AdmissionTelemetry telemetry;
   private final MeterRegistry registry;
 
@@ -41,11 +41,11 @@ public class AdmissionStreams implements SmartLifecycle {
 
   AdmissionStreams(
       PolicyServiceProperties properties,
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      KafkaClients clients,
       OpenTelemetry openTelemetry,
       MeterRegistry registry) {
     this.properties = properties;
-    this.bootstrapServers = bootstrapServers;
+    this.clients = clients;
     this.telemetry = new AdmissionTelemetry(openTelemetry, registry);
     this.registry = registry;
   }
@@ -59,17 +59,14 @@ public class AdmissionStreams implements SmartLifecycle {
         new AdmissionPipeline(
             properties.admission(),
             telemetry,
+            clients,
             StreamsSettings.intake(
-                bootstrapServers,
                 properties.applicationId(),
                 properties.streamThreads(),
                 properties.stateDir(),
                 properties.replicationFactor()),
             StreamsSettings.admission(
-                bootstrapServers,
-                properties.applicationId(),
-                properties.stateDir(),
-                properties.replicationFactor()),
+                properties.applicationId(), properties.stateDir(), properties.replicationFactor()),
             PURGE_INTERVAL);
     // Kafka client metrics, consumer lag among them (kafka_consumer_fetch_manager_records_lag_max).
     streamsMetrics = new ArrayList<>();
@@ -95,6 +92,29 @@ public class AdmissionStreams implements SmartLifecycle {
     return pipeline != null;
   }
 
+  /**
+   * True while intake and admission both run or rebalance and neither has a dead stream thread
+   * waiting for its replacement: what readiness reports.
+   */
+  public synchronized boolean up() {
+    return pipeline != null && pipeline.up();
+  }
+
+  /** Each application's liveness: "running" or why it stopped. */
+  public Map<String, String> liveness() {
+    return telemetry.liveness().states();
+  }
+
+  /** Stream threads that died (and were replaced) since start. */
+  public synchronized long threadFailures() {
+    return pipeline == null ? 0 : pipeline.threadFailures();
+  }
+
+  /** The running pipeline, null when stopped; for tests that stop one application. */
+  synchronized AdmissionPipeline pipeline() {
+    return pipeline;
+  }
+
   /** The pipeline's state (the worse of intake and admission), for health checks. */
   public synchronized KafkaStreams.State state() {
     return pipeline == null ? KafkaStreams.State.NOT_RUNNING : pipeline.state();
@@ -113,8 +133,7 @@ public class AdmissionStreams implements SmartLifecycle {
   private void createTopics() {
     short replication = (short) properties.replicationFactor();
     List<NewTopic> topics = Topics.all().stream().map(t -> t.newTopic(replication)).toList();
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    try (Admin admin = clients.admin()) {
       for (NewTopic topic : topics) {
         AdmissionPipeline.createIfMissing(admin, topic);
       }

@@ -3,6 +3,8 @@ package io.faultline.policy.admission;
 import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.tracing.FaultSpans;
 import io.faultline.events.tracing.TraceContexts;
+import io.faultline.telemetry.kafka.ConsumerLiveness;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,10 +35,14 @@ public final class AdmissionTelemetry {
   // Looked up once per (outcome, reason, tenant): registering per decision costs more than
   // deciding.
   private final Map<String, Counter> decisionCounters = new ConcurrentHashMap<>();
+  private final PoisonRecords poison;
+  private final ConsumerLiveness liveness;
 
   public AdmissionTelemetry(OpenTelemetry openTelemetry, MeterRegistry registry) {
     this.tracer = openTelemetry.getTracer("io.faultline.policy");
     this.registry = registry;
+    this.poison = new PoisonRecords(AdmissionTopology.PRODUCER, registry);
+    this.liveness = new ConsumerLiveness(AdmissionTopology.PRODUCER, registry);
     this.latency =
         Timer.builder("faultline.policy.decision.latency")
             .description("From the request's Kafka timestamp to its decision")
@@ -51,6 +57,20 @@ public final class AdmissionTelemetry {
   /** No spans, no metrics: for tests of the rules alone. */
   public static AdmissionTelemetry none() {
     return new AdmissionTelemetry(OpenTelemetry.noop(), new CompositeMeterRegistry());
+  }
+
+  /** Records the service skipped as unreadable ({@code faultline_poison_records_total}). */
+  public PoisonRecords poison() {
+    return poison;
+  }
+
+  /** Whether intake and admission run ({@code faultline_consumer_running}). */
+  public ConsumerLiveness liveness() {
+    return liveness;
+  }
+
+  MeterRegistry registry() {
+    return registry;
   }
 
   /** Opens the decision span for a request read from {@code topic}. */

@@ -1,6 +1,7 @@
 package io.faultline.policy.admission;
 
 import io.faultline.events.topics.Topics;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -51,13 +52,22 @@ public final class AdmissionTopology {
   static final String LEASES_STORE = "admission-leases";
   static final String COOLDOWNS_STORE = "admission-cooldowns";
 
-  /** Decodes and validates every input into admission commands on the admission log. */
   public static Topology intake(AdmissionSettings settings) {
+    return intake(settings, AdmissionTelemetry.none());
+  }
+
+  /**
+   * Decodes and validates every input into admission commands on the admission log; a record that
+   * cannot be read is counted in {@code telemetry}'s poison records and skipped (a request:
+   * rejected or dead-lettered).
+   */
+  public static Topology intake(AdmissionSettings settings, AdmissionTelemetry telemetry) {
+    PoisonRecords poison = telemetry.poison();
     StreamsBuilder builder = new StreamsBuilder();
 
     Map<String, KStream<String, Intake>> requests =
         builder.stream(settings.topic(Topics.FAULT_REQUESTS), raw("requests-source"))
-            .process(RequestIntake::new, Named.as("requests-intake"))
+            .process(() -> new RequestIntake(poison), Named.as("requests-intake"))
             .split(Named.as("requests-"))
             .branch((key, intake) -> intake instanceof DeadLetter, Branched.as("dead-letter"))
             .defaultBranch(Branched.as("valid"));
@@ -72,19 +82,19 @@ public final class AdmissionTopology {
         .merge(
             commands(
                 builder.stream(settings.topic(Topics.TENANT_POLICIES), raw("policies-source"))
-                    .process(PolicyIntake::new, Named.as("policies-intake")),
+                    .process(() -> new PolicyIntake(poison), Named.as("policies-intake")),
                 "policies-command"),
             Named.as("merge-policies"))
         .merge(
             commands(
                 builder.stream(settings.topic(Topics.FAULT_CONTROLS), raw("controls-source"))
-                    .process(ControlIntake::new, Named.as("controls-intake")),
+                    .process(() -> new ControlIntake(poison), Named.as("controls-intake")),
                 "controls-command"),
             Named.as("merge-controls"))
         .merge(
             commands(
                 builder.stream(settings.topic(Topics.FAULT_LIFECYCLE), raw("lifecycle-source"))
-                    .process(LifecycleIntake::new, Named.as("lifecycle-intake")),
+                    .process(() -> new LifecycleIntake(poison), Named.as("lifecycle-intake")),
                 "lifecycle-command"),
             Named.as("merge-lifecycle"))
         .to(

@@ -31,7 +31,8 @@ final class CommandSerde implements Serde<AdmissionCommand> {
     return (topic, bytes) -> {
       try {
         return bytes == null ? null : MAPPER.readValue(bytes, AdmissionCommand.class);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
+        // Streams hands this to the deserialization exception handler: counted, skipped.
         throw new SerializationException("cannot read admission command", e);
       }
     };

@@ -1,4 +1,7 @@
 package io.faultline.policy.admission;
 
-/** A request nothing could be read from; its error travels in the record's headers. */
-record DeadLetter(byte[] value) implements Intake {}
+/**
+ * A request nothing could be read from: its value as received, and why; the error travels in the
+ * dead letter's {@code faultline.error.*} headers.
+ */
+record DeadLetter(byte[] value, String reason, String violations) implements Intake {}

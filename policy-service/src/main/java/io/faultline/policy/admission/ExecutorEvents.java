@@ -8,13 +8,11 @@ import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -42,15 +40,14 @@ final class ExecutorEvents {
    * The event's progress, or empty when it is not a binary-mode executor event.
    *
    * @param type the record's {@code ce_type} header, null when it has none
-   * @throws IllegalArgumentException naming the field and the rule an event breaks
+   * @throws IllegalArgumentException naming the field and the rule an event breaks (a {@code
+   *     content-type} header without a value among them)
    */
   static Optional<AdmissionCommand.Progress> progress(
       String key, String type, Headers headers, byte[] value) {
-    Header contentType = headers.lastHeader("content-type");
+    String contentType = IntakeProcessor.header(headers, "content-type");
     if (type == null
-        || (contentType != null
-            && new String(contentType.value(), StandardCharsets.UTF_8)
-                .startsWith("application/cloudevents"))) {
+        || (contentType != null && contentType.startsWith("application/cloudevents"))) {
       return Optional.empty();
     }
     LifecycleStage stage = STAGE_BY_TYPE.get(type);

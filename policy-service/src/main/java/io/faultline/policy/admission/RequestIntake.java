@@ -10,75 +10,49 @@ import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.validation.ContractViolationException;
 import io.faultline.events.validation.Violation;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.processor.api.ContextualProcessor;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Decodes a fault request. Valid requests become {@code Decide} commands; a contract violation
- * becomes {@code RejectInvalid} when the raw JSON still names a tenant and fault, otherwise a dead
- * letter. Never throws: a poison record must not stall the stream.
+ * Decodes a fault request. Valid requests become {@code Decide} commands. Anything else is poison,
+ * counted, and then still answered: it becomes {@code RejectInvalid} when the raw JSON names a
+ * tenant and fault (the publisher gets a rejection with reasons), otherwise a dead letter.
  */
-final class RequestIntake extends ContextualProcessor<String, byte[], String, Intake> {
-  private static final Logger log = LoggerFactory.getLogger(RequestIntake.class);
+final class RequestIntake extends IntakeProcessor {
   static final int MAX_REPORTED_VIOLATIONS = 50;
 
+  RequestIntake(PoisonRecords poison) {
+    super(poison);
+  }
+
   @Override
-  public void process(Record<String, byte[]> record) {
-    try {
-      FaultlineEvent<FaultRequested> event =
-          EventCodec.standard()
-              .decode(Topics.FAULT_REQUESTS, record.key(), record.headers(), record.value());
-      toAdmission(new AdmissionCommand.Decide(event.data(), event.traceparent()), record);
-    } catch (ContractViolationException e) {
-      List<Violation> violations = e.violations().stream().limit(MAX_REPORTED_VIOLATIONS).toList();
-      Optional<String[]> ids = readIds(record);
-      if (ids.isPresent()) {
-        toAdmission(
-            new AdmissionCommand.RejectInvalid(
-                ids.get()[0], ids.get()[1], violations, traceparent(record.headers())),
-            record);
-      } else {
-        deadLetter(record, "contract-violation", describe(violations));
-      }
-    } catch (RuntimeException e) {
+  Intake read(Record<String, byte[]> record) {
+    FaultlineEvent<FaultRequested> event =
+        EventCodec.standard()
+            .decode(Topics.FAULT_REQUESTS, record.key(), record.headers(), record.value());
+    return new AdmissionCommand.Decide(event.data(), event.traceparent());
+  }
+
+  @Override
+  Intake unreadable(Record<String, byte[]> record, RuntimeException cause) {
+    if (!(cause instanceof ContractViolationException violation)) {
       // Anything else the codec throws on hostile bytes is still the record's fault, not ours.
-      log.warn("unreadable fault request sent to the dead-letter topic: {}", e.toString());
-      deadLetter(record, "unreadable", e.getClass().getSimpleName() + ": " + e.getMessage());
+      return new DeadLetter(record.value(), "unreadable", PoisonRecords.describe(cause));
     }
-  }
-
-  private void toAdmission(AdmissionCommand command, Record<String, byte[]> record) {
-    context()
-        .forward(
-            new Record<String, Intake>(
-                AdmissionTopology.ADMISSION_KEY, command, record.timestamp(), new RecordHeaders()));
-  }
-
-  private void deadLetter(Record<String, byte[]> record, String reason, String violations) {
-    Headers headers = new RecordHeaders(record.headers().toArray());
-    headers.add("faultline.error.reason", bytes(reason));
-    headers.add("faultline.error.violations", bytes(violations));
-    context()
-        .recordMetadata()
-        .ifPresent(
-            m -> {
-              headers.add("faultline.error.topic", bytes(m.topic()));
-              headers.add("faultline.error.partition", bytes(Integer.toString(m.partition())));
-              headers.add("faultline.error.offset", bytes(Long.toString(m.offset())));
-            });
-    context()
-        .forward(
-            new Record<String, Intake>(
-                record.key(), new DeadLetter(record.value()), record.timestamp(), headers));
+    List<Violation> violations =
+        violation.violations().stream().limit(MAX_REPORTED_VIOLATIONS).toList();
+    Optional<String[]> ids = readIds(record);
+    if (ids.isPresent()) {
+      return new AdmissionCommand.RejectInvalid(
+          ids.get()[0], ids.get()[1], violations, traceparent(record.headers()));
+    }
+    return new DeadLetter(record.value(), "contract-violation", describe(violations));
   }
 
   /**
@@ -92,6 +66,9 @@ final class RequestIntake extends ContextualProcessor<String, byte[], String, In
     }
     try {
       JsonNode root = Json.mapper().readTree(record.value());
+      if (root == null) {
+        return Optional.empty();
+      }
       JsonNode data = root.path("data").isObject() ? root.path("data") : root;
       String tenant = data.path("tenantId").isTextual() ? data.path("tenantId").asText() : null;
       if (tenant == null) {
@@ -111,12 +88,11 @@ final class RequestIntake extends ContextualProcessor<String, byte[], String, In
     return violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
   }
 
+  /** The request's traceparent header; null when it has none, or none that can be read. */
   private static String traceparent(Headers headers) {
     Header header = headers.lastHeader("ce_traceparent");
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-  }
-
-  private static byte[] bytes(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

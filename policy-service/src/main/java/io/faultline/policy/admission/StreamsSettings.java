@@ -6,8 +6,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The Kafka Streams configuration of the two applications, shared by the service and its tests.
- * Both are {@code exactly_once_v2}; they differ in how often they commit.
+ * The service's own Kafka Streams settings of the two applications, shared by the service and its
+ * tests. They are laid over the deployment's client configuration (bootstrap servers, security:
+ * {@link io.faultline.policy.kafka.KafkaClients}). Both are {@code exactly_once_v2}; they differ in
+ * how often they commit.
  */
 public final class StreamsSettings {
   private StreamsSettings() {}
@@ -23,18 +25,9 @@ public final class StreamsSettings {
    * {@value #INTAKE_COMMIT_MS} ms: its transactions are small (one output partition) and cheap.
    */
   public static Properties intake(
-      String bootstrapServers,
-      String applicationId,
-      int threads,
-      String stateDir,
-      int replicationFactor) {
+      String applicationId, int threads, String stateDir, int replicationFactor) {
     Properties props =
-        common(
-            bootstrapServers,
-            intakeApplicationId(applicationId),
-            threads,
-            stateDir,
-            replicationFactor);
+        common(intakeApplicationId(applicationId), threads, stateDir, replicationFactor);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, INTAKE_COMMIT_MS);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 1);
     return props;
@@ -48,9 +41,8 @@ public final class StreamsSettings {
    * changelogs and the admission-log offset commit together every {@value #ADMISSION_COMMIT_MS} ms,
    * the latency floor of a decision.
    */
-  public static Properties admission(
-      String bootstrapServers, String applicationId, String stateDir, int replicationFactor) {
-    Properties props = common(bootstrapServers, applicationId, 1, stateDir, replicationFactor);
+  public static Properties admission(String applicationId, String stateDir, int replicationFactor) {
+    Properties props = common(applicationId, 1, stateDir, replicationFactor);
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ADMISSION_COMMIT_MS);
     // Never idle on an empty fetch buffer while intake is busy: poll briefly, fetch and buffer
     // large batches of the single admission-log partition.
@@ -64,13 +56,8 @@ public final class StreamsSettings {
   }
 
   private static Properties common(
-      String bootstrapServers,
-      String applicationId,
-      int threads,
-      String stateDir,
-      int replicationFactor) {
+      String applicationId, int threads, String stateDir, int replicationFactor) {
     Properties props = new Properties();
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
     // Outputs, store changes and input offsets commit in one transaction: no double approval.
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);

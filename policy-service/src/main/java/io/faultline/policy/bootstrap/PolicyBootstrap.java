@@ -4,6 +4,7 @@ import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
+import io.faultline.policy.kafka.KafkaClients;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,13 +32,12 @@ class PolicyBootstrap implements ApplicationRunner {
   private static final URI SOURCE = URI.create("/faultline/policy-service");
 
   private final String directory;
-  private final String bootstrapServers;
+  private final KafkaClients clients;
 
   PolicyBootstrap(
-      @Value("${faultline.policy.bootstrap-dir:}") String directory,
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers) {
+      @Value("${faultline.policy.bootstrap-dir:}") String directory, KafkaClients clients) {
     this.directory = directory;
-    this.bootstrapServers = bootstrapServers;
+    this.clients = clients;
   }
 
   @Override
@@ -45,22 +45,16 @@ class PolicyBootstrap implements ApplicationRunner {
     if (directory == null || directory.isBlank()) {
       return;
     }
-    publish(PolicyFiles.read(Path.of(directory)), bootstrapServers);
+    publish(PolicyFiles.read(Path.of(directory)), clients);
   }
 
   /** Publishes policies and waits until the broker has them all. */
-  public static void publish(List<TenantPolicy> policies, String bootstrapServers)
+  public static void publish(List<TenantPolicy> policies, KafkaClients clients)
       throws InterruptedException, ExecutionException {
-    Map<String, Object> config =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true);
+    Map<String, Object> settings =
+        Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+        clients.producer(settings, new StringSerializer(), new ByteArraySerializer())) {
       for (TenantPolicy policy : policies) {
         producer
             .send(

@@ -1,11 +1,13 @@
 package io.faultline.policy.admission;
 
+import io.faultline.policy.kafka.KafkaClients;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
 
@@ -20,8 +22,8 @@ public final class AdmissionNode {
   private AdmissionNode() {}
 
   public static void main(String[] args) throws InterruptedException {
-    Properties intake = StreamsSettings.intake(args[0], args[1], 1, args[4], 1);
-    Properties admission = StreamsSettings.admission(args[0], args[1], args[4], 1);
+    Properties intake = StreamsSettings.intake(args[1], 1, args[4], 1);
+    Properties admission = StreamsSettings.admission(args[1], args[4], 1);
     // Notice a killed instance quickly.
     for (Properties props : new Properties[] {intake, admission}) {
       props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6000);
@@ -32,11 +34,11 @@ public final class AdmissionNode {
             new AdmissionSettings(
                 Integer.parseInt(args[3]), Duration.ofHours(1), Duration.ofSeconds(1), args[2]),
             AdmissionTelemetry.none(),
+            KafkaClients.plaintext(args[0]),
             intake,
             admission,
             // Keep the admission log, so the test can replay it.
             null);
-    pipeline.admission().setStateListener((now, before) -> System.out.println("STATE " + now));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -47,7 +49,14 @@ public final class AdmissionNode {
                 }));
     pipeline.start();
     Set<String> reported = Set.of();
+    KafkaStreams.State reportedState = null;
+    // Polled, not a state listener: the pipeline's own listener reports liveness.
     while (!stopped.await(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      KafkaStreams.State state = pipeline.admission().state();
+      if (state != reportedState) {
+        System.out.println("STATE " + state);
+        reportedState = state;
+      }
       Set<String> tasks = new TreeSet<>();
       for (ThreadMetadata thread : pipeline.admission().metadataForLocalThreads()) {
         thread.activeTasks().forEach(t -> tasks.add("admission/" + t.taskId()));

@@ -12,6 +12,7 @@ import io.faultline.events.decision.RuleCode;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
+import io.faultline.policy.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -159,8 +160,9 @@ class AdmissionStreamsIT {
     return new AdmissionPipeline(
         new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix),
         AdmissionTelemetry.none(),
-        StreamsSettings.intake(broker.bootstrap(), appId, 1, state, 1),
-        StreamsSettings.admission(broker.bootstrap(), appId, state, 1),
+        KafkaClients.plaintext(broker.bootstrap()),
+        StreamsSettings.intake(appId, 1, state, 1),
+        StreamsSettings.admission(appId, state, 1),
         purgeInterval);
   }
 

@@ -11,6 +11,7 @@ import io.faultline.policy.admission.AdmissionSettings;
 import io.faultline.policy.admission.AdmissionTelemetry;
 import io.faultline.policy.admission.Broker;
 import io.faultline.policy.admission.StreamsSettings;
+import io.faultline.policy.kafka.KafkaClients;
 import io.faultline.testsupport.TestKafka;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -207,9 +208,9 @@ public final class LoadDriver {
 
     String stateDir = Files.createTempDirectory("policy-load").toString();
     java.util.Properties intakeProps =
-        StreamsSettings.intake(broker.bootstrap(), "policy-load-" + run, threads, stateDir, 1);
+        StreamsSettings.intake("policy-load-" + run, threads, stateDir, 1);
     java.util.Properties admissionProps =
-        StreamsSettings.admission(broker.bootstrap(), "policy-load-" + run, stateDir, 1);
+        StreamsSettings.admission("policy-load-" + run, stateDir, 1);
     // -Dstreams.<name>=<value> overrides a setting of admission, -Dintake.<name>=<value> one of
     // intake, for tuning experiments.
     override(admissionProps, "streams.");
@@ -232,6 +233,7 @@ public final class LoadDriver {
                 registry)
             : AdmissionTelemetry.none();
     System.out.printf("tracing and metrics: %s%n", tracing ? "on" : "off");
+    KafkaClients clients = KafkaClients.plaintext(broker.bootstrap());
     AdmissionSettings settings =
         new AdmissionSettings(
             Integer.MAX_VALUE, Duration.ofHours(1), Duration.ofSeconds(1), broker.prefix);
@@ -240,7 +242,7 @@ public final class LoadDriver {
     System.out.printf("warming up with %d requests...%n", warmup);
     AdmissionPipeline pipeline =
         new AdmissionPipeline(
-            settings, telemetry, intakeProps, admissionProps, Duration.ofSeconds(30));
+            settings, telemetry, clients, intakeProps, admissionProps, Duration.ofSeconds(30));
     pipeline.start();
     // Requests sent before intake has read the policies may be admitted before them (they sit in
     // racing intake tasks) and rejected UNKNOWN_TENANT: the warm-up would then skip approvals.
@@ -270,7 +272,7 @@ public final class LoadDriver {
       firstDecision.set(0);
       pipeline =
           new AdmissionPipeline(
-              settings, telemetry, intakeProps, admissionProps, Duration.ofSeconds(30));
+              settings, telemetry, clients, intakeProps, admissionProps, Duration.ofSeconds(30));
       Map<String, Long> cpuBefore = threadCpu();
       long started = System.nanoTime();
       pipeline.start();
@@ -297,7 +299,7 @@ public final class LoadDriver {
     if (rounds == 0) {
       pipeline =
           new AdmissionPipeline(
-              settings, telemetry, intakeProps, admissionProps, Duration.ofSeconds(30));
+              settings, telemetry, clients, intakeProps, admissionProps, Duration.ofSeconds(30));
       pipeline.start();
     }
 
