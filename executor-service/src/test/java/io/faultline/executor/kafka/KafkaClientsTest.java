@@ -66,4 +66,35 @@ class KafkaClientsTest {
         .doesNotContainKey(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
     assertThat(approvals).containsEntry(ConsumerConfig.GROUP_ID_CONFIG, "faultline-executor");
   }
+
+  @Test
+  void buildsClientsForMskIamFromConfigurationAlone() {
+    // The MSK IAM login module and callback handler are on the service's classpath: a client with
+    // these settings is created (its login runs at construction; credentials are fetched only
+    // when it authenticates to a broker).
+    KafkaProperties properties = new KafkaProperties();
+    properties.setBootstrapServers(List.of("localhost:9098"));
+    properties.getSecurity().setProtocol("SASL_SSL");
+    properties.getProperties().put("sasl.mechanism", "AWS_MSK_IAM");
+    properties
+        .getProperties()
+        .put("sasl.jaas.config", "software.amazon.msk.auth.iam.IAMLoginModule required;");
+    properties
+        .getProperties()
+        .put(
+            "sasl.client.callback.handler.class",
+            "software.amazon.msk.auth.iam.IAMClientCallbackHandler");
+    KafkaClients clients =
+        new KafkaClients(
+            properties.buildConsumerProperties(), properties.buildProducerProperties());
+
+    try (var consumer =
+        clients.consumer(
+            "controls",
+            Map.of(),
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      assertThat(consumer.metrics()).isNotEmpty();
+    }
+  }
 }
