@@ -4,6 +4,7 @@ import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.kafka.KafkaClients;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.web.TraceContext;
@@ -16,13 +17,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,17 +35,15 @@ public class CommandBus implements AutoCloseable {
   private final PublishTelemetry telemetry;
 
   CommandBus(
-      @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+      KafkaClients clients,
       SchedulerProperties properties,
       OpenTelemetry openTelemetry,
       MeterRegistry registry) {
     this.telemetry = new PublishTelemetry(openTelemetry, registry);
     this.commandsTopic = properties.commandsTopic();
     this.producer =
-        new KafkaProducer<>(
+        clients.producer(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
                 ProducerConfig.ACKS_CONFIG,
                 "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,

@@ -1,35 +1,39 @@
 package io.faultline.scheduler.engine;
 
+import io.faultline.telemetry.kafka.ConsumerLiveness;
+import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Health of the engine: UP when its Streams client runs, DOWN when it failed or stopped (then no
- * schedule of this instance's tenants fires), OUT_OF_SERVICE while it starts or rebalances.
+ * Whether this instance reads what it must (part of the readiness group): UP while the engine's
+ * Streams client is RUNNING or REBALANCING with every stream thread alive and every other Kafka
+ * reader of the service (the live event stream) runs; DOWN otherwise, because then schedules of
+ * this instance's tenants do not fire, runs do not advance or live streams go silent.
  */
 @Component("engineHealthIndicator")
 class EngineHealth implements HealthIndicator {
   private final SchedulerEngine engine;
+  private final ConsumerLiveness readers;
 
-  EngineHealth(SchedulerEngine engine) {
+  EngineHealth(SchedulerEngine engine, ConsumerLiveness readers) {
     this.engine = engine;
+    this.readers = readers;
   }
 
   @Override
   public Health health() {
+    Optional<String> problem = engine.problem();
     KafkaStreams streams = engine.streams();
-    if (streams == null) {
-      return Health.outOfService().withDetail("state", "NOT_STARTED").build();
-    }
-    KafkaStreams.State state = streams.state();
     Health.Builder builder =
-        switch (state) {
-          case RUNNING -> Health.up();
-          case CREATED, REBALANCING -> Health.outOfService();
-          default -> Health.down();
-        };
-    return builder.withDetail("state", state.name()).withDetail("self", engine.self()).build();
+        problem.isEmpty() && readers.allRunning() ? Health.up() : Health.down();
+    builder.withDetail("state", streams == null ? "NOT_STARTED" : streams.state().name());
+    problem.ifPresent(p -> builder.withDetail("problem", p));
+    if (engine.self() != null) {
+      builder.withDetail("self", engine.self());
+    }
+    return builder.withDetail("readers", readers.states()).build();
   }
 }

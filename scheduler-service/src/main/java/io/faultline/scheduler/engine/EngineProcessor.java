@@ -21,7 +21,6 @@ import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.TraceContexts;
-import io.faultline.events.validation.ContractViolationException;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Experiment;
 import io.faultline.scheduler.state.Keys;
@@ -37,6 +36,7 @@ import io.faultline.scheduler.state.TimelineEntry;
 import io.faultline.scheduler.state.Wave;
 import io.faultline.scheduler.state.WaveStatus;
 import io.faultline.telemetry.FaultLogContext;
+import io.faultline.telemetry.kafka.PoisonRecords;
 import io.opentelemetry.api.trace.Span;
 import java.net.URI;
 import java.time.Clock;
@@ -48,7 +48,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -74,6 +76,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private final Clock clock;
   private final EngineSettings settings;
   private final PublishTelemetry telemetry;
+  private final PoisonRecords poison;
   private final EventCodec codec = EventCodec.standard();
   private ProcessorContext<String, byte[]> context;
   private KeyValueStore<String, byte[]> experiments;
@@ -82,10 +85,12 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private KeyValueStore<String, byte[]> tenants;
   private KeyValueStore<String, byte[]> timelines;
 
-  EngineProcessor(Clock clock, EngineSettings settings, PublishTelemetry telemetry) {
+  EngineProcessor(
+      Clock clock, EngineSettings settings, PublishTelemetry telemetry, PoisonRecords poison) {
     this.clock = clock;
     this.settings = settings;
     this.telemetry = telemetry;
+    this.poison = poison;
   }
 
   @Override
@@ -100,39 +105,77 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         settings.tick(), PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueSchedules());
   }
 
+  /**
+   * Applies one record; a record that cannot be read or applied (poison: missing or null-valued
+   * headers, an unreadable, empty or oversized value, another event family, a failure while
+   * applying it) is counted, logged once with its offset and skipped, so it never stalls the
+   * tenant's partition. A {@link StreamsException} is not the record's fault (a store or the
+   * producer failed): it propagates, the transaction aborts and the record is processed again.
+   */
   @Override
   public void process(Record<String, byte[]> record) {
-    String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
-    if (topic.equals(Topics.FAULT_LIFECYCLE.name())) {
-      try {
+    Optional<RecordMetadata> metadata = context.recordMetadata();
+    String topic = metadata.map(RecordMetadata::topic).orElse("");
+    try {
+      if (topic.equals(Topics.FAULT_LIFECYCLE.name())) {
         onLifecycle(record);
-      } catch (RuntimeException e) {
-        // Never stall the tenant's partition on one event; the run misses this event only.
-        log.error("could not apply a lifecycle event at key {}", record.key(), e);
+      } else {
+        onCommand(record);
       }
-    } else {
-      onCommand(record);
+    } catch (StreamsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      poison.skipped(
+          topic,
+          metadata.map(RecordMetadata::partition).orElse(-1),
+          metadata.map(RecordMetadata::offset).orElse(-1L),
+          e);
     }
   }
 
   // ---------------------------------------------------------------- commands
 
   private void onCommand(Record<String, byte[]> record) {
-    SchedulerCommand command;
-    try {
-      command = StateJson.read(record.value(), SchedulerCommand.class);
-    } catch (RuntimeException e) {
-      log.warn("dropping unreadable command at key {}: {}", record.key(), e.getMessage());
-      return;
-    }
+    SchedulerCommand command = readCommand(record);
     // Per-run work (a run id is the command's id for run commands) logs with its tenant and trace.
     try (FaultLogContext ignored =
         FaultLogContext.open(command.tenantId(), null, remoteSpan(command.traceparent()))) {
       apply(command);
-    } catch (RuntimeException e) {
-      // One bad command must not stall the partition; the API validated it, so this is a bug.
-      log.error("dropping command {} ({}) that failed: {}", command.commandId(), command.kind(), e);
     }
+  }
+
+  /**
+   * A command as the API wrote it: no null-valued header (the contract's codec refuses those too),
+   * a value of at most the commands topic's event limit, JSON of a complete command, keyed by its
+   * tenant (another key would put a tenant's state in a task that does not own it).
+   */
+  static SchedulerCommand readCommand(Record<String, byte[]> record) {
+    for (Header header : record.headers()) {
+      if (header.value() == null) {
+        throw new IllegalArgumentException("header '" + header.key() + "' has no value");
+      }
+    }
+    byte[] value = record.value();
+    if (value == null || value.length == 0) {
+      throw new IllegalArgumentException("the command has no value");
+    }
+    if (value.length > Topics.SCHEDULER_COMMANDS.maxEventBytes()) {
+      throw new IllegalArgumentException(
+          "the command is "
+              + value.length
+              + " bytes; at most "
+              + Topics.SCHEDULER_COMMANDS.maxEventBytes()
+              + " are accepted");
+    }
+    SchedulerCommand command = StateJson.read(value, SchedulerCommand.class);
+    if (!command.tenantId().equals(record.key())) {
+      throw new IllegalArgumentException(
+          "the command of tenant '"
+              + command.tenantId()
+              + "' is keyed "
+              + (record.key() == null ? "without a key" : "'" + record.key() + "'"));
+    }
+    return command;
   }
 
   private void apply(SchedulerCommand c) {
@@ -487,13 +530,8 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   // ---------------------------------------------------------------- lifecycle
 
   private void onLifecycle(Record<String, byte[]> record) {
-    FaultlineEvent<FaultLifecycleEvent> event;
-    try {
-      event = codec.decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
-    } catch (ContractViolationException e) {
-      log.warn("ignoring a lifecycle event that breaks the contract: {}", e.getMessage());
-      return;
-    }
+    FaultlineEvent<FaultLifecycleEvent> event =
+        codec.decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
     if (event == null || event.data().runId() == null) {
       return;
     }

@@ -1,6 +1,8 @@
 package io.faultline.scheduler.engine;
 
 import io.faultline.events.topics.Topics;
+import io.faultline.telemetry.kafka.PoisonRecords;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -27,6 +29,15 @@ public final class SchedulerTopology {
   }
 
   static Topology build(Clock clock, EngineSettings settings, PublishTelemetry telemetry) {
+    return build(
+        clock,
+        settings,
+        telemetry,
+        new PoisonRecords(EngineProcessor.SCHEDULER, new SimpleMeterRegistry()));
+  }
+
+  static Topology build(
+      Clock clock, EngineSettings settings, PublishTelemetry telemetry, PoisonRecords poison) {
     Topology topology = new Topology();
     topology.addSource(
         COMMANDS_SOURCE,
@@ -40,7 +51,7 @@ public final class SchedulerTopology {
         Topics.FAULT_LIFECYCLE.name());
     topology.addProcessor(
         ENGINE,
-        () -> new EngineProcessor(clock, settings, telemetry),
+        () -> new EngineProcessor(clock, settings, telemetry, poison),
         COMMANDS_SOURCE,
         LIFECYCLE_SOURCE);
     for (String store : StoreNames.all()) {

@@ -23,6 +23,14 @@ public final class SchedulerTopics {
   public static NewTopic commands(String name, short replication) {
     return new NewTopic(name, Topics.FAULT_LIFECYCLE.partitions(), replication)
         .configs(
-            Map.of("cleanup.policy", "delete", "retention.ms", Long.toString(7L * 24 * 3600_000)));
+            Map.of(
+                "cleanup.policy",
+                "delete",
+                "retention.ms",
+                Long.toString(7L * 24 * 3600_000),
+                // The broker's batch limit, as the catalogue's SCHEDULER_COMMANDS states it: a
+                // command over the event limit reaches the engine, which counts and skips it.
+                "max.message.bytes",
+                Integer.toString(Topics.SCHEDULER_COMMANDS.maxBatchBytes())));
   }
 }

@@ -2,6 +2,7 @@ package io.faultline.scheduler.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.Fixtures;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FailureReason;
@@ -21,6 +22,8 @@ import io.faultline.scheduler.state.SchedulerTopics;
 import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.state.Target;
 import io.faultline.scheduler.state.Wave;
+import io.faultline.telemetry.kafka.PoisonRecords;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +42,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +69,8 @@ class EngineTopologyTest {
           return this;
         }
       };
+  private final PoisonRecords poison =
+      new PoisonRecords(EngineProcessor.SCHEDULER, new SimpleMeterRegistry());
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> commands;
   private TestOutputTopic<String, byte[]> requests;
@@ -79,7 +85,9 @@ class EngineTopologyTest {
             SchedulerTopology.build(
                 clock,
                 new EngineSettings(
-                    Duration.ofMillis(100), Duration.ofMinutes(1), true, SchedulerTopics.COMMANDS)),
+                    Duration.ofMillis(100), Duration.ofMinutes(1), true, SchedulerTopics.COMMANDS),
+                PublishTelemetry.none(),
+                poison),
             config,
             T0);
     commands =
@@ -242,6 +250,43 @@ class EngineTopologyTest {
     }
     assertThat(timeline).hasSize(1);
     assertThat(run.faults().getFirst().stage()).isEqualTo("FAILED");
+    assertThat(poison.count(Topics.FAULT_LIFECYCLE.name())).isEqualTo(1);
+  }
+
+  @Test
+  void countsAndSkipsPoisonCommandsThenAppliesTheNextOne() {
+    SchedulerCommand hidden =
+        SchedulerCommand.of("c-hidden", CommandKind.START_RUN, "acme", "run-hidden", T0, "user:x")
+            .withExperiment(experiment(List.of()));
+    TestRecord<String, byte[]> nullHeader = new TestRecord<>("acme", StateJson.write(hidden), T0);
+    nullHeader.headers().add("content-type", null);
+    commands.pipeInput(nullHeader);
+    commands.pipeInput("acme", new byte[0]);
+    commands.pipeInput("acme", (byte[]) null);
+    commands.pipeInput("acme", "{not json".getBytes());
+    commands.pipeInput("acme", new byte[Topics.SCHEDULER_COMMANDS.maxEventBytes() + 1]);
+    commands.pipeInput("other", StateJson.write(hidden));
+    ProducerRecord<String, byte[]> lifecycleEvent =
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_LIFECYCLE,
+                FaultlineEvent.of(
+                    URI.create("/faultline/executor-service"),
+                    Fixtures.aLifecycleEvent(LifecycleStage.STARTED, 2)));
+    commands.pipeInput(
+        new TestRecord<>("acme", lifecycleEvent.value(), lifecycleEvent.headers(), T0));
+    // A command that fails while being applied (START_RUN without its experiment).
+    send(SchedulerCommand.of("c-broken", CommandKind.START_RUN, "acme", "run-b", T0, "user:x"));
+
+    send(
+        SchedulerCommand.of("c1", CommandKind.START_RUN, "acme", "run-ok", T0, "user:x")
+            .withExperiment(experiment(List.of())));
+
+    assertThat(published()).extracting(r -> r.runId().value()).containsExactly("run-ok");
+    assertThat(poison.count(SchedulerTopics.COMMANDS)).isEqualTo(8);
+    KeyValueStore<String, byte[]> runs = driver.getKeyValueStore(StoreNames.RUNS);
+    assertThat(runs.get(Keys.of("acme", "run-hidden"))).isNull();
+    assertThat(runs.get(Keys.of("other", "run-hidden"))).isNull();
   }
 
   @Test
