@@ -100,7 +100,8 @@ class DocumentedExamplesTest {
   @Test
   void theKcatCommandsShownAreTheOnesTheInteropTestRuns() throws IOException {
     String doc = Files.readString(EVENTS_MD);
-    for (String script : List.of("kcat-publish-binary.sh", "kcat-publish-structured.sh")) {
+    for (String script :
+        List.of("kcat-publish-binary.sh", "kcat-publish-structured.sh", "kcat-publish-burst.sh")) {
       assertThat(doc).contains(Files.readString(Path.of("..", "docs", "examples", script)));
     }
   }
