@@ -45,7 +45,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -116,11 +115,8 @@ final class Execution {
 
   private long nextSequence;
   private Phase phase;
-  private String heading;
-  private List<Target> targets = List.of();
-  private final List<TargetOutcome> resolutionOutcomes = new ArrayList<>();
-  private final Map<String, TargetOutcome> targetOutcomes = new LinkedHashMap<>();
-  private final Set<String> commandIds = new LinkedHashSet<>();
+  private Heading heading;
+  private TargetLedger targets = new TargetLedger();
   private boolean terminal;
   private boolean firstWriteDone;
 
@@ -161,10 +157,11 @@ final class Execution {
             approval, entry.approvalPartition(), entry.approvalOffset(), ctx, v -> {}, entry);
     e.nextSequence = entry.nextSequence();
     e.phase = entry.phase();
-    e.heading = entry.heading();
+    e.heading = Heading.fromJournal(entry.heading()).orElse(null);
     e.targets =
-        entry.targets().stream().map(t -> new Target(t.id(), t.kind(), Map.of(), "")).toList();
-    e.commandIds.addAll(entry.commandIds());
+        TargetLedger.journaled(
+            entry.targets().stream().map(t -> new Target(t.id(), t.kind(), Map.of(), "")).toList(),
+            entry.commandIds());
     e.firstWriteDone = true;
     return e;
   }
@@ -443,11 +440,7 @@ final class Execution {
       }
     }
     if (resolved != null) {
-      resolutionOutcomes.addAll(
-          resolved.outcomes().stream()
-              .filter(
-                  o -> o.status() != TargetStatus.RESOLVED || o.kind().equals(Target.ECS_CLUSTER))
-              .toList());
+      targets.resolved(resolved.outcomes());
     }
     if (refused != null) {
       terminal(LifecycleStage.FAILED, refused, refusal);
@@ -465,8 +458,7 @@ final class Execution {
         try {
           online = session.ssmOnline(chosen.stream().map(Target::id).toList());
         } catch (TransportException e) {
-          resolutionOutcomes.clear();
-          resolutionOutcomes.addAll(resolved.outcomes());
+          targets.reportAll(resolved.outcomes());
           unreachable =
               "cannot confirm the targets are SSM-managed and online (failing closed): "
                   + e.getMessage();
@@ -477,13 +469,7 @@ final class Execution {
             if (online.contains(target.id())) {
               reachable.add(target);
             } else {
-              resolutionOutcomes.add(
-                  new TargetOutcome(
-                      target.id(),
-                      target.kind(),
-                      TargetStatus.SKIPPED,
-                      null,
-                      "SSM agent not registered or not online"));
+              targets.skip(target, "SSM agent not registered or not online");
             }
           }
           if (reachable.isEmpty()) {
@@ -502,15 +488,9 @@ final class Execution {
       terminal(LifecycleStage.FAILED, FailureReason.PRE_CHECK, unreachable);
       return;
     }
-    targets = List.copyOf(chosen);
-    for (TargetOutcome o : resolved.outcomes()) {
-      if (o.status() == TargetStatus.RESOLVED
-          && targets.stream().anyMatch(t -> t.id().equals(o.targetId()))) {
-        targetOutcomes.put(o.targetId(), o);
-      }
-    }
-    executeSpan.setAttribute(FaultSpans.TARGET_COUNT, (long) targets.size());
-    emit(LifecycleStage.TARGETS_RESOLVED, Phase.RESOLVED, null, summary, allOutcomes());
+    targets.actOn(chosen, resolved.outcomes());
+    executeSpan.setAttribute(FaultSpans.TARGET_COUNT, (long) targets.list().size());
+    emit(LifecycleStage.TARGETS_RESOLVED, Phase.RESOLVED, null, summary, targets.outcomes());
 
     if (approval.dryRun()) {
       terminal(LifecycleStage.COMPLETED, null, "dry run: targets resolved, nothing injected");
@@ -522,7 +502,8 @@ final class Execution {
     FaultContext faultContext = new FaultContext(approval.faultId(), traceId);
     DocumentVersion version;
     try {
-      version = session.ensureDocument(spec.inject(targets.getFirst(), faultContext).document());
+      version =
+          session.ensureDocument(spec.inject(targets.list().getFirst(), faultContext).document());
     } catch (TransportException e) {
       terminal(LifecycleStage.FAILED, FailureReason.INJECT, "document: " + e.getMessage());
       return;
@@ -545,7 +526,8 @@ final class Execution {
     if (!injected || signal.aborted()) {
       FailureReason reason = signal.aborted() ? signal.reason() : FailureReason.INJECT;
       LifecycleStage end = signal.aborted() ? LifecycleStage.ABORTED : LifecycleStage.FAILED;
-      heading = end + ":" + reason;
+      heading =
+          end == LifecycleStage.ABORTED ? new Heading.Aborted(reason) : new Heading.Failed(reason);
       rollBackAndFinish(session, spec, faultContext, version, end, reason, false);
       return;
     }
@@ -554,7 +536,7 @@ final class Execution {
         Phase.HOLDING,
         null,
         "held for " + timing.durationSeconds() + " s",
-        allOutcomes());
+        targets.outcomes());
     boolean fullHold;
     try (PhaseScope p = new PhaseScope(FaultSpans.HOLD)) {
       fullHold = signal.await(timing.hold());
@@ -566,12 +548,12 @@ final class Execution {
       throw new Released();
     }
     if (!fullHold && signal.aborted()) {
-      heading = LifecycleStage.ABORTED + ":" + signal.reason();
+      heading = new Heading.Aborted(signal.reason());
       rollBackAndFinish(
           session, spec, faultContext, version, LifecycleStage.ABORTED, signal.reason(), false);
       return;
     }
-    heading = LifecycleStage.COMPLETED.name();
+    heading = new Heading.Completed();
     rollBackAndFinish(session, spec, faultContext, version, LifecycleStage.COMPLETED, null, true);
   }
 
@@ -609,7 +591,7 @@ final class Execution {
         Phase.ROLLING_BACK,
         null,
         end == LifecycleStage.COMPLETED ? "hold over" : "stopping: " + reason,
-        allOutcomes());
+        targets.outcomes());
     RollbackResult result = rollback(session, spec, faultContext, version);
     if (rampAfter && result.ok()) {
       ramp(spec.timing());
@@ -617,9 +599,12 @@ final class Execution {
     if (!result.ok()) {
       terminal(LifecycleStage.FAILED, result.reason(), result.detail());
     } else if (end == LifecycleStage.COMPLETED) {
-      terminal(LifecycleStage.COMPLETED, null, "rolled back " + targets.size() + " targets");
+      terminal(LifecycleStage.COMPLETED, null, "rolled back " + targets.list().size() + " targets");
     } else {
-      terminal(end, reason, describeStop(reason) + "; rolled back " + targets.size() + " targets");
+      terminal(
+          end,
+          reason,
+          describeStop(reason) + "; rolled back " + targets.list().size() + " targets");
     }
   }
 
@@ -649,7 +634,7 @@ final class Execution {
           Phase.ROLLING_BACK,
           null,
           "executor " + recoveredFrom.executor() + " was lost; " + ctx.executorId() + " rolls back",
-          allOutcomes());
+          targets.outcomes());
     }
     Fault fault = ctx.registry().find(approval.faultType()).orElseThrow();
     FaultSpec spec = fault.spec(approval.parameters());
@@ -663,7 +648,8 @@ final class Execution {
     AccountSession session = connected.session();
     DocumentVersion version;
     try {
-      version = session.ensureDocument(spec.rollback(targets.getFirst(), faultContext).document());
+      version =
+          session.ensureDocument(spec.rollback(targets.list().getFirst(), faultContext).document());
     } catch (TransportException e) {
       terminal(LifecycleStage.FAILED, FailureReason.ROLLBACK, unreachable + e.getMessage());
       return;
@@ -673,29 +659,28 @@ final class Execution {
         "executor " + recoveredFrom.executor() + " was lost; rolled back by " + ctx.executorId();
     if (!result.ok()) {
       terminal(LifecycleStage.FAILED, result.reason(), lost + ": " + result.detail());
-    } else if (LifecycleStage.COMPLETED.name().equals(heading)) {
-      terminal(LifecycleStage.COMPLETED, null, lost + " after the full hold");
-    } else if (heading != null && heading.startsWith("ABORTED:")) {
-      terminal(
-          LifecycleStage.ABORTED,
-          FailureReason.valueOf(heading.substring(8)),
-          lost + " after abort");
-    } else if (heading != null && heading.startsWith("FAILED:")) {
-      terminal(LifecycleStage.FAILED, FailureReason.valueOf(heading.substring(7)), lost);
-    } else {
-      terminal(LifecycleStage.FAILED, FailureReason.EXECUTOR_LOST, lost + " during the fault");
+      return;
+    }
+    switch (heading) {
+      case null ->
+          terminal(LifecycleStage.FAILED, FailureReason.EXECUTOR_LOST, lost + " during the fault");
+      case Heading.Completed c ->
+          terminal(LifecycleStage.COMPLETED, null, lost + " after the full hold");
+      case Heading.Aborted a -> terminal(LifecycleStage.ABORTED, a.reason(), lost + " after abort");
+      case Heading.Failed f -> terminal(LifecycleStage.FAILED, f.reason(), lost);
     }
   }
 
   private void finishAfterError(Throwable error) {
     try {
-      if (phase.mayHaveInjected() && !targets.isEmpty()) {
+      if (phase.mayHaveInjected() && !targets.list().isEmpty()) {
         Fault fault = ctx.registry().find(approval.faultType()).orElseThrow();
         FaultSpec spec = fault.spec(approval.parameters());
         FaultContext faultContext = new FaultContext(approval.faultId(), traceId);
         AccountSession session = ctx.connector().connect(accountRequest());
         DocumentVersion version =
-            session.ensureDocument(spec.rollback(targets.getFirst(), faultContext).document());
+            session.ensureDocument(
+                spec.rollback(targets.list().getFirst(), faultContext).document());
         rollback(session, spec, faultContext, version);
       }
       terminal(
@@ -721,7 +706,7 @@ final class Execution {
       DocumentVersion version,
       Timing timing) {
     if (timing.sequence() == Timing.Sequence.SERIAL) {
-      for (Target target : targets) {
+      for (Target target : targets.list()) {
         if (signal.aborted() || signal.released()) {
           return false;
         }
@@ -740,13 +725,13 @@ final class Execution {
       return true;
     }
     Map<DocumentCall, List<Target>> groups = new LinkedHashMap<>();
-    for (Target target : targets) {
+    for (Target target : targets.list()) {
       groups.computeIfAbsent(spec.inject(target, faultContext), c -> new ArrayList<>()).add(target);
     }
     Map<Pending, Invocation> results =
         sendAndPoll(
             session, version, groups, true, TargetStatus.INJECTED, TargetStatus.INJECT_FAILED);
-    return results.size() == targets.size()
+    return results.size() == targets.list().size()
         && results.values().stream().allMatch(i -> i.status() == Invocation.Status.SUCCESS);
   }
 
@@ -755,7 +740,7 @@ final class Execution {
     long started = System.nanoTime();
     Map<DocumentCall, List<Target>> groups = new LinkedHashMap<>();
     if (spec.timing().sequence() == Timing.Sequence.SERIAL) {
-      for (Target target : targets) {
+      for (Target target : targets.list()) {
         sendAndPoll(
             session,
             version,
@@ -765,7 +750,7 @@ final class Execution {
             TargetStatus.ROLLBACK_FAILED);
       }
     } else {
-      for (Target target : targets) {
+      for (Target target : targets.list()) {
         groups
             .computeIfAbsent(spec.rollback(target, faultContext), c -> new ArrayList<>())
             .add(target);
@@ -773,15 +758,7 @@ final class Execution {
       sendAndPoll(
           session, version, groups, false, TargetStatus.ROLLED_BACK, TargetStatus.ROLLBACK_FAILED);
     }
-    List<String> failed =
-        targets.stream()
-            .filter(
-                t -> {
-                  TargetOutcome o = targetOutcomes.get(t.id());
-                  return o == null || o.status() != TargetStatus.ROLLED_BACK;
-                })
-            .map(Target::id)
-            .toList();
+    List<String> failed = targets.notRolledBack();
     recordPhase(FaultSpans.ROLLBACK, failed.isEmpty(), started);
     if (!failed.isEmpty()) {
       return new RollbackResult(
@@ -801,10 +778,10 @@ final class Execution {
   private RollbackResult verify(AccountSession session, FaultSpec spec) {
     Map<String, String> unverified;
     try {
-      unverified = spec.verify(targets, session);
+      unverified = spec.verify(targets.list(), session);
     } catch (TransportException e) {
       unverified =
-          targets.stream()
+          targets.list().stream()
               .collect(
                   Collectors.toMap(
                       Target::id,
@@ -813,37 +790,22 @@ final class Execution {
                       LinkedHashMap::new));
     }
     if (spec.verifies()) {
-      for (Target target : targets) {
+      for (Target target : targets.list()) {
         if (!unverified.containsKey(target.id())) {
-          targetOutcomes.put(
-              target.id(),
-              new TargetOutcome(
-                  target.id(), target.kind(), TargetStatus.VERIFIED, outcomeCommand(target), null));
+          targets.record(target, TargetStatus.VERIFIED, targets.commandOf(target), null);
         }
       }
     }
     if (!unverified.isEmpty()) {
-      for (Target target : targets) {
+      for (Target target : targets.list()) {
         String why = unverified.get(target.id());
         if (why != null) {
-          targetOutcomes.put(
-              target.id(),
-              new TargetOutcome(
-                  target.id(),
-                  target.kind(),
-                  TargetStatus.ROLLBACK_FAILED,
-                  outcomeCommand(target),
-                  why));
+          targets.record(target, TargetStatus.ROLLBACK_FAILED, targets.commandOf(target), why);
         }
       }
       return new RollbackResult(false, FailureReason.VERIFY, "verification failed: " + unverified);
     }
     return new RollbackResult(true, null, null);
-  }
-
-  private String outcomeCommand(Target target) {
-    TargetOutcome o = targetOutcomes.get(target.id());
-    return o == null ? null : o.ssmCommandId();
   }
 
   /**
@@ -961,7 +923,7 @@ final class Execution {
                   comment);
           span.setAttribute(FaultSpans.SSM_COMMAND_ID, commandId);
           spans.put(commandId, new CommandSpan(span, failReason, batch.size()));
-          commandIds.add(commandId);
+          targets.sent(commandId);
           batch.forEach(t -> pending.add(new Pending(commandId, t)));
         } catch (TransportException e) {
           FaultSpans.fail(span, failReason.name(), brief("not sent: " + e.getMessage()));
@@ -974,7 +936,7 @@ final class Execution {
         }
       }
     }
-    Duration wait = ctx.settings().pollInitial();
+    Backoff backoff = new Backoff(ctx.settings().pollInitial(), ctx.settings().pollMax());
     Instant deadline = Instant.now().plus(ctx.settings().commandTimeout());
     Map<Pending, Integer> errors = new LinkedHashMap<>();
     while (true) {
@@ -1013,6 +975,7 @@ final class Execution {
         }
         return results;
       }
+      Duration wait = backoff.next();
       if (abortable) {
         if (!signal.await(wait)) {
           if (signal.aborted()) {
@@ -1029,8 +992,6 @@ final class Execution {
           return results;
         }
       }
-      Duration doubled = wait.multipliedBy(2);
-      wait = doubled.compareTo(ctx.settings().pollMax()) > 0 ? ctx.settings().pollMax() : doubled;
     }
   }
 
@@ -1065,10 +1026,7 @@ final class Execution {
     if (span != null) {
       span.done(ok, p.target().id() + ": " + detail);
     }
-    targetOutcomes.put(
-        p.target().id(),
-        new TargetOutcome(
-            p.target().id(), p.target().kind(), ok ? okStatus : failStatus, p.commandId(), detail));
+    targets.record(p.target(), ok ? okStatus : failStatus, p.commandId(), detail);
   }
 
   /** The script's FAULTLINE_RESULT lines (per PID, per rule), else the first output line. */
@@ -1104,12 +1062,6 @@ final class Execution {
         approval.access());
   }
 
-  private List<TargetOutcome> allOutcomes() {
-    List<TargetOutcome> all = new ArrayList<>(resolutionOutcomes);
-    all.addAll(targetOutcomes.values());
-    return all;
-  }
-
   private void emit(
       LifecycleStage stage,
       Phase next,
@@ -1135,7 +1087,7 @@ final class Execution {
             approval.dryRun(),
             approval.parameters().asMap(),
             outcomes,
-            List.copyOf(commandIds),
+            targets.commandIds(),
             reason,
             detail == null
                 ? null
@@ -1173,7 +1125,7 @@ final class Execution {
       FaultSpans.fail(executeSpan, String.valueOf(reason), brief(detail));
     }
     endExecute();
-    emit(stage, Phase.TERMINAL, reason, detail, allOutcomes());
+    emit(stage, Phase.TERMINAL, reason, detail, targets.outcomes());
     terminal = true;
     ctx.metrics().finished(faultType, tenant, stage);
   }
@@ -1194,9 +1146,9 @@ final class Execution {
         partition,
         offset,
         traceparent,
-        targets.stream().map(t -> new JournalTarget(t.id(), t.kind())).toList(),
-        List.copyOf(commandIds),
-        heading,
+        targets.list().stream().map(t -> new JournalTarget(t.id(), t.kind())).toList(),
+        targets.commandIds(),
+        heading == null ? null : heading.journalForm(),
         ctx.executorId(),
         Instant.now());
   }
