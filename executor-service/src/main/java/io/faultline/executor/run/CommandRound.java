@@ -86,19 +86,16 @@ final class CommandRound {
 
   CommandRound(
       Direction direction,
-      CommandTransport transport,
-      DocumentVersion version,
-      FaultSpec spec,
-      FaultContext context,
+      CommandContext commands,
       FaultTrace trace,
       TargetLedger targets,
       AbortSignal signal,
       RunSettings settings) {
     this.direction = direction;
-    this.transport = transport;
-    this.version = version;
-    this.spec = spec;
-    this.context = context;
+    this.transport = commands.session();
+    this.version = commands.version();
+    this.spec = commands.spec();
+    this.context = commands.context();
     this.trace = trace;
     this.targets = targets;
     this.signal = signal;

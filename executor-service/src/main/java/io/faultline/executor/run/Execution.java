@@ -8,7 +8,6 @@ import io.faultline.events.tracing.FaultSpans;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.AccountSession;
-import io.faultline.executor.fault.CommandTransport.DocumentVersion;
 import io.faultline.executor.fault.Fault;
 import io.faultline.executor.fault.FaultContext;
 import io.faultline.executor.fault.FaultRegistry;
@@ -152,7 +151,7 @@ final class Execution {
         FaultLogContext logs = trace.logContext()) {
       try {
         if (recoveredFrom != null) {
-          takeOver();
+          new TakenOverFault(approval, recoveredFrom, ctx, writer, targets, trace, signal).finish();
         } else {
           execute();
         }
@@ -226,10 +225,11 @@ final class Execution {
       return;
     }
     FaultContext faultContext = new FaultContext(approval.faultId(), trace.traceId());
-    DocumentVersion version;
+    CommandContext commands;
     try {
-      version =
-          session.ensureDocument(spec.inject(targets.list().getFirst(), faultContext).document());
+      commands =
+          CommandContext.prepare(
+              session, spec, faultContext, Direction.INJECT, targets.list().getFirst());
     } catch (TransportException e) {
       writer.terminal(LifecycleStage.FAILED, FailureReason.INJECT, "document: " + e.getMessage());
       return;
@@ -243,7 +243,8 @@ final class Execution {
     // Intent before any SendCommand: whoever takes over knows what to roll back.
     writer.journal(Phase.INJECTING);
     long injectStarted = System.nanoTime();
-    boolean injected = round(Direction.INJECT, session, version, spec, faultContext).run();
+    boolean injected =
+        new CommandRound(Direction.INJECT, commands, trace, targets, signal, ctx.settings()).run();
     trace.timed(FaultSpans.INJECT, injected, injectStarted);
     signal.throwIfReleased();
     if (!injected || signal.aborted()) {
@@ -251,17 +252,17 @@ final class Execution {
           signal.aborted()
               ? new Heading.Aborted(signal.reason())
               : new Heading.Failed(FailureReason.INJECT);
-      rollBackAndFinish(session, spec, faultContext, version, heading);
+      rollBackAndFinish(commands, heading);
       return;
     }
     writer.event(LifecycleStage.INJECTED, "held for " + timing.durationSeconds() + " s");
     boolean fullHold = waitOut(FaultSpans.HOLD, timing.hold());
     signal.throwIfReleased();
     if (!fullHold && signal.aborted()) {
-      rollBackAndFinish(session, spec, faultContext, version, new Heading.Aborted(signal.reason()));
+      rollBackAndFinish(commands, new Heading.Aborted(signal.reason()));
       return;
     }
-    rollBackAndFinish(session, spec, faultContext, version, new Heading.Completed());
+    rollBackAndFinish(commands, new Heading.Completed());
   }
 
   /** The fault's typed spec, or null once the fault has failed INVALID_REQUEST. */
@@ -316,12 +317,7 @@ final class Execution {
     return false;
   }
 
-  private void rollBackAndFinish(
-      AccountSession session,
-      FaultSpec spec,
-      FaultContext faultContext,
-      DocumentVersion version,
-      Heading heading) {
+  private void rollBackAndFinish(CommandContext commands, Heading heading) {
     writer.headFor(heading);
     writer.event(
         LifecycleStage.ROLLING_BACK,
@@ -330,7 +326,7 @@ final class Execution {
           case Heading.Aborted a -> "stopping: " + a.reason();
           case Heading.Failed f -> "stopping: " + f.reason();
         });
-    Rollback.Result result = rollBack(session, spec, faultContext, version);
+    Rollback.Result result = Rollback.run(commands, trace, targets, signal, ctx.settings());
     if (!result.ok()) {
       writer.terminal(LifecycleStage.FAILED, result.reason(), result.detail());
       return;
@@ -338,7 +334,7 @@ final class Execution {
     String rolledBack = "rolled back " + targets.list().size() + " targets";
     switch (heading) {
       case Heading.Completed c -> {
-        ramp(spec.timing());
+        ramp(commands.spec().timing());
         writer.terminal(LifecycleStage.COMPLETED, null, rolledBack);
       }
       case Heading.Aborted a ->
@@ -359,62 +355,6 @@ final class Execution {
     };
   }
 
-  // ---------------------------------------------------------------- a fault taken over
-
-  /** Rolls back a fault its lost executor may have injected, and ends it where it was heading. */
-  private void takeOver() {
-    Phase phase = writer.phase();
-    if (phase == Phase.TERMINAL) {
-      return;
-    }
-    String lostExecutor = "executor " + recoveredFrom.executor() + " was lost";
-    if (!phase.mayHaveInjected()) {
-      writer.terminal(
-          LifecycleStage.FAILED,
-          FailureReason.EXECUTOR_LOST,
-          lostExecutor + " before any command was sent");
-      return;
-    }
-    if (phase != Phase.ROLLING_BACK) {
-      writer.event(
-          LifecycleStage.ROLLING_BACK, lostExecutor + "; " + ctx.executorId() + " rolls back");
-    }
-    FaultSpec spec =
-        ctx.registry().find(approval.faultType()).orElseThrow().spec(approval.parameters());
-    FaultContext faultContext = new FaultContext(approval.faultId(), trace.traceId());
-    String unreachable = "cannot reach the account to roll back (host-side timers revert): ";
-    AssumeRole.Result role = AssumeRole.run(ctx.connector(), approval, trace);
-    if (role.session() == null) {
-      writer.terminal(LifecycleStage.FAILED, FailureReason.ROLLBACK, unreachable + role.error());
-      return;
-    }
-    AccountSession session = role.session();
-    DocumentVersion version;
-    try {
-      version =
-          session.ensureDocument(spec.rollback(targets.list().getFirst(), faultContext).document());
-    } catch (TransportException e) {
-      writer.terminal(LifecycleStage.FAILED, FailureReason.ROLLBACK, unreachable + e.getMessage());
-      return;
-    }
-    Rollback.Result result = rollBack(session, spec, faultContext, version);
-    String lost = lostExecutor + "; rolled back by " + ctx.executorId();
-    if (!result.ok()) {
-      writer.terminal(LifecycleStage.FAILED, result.reason(), lost + ": " + result.detail());
-      return;
-    }
-    switch (writer.heading()) {
-      case null ->
-          writer.terminal(
-              LifecycleStage.FAILED, FailureReason.EXECUTOR_LOST, lost + " during the fault");
-      case Heading.Completed c ->
-          writer.terminal(LifecycleStage.COMPLETED, null, lost + " after the full hold");
-      case Heading.Aborted a ->
-          writer.terminal(LifecycleStage.ABORTED, a.reason(), lost + " after abort");
-      case Heading.Failed f -> writer.terminal(LifecycleStage.FAILED, f.reason(), lost);
-    }
-  }
-
   // ---------------------------------------------------------------- common
 
   /** Rolls back what an unexpected error may have left injected, then ends the fault INTERNAL. */
@@ -425,10 +365,10 @@ final class Execution {
         FaultSpec spec = fault.spec(approval.parameters());
         FaultContext faultContext = new FaultContext(approval.faultId(), trace.traceId());
         AccountSession session = ctx.connector().connect(AssumeRole.request(approval));
-        DocumentVersion version =
-            session.ensureDocument(
-                spec.rollback(targets.list().getFirst(), faultContext).document());
-        rollBack(session, spec, faultContext, version);
+        CommandContext commands =
+            CommandContext.prepare(
+                session, spec, faultContext, Direction.ROLLBACK, targets.list().getFirst());
+        Rollback.run(commands, trace, targets, signal, ctx.settings());
       }
       writer.terminal(
           LifecycleStage.FAILED, FailureReason.INTERNAL, "internal error: " + error.getMessage());
@@ -438,25 +378,5 @@ final class Execution {
           approval.faultId(),
           again);
     }
-  }
-
-  private CommandRound round(
-      Direction direction,
-      AccountSession session,
-      DocumentVersion version,
-      FaultSpec spec,
-      FaultContext faultContext) {
-    return new CommandRound(
-        direction, session, version, spec, faultContext, trace, targets, signal, ctx.settings());
-  }
-
-  private Rollback.Result rollBack(
-      AccountSession session, FaultSpec spec, FaultContext faultContext, DocumentVersion version) {
-    return Rollback.run(
-        round(Direction.ROLLBACK, session, version, spec, faultContext),
-        session,
-        spec,
-        trace,
-        targets);
   }
 }

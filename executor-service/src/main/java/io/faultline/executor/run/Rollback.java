@@ -22,17 +22,15 @@ final class Rollback {
 
   private Rollback() {}
 
-  /**
-   * @param round the fault's rollback round, over {@code targets}
-   */
   static Result run(
-      CommandRound round,
-      TargetDirectory directory,
-      FaultSpec spec,
+      CommandContext commands,
       FaultTrace trace,
-      TargetLedger targets) {
+      TargetLedger targets,
+      AbortSignal signal,
+      RunSettings settings) {
     long started = System.nanoTime();
-    round.run();
+    new CommandRound(CommandRound.Direction.ROLLBACK, commands, trace, targets, signal, settings)
+        .run();
     List<String> failed = targets.notRolledBack();
     trace.timed(FaultSpans.ROLLBACK, failed.isEmpty(), started);
     if (!failed.isEmpty()) {
@@ -42,7 +40,7 @@ final class Rollback {
           "rollback failed on " + failed + " (host-side timers revert)");
     }
     try (FaultTrace.PhaseSpan p = trace.phase(FaultSpans.VERIFY)) {
-      Result result = verify(directory, spec, targets);
+      Result result = verify(commands.session(), commands.spec(), targets);
       if (!result.ok()) {
         p.fail(result.reason(), result.detail());
       }
