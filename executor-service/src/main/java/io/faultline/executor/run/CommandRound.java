@@ -3,6 +3,7 @@ package io.faultline.executor.run;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.TargetStatus;
 import io.faultline.events.tracing.FaultSpans;
+import io.faultline.executor.fault.Backoff;
 import io.faultline.executor.fault.CommandTransport;
 import io.faultline.executor.fault.CommandTransport.DocumentVersion;
 import io.faultline.executor.fault.CommandTransport.Invocation;

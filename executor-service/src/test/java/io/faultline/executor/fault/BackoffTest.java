@@ -1,4 +1,4 @@
-package io.faultline.executor.run;
+package io.faultline.executor.fault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
