@@ -38,6 +38,22 @@ final class AbortSignal {
     return released;
   }
 
+  /** Stops a released fault where it stands: it must neither act nor publish any more. */
+  void throwIfReleased() {
+    if (released) {
+      throw new Released();
+    }
+  }
+
+  /** The fault's partition moved away; unwinds the fault's thread without acting or publishing. */
+  static final class Released extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private Released() {
+      super("released", null, false, false);
+    }
+  }
+
   /**
    * Waits up to {@code duration}; returns early when aborted or released.
    *

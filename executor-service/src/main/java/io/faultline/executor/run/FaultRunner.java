@@ -98,7 +98,7 @@ public final class FaultRunner implements AutoCloseable {
       FaultlineEvent<FaultApproved> approval, int partition, long offset) {
     CompletableFuture<Void> journaled = new CompletableFuture<>();
     Execution execution =
-        Execution.fresh(approval, partition, offset, context(), journaled::complete);
+        Execution.fresh(approval, partition, offset, context(), () -> journaled.complete(null));
     launch(execution, journaled);
     return journaled;
   }

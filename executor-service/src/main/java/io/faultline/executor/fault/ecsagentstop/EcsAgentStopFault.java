@@ -2,6 +2,7 @@ package io.faultline.executor.fault.ecsagentstop;
 
 import io.faultline.events.catalogue.FaultParameters;
 import io.faultline.events.ids.FaultType;
+import io.faultline.executor.fault.Backoff;
 import io.faultline.executor.fault.DocumentCall;
 import io.faultline.executor.fault.Fault;
 import io.faultline.executor.fault.FaultContext;
@@ -70,7 +71,7 @@ public final class EcsAgentStopFault implements Fault {
     @Override
     public Map<String, String> verify(List<Target> targets, TargetDirectory directory) {
       Instant deadline = Instant.now().plus(reconnectTimeout);
-      Duration pause = Duration.ofSeconds(1);
+      Backoff backoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(10));
       while (true) {
         Map<String, Boolean> connected = directory.agentConnected(spec.selector().name());
         Map<String, String> failures = new LinkedHashMap<>();
@@ -85,16 +86,12 @@ public final class EcsAgentStopFault implements Fault {
           return failures;
         }
         try {
-          // Polling ECS is the only way to learn agentConnected; the pause is the capped backoff.
-          Thread.sleep(pause);
+          // Polling ECS is the only way to learn agentConnected.
+          Thread.sleep(backoff.next());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return failures;
         }
-        pause =
-            pause.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
-                ? Duration.ofSeconds(10)
-                : pause.multipliedBy(2);
       }
     }
   }

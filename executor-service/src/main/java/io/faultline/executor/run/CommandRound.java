@@ -1,0 +1,352 @@
+package io.faultline.executor.run;
+
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.TargetStatus;
+import io.faultline.events.tracing.FaultSpans;
+import io.faultline.executor.fault.Backoff;
+import io.faultline.executor.fault.CommandTransport;
+import io.faultline.executor.fault.CommandTransport.DocumentVersion;
+import io.faultline.executor.fault.CommandTransport.Invocation;
+import io.faultline.executor.fault.DocumentCall;
+import io.faultline.executor.fault.FaultContext;
+import io.faultline.executor.fault.FaultSpec;
+import io.faultline.executor.fault.Target;
+import io.faultline.executor.fault.Timing;
+import io.faultline.executor.fault.TransportException;
+import io.faultline.executor.fault.document.ResultLine;
+import io.opentelemetry.api.trace.Span;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one direction (inject or rollback) of a fault's document calls on its targets: sends each
+ * call in batches of at most 50 instances, polls every invocation with capped exponential backoff
+ * until it is done or timed out, and records each target's outcome in the {@link TargetLedger}. One
+ * span per command.
+ */
+final class CommandRound {
+  private static final Logger log = LoggerFactory.getLogger(CommandRound.class);
+  private static final int MAX_POLL_ERRORS = 5;
+
+  /**
+   * Which way a round acts. An inject stops at an abort (cancelling the commands still running)
+   * and, when serial, at the first target that fails; a rollback reaches every target whatever
+   * happens, because every target it skips stays broken until the host's own timer fires.
+   */
+  enum Direction {
+    INJECT(
+        FaultSpans.INJECT, FailureReason.INJECT, TargetStatus.INJECTED, TargetStatus.INJECT_FAILED),
+    ROLLBACK(
+        FaultSpans.ROLLBACK,
+        FailureReason.ROLLBACK,
+        TargetStatus.ROLLED_BACK,
+        TargetStatus.ROLLBACK_FAILED);
+
+    final String spanName;
+    final FailureReason failReason;
+    final TargetStatus ok;
+    final TargetStatus failed;
+
+    Direction(String spanName, FailureReason failReason, TargetStatus ok, TargetStatus failed) {
+      this.spanName = spanName;
+      this.failReason = failReason;
+      this.ok = ok;
+      this.failed = failed;
+    }
+
+    DocumentCall call(FaultSpec spec, Target target, FaultContext context) {
+      return this == INJECT ? spec.inject(target, context) : spec.rollback(target, context);
+    }
+
+    boolean stoppable() {
+      return this == INJECT;
+    }
+  }
+
+  private record Pending(String commandId, Target target) {}
+
+  private final Direction direction;
+  private final CommandTransport transport;
+  private final DocumentVersion version;
+  private final FaultSpec spec;
+  private final FaultContext context;
+  private final FaultTrace trace;
+  private final TargetLedger targets;
+  private final AbortSignal signal;
+  private final RunSettings settings;
+  private final String comment;
+
+  CommandRound(
+      Direction direction,
+      CommandContext commands,
+      FaultTrace trace,
+      TargetLedger targets,
+      AbortSignal signal,
+      RunSettings settings) {
+    this.direction = direction;
+    this.transport = commands.session();
+    this.version = commands.version();
+    this.spec = commands.spec();
+    this.context = commands.context();
+    this.trace = trace;
+    this.targets = targets;
+    this.signal = signal;
+    this.settings = settings;
+    // Short and non-secret: the trace id leads from SSM's command history to the fault's trace.
+    this.comment = "faultline trace=" + context.traceId() + " fault=" + context.faultId();
+  }
+
+  /**
+   * Acts on every target of the ledger: all at once (one command per batch of targets sharing a
+   * document call), or one target after the other when the spec's timing is serial.
+   *
+   * @return false when a target failed; all at once, also when a target has no result (the round
+   *     was cut short)
+   */
+  boolean run() {
+    List<Target> all = targets.list();
+    if (spec.timing().sequence() == Timing.Sequence.SERIAL) {
+      boolean succeeded = true;
+      for (Target target : all) {
+        if (direction.stoppable() && (signal.aborted() || signal.released())) {
+          return false;
+        }
+        Collection<Invocation> results =
+            send(Map.of(direction.call(spec, target, context), List.of(target)));
+        succeeded &= results.stream().allMatch(CommandRound::succeeded);
+        if (!succeeded && direction.stoppable()) {
+          return false;
+        }
+      }
+      return succeeded;
+    }
+    Map<DocumentCall, List<Target>> groups = new LinkedHashMap<>();
+    for (Target target : all) {
+      groups
+          .computeIfAbsent(direction.call(spec, target, context), c -> new ArrayList<>())
+          .add(target);
+    }
+    Collection<Invocation> results = send(groups);
+    return results.size() == all.size() && results.stream().allMatch(CommandRound::succeeded);
+  }
+
+  private static boolean succeeded(Invocation invocation) {
+    return invocation.status() == Invocation.Status.SUCCESS;
+  }
+
+  /** One round of commands: the results it has when it ends. */
+  private Collection<Invocation> send(Map<DocumentCall, List<Target>> groups) {
+    Map<String, CommandSpan> spans = new LinkedHashMap<>();
+    try {
+      return sendAndPoll(groups, spans).values();
+    } finally {
+      // Cut short by an abort, or by the partition moving to another executor (which finishes it).
+      FailureReason stoppedBy =
+          signal.aborted()
+              ? signal.reason()
+              : signal.released() ? FailureReason.EXECUTOR_LOST : null;
+      spans.values().forEach(span -> span.cutShort(stoppedBy));
+    }
+  }
+
+  private Map<Pending, Invocation> sendAndPoll(
+      Map<DocumentCall, List<Target>> groups, Map<String, CommandSpan> spans) {
+    List<Pending> pending = new ArrayList<>();
+    Map<Pending, Invocation> results = new LinkedHashMap<>();
+    for (Map.Entry<DocumentCall, List<Target>> group : groups.entrySet()) {
+      List<Target> all = group.getValue();
+      for (int i = 0; i < all.size(); i += CommandTransport.MAX_INSTANCES_PER_COMMAND) {
+        List<Target> batch =
+            all.subList(i, Math.min(all.size(), i + CommandTransport.MAX_INSTANCES_PER_COMMAND));
+        Span span = trace.command(direction.spanName, batch.size());
+        try {
+          String commandId =
+              transport.send(
+                  version,
+                  batch.stream().map(Target::id).toList(),
+                  group.getKey().parameters(),
+                  comment);
+          span.setAttribute(FaultSpans.SSM_COMMAND_ID, commandId);
+          spans.put(commandId, new CommandSpan(span, direction.failReason, batch.size()));
+          targets.sent(commandId);
+          batch.forEach(t -> pending.add(new Pending(commandId, t)));
+        } catch (TransportException e) {
+          FaultSpans.fail(
+              span, direction.failReason.name(), FaultTrace.brief("not sent: " + e.getMessage()));
+          span.end();
+          for (Target t : batch) {
+            Pending p = new Pending(null, t);
+            results.put(p, new Invocation(Invocation.Status.FAILED, "not sent: " + e.getMessage()));
+            record(p, results.get(p), spans);
+          }
+        }
+      }
+    }
+    Backoff backoff = new Backoff(settings.pollInitial(), settings.pollMax());
+    Instant deadline = Instant.now().plus(settings.commandTimeout());
+    Map<Pending, Integer> errors = new LinkedHashMap<>();
+    while (true) {
+      for (Pending p : pending) {
+        if (results.containsKey(p)) {
+          continue;
+        }
+        try {
+          Invocation invocation = transport.invocation(p.commandId(), p.target().id());
+          if (invocation.status().done()) {
+            results.put(p, invocation);
+            record(p, invocation, spans);
+          }
+        } catch (TransportException e) {
+          if (errors.merge(p, 1, Integer::sum) >= MAX_POLL_ERRORS) {
+            Invocation failed =
+                new Invocation(Invocation.Status.FAILED, "cannot read: " + e.getMessage());
+            results.put(p, failed);
+            record(p, failed, spans);
+          }
+        }
+      }
+      if (pending.stream().allMatch(results::containsKey)) {
+        return results;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        for (Pending p : pending) {
+          if (!results.containsKey(p)) {
+            Invocation timedOut =
+                new Invocation(
+                    Invocation.Status.TIMED_OUT,
+                    "no result within " + settings.commandTimeout().toSeconds() + " s");
+            results.put(p, timedOut);
+            record(p, timedOut, spans);
+          }
+        }
+        return results;
+      }
+      Duration wait = backoff.next();
+      if (direction.stoppable()) {
+        if (!signal.await(wait)) {
+          if (signal.aborted()) {
+            cancel(pending.stream().filter(p -> !results.containsKey(p)).toList());
+          }
+          return results;
+        }
+      } else {
+        try {
+          // A rollback's polling pause, which an abort must not cut short.
+          Thread.sleep(wait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return results;
+        }
+      }
+    }
+  }
+
+  private void cancel(List<Pending> inFlight) {
+    for (String commandId : inFlight.stream().map(Pending::commandId).distinct().toList()) {
+      try {
+        transport.cancel(commandId);
+        log.info("cancelled command {} of fault {}", commandId, context.faultId());
+      } catch (TransportException e) {
+        // moto (and a throttled SSM) may refuse; rollback runs anyway and the host timer is armed.
+        log.warn(
+            "CancelCommand {} of fault {} failed, continuing with rollback: {}",
+            commandId,
+            context.faultId(),
+            e.getMessage());
+      }
+    }
+  }
+
+  private void record(Pending p, Invocation invocation, Map<String, CommandSpan> spans) {
+    boolean ok = succeeded(invocation);
+    String detail = resultDetail(invocation);
+    if (!ok && detail == null) {
+      detail = invocation.status().name().toLowerCase(Locale.ROOT);
+    }
+    CommandSpan span = p.commandId() == null ? null : spans.get(p.commandId());
+    if (span != null) {
+      span.done(ok, p.target().id() + ": " + detail);
+    }
+    targets.record(p.target(), ok ? direction.ok : direction.failed, p.commandId(), detail);
+  }
+
+  /** The script's FAULTLINE_RESULT lines (per PID, per rule), else the first output line. */
+  private static String resultDetail(Invocation invocation) {
+    List<ResultLine> lines = ResultLine.parseAll(invocation.output());
+    String detail;
+    if (!lines.isEmpty()) {
+      detail =
+          lines.stream()
+              .map(
+                  l ->
+                      l.fields().entrySet().stream()
+                          .map(e -> e.getKey() + "=" + e.getValue())
+                          .collect(Collectors.joining(" ")))
+              .collect(Collectors.joining("; "));
+    } else if (invocation.status() != Invocation.Status.SUCCESS && !invocation.output().isBlank()) {
+      detail = invocation.output().strip().lines().findFirst().orElse("");
+    } else {
+      return null;
+    }
+    int max = LifecycleWriter.MAX_DETAIL;
+    return detail.length() > max ? detail.substring(0, max) : detail;
+  }
+
+  /**
+   * One SSM command's span: ends when every instance it addressed has a result, with ERROR status
+   * when any of them failed.
+   */
+  private static final class CommandSpan {
+    private final Span span;
+    private final FailureReason failReason;
+    private int open;
+    private String failure;
+
+    CommandSpan(Span span, FailureReason failReason, int instances) {
+      this.span = span;
+      this.failReason = failReason;
+      this.open = instances;
+    }
+
+    void done(boolean ok, String detail) {
+      if (!ok && failure == null) {
+        failure = detail;
+      }
+      if (--open == 0) {
+        end();
+      }
+    }
+
+    /** Ends a command left without every result (aborted, released or interrupted). */
+    void cutShort(FailureReason stoppedBy) {
+      if (open <= 0) {
+        return;
+      }
+      open = 0;
+      if (stoppedBy != null) {
+        span.setAttribute(FaultSpans.REASON_CODE, stoppedBy.name());
+        span.addEvent("cut short");
+        span.end();
+      } else {
+        failure = failure == null ? "no result" : failure;
+        end();
+      }
+    }
+
+    private void end() {
+      if (failure != null) {
+        FaultSpans.fail(span, failReason.name(), FaultTrace.brief(failure));
+      }
+      span.end();
+    }
+  }
+}

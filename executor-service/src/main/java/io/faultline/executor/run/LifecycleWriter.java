@@ -1,0 +1,236 @@
+package io.faultline.executor.run;
+
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.executor.lifecycle.JournalEntry;
+import io.faultline.executor.lifecycle.JournalEntry.JournalTarget;
+import io.faultline.executor.lifecycle.JournalEntry.Phase;
+import io.faultline.executor.observability.ExecutorMetrics;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one fault's lifecycle events, numbered in sequence, each with the journal entry that lets
+ * another executor take the fault over: how far it got, its targets and commands, its heading.
+ * Nothing is written once the fault's partition has moved to another executor.
+ */
+final class LifecycleWriter {
+  private static final Logger log = LoggerFactory.getLogger(LifecycleWriter.class);
+
+  /** The longest detail an event carries, for the fault and for each target. */
+  static final int MAX_DETAIL = 1_000;
+
+  private final FaultApproved approval;
+  private final FaultLedger ledger;
+  private final String executorId;
+  private final int partition;
+  private final long offset;
+  private final TargetLedger targets;
+  private final FaultTrace trace;
+  private final AbortSignal signal;
+  private final ExecutorMetrics metrics;
+  private final Runnable onFirstWrite;
+
+  private long nextSequence;
+  private Phase phase;
+  private Heading heading;
+  private boolean firstWriteDone;
+  private boolean finished;
+
+  private LifecycleWriter(
+      FaultApproved approval,
+      FaultLedger ledger,
+      String executorId,
+      int partition,
+      long offset,
+      TargetLedger targets,
+      FaultTrace trace,
+      AbortSignal signal,
+      ExecutorMetrics metrics,
+      Runnable onFirstWrite) {
+    this.approval = approval;
+    this.ledger = ledger;
+    this.executorId = executorId;
+    this.partition = partition;
+    this.offset = offset;
+    this.targets = targets;
+    this.trace = trace;
+    this.signal = signal;
+    this.metrics = metrics;
+    this.onFirstWrite = onFirstWrite;
+    this.nextSequence = approval.sequence() + 1;
+    this.phase = Phase.STARTED;
+  }
+
+  /**
+   * A writer for a fault that starts here.
+   *
+   * @param onFirstWrite runs once the fault's first entry is written
+   */
+  static LifecycleWriter fresh(
+      FaultApproved approval,
+      FaultLedger ledger,
+      String executorId,
+      int partition,
+      long offset,
+      TargetLedger targets,
+      FaultTrace trace,
+      AbortSignal signal,
+      ExecutorMetrics metrics,
+      Runnable onFirstWrite) {
+    return new LifecycleWriter(
+        approval,
+        ledger,
+        executorId,
+        partition,
+        offset,
+        targets,
+        trace,
+        signal,
+        metrics,
+        onFirstWrite);
+  }
+
+  /** A writer that continues a journaled fault where its lost executor left it. */
+  static LifecycleWriter resumed(
+      FaultApproved approval,
+      JournalEntry entry,
+      FaultLedger ledger,
+      String executorId,
+      TargetLedger targets,
+      FaultTrace trace,
+      AbortSignal signal,
+      ExecutorMetrics metrics) {
+    LifecycleWriter writer =
+        new LifecycleWriter(
+            approval,
+            ledger,
+            executorId,
+            entry.approvalPartition(),
+            entry.approvalOffset(),
+            targets,
+            trace,
+            signal,
+            metrics,
+            () -> {});
+    writer.nextSequence = entry.nextSequence();
+    writer.phase = entry.phase();
+    writer.heading = Heading.fromJournal(entry.heading()).orElse(null);
+    writer.firstWriteDone = true;
+    return writer;
+  }
+
+  Phase phase() {
+    return phase;
+  }
+
+  /** Where the fault was heading when it started rolling back; null before. */
+  Heading heading() {
+    return heading;
+  }
+
+  /** Set before ROLLING_BACK is written, so the journal carries it. */
+  void headFor(Heading next) {
+    heading = next;
+  }
+
+  /** Whether the fault's terminal event is written. */
+  boolean finished() {
+    return finished;
+  }
+
+  /** Publishes a step of a running fault (STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK). */
+  void event(LifecycleStage stage, String detail) {
+    write(stage, phaseAfter(stage), null, detail);
+  }
+
+  /**
+   * Publishes the fault's one terminal event (later calls do nothing). fault.execute ends first,
+   * with the stage and reason, so a trace backend has it when a subscriber sees the event.
+   */
+  void terminal(LifecycleStage stage, FailureReason reason, String detail) {
+    if (finished) {
+      return;
+    }
+    signal.throwIfReleased();
+    trace.end(stage, reason, detail);
+    write(stage, Phase.TERMINAL, reason, detail);
+    finished = true;
+    metrics.finished(approval.faultType().value(), approval.tenantId().value(), stage);
+  }
+
+  /** The journal phase a running fault is in once the event of {@code stage} is out. */
+  private static Phase phaseAfter(LifecycleStage stage) {
+    return switch (stage) {
+      case STARTED -> Phase.STARTED;
+      case TARGETS_RESOLVED -> Phase.RESOLVED;
+      case INJECTED -> Phase.HOLDING;
+      case ROLLING_BACK -> Phase.ROLLING_BACK;
+      default -> throw new IllegalArgumentException(stage + " is not a step of a running fault");
+    };
+  }
+
+  private void write(LifecycleStage stage, Phase next, FailureReason reason, String detail) {
+    signal.throwIfReleased();
+    FaultLifecycleEvent lifecycle =
+        new FaultLifecycleEvent(
+            approval.faultId(),
+            approval.tenantId(),
+            approval.experimentId(),
+            approval.runId(),
+            approval.faultType(),
+            approval.accountId(),
+            approval.region(),
+            stage,
+            nextSequence,
+            Instant.now(),
+            stage.producer(),
+            approval.dryRun(),
+            approval.parameters().asMap(),
+            targets.outcomes(),
+            targets.commandIds(),
+            reason,
+            detail == null
+                ? null
+                : (detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail),
+            List.of(),
+            trace.traceId());
+    nextSequence++;
+    phase = next;
+    // fault.execute's trace context: subscribers (and takeover) continue the fault's trace.
+    ledger.write(lifecycle, trace.traceparent(), entry());
+    if (!firstWriteDone) {
+      firstWriteDone = true;
+      onFirstWrite.run();
+    }
+    log.info("fault {} {} (seq {})", approval.faultId().value(), stage, lifecycle.sequence());
+  }
+
+  /** Moves the journal to {@code next} without an event. */
+  void journal(Phase next) {
+    phase = next;
+    signal.throwIfReleased();
+    ledger.write(null, null, entry());
+  }
+
+  private JournalEntry entry() {
+    return new JournalEntry(
+        approval.faultId().value(),
+        approval.tenantId().value(),
+        phase,
+        nextSequence,
+        partition,
+        offset,
+        trace.traceparent(),
+        targets.list().stream().map(t -> new JournalTarget(t.id(), t.kind())).toList(),
+        targets.commandIds(),
+        heading == null ? null : heading.journalForm(),
+        executorId,
+        Instant.now());
+  }
+}

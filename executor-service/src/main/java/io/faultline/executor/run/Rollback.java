@@ -1,0 +1,83 @@
+package io.faultline.executor.run;
+
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.TargetStatus;
+import io.faultline.events.tracing.FaultSpans;
+import io.faultline.executor.fault.FaultSpec;
+import io.faultline.executor.fault.Target;
+import io.faultline.executor.fault.TargetDirectory;
+import io.faultline.executor.fault.TransportException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Rolls back every target a fault may have touched, then (for fault types that verify) checks each
+ * one recovered; every target's outcome lands in the {@link TargetLedger}.
+ */
+final class Rollback {
+  /** ok, or the reason and detail the fault fails with. */
+  record Result(boolean ok, FailureReason reason, String detail) {}
+
+  private Rollback() {}
+
+  static Result run(
+      CommandContext commands,
+      FaultTrace trace,
+      TargetLedger targets,
+      AbortSignal signal,
+      RunSettings settings) {
+    long started = System.nanoTime();
+    new CommandRound(CommandRound.Direction.ROLLBACK, commands, trace, targets, signal, settings)
+        .run();
+    List<String> failed = targets.notRolledBack();
+    trace.timed(FaultSpans.ROLLBACK, failed.isEmpty(), started);
+    if (!failed.isEmpty()) {
+      return new Result(
+          false,
+          FailureReason.ROLLBACK,
+          "rollback failed on " + failed + " (host-side timers revert)");
+    }
+    try (FaultTrace.PhaseSpan p = trace.phase(FaultSpans.VERIFY)) {
+      Result result = verify(commands.session(), commands.spec(), targets);
+      if (!result.ok()) {
+        p.fail(result.reason(), result.detail());
+      }
+      return result;
+    }
+  }
+
+  private static Result verify(TargetDirectory directory, FaultSpec spec, TargetLedger targets) {
+    Map<String, String> unverified;
+    try {
+      unverified = spec.verify(targets.list(), directory);
+    } catch (TransportException e) {
+      unverified =
+          targets.list().stream()
+              .collect(
+                  Collectors.toMap(
+                      Target::id,
+                      t -> "cannot verify: " + e.getMessage(),
+                      (a, b) -> a,
+                      LinkedHashMap::new));
+    }
+    if (spec.verifies()) {
+      for (Target target : targets.list()) {
+        if (!unverified.containsKey(target.id())) {
+          targets.record(target, TargetStatus.VERIFIED, targets.commandOf(target), null);
+        }
+      }
+    }
+    if (!unverified.isEmpty()) {
+      for (Target target : targets.list()) {
+        String why = unverified.get(target.id());
+        if (why != null) {
+          targets.record(target, TargetStatus.ROLLBACK_FAILED, targets.commandOf(target), why);
+        }
+      }
+      return new Result(false, FailureReason.VERIFY, "verification failed: " + unverified);
+    }
+    return new Result(true, null, null);
+  }
+}
