@@ -13,6 +13,8 @@ POLICY_APPLICATION_ID=${POLICY_APPLICATION_ID:-faultline-policy}
 EXECUTOR_GROUP_ID=${EXECUTOR_GROUP_ID:-faultline-executor}
 EXECUTOR_TRANSACTIONAL_ID_PREFIX=${EXECUTOR_TRANSACTIONAL_ID_PREFIX:-faultline-executor-}
 SCHEDULER_APPLICATION_ID=${SCHEDULER_APPLICATION_ID:-faultline-scheduler}
+# One subscriber per tenant: SUBSCRIBERS='acme=User:acme-dashboards globex=User:sre'
+SUBSCRIBERS=${SUBSCRIBERS:-}
 acl() {
   local principal=$1
   shift
@@ -44,6 +46,7 @@ acl "${EXECUTOR_PRINCIPAL}" --operation Write --transactional-id "${EXECUTOR_TRA
 # scheduler-service
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.scheduler-commands.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.fault-lifecycle.v1"
+acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.tenant-policies.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.fault-requests.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.fault-controls.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.tenant-policies.v1"
@@ -51,5 +54,14 @@ acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.scheduler-comm
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --group "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed
 acl "${SCHEDULER_PRINCIPAL}" --operation All --topic "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --transactional-id "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed
+acl "${SCHEDULER_PRINCIPAL}" --operation Create --topic "faultline.tenant." --resource-pattern-type prefixed
+acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.tenant." --resource-pattern-type prefixed
 # publisher
 for p in $PUBLISHER_PRINCIPALS; do acl "$p" --operation Write --topic "faultline.fault-requests.v1"; done
+# subscriber (reads only its tenant's topics, in groups with the same prefix)
+for s in $SUBSCRIBERS; do
+  tenant=${s%%=*}
+  principal=${s#*=}
+  acl "$principal" --operation Read --topic "faultline.tenant.${tenant}." --resource-pattern-type prefixed
+  acl "$principal" --operation Read --group "faultline.tenant.${tenant}." --resource-pattern-type prefixed
+done

@@ -1,6 +1,8 @@
 package io.faultline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.faultline.events.access.KafkaAccess;
@@ -23,9 +25,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,6 +178,79 @@ class SecuredPlatformIT {
     String runId = api.runNow(experimentId, null);
 
     assertCompleted(runId + ".w0.t0");
+  }
+
+  @Test
+  void aTenantsSubscriberReadsItsOwnEventsAndNoOtherTenantsOrTheSharedTopic() throws Exception {
+    E2eTenant tenant = E2eTenant.create("subscribed");
+    E2eTenant other = E2eTenant.create("other");
+    platform.register(tenant.policy());
+    platform.register(other.policy());
+    String faultId = "f-subscribed-" + UUID.randomUUID().toString().substring(0, 8);
+    String subscriber = tenant.tenantId().value() + "-dashboards";
+    String password = UUID.randomUUID().toString();
+    kafka.addUser(subscriber, password);
+    kafka.allow(
+        KafkaAccess.subscriber(tenant.tenantId()).grants().stream()
+            .map(g -> g.toBinding("User:" + subscriber))
+            .toList());
+    try (KafkaProducer<String, byte[]> publisher =
+        new KafkaProducer<>(
+            kafka.clientSettings(PUBLISHER, passwords.get(PUBLISHER)),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      publisher
+          .send(
+              EventCodec.standard()
+                  .encode(
+                      Topics.FAULT_REQUESTS,
+                      FaultlineEvent.of(
+                          URI.create("/gameday-planner"), tenant.processKill(faultId))))
+          .get(30, TimeUnit.SECONDS);
+    }
+    assertCompleted(faultId);
+
+    Map<String, Object> settings = new HashMap<>(kafka.clientSettings(subscriber, password));
+    settings.put(
+        ConsumerConfig.GROUP_ID_CONFIG, Topics.tenantPrefix(tenant.tenantId()) + "dashboards");
+    settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    var ownTopic = Topics.tenantLifecycle(tenant.tenantId());
+    List<LifecycleStage> seen = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(ownTopic.name()));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> record :
+                    consumer.poll(Duration.ofMillis(200))) {
+                  FaultLifecycleEvent event =
+                      EventCodec.standard()
+                          .decode(ownTopic, record.key(), record.headers(), record.value())
+                          .data();
+                  assertThat(event.tenantId()).isEqualTo(tenant.tenantId());
+                  if (event.faultId().value().equals(faultId)) {
+                    seen.add(event.stage());
+                  }
+                }
+                return seen.contains(LifecycleStage.COMPLETED);
+              });
+    }
+    assertThat(seen).startsWith(LifecycleStage.APPROVED).endsWith(LifecycleStage.COMPLETED);
+
+    for (String forbidden :
+        List.of(Topics.tenantLifecycle(other.tenantId()).name(), Topics.FAULT_LIFECYCLE.name())) {
+      Map<String, Object> direct = new HashMap<>(kafka.clientSettings(subscriber, password));
+      direct.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      try (KafkaConsumer<String, byte[]> consumer =
+          new KafkaConsumer<>(direct, new StringDeserializer(), new ByteArrayDeserializer())) {
+        consumer.assign(List.of(new TopicPartition(forbidden, 0)));
+        assertThatThrownBy(() -> consumer.poll(Duration.ofSeconds(15)))
+            .as("reading %s", forbidden)
+            .isInstanceOf(TopicAuthorizationException.class);
+      }
+    }
   }
 
   private static void assertCompleted(String faultId) {

@@ -11,6 +11,7 @@ import static org.apache.kafka.common.resource.ResourceType.GROUP;
 import static org.apache.kafka.common.resource.ResourceType.TOPIC;
 import static org.apache.kafka.common.resource.ResourceType.TRANSACTIONAL_ID;
 
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import java.util.Objects;
  * another keeps the writers here equal to the topic catalogue's.
  *
  * <p>The lifecycle topic is for the platform's own principals: a publisher can write requests and
- * nothing else, and reads no topic.
+ * nothing else, and reads no topic; a tenant's subscriber reads only that tenant's topics ({@link
+ * #subscriber}).
  */
 public final class KafkaAccess {
   private KafkaAccess() {}
@@ -33,6 +35,7 @@ public final class KafkaAccess {
   public static final String EXECUTOR = "executor-service";
   public static final String SCHEDULER = "scheduler-service";
   public static final String PUBLISHER = "publisher";
+  public static final String SUBSCRIBER = "subscriber";
 
   /** The admission log the policy service creates and purges (see policy-service README). */
   public static final String ADMISSION_LOG = "faultline.policy-admission-log.v1";
@@ -103,7 +106,7 @@ public final class KafkaAccess {
 
   private static KafkaRole scheduler(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
-    read(grants, Topics.SCHEDULER_COMMANDS, Topics.FAULT_LIFECYCLE);
+    read(grants, Topics.SCHEDULER_COMMANDS, Topics.FAULT_LIFECYCLE, Topics.TENANT_POLICIES);
     write(
         grants,
         Topics.FAULT_REQUESTS,
@@ -111,6 +114,9 @@ public final class KafkaAccess {
         Topics.TENANT_POLICIES,
         Topics.SCHEDULER_COMMANDS);
     streamsApplication(grants, names.schedulerApplicationId());
+    // The fan-out creates each registered tenant's lifecycle topic and copies its events there.
+    grants.add(new KafkaGrant(TOPIC, Topics.TENANT_TOPIC_PREFIX, PREFIXED, CREATE));
+    grants.add(new KafkaGrant(TOPIC, Topics.TENANT_TOPIC_PREFIX, PREFIXED, WRITE));
     return new KafkaRole(SCHEDULER, "User:faultline-scheduler", grants);
   }
 
@@ -121,6 +127,21 @@ public final class KafkaAccess {
   }
 
   // READ and WRITE imply DESCRIBE (topics, groups, transactional ids): no DESCRIBE grants needed.
+  /**
+   * A platform that follows one tenant's faults with a Kafka client: it reads that tenant's topics
+   * ({@link Topics#tenantLifecycle}) in consumer groups named with the same prefix, and nothing
+   * else.
+   */
+  public static KafkaRole subscriber(TenantId tenant) {
+    String prefix = Topics.tenantPrefix(tenant);
+    return new KafkaRole(
+        SUBSCRIBER,
+        "User:" + tenant.value() + "-subscriber",
+        List.of(
+            new KafkaGrant(TOPIC, prefix, PREFIXED, READ),
+            new KafkaGrant(GROUP, prefix, PREFIXED, READ)));
+  }
+
   private static void read(List<KafkaGrant> grants, Topic<?>... topics) {
     for (Topic<?> topic : topics) {
       grants.add(new KafkaGrant(TOPIC, topic.name(), LITERAL, READ));

@@ -3,6 +3,7 @@ package io.faultline.events.topics;
 import io.faultline.events.cloudevents.EventFamily;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
@@ -155,6 +156,39 @@ public final class Topics {
           null,
           1024 * KIB,
           "Scheduler-internal: commands that change experiments, schedules and runs.");
+
+  /** Every per-tenant lifecycle topic's name starts with this (prefixed ACLs match it). */
+  public static final String TENANT_TOPIC_PREFIX = "faultline.tenant.";
+
+  /**
+   * The prefix of one tenant's topics and of its subscribers' consumer groups: {@code
+   * faultline.tenant.<tenant id>.}. A tenant's subscribers are granted read on this prefix only.
+   */
+  public static String tenantPrefix(TenantId tenant) {
+    return TENANT_TOPIC_PREFIX + tenant.value() + ".";
+  }
+
+  /**
+   * One tenant's lifecycle events: a copy of its events on {@link #FAULT_LIFECYCLE}, same key,
+   * headers and value, in the same order, for subscribers with Kafka clients (the shared topic is
+   * for the platform's own principals). One partition (per-tenant order); written by the
+   * scheduler's fan-out, created when the tenant's first event is copied. Not in {@link #all()}:
+   * one per registered tenant.
+   */
+  public static Topic<FaultLifecycleEvent> tenantLifecycle(TenantId tenant) {
+    return new Topic<>(
+        tenantPrefix(tenant) + "lifecycle.v1",
+        FaultLifecycleEvent.class,
+        "tenant id",
+        e -> e.tenantId().value(),
+        1,
+        CleanupPolicy.DELETE,
+        FAULT_LIFECYCLE.retention(),
+        List.of("scheduler-service"),
+        EventFamily.FAULT_LIFECYCLE,
+        FAULT_LIFECYCLE.maxEventBytes(),
+        "One tenant's lifecycle events; read by that tenant's subscribers.");
+  }
 
   /** Every topic, in the order operators should create them. */
   public static List<Topic<?>> all() {

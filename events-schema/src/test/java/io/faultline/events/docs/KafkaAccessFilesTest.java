@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.faultline.events.access.KafkaAccess;
 import io.faultline.events.access.KafkaGrant;
 import io.faultline.events.access.KafkaRole;
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -82,6 +84,9 @@ class KafkaAccessFilesTest {
         .append("SCHEDULER_APPLICATION_ID=${SCHEDULER_APPLICATION_ID:-")
         .append(defaults.schedulerApplicationId())
         .append("}\n")
+        .append(
+            "# One subscriber per tenant: SUBSCRIBERS='acme=User:acme-dashboards globex=User:sre'\n")
+        .append("SUBSCRIBERS=${SUBSCRIBERS:-}\n")
         .append("acl() {\n")
         .append("  local principal=$1\n  shift\n")
         .append("  kafka-acls.sh --bootstrap-server \"$BOOTSTRAP\"")
@@ -97,7 +102,24 @@ class KafkaAccessFilesTest {
         out.append(many ? "for p in $" + variable + "; do " + call + "; done" : call).append('\n');
       }
     }
+    out.append("# subscriber (reads only its tenant's topics, in groups with the same prefix)\n")
+        .append("for s in $SUBSCRIBERS; do\n")
+        .append("  tenant=${s%%=*}\n")
+        .append("  principal=${s#*=}\n");
+    for (KafkaGrant grant : KafkaAccess.subscriber(PLACEHOLDER_TENANT).grants()) {
+      out.append("  acl \"$principal\" ")
+          .append(options(grant).replace(placeholderPrefix(), "faultline.tenant.${tenant}."))
+          .append('\n');
+    }
+    out.append("done\n");
     return out.toString();
+  }
+
+  // Renders the subscriber's grants for a shell variable in place of a tenant id.
+  private static final TenantId PLACEHOLDER_TENANT = TenantId.of("tenant-placeholder");
+
+  private static String placeholderPrefix() {
+    return Topics.tenantPrefix(PLACEHOLDER_TENANT);
   }
 
   private static String options(KafkaGrant grant) {
@@ -122,7 +144,10 @@ class KafkaAccessFilesTest {
                 + "# Strimzi KafkaUser resources for the services' default names, SCRAM-SHA-512;"
                 + " copy the publisher for\n"
                 + "# each platform that publishes requests.\n");
-    for (KafkaRole role : KafkaAccess.roles(KafkaAccess.Names.defaults())) {
+    List<KafkaRole> roles =
+        new java.util.ArrayList<>(KafkaAccess.roles(KafkaAccess.Names.defaults()));
+    roles.add(KafkaAccess.subscriber(TenantId.of("acme")));
+    for (KafkaRole role : roles) {
       out.append("---\n")
           .append("apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaUser\nmetadata:\n")
           .append("  name: ")
@@ -213,6 +238,29 @@ class KafkaAccessFilesTest {
         }
       }
     }
+  }
+
+  @Test
+  void aSubscriberReadsItsTenantsTopicsAndNoOtherTenantsOrTheSharedOnes() {
+    KafkaRole acme = KafkaAccess.subscriber(TenantId.of("acme"));
+    String own = Topics.tenantLifecycle(TenantId.of("acme")).name();
+    String other = Topics.tenantLifecycle(TenantId.of("acme-eu")).name();
+
+    assertThat(acme.grants()).allMatch(g -> g.operation() == AclOperation.READ);
+    assertThat(readable(acme, own)).isTrue();
+    assertThat(readable(acme, other)).isFalse();
+    assertThat(Topics.all()).noneMatch(t -> readable(acme, t.name()));
+  }
+
+  private static boolean readable(KafkaRole role, String topic) {
+    return role.grants().stream()
+        .anyMatch(
+            g ->
+                g.resource() == ResourceType.TOPIC
+                    && g.operation() == AclOperation.READ
+                    && (g.pattern() == PatternType.LITERAL
+                        ? g.name().equals(topic)
+                        : topic.startsWith(g.name())));
   }
 
   private static Set<String> rolesAllowed(String topic, AclOperation operation) {

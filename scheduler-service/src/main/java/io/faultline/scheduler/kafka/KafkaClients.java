@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -61,6 +62,12 @@ public class KafkaClients {
   public <K, V> Producer<K, V> producer(
       Map<String, ?> service, Serializer<K> keys, Serializer<V> values) {
     return new KafkaProducer<>(producerConfig(service), keys, values);
+  }
+
+  /** An admin client configured by {@code spring.kafka.admin.*} and the common settings. */
+  public Admin admin() {
+    return Admin.create(
+        layered(properties.buildAdminProperties(), connection.getAdmin(), Map.of()));
   }
 
   /** A Streams application, not started, configured by {@link #streamsConfig(Map)}. */
