@@ -83,6 +83,7 @@ final class AdmissionOutput {
   /** Records a decision on its span, in the metrics and, for a rejection, in the log. */
   void decided(Outcome.Decision decision, Span span, long requestedAtMs, Instant now) {
     FaultLifecycleEvent event = decision.event();
+    // An invalid request's dry-run flag was never read, so its span does not claim one.
     if (!(decision instanceof Outcome.Invalid)) {
       span.setAttribute(FaultSpans.DRY_RUN, event.dryRun());
     }
