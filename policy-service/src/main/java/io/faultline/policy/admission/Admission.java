@@ -1,0 +1,278 @@
+package io.faultline.policy.admission;
+
+import io.faultline.events.decision.AccountAccess;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.decision.RuleCode;
+import io.faultline.events.decision.RuleOutcome;
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.FaultType;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.policy.ProtectedTargets;
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.tracing.TraceContexts;
+import io.faultline.policy.leases.Lease;
+import io.faultline.policy.rules.AdmissionRules;
+import io.faultline.policy.rules.RequestedTargets;
+import io.faultline.policy.rules.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Admission's decisions, pure: a command, what was decided before it ({@link AdmissionView}) and
+ * the time give an {@link Outcome}, and nothing is written here. Replaying the admission log
+ * against the same state therefore gives the same outcomes.
+ */
+final class Admission {
+  private final AdmissionSettings settings;
+
+  Admission(AdmissionSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * A fault id is decided once: a redelivered request, valid or not, is ignored. Asked apart from
+   * {@link #decide} because a request that is decided gets a span first, a duplicate none.
+   */
+  Optional<Outcome.Ignored> repeated(String faultId, AdmissionView state) {
+    return state.decided(faultId)
+        ? Optional.of(new Outcome.Ignored(faultId, "was already decided; duplicate ignored"))
+        : Optional.empty();
+  }
+
+  /**
+   * Decides a valid request whose fault id is not {@link #repeated}.
+   *
+   * @param traceparent the decision's trace context: its events carry its trace id, and the lease
+   *     keeps it for a later {@code LEASE_EXPIRED}
+   */
+  Outcome.Decision decide(
+      FaultRequested request, String traceparent, AdmissionView state, Instant now) {
+    String faultId = request.faultId().value();
+    String tenant = request.tenantId().value();
+    TenantPolicy policy = state.policy(tenant);
+    Verdict verdict =
+        AdmissionRules.evaluate(
+            request,
+            policy,
+            state.platformHalted(),
+            state.tenantHalted(tenant),
+            state.active(),
+            settings.platformMaxActiveFaults(),
+            now);
+    if (!verdict.approved()) {
+      String detail =
+          "rejected by "
+              + verdict.failed().stream()
+                  .map(o -> o.code().name())
+                  .collect(Collectors.joining(", "));
+      return new Outcome.Rejected(
+          verdict,
+          decision(
+              request,
+              LifecycleStage.REJECTED,
+              verdict,
+              FailureReason.POLICY_RULE,
+              detail,
+              traceparent,
+              now),
+          traceparent);
+    }
+    RegisteredAccount account = policy.account(request.accountId()).orElseThrow();
+    Instant expires = now.plus(AdmissionRules.holdAndRamp(request)).plus(settings.leaseGrace());
+    ProtectedTargets protectedTargets = policy.protectedTargets();
+    FaultApproved approval =
+        new FaultApproved(
+            request.faultId(),
+            request.tenantId(),
+            request.experimentId(),
+            request.runId(),
+            request.faultType(),
+            request.accountId(),
+            request.region(),
+            request.parameters(),
+            verdict.dryRun(),
+            new AccountAccess(account.roleArn(), account.externalId()),
+            new ProtectedTargetGuard(
+                protectedTargets.instanceIds(),
+                protectedTargets.clusterNames(),
+                protectedTargets.tags()),
+            Math.max(1, policy.bounds().maxTargets()),
+            request.requestedBy(),
+            now,
+            expires,
+            1,
+            // The rule outcomes travel once, on the lifecycle topic; the executor needs none of
+            // them, and they are most of an approval's bytes.
+            List.of());
+    Lease lease =
+        new Lease(
+            faultId,
+            tenant,
+            request.accountId().value(),
+            request.region().value(),
+            request.faultType().value(),
+            request.experimentId() == null ? null : request.experimentId().value(),
+            request.runId() == null ? null : request.runId().value(),
+            verdict.dryRun(),
+            RequestedTargets.of(request.parameters())
+                .leaseKeys(request.accountId(), request.region()),
+            expires.toEpochMilli(),
+            1,
+            traceparent);
+    return new Outcome.Approved(
+        verdict,
+        lease,
+        approval,
+        decision(request, LifecycleStage.APPROVED, verdict, null, null, traceparent, now));
+  }
+
+  /** Rejects a request that broke the contract but names its fault (not {@link #repeated}). */
+  Outcome.Decision rejectInvalid(
+      AdmissionCommand.RejectInvalid command, String traceparent, Instant now) {
+    List<RuleOutcome> rules = new ArrayList<>();
+    command
+        .violations()
+        .forEach(
+            v -> rules.add(RuleOutcome.fail("contract", RuleCode.INVALID_REQUEST, v.toString())));
+    FaultLifecycleEvent event =
+        new FaultLifecycleEvent(
+            FaultId.of(command.faultId()),
+            TenantId.of(command.tenantId()),
+            null,
+            null,
+            null,
+            null,
+            null,
+            LifecycleStage.REJECTED,
+            1,
+            now,
+            AdmissionTopology.PRODUCER,
+            false,
+            null,
+            null,
+            null,
+            FailureReason.INVALID_REQUEST,
+            "the request breaks the contract: " + RequestIntake.describe(command.violations()),
+            rules,
+            traceId(traceparent));
+    return new Outcome.Invalid(rules, event, traceparent);
+  }
+
+  /** A policy applies unless the one held has a higher revision; a tombstone removes it. */
+  Outcome changePolicy(AdmissionCommand.PolicyChanged change, AdmissionView state) {
+    if (change.policy() == null) {
+      return new Outcome.PolicyRemoved(change.tenantId());
+    }
+    TenantPolicy current = state.policy(change.tenantId());
+    if (current != null && current.revision() > change.policy().revision()) {
+      return new Outcome.PolicyKept(
+          change.tenantId(), change.policy().revision(), current.revision());
+    }
+    return new Outcome.PolicyStored(change.tenantId(), change.policy());
+  }
+
+  Outcome changeHalt(AdmissionCommand.HaltChanged halt) {
+    return new Outcome.HaltSet(halt.scope(), halt.halted());
+  }
+
+  /** A terminal event releases the fault's lease; any other raises its last known sequence. */
+  Outcome progress(AdmissionCommand.Progress progress, AdmissionView state) {
+    Lease lease = state.lease(progress.faultId()).orElse(null);
+    if (lease == null) {
+      return new Outcome.Ignored(progress.faultId(), "holds no lease; progress ignored");
+    }
+    if (progress.terminal()) {
+      return new Outcome.Released(lease);
+    }
+    if (progress.sequence() > lease.lastSequence()) {
+      return new Outcome.SequenceSeen(lease.withLastSequence(progress.sequence()));
+    }
+    return new Outcome.Ignored(progress.faultId(), "progress at an older sequence ignored");
+  }
+
+  /**
+   * Every lease past its expiry, each with a {@code LEASE_EXPIRED} event numbered after the last
+   * sequence seen for the fault.
+   */
+  List<Outcome.Expired> expire(AdmissionView state, Instant now) {
+    List<Outcome.Expired> expired = new ArrayList<>();
+    for (Lease lease : state.expiredAt(now.toEpochMilli())) {
+      expired.add(
+          new Outcome.Expired(
+              lease,
+              new FaultLifecycleEvent(
+                  FaultId.of(lease.faultId()),
+                  TenantId.of(lease.tenantId()),
+                  lease.experimentId() == null ? null : ExperimentId.of(lease.experimentId()),
+                  lease.runId() == null ? null : RunId.of(lease.runId()),
+                  lease.faultType() == null ? null : FaultType.of(lease.faultType()),
+                  AccountId.of(lease.accountId()),
+                  lease.region() == null ? null : AwsRegion.of(lease.region()),
+                  LifecycleStage.LEASE_EXPIRED,
+                  lease.lastSequence() + 1,
+                  now,
+                  AdmissionTopology.PRODUCER,
+                  lease.dryRun(),
+                  null,
+                  null,
+                  null,
+                  FailureReason.TIMEOUT,
+                  "no terminal event by "
+                      + Instant.ofEpochMilli(lease.expiresAtMs())
+                      + " (ramps + hold + grace); leases on "
+                      + lease.targets()
+                      + " released",
+                  null,
+                  traceId(lease.traceparent()))));
+    }
+    return expired;
+  }
+
+  /** The trace id of a W3C traceparent, or null: lifecycle events carry it in their data. */
+  private static String traceId(String traceparent) {
+    return TraceContexts.traceId(traceparent).orElse(null);
+  }
+
+  private static FaultLifecycleEvent decision(
+      FaultRequested request,
+      LifecycleStage stage,
+      Verdict verdict,
+      FailureReason reason,
+      String detail,
+      String traceparent,
+      Instant now) {
+    return new FaultLifecycleEvent(
+        request.faultId(),
+        request.tenantId(),
+        request.experimentId(),
+        request.runId(),
+        request.faultType(),
+        request.accountId(),
+        request.region(),
+        stage,
+        1,
+        now,
+        AdmissionTopology.PRODUCER,
+        verdict.dryRun(),
+        request.parameters().asMap(),
+        null,
+        null,
+        reason,
+        detail,
+        verdict.outcomes(),
+        traceId(traceparent));
+  }
+}

@@ -1,0 +1,209 @@
+package io.faultline.policy.admission;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.faultline.events.cloudevents.Json;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.policy.leases.Lease;
+import io.faultline.policy.leases.LeaseBook;
+import io.faultline.policy.rules.ActiveFaults;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Admission's five changelogged stores behind a typed API. They are written in the same
+ * exactly-once transaction as the decisions; the in-memory {@link LeaseBook}, halts and policy
+ * cache are only an index over them, built on the first {@link #load()} of each instance, so one
+ * instance must not outlive the task's {@code init}.
+ */
+final class AdmissionState implements AdmissionView {
+  static final String PLATFORM_SCOPE = "platform";
+  static final String TENANT_SCOPE = "tenant/";
+
+  private static final ObjectMapper JSON = Json.mapper();
+  private static final byte[] HALTED = {'H'};
+
+  private final LeaseBook book = new LeaseBook();
+  private final Map<String, TenantPolicy> policyCache = new HashMap<>();
+  private final Set<String> halted = new HashSet<>();
+  private final KeyValueStore<String, byte[]> policies;
+  private final KeyValueStore<String, byte[]> halts;
+  private final KeyValueStore<String, byte[]> decisions;
+  private final KeyValueStore<String, byte[]> leases;
+  private final KeyValueStore<String, byte[]> cooldowns;
+  private boolean loaded;
+
+  AdmissionState(ProcessingContext context) {
+    policies = context.getStateStore(AdmissionTopology.POLICIES_STORE);
+    halts = context.getStateStore(AdmissionTopology.HALTS_STORE);
+    decisions = context.getStateStore(AdmissionTopology.DECISIONS_STORE);
+    leases = context.getStateStore(AdmissionTopology.LEASES_STORE);
+    cooldowns = context.getStateStore(AdmissionTopology.COOLDOWNS_STORE);
+  }
+
+  /** Builds the index from the stores, once; call before the first read or write. */
+  void load() {
+    if (loaded) {
+      return;
+    }
+    book.clear();
+    halted.clear();
+    try (KeyValueIterator<String, byte[]> all = leases.all()) {
+      all.forEachRemaining(kv -> book.take(read(kv.value, Lease.class)));
+    }
+    try (KeyValueIterator<String, byte[]> all = cooldowns.all()) {
+      all.forEachRemaining(kv -> book.restoreCooldown(kv.key, ByteBuffer.wrap(kv.value).getLong()));
+    }
+    try (KeyValueIterator<String, byte[]> all = halts.all()) {
+      all.forEachRemaining(kv -> halted.add(kv.key));
+    }
+    loaded = true;
+  }
+
+  @Override
+  public TenantPolicy policy(String tenantId) {
+    TenantPolicy cached = policyCache.get(tenantId);
+    if (cached != null) {
+      return cached;
+    }
+    byte[] stored = policies.get(tenantId);
+    if (stored == null) {
+      return null;
+    }
+    TenantPolicy policy = read(stored, TenantPolicy.class);
+    policyCache.put(tenantId, policy);
+    return policy;
+  }
+
+  @Override
+  public boolean platformHalted() {
+    return halted.contains(PLATFORM_SCOPE);
+  }
+
+  @Override
+  public boolean tenantHalted(String tenantId) {
+    return halted.contains(TENANT_SCOPE + tenantId);
+  }
+
+  @Override
+  public boolean decided(String faultId) {
+    return decisions.get(faultId) != null;
+  }
+
+  @Override
+  public ActiveFaults active() {
+    return book;
+  }
+
+  @Override
+  public Optional<Lease> lease(String faultId) {
+    return book.lease(faultId);
+  }
+
+  @Override
+  public List<Lease> expiredAt(long nowMs) {
+    return book.expiredAt(nowMs);
+  }
+
+  int activeOnPlatform() {
+    return book.activeOnPlatform();
+  }
+
+  /** Writes what {@code outcome} changes: stores and index together. */
+  void apply(Outcome outcome, Instant now) {
+    switch (outcome) {
+      case Outcome.Ignored ignored -> {}
+      case Outcome.PolicyKept kept -> {}
+      case Outcome.Approved approved -> {
+        Lease lease = approved.lease();
+        book.take(lease);
+        leases.put(lease.faultId(), write(lease));
+        decisions.put(lease.faultId(), stamp(now));
+      }
+      case Outcome.Rejected rejected ->
+          decisions.put(rejected.event().faultId().value(), stamp(now));
+      case Outcome.Invalid invalid -> decisions.put(invalid.event().faultId().value(), stamp(now));
+      case Outcome.PolicyStored stored -> {
+        policies.put(stored.tenantId(), write(stored.policy()));
+        policyCache.put(stored.tenantId(), stored.policy());
+      }
+      case Outcome.PolicyRemoved removed -> {
+        policies.delete(removed.tenantId());
+        policyCache.remove(removed.tenantId());
+      }
+      case Outcome.HaltSet halt -> {
+        if (halt.halted()) {
+          halted.add(halt.scope());
+          halts.put(halt.scope(), HALTED);
+        } else {
+          halted.remove(halt.scope());
+          halts.delete(halt.scope());
+        }
+      }
+      case Outcome.SequenceSeen seen -> {
+        book.update(seen.lease());
+        leases.put(seen.lease().faultId(), write(seen.lease()));
+      }
+      case Outcome.Released released -> release(released.lease(), now);
+      case Outcome.Expired expired -> release(expired.lease(), now);
+    }
+  }
+
+  private void release(Lease lease, Instant now) {
+    book.release(lease.faultId(), now);
+    leases.delete(lease.faultId());
+    byte[] ended = stamp(now);
+    List<KeyValue<String, byte[]>> entries = new ArrayList<>();
+    lease.targets().forEach(t -> entries.add(KeyValue.pair(t, ended)));
+    cooldowns.putAll(entries);
+  }
+
+  /** Forgets decisions and cooldowns older than {@code horizonMs}, so the stores stay bounded. */
+  void forgetBefore(long horizonMs) {
+    for (KeyValueStore<String, byte[]> store : List.of(decisions, cooldowns)) {
+      List<String> old = new ArrayList<>();
+      try (KeyValueIterator<String, byte[]> all = store.all()) {
+        all.forEachRemaining(
+            kv -> {
+              if (ByteBuffer.wrap(kv.value).getLong() < horizonMs) {
+                old.add(kv.key);
+              }
+            });
+      }
+      old.forEach(store::delete);
+    }
+    book.forgetCooldownsBefore(horizonMs);
+  }
+
+  private static byte[] stamp(Instant now) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(now.toEpochMilli()).array();
+  }
+
+  private static byte[] write(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static <T> T read(byte[] bytes, Class<T> type) {
+    try {
+      return JSON.readValue(bytes, type);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
