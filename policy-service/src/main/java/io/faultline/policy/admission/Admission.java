@@ -43,11 +43,12 @@ final class Admission {
   }
 
   /**
-   * A fault id is decided once: a redelivered request, valid or not, is ignored. Asked apart from
-   * {@link #decide} because a request that is decided gets a span first, a duplicate none.
+   * A fault (tenant, fault id) is decided once: a redelivered request, valid or not, is ignored;
+   * another tenant's request with the same fault id is another fault. Asked apart from {@link
+   * #decide} because a request that is decided gets a span first, a duplicate none.
    */
-  Optional<Outcome.Ignored> repeated(String faultId, AdmissionView state) {
-    return state.decided(faultId)
+  Optional<Outcome.Ignored> repeated(String tenantId, String faultId, AdmissionView state) {
+    return state.decided(tenantId, faultId)
         ? Optional.of(new Outcome.Ignored(faultId, "was already decided; duplicate ignored"))
         : Optional.empty();
   }
@@ -188,11 +189,23 @@ final class Admission {
     return new Outcome.HaltSet(halt.scope(), halt.halted());
   }
 
-  /** A terminal event releases the fault's lease; any other raises its last known sequence. */
+  /**
+   * A terminal event releases the fault's lease; any other raises its last known sequence. Only an
+   * event of the lease's tenant, fault and account touches it (ADR 0007).
+   */
   Outcome progress(AdmissionCommand.Progress progress, AdmissionView state) {
-    Lease lease = state.lease(progress.faultId()).orElse(null);
+    Lease lease = state.lease(progress.tenantId(), progress.faultId()).orElse(null);
     if (lease == null) {
       return new Outcome.Ignored(progress.faultId(), "holds no lease; progress ignored");
+    }
+    if (progress.accountId() != null && !progress.accountId().equals(lease.accountId())) {
+      return new Outcome.Ignored(
+          progress.faultId(),
+          "progress names account "
+              + progress.accountId()
+              + ", the lease account "
+              + lease.accountId()
+              + "; ignored");
     }
     if (progress.terminal()) {
       return new Outcome.Released(lease);

@@ -2,6 +2,7 @@ package io.faultline.policy.admission;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.TenantPolicy;
@@ -58,10 +59,21 @@ sealed interface AdmissionCommand extends Intake {
     }
   }
 
-  /** The executor reported on a fault; a terminal stage releases its lease. */
-  record Progress(String faultId, long sequence, boolean terminal) implements AdmissionCommand {
+  /**
+   * The executor reported on a fault; a terminal stage releases its lease. It touches a lease only
+   * when tenant, fault id and account (when the event names one) all match it.
+   *
+   * @param accountId the event's account; null when it names none (an approval refused unread)
+   */
+  record Progress(
+      String tenantId, String faultId, String accountId, long sequence, boolean terminal)
+      implements AdmissionCommand {
     public Progress {
+      TenantId.of(tenantId);
       FaultId.of(faultId);
+      if (accountId != null) {
+        AccountId.of(accountId);
+      }
     }
   }
 }

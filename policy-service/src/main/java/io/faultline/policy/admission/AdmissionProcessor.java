@@ -87,7 +87,7 @@ final class AdmissionProcessor
   private void decide(AdmissionCommand.Decide command, long requestedAtMs, Instant now) {
     FaultRequested request = command.request();
     String faultId = request.faultId().value();
-    if (repeated(faultId, now)) {
+    if (repeated(request.tenantId().value(), faultId, now)) {
       return;
     }
     output.traced(
@@ -103,7 +103,7 @@ final class AdmissionProcessor
 
   private void rejectInvalid(
       AdmissionCommand.RejectInvalid command, long requestedAtMs, Instant now) {
-    if (repeated(command.faultId(), now)) {
+    if (repeated(command.tenantId(), command.faultId(), now)) {
       return;
     }
     output.traced(
@@ -117,8 +117,8 @@ final class AdmissionProcessor
   }
 
   /** Asked before the decision's span opens: a redelivered request gets neither. */
-  private boolean repeated(String faultId, Instant now) {
-    Optional<Outcome.Ignored> repeated = admission.repeated(faultId, state);
+  private boolean repeated(String tenantId, String faultId, Instant now) {
+    Optional<Outcome.Ignored> repeated = admission.repeated(tenantId, faultId, state);
     repeated.ifPresent(ignored -> apply(ignored, now));
     return repeated.isPresent();
   }

@@ -2,6 +2,7 @@ package io.faultline.policy.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.faultline.events.cloudevents.Json;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.policy.leases.Lease;
 import io.faultline.policy.leases.LeaseBook;
@@ -60,8 +61,21 @@ final class AdmissionState implements AdmissionView {
     }
     book.clear();
     halted.clear();
+    List<KeyValue<String, Lease>> legacy = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = leases.all()) {
-      all.forEachRemaining(kv -> book.take(read(kv.value, Lease.class)));
+      all.forEachRemaining(
+          kv -> {
+            Lease lease = read(kv.value, Lease.class);
+            book.take(lease);
+            if (!kv.key.equals(lease.key())) {
+              legacy.add(KeyValue.pair(kv.key, lease));
+            }
+          });
+    }
+    // Leases stored under a bare fault id (before ADR 0007) move to their fault key.
+    for (KeyValue<String, Lease> moved : legacy) {
+      leases.delete(moved.key);
+      leases.put(moved.value.key(), write(moved.value));
     }
     try (KeyValueIterator<String, byte[]> all = cooldowns.all()) {
       all.forEachRemaining(kv -> book.restoreCooldown(kv.key, ByteBuffer.wrap(kv.value).getLong()));
@@ -98,8 +112,9 @@ final class AdmissionState implements AdmissionView {
   }
 
   @Override
-  public boolean decided(String faultId) {
-    return decisions.get(faultId) != null;
+  public boolean decided(String tenantId, String faultId) {
+    // A bare fault id is a decision written before ADR 0007; it is remembered as long as any.
+    return decisions.get(Lease.keyOf(tenantId, faultId)) != null || decisions.get(faultId) != null;
   }
 
   @Override
@@ -108,8 +123,8 @@ final class AdmissionState implements AdmissionView {
   }
 
   @Override
-  public Optional<Lease> lease(String faultId) {
-    return book.lease(faultId);
+  public Optional<Lease> lease(String tenantId, String faultId) {
+    return book.lease(Lease.keyOf(tenantId, faultId));
   }
 
   @Override
@@ -129,12 +144,11 @@ final class AdmissionState implements AdmissionView {
       case Outcome.Approved approved -> {
         Lease lease = approved.lease();
         book.take(lease);
-        leases.put(lease.faultId(), write(lease));
-        decisions.put(lease.faultId(), stamp(now));
+        leases.put(lease.key(), write(lease));
+        decisions.put(lease.key(), stamp(now));
       }
-      case Outcome.Rejected rejected ->
-          decisions.put(rejected.event().faultId().value(), stamp(now));
-      case Outcome.Invalid invalid -> decisions.put(invalid.event().faultId().value(), stamp(now));
+      case Outcome.Rejected rejected -> decisions.put(keyOf(rejected.event()), stamp(now));
+      case Outcome.Invalid invalid -> decisions.put(keyOf(invalid.event()), stamp(now));
       case Outcome.PolicyStored stored -> {
         policies.put(stored.tenantId(), write(stored.policy()));
         policyCache.put(stored.tenantId(), stored.policy());
@@ -154,7 +168,7 @@ final class AdmissionState implements AdmissionView {
       }
       case Outcome.SequenceSeen seen -> {
         book.update(seen.lease());
-        leases.put(seen.lease().faultId(), write(seen.lease()));
+        leases.put(seen.lease().key(), write(seen.lease()));
       }
       case Outcome.Released released -> release(released.lease(), now);
       case Outcome.Expired expired -> release(expired.lease(), now);
@@ -162,12 +176,16 @@ final class AdmissionState implements AdmissionView {
   }
 
   private void release(Lease lease, Instant now) {
-    book.release(lease.faultId(), now);
-    leases.delete(lease.faultId());
+    book.release(lease.key(), now);
+    leases.delete(lease.key());
     byte[] ended = stamp(now);
     List<KeyValue<String, byte[]>> entries = new ArrayList<>();
     lease.targets().forEach(t -> entries.add(KeyValue.pair(t, ended)));
     cooldowns.putAll(entries);
+  }
+
+  private static String keyOf(FaultLifecycleEvent event) {
+    return Lease.keyOf(event.tenantId().value(), event.faultId().value());
   }
 
   /** Forgets decisions and cooldowns older than {@code horizonMs}, so the stores stay bounded. */

@@ -18,12 +18,16 @@ interface AdmissionView {
 
   boolean tenantHalted(String tenantId);
 
-  /** Whether this fault id was decided within {@link AdmissionProcessor#MEMORY}. */
-  boolean decided(String faultId);
+  /**
+   * Whether the tenant's fault was decided within {@link AdmissionProcessor#MEMORY}. A fault is
+   * (tenant, fault id): another tenant's fault with the same id is another fault.
+   */
+  boolean decided(String tenantId, String faultId);
 
   ActiveFaults active();
 
-  Optional<Lease> lease(String faultId);
+  /** The lease of the tenant's fault, if it holds one. */
+  Optional<Lease> lease(String tenantId, String faultId);
 
   /** Leases whose expiry is at or before {@code nowMs}. */
   List<Lease> expiredAt(long nowMs);

@@ -63,6 +63,7 @@ final class ExecutorEvents {
     }
     String faultId = null;
     String tenantId = null;
+    String accountId = null;
     String stageName = null;
     long sequence = -1;
     try (JsonParser parser = JSON.createParser(value)) {
@@ -75,6 +76,8 @@ final class ExecutorEvents {
         switch (field) {
           case "faultId" -> faultId = text(parser, token, field);
           case "tenantId" -> tenantId = text(parser, token, field);
+          case "accountId" ->
+              accountId = token == JsonToken.VALUE_NULL ? null : text(parser, token, field);
           case "stage" -> stageName = text(parser, token, field);
           case "sequence" -> {
             if (token != JsonToken.VALUE_NUMBER_INT) {
@@ -99,7 +102,8 @@ final class ExecutorEvents {
       throw new IllegalArgumentException("tenantId '" + tenantId + "' must equal the record key");
     }
     return Optional.of(
-        new AdmissionCommand.Progress(FaultId.of(faultId).value(), sequence, stage.isTerminal()));
+        new AdmissionCommand.Progress(
+            tenantId, FaultId.of(faultId).value(), accountId, sequence, stage.isTerminal()));
   }
 
   private static String text(JsonParser parser, JsonToken token, String field) throws IOException {

@@ -51,6 +51,10 @@ final class LifecycleIntake extends IntakeProcessor {
       return null;
     }
     return new AdmissionCommand.Progress(
-        data.faultId().value(), data.sequence(), data.stage().isTerminal());
+        data.tenantId().value(),
+        data.faultId().value(),
+        data.accountId() == null ? null : data.accountId().value(),
+        data.sequence(),
+        data.stage().isTerminal());
   }
 }

@@ -1,5 +1,6 @@
 package io.faultline.policy.leases;
 
+import io.faultline.events.ids.FaultKey;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,15 @@ public record Lease(
     Objects.requireNonNull(tenantId, "tenantId");
     Objects.requireNonNull(accountId, "accountId");
     targets = List.copyOf(targets);
+  }
+
+  /** The fault's identity, {@code <tenantId>/<faultId>} (ADR 0007): what leases are keyed by. */
+  public String key() {
+    return keyOf(tenantId, faultId);
+  }
+
+  public static String keyOf(String tenantId, String faultId) {
+    return FaultKey.of(tenantId, faultId).value();
   }
 
   public Lease withLastSequence(long sequence) {

@@ -33,8 +33,8 @@ public final class LeaseBook implements ActiveFaults {
   }
 
   public void take(Lease lease) {
-    if (leases.putIfAbsent(lease.faultId(), lease) != null) {
-      throw new IllegalStateException("fault " + lease.faultId() + " already holds a lease");
+    if (leases.putIfAbsent(lease.key(), lease) != null) {
+      throw new IllegalStateException("fault " + lease.key() + " already holds a lease");
     }
     perTenant.merge(lease.tenantId(), 1, Integer::sum);
     perAccount.merge(lease.accountId(), 1, Integer::sum);
@@ -42,21 +42,24 @@ public final class LeaseBook implements ActiveFaults {
       if (RequestedTargets.isShared(target)) {
         sharedHolders
             .computeIfAbsent(target, k -> new java.util.LinkedHashSet<>())
-            .add(lease.faultId());
+            .add(lease.key());
       } else {
-        holders.put(target, lease.faultId());
+        holders.put(target, lease.key());
       }
     }
   }
 
   /** Updates a lease in place (same fault, same targets), e.g. its last seen sequence. */
   public void update(Lease lease) {
-    leases.replace(lease.faultId(), lease);
+    leases.replace(lease.key(), lease);
   }
 
-  /** Releases a fault's lease; its targets start cooling down at {@code now}. */
-  public Optional<Lease> release(String faultId, Instant now) {
-    Lease lease = leases.remove(faultId);
+  /**
+   * Releases a fault's lease ({@code faultKey}: {@link Lease#key()}); its targets start cooling
+   * down at {@code now}.
+   */
+  public Optional<Lease> release(String faultKey, Instant now) {
+    Lease lease = leases.remove(faultKey);
     if (lease == null) {
       return Optional.empty();
     }
@@ -67,11 +70,11 @@ public final class LeaseBook implements ActiveFaults {
         sharedHolders.computeIfPresent(
             target,
             (k, faults) -> {
-              faults.remove(faultId);
+              faults.remove(faultKey);
               return faults.isEmpty() ? null : faults;
             });
       } else {
-        holders.remove(target, faultId);
+        holders.remove(target, faultKey);
       }
     }
     lease.targets().forEach(t -> endedAt.put(t, now.toEpochMilli()));
@@ -88,8 +91,9 @@ public final class LeaseBook implements ActiveFaults {
     endedAt.values().removeIf(ms -> ms < horizonMs);
   }
 
-  public Optional<Lease> lease(String faultId) {
-    return Optional.ofNullable(leases.get(faultId));
+  /** The lease of {@code faultKey} ({@link Lease#key()}). */
+  public Optional<Lease> lease(String faultKey) {
+    return Optional.ofNullable(leases.get(faultKey));
   }
 
   public List<Lease> expiredAt(long nowMs) {

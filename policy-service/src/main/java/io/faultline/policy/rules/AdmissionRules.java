@@ -320,7 +320,9 @@ public final class AdmissionRules {
     List<String> cooling = new ArrayList<>();
     Duration cooldown = Duration.ofSeconds(Math.max(0, policy.cooldownSeconds()));
     for (String key : keys) {
-      active.holderOf(key).ifPresent(holder -> busy.add(key + " (fault " + holder + ")"));
+      active
+          .holderOf(key)
+          .ifPresent(holders -> busy.add(key + " (" + holders(holders, request) + ")"));
       active
           .lastEnded(key)
           .filter(ended -> ended.plus(cooldown).isAfter(now))
@@ -336,6 +338,19 @@ public final class AdmissionRules {
             ? RuleOutcome.pass(TARGET_COOLDOWN, "no selected target is cooling down")
             : RuleOutcome.fail(
                 TARGET_COOLDOWN, RuleCode.TARGET_COOLDOWN, "targets cooling down: " + cooling));
+  }
+
+  /**
+   * The faults holding a target, as the requester may see them: its own by fault id, another
+   * tenant's without naming the tenant or the fault.
+   */
+  private static String holders(String faultKeys, FaultRequested request) {
+    String own = request.tenantId().value() + "/";
+    return java.util.Arrays.stream(faultKeys.split(", "))
+        .map(
+            k ->
+                k.startsWith(own) ? "fault " + k.substring(own.length()) : "another tenant's fault")
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** TOTAL_CHAOS_DURATION plus a ramp before and after: how long the fault holds its targets. */

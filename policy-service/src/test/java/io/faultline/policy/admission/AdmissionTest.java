@@ -111,20 +111,29 @@ class AdmissionTest {
   @Test
   void rejectsATargetHeldByAnotherFaultAndBeyondThePlatformLimit() {
     view.policies.put("acme", policy("acme", "111111111111"));
-    view.book.take(lease("other/f-0", "other", List.of("ec2:" + INSTANCE), 1));
-    view.book.take(lease("other/f-9", "other", List.of("ec2:" + OTHER_INSTANCE), 1));
+    view.book.take(lease("f-0", "other", List.of("ec2:" + INSTANCE), 1));
+    view.book.take(lease("f-9", "other", List.of("ec2:" + OTHER_INSTANCE), 1));
 
-    assertRejected(
-        admission.decide(processKill("acme", "f-1", "111111111111", INSTANCE), null, view, NOW),
-        RuleCode.PLATFORM_CONCURRENCY_LIMIT,
-        RuleCode.TARGET_BUSY);
+    Outcome.Decision decision =
+        admission.decide(processKill("acme", "f-1", "111111111111", INSTANCE), null, view, NOW);
+
+    assertRejected(decision, RuleCode.PLATFORM_CONCURRENCY_LIMIT, RuleCode.TARGET_BUSY);
+    // The holder belongs to another tenant: neither that tenant nor its fault id is named.
+    assertThat(decision.rules())
+        .filteredOn(r -> r.code() == RuleCode.TARGET_BUSY)
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.message())
+                    .contains("another tenant's fault")
+                    .doesNotContain("other/"));
   }
 
   @Test
   void rejectsATargetStillCoolingDown() {
     view.policies.put("acme", withCooldown(policy("acme", "111111111111"), 600));
-    view.book.take(lease("acme/f-0", "acme", List.of("ec2:" + INSTANCE), 1));
-    view.book.release("acme/f-0", NOW.minusSeconds(60));
+    view.book.take(lease("f-0", "acme", List.of("ec2:" + INSTANCE), 1));
+    view.book.release(Lease.keyOf("acme", "f-0"), NOW.minusSeconds(60));
 
     assertRejected(
         admission.decide(processKill("acme", "f-1", "111111111111", INSTANCE), null, view, NOW),
@@ -179,15 +188,40 @@ class AdmissionTest {
   }
 
   @Test
-  void decidesAFaultIdOnlyOnce() {
-    assertThat(admission.repeated("f-1", view)).isEmpty();
+  void decidesATenantsFaultOnlyOnce() {
+    assertThat(admission.repeated("acme", "f-1", view)).isEmpty();
 
-    view.decided.add("f-1");
+    view.decided.add("acme/f-1");
 
-    assertThat(admission.repeated("f-1", view))
+    assertThat(admission.repeated("acme", "f-1", view))
         .get()
         .extracting(Outcome.Ignored::faultId)
         .isEqualTo("f-1");
+  }
+
+  @Test
+  void anotherTenantsFaultWithTheSameIdIsAnotherFault() {
+    view.decided.add("acme/f-1");
+
+    // Globex cannot pre-claim Acme's (predictable) fault ids, nor Acme Globex's.
+    assertThat(admission.repeated("globex", "f-1", view)).isEmpty();
+  }
+
+  @Test
+  void aTerminalEventOfAnotherTenantOrAccountReleasesNothing() {
+    Lease lease = lease("f-1", "acme", List.of("ec2:" + INSTANCE), 3);
+    view.book.take(lease);
+
+    Outcome otherTenant =
+        admission.progress(
+            new AdmissionCommand.Progress("globex", "f-1", "111111111111", 6, true), view);
+    Outcome otherAccount =
+        admission.progress(
+            new AdmissionCommand.Progress("acme", "f-1", "222222222222", 6, true), view);
+
+    assertThat(otherTenant).isInstanceOf(Outcome.Ignored.class);
+    assertThat(otherAccount).isInstanceOf(Outcome.Ignored.class);
+    assertThat(view.book.lease(lease.key())).contains(lease);
   }
 
   @Test
@@ -195,7 +229,13 @@ class AdmissionTest {
     Lease lease = lease("f-1", "acme", List.of("ec2:" + INSTANCE), 3);
     view.book.take(lease);
 
-    assertThat(admission.progress(new AdmissionCommand.Progress("f-1", 6, true), view))
+    assertThat(
+            admission.progress(
+                new AdmissionCommand.Progress("acme", "f-1", "111111111111", 6, true), view))
+        .isEqualTo(new Outcome.Released(lease));
+    // An executor's refusal of an approval it could not read names no account.
+    assertThat(
+            admission.progress(new AdmissionCommand.Progress("acme", "f-1", null, 6, true), view))
         .isEqualTo(new Outcome.Released(lease));
   }
 
@@ -203,8 +243,12 @@ class AdmissionTest {
   void remembersOnlyANewerSequenceOfARunningFault() {
     view.book.take(lease("f-1", "acme", List.of("ec2:" + INSTANCE), 3));
 
-    Outcome newer = admission.progress(new AdmissionCommand.Progress("f-1", 4, false), view);
-    Outcome older = admission.progress(new AdmissionCommand.Progress("f-1", 2, false), view);
+    Outcome newer =
+        admission.progress(
+            new AdmissionCommand.Progress("acme", "f-1", "111111111111", 4, false), view);
+    Outcome older =
+        admission.progress(
+            new AdmissionCommand.Progress("acme", "f-1", "111111111111", 2, false), view);
 
     assertThat(newer).isInstanceOf(Outcome.SequenceSeen.class);
     assertThat(((Outcome.SequenceSeen) newer).lease().lastSequence()).isEqualTo(4);
@@ -213,7 +257,9 @@ class AdmissionTest {
 
   @Test
   void ignoresProgressOfAFaultThatHoldsNoLease() {
-    assertThat(admission.progress(new AdmissionCommand.Progress("f-1", 2, true), view))
+    assertThat(
+            admission.progress(
+                new AdmissionCommand.Progress("acme", "f-1", "111111111111", 2, true), view))
         .isInstanceOf(Outcome.Ignored.class);
   }
 
@@ -332,8 +378,8 @@ class AdmissionTest {
     }
 
     @Override
-    public boolean decided(String faultId) {
-      return decided.contains(faultId);
+    public boolean decided(String tenantId, String faultId) {
+      return decided.contains(tenantId + "/" + faultId);
     }
 
     @Override
@@ -342,8 +388,8 @@ class AdmissionTest {
     }
 
     @Override
-    public Optional<Lease> lease(String faultId) {
-      return book.lease(faultId);
+    public Optional<Lease> lease(String tenantId, String faultId) {
+      return book.lease(Lease.keyOf(tenantId, faultId));
     }
 
     @Override

@@ -311,6 +311,23 @@ class AdmissionTopologyTest {
   }
 
   @Test
+  void aFaultIsItsTenantAndIdSoNoTenantCanPreClaimOrReleaseAnothersFault() {
+    driver.policy(PolicyExamples.withConcurrency(policy(T, A), 1, 5));
+    driver.policy(policy("globex", B));
+    // Globex publishes Acme's next (predictable) fault id first.
+    assertApproved(decide(processKill("globex", "run-1.w0.t0", B, "i-00000000000000009")));
+    assertApproved(decide(processKill(T, "run-1.w0.t0", A, "i-00000000000000001")));
+
+    // Globex's terminal event for that id releases Globex's lease, never Acme's.
+    driver.executor("globex", "run-1.w0.t0", LifecycleStage.COMPLETED, 5);
+    assertRejected(
+        decide(processKill(T, "f-2", A, "i-00000000000000002")), RuleCode.TENANT_CONCURRENCY_LIMIT);
+
+    driver.executor(T, "run-1.w0.t0", LifecycleStage.COMPLETED, 5);
+    assertApproved(decide(processKill(T, "f-3", A, "i-00000000000000002")));
+  }
+
+  @Test
   void skipsAnExecutorEventThatBreaksItsRulesWithoutReleasingTheLeaseOrStalling() {
     driver.policy(PolicyExamples.withConcurrency(policy(T, A, B), 1, 5));
     assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));

@@ -56,9 +56,21 @@ class ExecutorEventsTest {
     FaultLifecycleEvent completed = Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6);
 
     assertThat(read(encoded(injected)))
-        .isEqualTo(new AdmissionCommand.Progress(injected.faultId().value(), 4, false));
+        .isEqualTo(
+            new AdmissionCommand.Progress(
+                injected.tenantId().value(),
+                injected.faultId().value(),
+                injected.accountId().value(),
+                4,
+                false));
     assertThat(read(encoded(completed)))
-        .isEqualTo(new AdmissionCommand.Progress(completed.faultId().value(), 6, true));
+        .isEqualTo(
+            new AdmissionCommand.Progress(
+                completed.tenantId().value(),
+                completed.faultId().value(),
+                completed.accountId().value(),
+                6,
+                true));
   }
 
   @Test
