@@ -1,0 +1,157 @@
+package io.faultline.scheduler.engine;
+
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.state.Schedule;
+import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.state.StateJson;
+import io.faultline.scheduler.state.TenantState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Commands as the engine reads them, and what a schedule, policy or account command makes of the
+ * stored state. Pure: the caller stores (and publishes) what this returns.
+ */
+final class Commands {
+  private Commands() {}
+
+  /**
+   * A command as the API wrote it: no null-valued header (the contract's codec refuses those too),
+   * a value of at most the commands topic's event limit, JSON of a complete command, keyed by its
+   * tenant (another key would put a tenant's state in a task that does not own it).
+   */
+  static SchedulerCommand read(Record<String, byte[]> record) {
+    for (Header header : record.headers()) {
+      if (header.value() == null) {
+        throw new IllegalArgumentException("header '" + header.key() + "' has no value");
+      }
+    }
+    byte[] value = record.value();
+    if (value == null || value.length == 0) {
+      throw new IllegalArgumentException("the command has no value");
+    }
+    if (value.length > Topics.SCHEDULER_COMMANDS.maxEventBytes()) {
+      throw new IllegalArgumentException(
+          "the command is "
+              + value.length
+              + " bytes; at most "
+              + Topics.SCHEDULER_COMMANDS.maxEventBytes()
+              + " are accepted");
+    }
+    SchedulerCommand command = StateJson.read(value, SchedulerCommand.class);
+    if (!command.tenantId().equals(record.key())) {
+      throw new IllegalArgumentException(
+          "the command of tenant '"
+              + command.tenantId()
+              + "' is keyed "
+              + (record.key() == null ? "without a key" : "'" + record.key() + "'"));
+    }
+    return command;
+  }
+
+  /**
+   * The schedule a PUT makes: the requested definition, keeping what the engine counted (runs
+   * fired, last fire and run), with its first fire time from {@code now}.
+   *
+   * @param existing the stored schedule, or null
+   */
+  static Schedule putSchedule(SchedulerCommand c, Schedule existing, Instant now) {
+    Schedule requested = c.schedule();
+    Schedule merged =
+        new Schedule(
+            requested.tenantId(),
+            requested.scheduleId(),
+            requested.experimentId(),
+            requested.cron(),
+            requested.timeZone(),
+            requested.at(),
+            requested.enabled(),
+            requested.endAt(),
+            requested.maxRuns(),
+            requested.missedFirePolicy(),
+            existing == null ? 0 : existing.firedRuns(),
+            null,
+            existing == null ? null : existing.lastFireAt(),
+            existing == null ? null : existing.lastRunId(),
+            null,
+            now,
+            c.issuedBy(),
+            c.commandId());
+    return merged.withNextFireAt(merged.enabled() ? merged.firstFireAt(now) : null);
+  }
+
+  /** A tenant's state before its first policy or account. */
+  static TenantState noTenantState(String tenantId) {
+    return new TenantState(tenantId, List.of(), null, null);
+  }
+
+  /** The tenant after a PUT of its policy: the next revision, over its registered accounts. */
+  static TenantState putPolicy(SchedulerCommand c, TenantState state, Instant now) {
+    TenantPolicy p = c.policy();
+    TenantPolicy published =
+        new TenantPolicy(
+            p.tenantId(),
+            nextRevision(state),
+            state.accounts(),
+            p.allowedFaultTypes(),
+            p.protectedTargets(),
+            p.windows(),
+            p.bounds(),
+            p.concurrency(),
+            p.cooldownSeconds(),
+            p.dryRunOnly(),
+            now,
+            c.issuedBy());
+    return new TenantState(c.tenantId(), state.accounts(), published, c.commandId());
+  }
+
+  /**
+   * The tenant after an account was registered (again) or removed; its policy, when it has one,
+   * moves to the next revision with the new accounts and is to be published again.
+   */
+  static TenantState changeAccounts(SchedulerCommand c, TenantState state, Instant now) {
+    List<RegisteredAccount> accounts = new ArrayList<>();
+    boolean replaced = false;
+    for (RegisteredAccount a : state.accounts()) {
+      if (!a.accountId().value().equals(c.id())) {
+        accounts.add(a);
+      } else if (c.account() != null) {
+        // Re-registering keeps the external id: the account's trust policy stays valid.
+        RegisteredAccount n = c.account();
+        accounts.add(
+            new RegisteredAccount(n.accountId(), n.roleArn(), a.externalId(), n.regions()));
+        replaced = true;
+      }
+    }
+    if (c.account() != null && !replaced) {
+      accounts.add(c.account());
+    }
+    TenantPolicy policy = state.policy();
+    if (policy != null) {
+      policy =
+          new TenantPolicy(
+              policy.tenantId(),
+              nextRevision(state),
+              accounts,
+              policy.allowedFaultTypes(),
+              policy.protectedTargets(),
+              policy.windows(),
+              policy.bounds(),
+              policy.concurrency(),
+              policy.cooldownSeconds(),
+              policy.dryRunOnly(),
+              now,
+              c.issuedBy());
+    }
+    return new TenantState(c.tenantId(), accounts, policy, c.commandId());
+  }
+
+  private static long nextRevision(TenantState state) {
+    return state.policy() == null ? 1 : state.policy().revision() + 1;
+  }
+}

@@ -1,0 +1,157 @@
+package io.faultline.scheduler.engine;
+
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.control.ControlAction;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.request.FaultRequested;
+import io.faultline.events.topics.Topic;
+import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.state.Experiment;
+import io.faultline.scheduler.state.Run;
+import io.faultline.scheduler.state.RunFault;
+import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.telemetry.FaultLogContext;
+import io.opentelemetry.api.trace.Span;
+import java.time.Instant;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the engine publishes: fault requests, controls and tenant policies, each as a CloudEvent
+ * forwarded to its sink (so it commits with the engine's transaction), requests and controls under
+ * a {@code scheduler.publish} span.
+ */
+final class Dispatch {
+  // The engine's logger name, as before the split: operators' log filters keep matching.
+  private static final Logger log = LoggerFactory.getLogger(EngineProcessor.class);
+  private static final int MAX_REASON = 500;
+
+  private final ProcessorContext<String, byte[]> context;
+  private final PublishTelemetry telemetry;
+  private final EventCodec codec = EventCodec.standard();
+
+  Dispatch(ProcessorContext<String, byte[]> context, PublishTelemetry telemetry) {
+    this.context = context;
+    this.telemetry = telemetry;
+  }
+
+  /**
+   * Requests every fault of wave {@code index}, in the run's order, each as soon as it is built.
+   *
+   * @param experiment the experiment as it is now (null when gone), for the requests' reason
+   */
+  void requestWave(Run run, int index, Experiment experiment, Instant now) {
+    for (RunFault f : RunPlanner.faultsOf(run, index)) {
+      request(
+          RunPlanner.request(run, f, experiment, now),
+          run.traceparent(),
+          index,
+          run.waves().size());
+    }
+  }
+
+  /** Tells the executors to stop a run's other faults once one of them ended it. */
+  void runStopped(Run stopped, String traceparent, Instant now) {
+    String why = stopped.stopReason();
+    control(
+        new FaultControl(
+            "stop-" + stopped.runId(),
+            ControlAction.ABORT_RUN,
+            TenantId.of(stopped.tenantId()),
+            null,
+            RunId.of(stopped.runId()),
+            why.length() > MAX_REASON ? why.substring(0, MAX_REASON) : why,
+            EngineProcessor.SCHEDULER,
+            now),
+        traceparent);
+  }
+
+  /** Passes an operator's abort on to the executors (also for a run that already ended). */
+  void runAborted(SchedulerCommand abort, String runId, Instant now) {
+    control(
+        new FaultControl(
+            abort.commandId(),
+            ControlAction.ABORT_RUN,
+            TenantId.of(abort.tenantId()),
+            null,
+            RunId.of(runId),
+            abort.reason(),
+            abort.issuedBy(),
+            now),
+        abort.traceparent());
+  }
+
+  void policy(TenantPolicy policy, String traceparent) {
+    publish(
+        Topics.TENANT_POLICIES,
+        "policy-" + policy.tenantId() + "-" + policy.revision(),
+        policy,
+        traceparent);
+  }
+
+  /**
+   * Publishes one fault request under its own {@code scheduler.publish} span, whose traceparent the
+   * request carries: the policy service's decision becomes the span's child.
+   */
+  private void request(FaultRequested request, String parentTraceparent, int wave, int waves) {
+    String eventId = "req-" + request.faultId().value();
+    Span span = telemetry.startRequest(request, eventId, parentTraceparent);
+    try (FaultLogContext ignored =
+        FaultLogContext.open(request.tenantId().value(), request.faultId().value(), span)) {
+      publish(
+          Topics.FAULT_REQUESTS,
+          eventId,
+          request,
+          PublishTelemetry.traceparent(span, parentTraceparent));
+      telemetry.requestPublished(request.tenantId().value());
+      log.info(
+          "requested fault {} of run {} (wave {}/{}, {} in {}/{})",
+          request.faultId().value(),
+          request.runId().value(),
+          wave + 1,
+          waves,
+          request.faultType().value(),
+          request.accountId().value(),
+          request.region().value());
+    } finally {
+      span.end();
+    }
+  }
+
+  private void control(FaultControl control, String parentTraceparent) {
+    Span span = telemetry.startControl(control, parentTraceparent);
+    try {
+      publish(
+          Topics.FAULT_CONTROLS,
+          control.controlId(),
+          control,
+          PublishTelemetry.traceparent(span, parentTraceparent));
+    } finally {
+      span.end();
+    }
+  }
+
+  private <T> void publish(Topic<T> topic, String eventId, T data, String traceparent) {
+    ProducerRecord<String, byte[]> encoded =
+        codec.encode(topic, FaultlineEvent.of(eventId, EngineProcessor.SOURCE, data, traceparent));
+    String sink =
+        topic == Topics.FAULT_REQUESTS
+            ? SchedulerTopology.REQUESTS_SINK
+            : topic == Topics.TENANT_POLICIES
+                ? SchedulerTopology.POLICIES_SINK
+                : SchedulerTopology.CONTROLS_SINK;
+    // Record timestamps are wall time: brokers refuse timestamps far from their own clock, and the
+    // scheduling clock may be a test's (or an operator's) controlled one.
+    context.forward(
+        new Record<>(
+            encoded.key(), encoded.value(), context.currentSystemTimeMs(), encoded.headers()),
+        sink);
+  }
+}

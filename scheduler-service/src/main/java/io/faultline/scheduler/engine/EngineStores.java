@@ -1,0 +1,110 @@
+package io.faultline.scheduler.engine;
+
+import io.faultline.scheduler.state.Experiment;
+import io.faultline.scheduler.state.Keys;
+import io.faultline.scheduler.state.Run;
+import io.faultline.scheduler.state.Schedule;
+import io.faultline.scheduler.state.StateJson;
+import io.faultline.scheduler.state.TenantState;
+import io.faultline.scheduler.state.TimelineEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/** The engine's stores of one task, read and written as the state records they hold (JSON). */
+final class EngineStores {
+  private final KeyValueStore<String, byte[]> experiments;
+  private final KeyValueStore<String, byte[]> schedules;
+  private final KeyValueStore<String, byte[]> runs;
+  private final KeyValueStore<String, byte[]> tenants;
+  private final KeyValueStore<String, byte[]> timelines;
+
+  EngineStores(ProcessingContext context) {
+    experiments = context.getStateStore(StoreNames.EXPERIMENTS);
+    schedules = context.getStateStore(StoreNames.SCHEDULES);
+    runs = context.getStateStore(StoreNames.RUNS);
+    tenants = context.getStateStore(StoreNames.TENANTS);
+    timelines = context.getStateStore(StoreNames.TIMELINES);
+  }
+
+  Optional<Experiment> experiment(String tenantId, String experimentId) {
+    return read(experiments, Keys.of(tenantId, experimentId), Experiment.class);
+  }
+
+  void put(Experiment e) {
+    experiments.put(e.key(), StateJson.write(e));
+  }
+
+  void deleteExperiment(String key) {
+    experiments.delete(key);
+  }
+
+  Optional<Schedule> schedule(String key) {
+    return read(schedules, key, Schedule.class);
+  }
+
+  /** Every schedule of the task that matches, read before any is changed. */
+  List<Schedule> schedules(Predicate<Schedule> matching) {
+    List<Schedule> found = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = schedules.all()) {
+      all.forEachRemaining(
+          entry -> {
+            Schedule s = StateJson.read(entry.value, Schedule.class);
+            if (matching.test(s)) {
+              found.add(s);
+            }
+          });
+    }
+    return found;
+  }
+
+  void put(Schedule s) {
+    schedules.put(s.key(), StateJson.write(s));
+  }
+
+  void deleteSchedule(String key) {
+    schedules.delete(key);
+  }
+
+  boolean hasRun(String key) {
+    return runs.get(key) != null;
+  }
+
+  Optional<Run> run(String key) {
+    return read(runs, key, Run.class);
+  }
+
+  void put(Run run) {
+    runs.put(run.key(), StateJson.write(run));
+  }
+
+  Optional<TenantState> tenant(String tenantId) {
+    return read(tenants, tenantId, TenantState.class);
+  }
+
+  void put(TenantState state) {
+    tenants.put(state.tenantId(), StateJson.write(state));
+  }
+
+  /**
+   * One entry per lifecycle event, keyed by its lifecycle offset: ordered, and a run record never
+   * grows with its timeline (changelog records stay far below the broker's size limit).
+   */
+  void putTimeline(String runKey, long offset, TimelineEntry entry) {
+    timelines.put(timelineKey(runKey, offset), StateJson.write(entry));
+  }
+
+  /** {@code tenant/run/<offset, 19 digits>}: a prefix scan of {@code tenant/run/} is in order. */
+  static String timelineKey(String runKey, long offset) {
+    return runKey + "/" + String.format("%019d", offset);
+  }
+
+  private static <T> Optional<T> read(KeyValueStore<String, byte[]> store, String key, Class<T> t) {
+    byte[] value = store.get(key);
+    return value == null ? Optional.empty() : Optional.of(StateJson.read(value, t));
+  }
+}
