@@ -633,4 +633,41 @@ class ExecutorIT {
     assertThat(lifecycle.stages(faultId))
         .containsExactly(STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, COMPLETED);
   }
+
+  @Test
+  void runsTwoTenantsFaultsWithTheSameIdSideBySide() {
+    String sharedId = TestFaults.unique("f-same-id");
+    List<String> tenants = List.of(TestFaults.unique("first"), TestFaults.unique("second"));
+    for (String tenant : tenants) {
+      String account = MotoAccounts.freshAccount();
+      MotoAccounts.runInstances(account, 1, Map.of("app", "same"));
+      TestFaults.publish(
+          TestFaults.approval(
+              sharedId,
+              tenant,
+              account,
+              "ec2-process-kill",
+              Map.of(
+                  "PROCESS_IDS", "777", "EC2_INSTANCE_TAG", "app:same", "TOTAL_CHAOS_DURATION", 1),
+              false,
+              ProtectedTargetGuard.none(),
+              10),
+          TestFaults.traceparent());
+    }
+
+    // A fault is (tenant, fault id): each tenant's fault runs and ends once, neither is taken for
+    // a duplicate of the other.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (String tenant : tenants) {
+                assertThat(lifecycle.events(sharedId))
+                    .filteredOn(e -> e.data().tenantId().value().equals(tenant))
+                    .extracting(e -> e.data().stage())
+                    .containsExactly(STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, COMPLETED);
+              }
+            });
+    assertThat(lifecycle.events(sharedId)).extracting(FaultlineEvent::id).doesNotHaveDuplicates();
+  }
 }

@@ -3,6 +3,7 @@ package io.faultline.events.topics;
 import io.faultline.events.cloudevents.EventFamily;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.ids.FaultKey;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.policy.TenantPolicy;
@@ -38,15 +39,16 @@ public final class Topics {
           "Fault requests; read by policy-service.");
 
   /**
-   * Approved faults, keyed by fault id so one tenant's thousands of faults spread over every
-   * executor. Co-partitioned with the execution journal (same partition count).
+   * Approved faults, keyed by fault key ({@code <tenant id>/<fault id>}, ADR 0007) so one tenant's
+   * thousands of faults spread over every executor and no two tenants' faults share a key.
+   * Co-partitioned with the execution journal (same partition count).
    */
   public static final Topic<FaultApproved> FAULT_APPROVALS =
       new Topic<>(
           "faultline.fault-approvals.v1",
           FaultApproved.class,
-          "fault id",
-          a -> a.faultId().value(),
+          "fault key (tenant id/fault id)",
+          a -> new FaultKey(a.tenantId(), a.faultId()).value(),
           24,
           CleanupPolicy.DELETE,
           Duration.ofDays(7),
@@ -128,7 +130,7 @@ public final class Topics {
       new Topic<>(
           "faultline.execution-journal.v1",
           byte[].class,
-          "fault id",
+          "fault key (tenant id/fault id)",
           v -> null,
           24,
           CleanupPolicy.COMPACT,

@@ -6,6 +6,7 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.cloudevents.Json;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.FaultKey;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
@@ -216,8 +217,8 @@ public final class ApprovalConsumer implements AutoCloseable {
       }
       FaultId faultId = FaultId.of(data.path("faultId").asText());
       TenantId tenantId = TenantId.of(data.path("tenantId").asText());
-      if (!faultId.value().equals(record.key())) {
-        throw new IllegalArgumentException("key does not match the fault id");
+      if (!new FaultKey(tenantId, faultId).value().equals(record.key())) {
+        throw new IllegalArgumentException("key does not match the fault key");
       }
       long sequence = Math.max(1, data.path("sequence").asLong(0) + 1);
       String traceparent = header(record, "ce_traceparent");

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * commits it in one transaction, so a write costs a share of a commit, not a commit.
  *
  * <p>Contract: when {@link #write} returns, the event and the entry are committed together (or
- * neither is, and it throws). Event ids are derived from fault id and sequence, so a re-published
- * event keeps its id.
+ * neither is, and it throws). Event ids are derived from tenant, fault id and sequence, so a
+ * re-published event keeps its id.
  */
 public final class FaultLedger implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FaultLedger.class);
@@ -122,13 +122,17 @@ public final class FaultLedger implements AutoCloseable {
           new ProducerRecord<>(
               Topics.EXECUTION_JOURNAL.name(),
               entry.approvalPartition(),
-              entry.faultId(),
+              entry.faultKey(),
               entry.toJson()));
     }
     if (event != null) {
       String id =
           UUID.nameUUIDFromBytes(
-                  (event.faultId().value() + "/" + event.sequence())
+                  (event.tenantId().value()
+                          + "/"
+                          + event.faultId().value()
+                          + "/"
+                          + event.sequence())
                       .getBytes(StandardCharsets.UTF_8))
               .toString();
       records.add(

@@ -1,6 +1,7 @@
 package io.faultline.executor.lifecycle;
 
 import io.faultline.events.cloudevents.Json;
+import io.faultline.events.ids.FaultKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -8,9 +9,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The execution journal's state of one fault (key fault id, compacted, co-partitioned with the
- * approvals topic). Written before every SendCommand and with every lifecycle event, so the
- * executor that takes over a partition knows what each in-flight fault may have touched.
+ * The execution journal's state of one fault (key fault key <tenant>/<fault id>, compacted,
+ * co-partitioned with the approvals topic). Written before every SendCommand and with every
+ * lifecycle event, so the executor that takes over a partition knows what each in-flight fault may
+ * have touched.
  *
  * <p>The approval itself is not copied (it holds the tenant's external id); {@code
  * approvalPartition}/{@code approvalOffset} point at it on the approvals topic.
@@ -63,6 +65,12 @@ public record JournalEntry(
     public boolean mayHaveInjected() {
       return this == INJECTING || this == HOLDING || this == ROLLING_BACK;
     }
+  }
+
+  /** The fault's identity, {@code <tenantId>/<faultId>} (ADR 0007): the journal's record key. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public String faultKey() {
+    return FaultKey.of(tenantId, faultId).value();
   }
 
   /** A target as journaled. */

@@ -76,14 +76,15 @@ public final class JournalIndex {
           }
           try {
             JournalEntry entry = JournalEntry.fromJson(record.value());
-            if (!entry.faultId().equals(record.key())) {
+            // Keyed by fault key; a bare fault id is an entry written before ADR 0007.
+            if (!entry.faultKey().equals(record.key()) && !entry.faultId().equals(record.key())) {
               throw new IllegalArgumentException(
-                  "key: the journal is keyed by fault id; the key must be '"
-                      + entry.faultId()
+                  "key: the journal is keyed by fault key; the key must be '"
+                      + entry.faultKey()
                       + "', got "
                       + (record.key() == null ? "no key" : "'" + record.key() + "'"));
             }
-            latest.put(record.key(), entry);
+            latest.put(entry.faultKey(), entry);
           } catch (RuntimeException e) {
             poison.skipped(record.topic(), record.partition(), record.offset(), e);
           }
@@ -97,7 +98,7 @@ public final class JournalIndex {
     for (JournalEntry entry : latest.values()) {
       byPartition
           .computeIfAbsent(entry.approvalPartition(), p -> new ConcurrentHashMap<>())
-          .put(entry.faultId(), entry.phase());
+          .put(entry.faultKey(), entry.phase());
       if (entry.phase() != JournalEntry.Phase.TERMINAL) {
         inFlight.add(entry);
       }
@@ -120,13 +121,15 @@ public final class JournalIndex {
   public void update(JournalEntry entry) {
     Map<String, JournalEntry.Phase> partition = byPartition.get(entry.approvalPartition());
     if (partition != null) {
-      partition.put(entry.faultId(), entry.phase());
+      partition.put(entry.faultKey(), entry.phase());
     }
   }
 
-  /** Whether the journal knows the fault (it started here or elsewhere). */
-  public boolean knows(int partition, String faultId) {
+  /**
+   * Whether the journal knows the fault ({@code <tenant>/<fault id>}; started here or elsewhere).
+   */
+  public boolean knows(int partition, String faultKey) {
     Map<String, JournalEntry.Phase> known = byPartition.get(partition);
-    return known != null && known.containsKey(faultId);
+    return known != null && known.containsKey(faultKey);
   }
 }

@@ -39,7 +39,7 @@ public final class Takeover {
   /** Takes over the faults on a virtual thread, so the caller (a rebalance) is not held up. */
   public void launch(List<JournalEntry> inFlight) {
     List<JournalEntry> mine =
-        inFlight.stream().filter(e -> !runner.isRunning(e.faultId())).toList();
+        inFlight.stream().filter(e -> !runner.isRunning(e.faultKey())).toList();
     if (mine.isEmpty()) {
       return;
     }
@@ -86,7 +86,9 @@ public final class Takeover {
     Instant deadline = Instant.now().plusSeconds(15);
     while (Instant.now().isBefore(deadline)) {
       for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-        if (record.offset() == entry.approvalOffset() && entry.faultId().equals(record.key())) {
+        // The approval is keyed by fault key (a bare fault id before ADR 0007).
+        if (record.offset() == entry.approvalOffset()
+            && (entry.faultKey().equals(record.key()) || entry.faultId().equals(record.key()))) {
           return EventCodec.standard()
               .decode(Topics.FAULT_APPROVALS, record.key(), record.headers(), record.value());
         }

@@ -2,6 +2,7 @@ package io.faultline.executor.run;
 
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.ids.FaultKey;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
@@ -142,7 +143,9 @@ public final class FaultRunner implements AutoCloseable {
 
   private void launch(Execution execution, CompletableFuture<Void> journaled) {
     String id = execution.approval().faultId().value();
-    if (running.putIfAbsent(id, execution) != null) {
+    String key =
+        new FaultKey(execution.approval().tenantId(), execution.approval().faultId()).value();
+    if (running.putIfAbsent(key, execution) != null) {
       log.info("fault {} is already running here; ignoring the duplicate", id);
       journaled.complete(null);
       return;
@@ -156,7 +159,7 @@ public final class FaultRunner implements AutoCloseable {
               } catch (RuntimeException | Error e) {
                 log.error("fault {} ended with an unexpected error", id, e);
               } finally {
-                running.remove(id, execution);
+                running.remove(key, execution);
                 // Never journaled (e.g. the ledger failed): keep the offset uncommitted so the
                 // approval is delivered again rather than lost. No-op when already journaled.
                 journaled.completeExceptionally(
@@ -170,8 +173,9 @@ public final class FaultRunner implements AutoCloseable {
         registry, connector, ledger, controls, settings, executorId, random, tracer, metrics);
   }
 
-  public boolean isRunning(String faultId) {
-    return running.containsKey(faultId);
+  /** Whether the fault ({@code faultKey}: {@code <tenant>/<fault id>}) runs here. */
+  public boolean isRunning(String faultKey) {
+    return running.containsKey(faultKey);
   }
 
   /** Faults in flight on this executor. */
