@@ -135,20 +135,7 @@ class SecuredPlatformIT {
     platform.register(tenant.policy());
     String faultId = "f-secured-" + UUID.randomUUID().toString().substring(0, 8);
 
-    try (KafkaProducer<String, byte[]> publisher =
-        new KafkaProducer<>(
-            kafka.clientSettings(PUBLISHER, passwords.get(PUBLISHER)),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      publisher
-          .send(
-              EventCodec.standard()
-                  .encode(
-                      Topics.FAULT_REQUESTS,
-                      FaultlineEvent.of(
-                          URI.create("/gameday-planner"), tenant.processKill(faultId))))
-          .get(30, TimeUnit.SECONDS);
-    }
+    publishAsThePublisher(tenant, faultId);
 
     assertCompleted(faultId);
   }
@@ -194,20 +181,7 @@ class SecuredPlatformIT {
         KafkaAccess.subscriber(tenant.tenantId()).grants().stream()
             .map(g -> g.toBinding("User:" + subscriber))
             .toList());
-    try (KafkaProducer<String, byte[]> publisher =
-        new KafkaProducer<>(
-            kafka.clientSettings(PUBLISHER, passwords.get(PUBLISHER)),
-            new StringSerializer(),
-            new ByteArraySerializer())) {
-      publisher
-          .send(
-              EventCodec.standard()
-                  .encode(
-                      Topics.FAULT_REQUESTS,
-                      FaultlineEvent.of(
-                          URI.create("/gameday-planner"), tenant.processKill(faultId))))
-          .get(30, TimeUnit.SECONDS);
-    }
+    publishAsThePublisher(tenant, faultId);
     assertCompleted(faultId);
 
     Map<String, Object> settings = new HashMap<>(kafka.clientSettings(subscriber, password));
@@ -250,6 +224,24 @@ class SecuredPlatformIT {
             .as("reading %s", forbidden)
             .isInstanceOf(TopicAuthorizationException.class);
       }
+    }
+  }
+
+  /** Publishes a process kill of the tenant as the publisher principal (write on requests only). */
+  private static void publishAsThePublisher(E2eTenant tenant, String faultId) throws Exception {
+    try (KafkaProducer<String, byte[]> publisher =
+        new KafkaProducer<>(
+            kafka.clientSettings(PUBLISHER, passwords.get(PUBLISHER)),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      publisher
+          .send(
+              EventCodec.standard()
+                  .encode(
+                      Topics.FAULT_REQUESTS,
+                      FaultlineEvent.of(
+                          URI.create("/gameday-planner"), tenant.processKill(faultId))))
+          .get(30, TimeUnit.SECONDS);
     }
   }
 

@@ -1,9 +1,9 @@
 package io.faultline.policy.admission;
 
 import io.faultline.policy.kafka.KafkaClients;
-import io.faultline.policy.kafka.PoisonHandlers;
 import io.faultline.policy.kafka.StreamsLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
+import io.faultline.telemetry.kafka.StreamsPoisonHandlers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +91,8 @@ public final class AdmissionPipeline implements AutoCloseable {
   private static Properties withPoisonHandlers(Properties settings, PoisonRecords poison) {
     Properties copy = new Properties();
     copy.putAll(settings);
-    return PoisonHandlers.install(copy, poison);
+    copy.putAll(StreamsPoisonHandlers.settings(poison));
+    return copy;
   }
 
   /** Creates or checks the admission log, then starts admission and intake. */

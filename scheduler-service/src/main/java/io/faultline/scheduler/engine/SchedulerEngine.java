@@ -1,9 +1,9 @@
 package io.faultline.scheduler.engine;
 
 import io.faultline.scheduler.kafka.KafkaClients;
-import io.faultline.scheduler.kafka.StreamsPoisonHandlers;
 import io.faultline.telemetry.kafka.ConsumerLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
+import io.faultline.telemetry.kafka.StreamsPoisonHandlers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.opentelemetry.api.OpenTelemetry;

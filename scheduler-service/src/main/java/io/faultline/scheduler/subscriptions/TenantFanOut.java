@@ -2,9 +2,9 @@ package io.faultline.scheduler.subscriptions;
 
 import io.faultline.scheduler.engine.SchedulerProperties;
 import io.faultline.scheduler.kafka.KafkaClients;
-import io.faultline.scheduler.kafka.StreamsPoisonHandlers;
 import io.faultline.telemetry.kafka.ConsumerLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
+import io.faultline.telemetry.kafka.StreamsPoisonHandlers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,6 +3,7 @@ package io.faultline.scheduler.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.faultline.telemetry.kafka.PoisonRecords;
+import io.faultline.telemetry.kafka.StreamsPoisonHandlers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
-package io.faultline.scheduler.kafka;
+package io.faultline.telemetry.kafka;
 
-import io.faultline.telemetry.kafka.PoisonRecords;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.config.ConfigException;
