@@ -26,7 +26,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** One scheduler-service instance on the test broker, on a random port, with a given clock. */
 final class SchedulerInstance implements AutoCloseable {
   static final String HUB_ROLE_ARN = "arn:aws:iam::999999999999:role/faultline-hub";
-  private static final String DEV_SECRET = "integration-test-secret-0123456789abcdef";
+  static final String DEV_SECRET = "integration-test-secret-0123456789abcdef";
 
   final ConfigurableApplicationContext context;
 
@@ -53,6 +53,14 @@ final class SchedulerInstance implements AutoCloseable {
   }
 
   static SchedulerInstance start(String applicationId, Clock clock) {
+    return start(applicationId, clock, Map.of());
+  }
+
+  /**
+   * @param overrides properties replacing the test defaults (local mode with a shared dev secret);
+   *     an empty value removes the default
+   */
+  static SchedulerInstance start(String applicationId, Clock clock, Map<String, String> overrides) {
     // Each deployment (application id) under test gets its own commands topic, as in production.
     String commandsTopic = "faultline.scheduler-commands." + applicationId;
     createTopics(commandsTopic);
@@ -65,13 +73,24 @@ final class SchedulerInstance implements AutoCloseable {
     properties.put("faultline.scheduler.create-topics", "false");
     properties.put("faultline.scheduler.hub-role-arn", HUB_ROLE_ARN);
     properties.put("faultline.security.dev-tokens.enabled", "true");
+    // Shared by every instance of a test: routed reads forward the caller's token.
     properties.put("faultline.security.dev-tokens.secret", DEV_SECRET);
+    // As the local profile sets it (and a CI pod's Kubernetes detection must not turn it on).
+    properties.put("server.forward-headers-strategy", "none");
     properties.put("spring.main.banner-mode", "off");
     properties.put("logging.level.org.apache.kafka", "WARN");
     properties.put("logging.level.kafka", "WARN");
     // The production console format (application.yml's logging.structured.format.console) with
     // the test's log levels: log lines are what a deployment prints.
     properties.put("logging.config", "classpath:logback-structured-test.xml");
+    overrides.forEach(
+        (key, value) -> {
+          if (value.isEmpty()) {
+            properties.remove(key);
+          } else {
+            properties.put(key, value);
+          }
+        });
     InMemorySpanExporter spans = InMemorySpanExporter.create();
     OpenTelemetrySdk openTelemetry =
         OpenTelemetrySdk.builder()

@@ -93,6 +93,7 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
       // Never act in an account other than the approved one, whatever the role says.
       throw new TransportException("role is not in account " + account);
     }
+    String previous = request.access().previousExternalId();
     String key =
         String.join(
             "|",
@@ -100,22 +101,44 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
             request.region().value(),
             request.access().roleArn(),
             sha256(request.access().externalId()),
+            previous == null ? "" : sha256(previous),
             request.tenantId().value(),
             request.experimentId() == null ? "" : request.experimentId().value());
-    Clients clients = sessions.computeIfAbsent(key, k -> open(request));
+    Clients clients =
+        sessions.computeIfAbsent(key, k -> open(request, request.access().externalId()));
     clients.lastUsed = Instant.now();
     try {
-      resilience.call(
-          "sts:AssumeRole",
-          request.tenantId().value(),
-          account,
-          request.region().value(),
-          false,
-          () -> clients.credentials.resolveCredentials());
+      assume(request, clients);
     } catch (RuntimeException e) {
       sessions.remove(key, clients);
       clients.close();
-      throw new TransportException("AssumeRole into " + account + " failed: " + describe(e), e);
+      if (previous == null || !accessDenied(e)) {
+        throw new TransportException("AssumeRole into " + account + " failed: " + describe(e), e);
+      }
+      // An external-id rotation's overlap: the role's trust policy does not name the new id yet.
+      log.warn(
+          "AssumeRole into {} with the current external id was refused ({}); using the previous"
+              + " one while the rotation's overlap lasts",
+          account,
+          describe(e));
+      clients = open(request, previous);
+      try {
+        assume(request, clients);
+      } catch (RuntimeException fallback) {
+        clients.close();
+        throw new TransportException(
+            "AssumeRole into "
+                + account
+                + " failed with the current external id ("
+                + describe(e)
+                + ") and with the previous one: "
+                + describe(fallback),
+            fallback);
+      }
+      Clients replaced = sessions.put(key, clients);
+      if (replaced != null && replaced != clients) {
+        replaced.close();
+      }
     }
     if (sessions.size() > MAX_CACHED_SESSIONS) {
       evictIdle();
@@ -123,7 +146,29 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
     return new AwsAccountSession(request, clients, resilience, documents);
   }
 
-  private Clients open(AccountRequest request) {
+  private void assume(AccountRequest request, Clients clients) {
+    resilience.call(
+        "sts:AssumeRole",
+        request.tenantId().value(),
+        request.accountId().value(),
+        request.region().value(),
+        false,
+        () -> clients.credentials.resolveCredentials());
+  }
+
+  /** STS refused the role (its trust policy's conditions, e.g. the external id, did not match). */
+  static boolean accessDenied(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+          && aws.awsErrorDetails() != null
+          && "AccessDenied".equals(aws.awsErrorDetails().errorCode())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private Clients open(AccountRequest request, String externalId) {
     Region region = Region.of(request.region().value());
     StsClient sts =
         stsByRegion.computeIfAbsent(
@@ -141,7 +186,7 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
     AssumeRoleRequest assume =
         AssumeRoleRequest.builder()
             .roleArn(request.access().roleArn())
-            .externalId(request.access().externalId())
+            .externalId(externalId)
             .roleSessionName(sessionName(request.faultId().value()))
             .sourceIdentity(sessionName(request.tenantId().value()))
             .durationSeconds((int) settings.sessionDuration().toSeconds())

@@ -105,7 +105,9 @@ final class Admission {
             request.region(),
             request.parameters(),
             verdict.dryRun(),
-            new AccountAccess(account.roleArn(), account.externalId()),
+            // During an external-id rotation the executor falls back to the previous id.
+            new AccountAccess(
+                account.roleArn(), account.externalId(), account.previousExternalIdAt(now)),
             new ProtectedTargetGuard(
                 protectedTargets.instanceIds(),
                 protectedTargets.clusterNames(),

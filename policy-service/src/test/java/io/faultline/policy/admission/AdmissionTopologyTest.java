@@ -22,6 +22,8 @@ import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.policy.Bounds;
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.policy.TimeWindow;
 import io.faultline.events.policy.Windows;
 import io.faultline.events.request.FaultRequested;
@@ -469,6 +471,43 @@ class AdmissionTopologyTest {
     driver.request(processKill(T, "f-1", A, PROTECTED_INSTANCE));
     assertThat(driver.approvals()).hasSize(1);
     assertThat(driver.lifecycle()).hasSize(1);
+  }
+
+  @Test
+  void carriesThePreviousExternalIdOnApprovalsOnlyWhileTheRotationOverlapLasts() {
+    TenantPolicy base = policy(T, A);
+    RegisteredAccount account = base.accounts().getFirst();
+    TenantPolicy rotated =
+        new TenantPolicy(
+            base.tenantId(),
+            base.revision(),
+            List.of(
+                new RegisteredAccount(
+                    account.accountId(),
+                    account.roleArn(),
+                    "ext-rotated-" + T,
+                    account.regions(),
+                    externalId(T),
+                    AdmissionDriver.START.plus(Duration.ofHours(1)))),
+            base.allowedFaultTypes(),
+            base.protectedTargets(),
+            base.windows(),
+            base.bounds(),
+            base.concurrency(),
+            base.cooldownSeconds(),
+            base.dryRunOnly(),
+            base.updatedAt(),
+            base.updatedBy());
+    driver.policy(rotated);
+    FaultApproved during = assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
+    assertThat(during.access().externalId()).isEqualTo("ext-rotated-" + T);
+    assertThat(during.access().previousExternalId()).isEqualTo(externalId(T));
+    assertThat(during.toString()).doesNotContain(externalId(T)).doesNotContain("ext-rotated-");
+    driver.executor(T, "f-1", LifecycleStage.COMPLETED, 3);
+    driver.advance(Duration.ofHours(1));
+    FaultApproved after = assertApproved(decide(processKill(T, "f-2", A, "i-00000000000000002")));
+    assertThat(after.access().externalId()).isEqualTo("ext-rotated-" + T);
+    assertThat(after.access().previousExternalId()).isNull();
   }
 
   @Test

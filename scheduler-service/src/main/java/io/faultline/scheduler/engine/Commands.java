@@ -3,6 +3,7 @@ package io.faultline.scheduler.engine;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.StateJson;
@@ -121,16 +122,98 @@ final class Commands {
       if (!a.accountId().value().equals(c.id())) {
         accounts.add(a);
       } else if (c.account() != null) {
-        // Re-registering keeps the external id: the account's trust policy stays valid.
+        // Re-registering keeps the external id (and a rotation in progress): the account's trust
+        // policy stays valid.
         RegisteredAccount n = c.account();
         accounts.add(
-            new RegisteredAccount(n.accountId(), n.roleArn(), a.externalId(), n.regions()));
+            new RegisteredAccount(
+                n.accountId(),
+                n.roleArn(),
+                a.externalId(),
+                n.regions(),
+                a.previousExternalId(),
+                a.previousExternalIdUntil()));
         replaced = true;
       }
     }
     if (c.account() != null && !replaced) {
       accounts.add(c.account());
     }
+    return withAccounts(state, accounts, now, c.issuedBy(), c.commandId());
+  }
+
+  /**
+   * The tenant after a rotation or the early end of its overlap. A rotation replaces the account's
+   * external id, keeping the one it replaces as previous until the command's overlap end; it
+   * applies only if the account still has the external id the API saw (a concurrent rotation wins,
+   * this one is a no-op the API reports as a conflict). Ending an overlap drops the previous id at
+   * once. When the accounts change, the policy (if any) moves to the next revision and is to be
+   * published again; otherwise only the command is recorded and the policy is the stored one.
+   */
+  static TenantState changeExternalId(SchedulerCommand c, TenantState state, Instant now) {
+    List<RegisteredAccount> accounts = new ArrayList<>();
+    boolean changed = false;
+    for (RegisteredAccount a : state.accounts()) {
+      if (!a.accountId().value().equals(c.id())) {
+        accounts.add(a);
+      } else if (c.kind() == CommandKind.ROTATE_EXTERNAL_ID
+          && c.account() != null
+          && a.externalId().equals(c.account().previousExternalId())) {
+        accounts.add(
+            new RegisteredAccount(
+                a.accountId(),
+                a.roleArn(),
+                c.account().externalId(),
+                a.regions(),
+                a.externalId(),
+                c.account().previousExternalIdUntil()));
+        changed = true;
+      } else if (c.kind() == CommandKind.END_EXTERNAL_ID_OVERLAP
+          && a.previousExternalId() != null) {
+        accounts.add(withoutPreviousExternalId(a));
+        changed = true;
+      } else {
+        accounts.add(a);
+      }
+    }
+    return changed
+        ? withAccounts(state, accounts, now, c.issuedBy(), c.commandId())
+        : new TenantState(c.tenantId(), state.accounts(), state.policy(), c.commandId());
+  }
+
+  /** Whether an account of the tenant keeps a previous external id whose overlap ended at now. */
+  static boolean hasEndedOverlap(TenantState state, Instant now) {
+    return state.accounts().stream().anyMatch(a -> overlapEnded(a, now));
+  }
+
+  /**
+   * The tenant once the previous external ids whose overlap ended at {@code now} are dropped; its
+   * policy (if any) moves to the next revision without them and is to be published again. The API's
+   * read-your-writes marker stays: this is no API command.
+   */
+  static TenantState dropEndedOverlaps(TenantState state, Instant now) {
+    List<RegisteredAccount> accounts =
+        state.accounts().stream()
+            .map(a -> overlapEnded(a, now) ? withoutPreviousExternalId(a) : a)
+            .toList();
+    return withAccounts(state, accounts, now, EngineProcessor.SCHEDULER, state.commandId());
+  }
+
+  private static boolean overlapEnded(RegisteredAccount a, Instant now) {
+    return a.previousExternalId() != null && a.previousExternalIdAt(now) == null;
+  }
+
+  private static RegisteredAccount withoutPreviousExternalId(RegisteredAccount a) {
+    return new RegisteredAccount(a.accountId(), a.roleArn(), a.externalId(), a.regions());
+  }
+
+  /** The tenant with these accounts and its policy (if any) at the next revision over them. */
+  private static TenantState withAccounts(
+      TenantState state,
+      List<RegisteredAccount> accounts,
+      Instant now,
+      String by,
+      String commandId) {
     TenantPolicy policy = state.policy();
     if (policy != null) {
       policy =
@@ -146,9 +229,9 @@ final class Commands {
               policy.cooldownSeconds(),
               policy.dryRunOnly(),
               now,
-              c.issuedBy());
+              by);
     }
-    return new TenantState(c.tenantId(), accounts, policy, c.commandId());
+    return new TenantState(state.tenantId(), accounts, policy, commandId);
   }
 
   private static long nextRevision(TenantState state) {

@@ -67,7 +67,12 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     stores = new EngineStores(processorContext);
     dispatch = new Dispatch(processorContext, telemetry);
     processorContext.schedule(
-        settings.tick(), PunctuationType.WALL_CLOCK_TIME, ignored -> fireDueSchedules());
+        settings.tick(),
+        PunctuationType.WALL_CLOCK_TIME,
+        ignored -> {
+          fireDueSchedules();
+          dropEndedOverlaps(clock.instant());
+        });
   }
 
   /**
@@ -137,7 +142,24 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         }
         stores.put(next);
       }
+      case ROTATE_EXTERNAL_ID, END_EXTERNAL_ID_OVERLAP -> {
+        TenantState before = tenantState(c.tenantId());
+        storeTenant(before, Commands.changeExternalId(c, before, now), c.traceparent());
+      }
     }
+  }
+
+  /**
+   * Stores a tenant's state and publishes its policy when {@link Commands} moved it to a new
+   * revision (a command that changed nothing keeps the stored policy, which is not published
+   * again).
+   */
+  private void storeTenant(TenantState before, TenantState next, String traceparent) {
+    if (next.policy() != null
+        && (before.policy() == null || next.policy().revision() != before.policy().revision())) {
+      dispatch.policy(next.policy(), traceparent);
+    }
+    stores.put(next);
   }
 
   private TenantState tenantState(String tenantId) {
@@ -161,6 +183,25 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         fire(s, now);
       } catch (RuntimeException e) {
         log.error("schedule {} could not fire; it is retried at the next tick", s.key(), e);
+      }
+    }
+  }
+
+  /**
+   * After a rotation's overlap the previous external id leaves the tenant's state and a new policy
+   * revision without it is published (readers already ignore it from the overlap's end on).
+   */
+  private void dropEndedOverlaps(Instant now) {
+    for (TenantState state :
+        stores.tenants("previousExternalIdUntil", t -> Commands.hasEndedOverlap(t, now))) {
+      try (FaultLogContext ignored = FaultLogContext.open(state.tenantId(), null, null)) {
+        storeTenant(state, Commands.dropEndedOverlaps(state, now), null);
+        log.info("dropped the previous external id of an account after its rotation overlap");
+      } catch (StreamsException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // Readers ignore an ended overlap anyway; the next tick tries again.
+        log.error("could not drop an ended external-id overlap; retried at the next tick", e);
       }
     }
   }

@@ -7,10 +7,12 @@ import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.state.TenantState;
 import io.faultline.scheduler.state.TimelineEntry;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -88,6 +90,41 @@ final class EngineStores {
 
   void put(TenantState state) {
     tenants.put(state.tenantId(), StateJson.write(state));
+  }
+
+  /**
+   * Every tenant of the task whose stored state mentions {@code field} and matches, read before any
+   * is changed; the others are not even parsed (a cheap byte scan of each record).
+   */
+  List<TenantState> tenants(String field, Predicate<TenantState> matching) {
+    byte[] needle = field.getBytes(StandardCharsets.UTF_8);
+    List<TenantState> found = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = tenants.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, byte[]> entry = all.next();
+        if (!contains(entry.value, needle)) {
+          continue;
+        }
+        TenantState state = StateJson.read(entry.value, TenantState.class);
+        if (matching.test(state)) {
+          found.add(state);
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param applyTimeout how long a write waits until its change is visible to reads
  * @param sseTimeout how long a Server-Sent Events stream stays open
  * @param commandsTopic the scheduler's commands topic; one per deployment (application id)
+ * @param externalIdOverlap after an external-id rotation, how long the previous id stays valid
+ *     (listed in the trust policy, executor fallback) before it is dropped
  */
 @ConfigurationProperties("faultline.scheduler")
 public record SchedulerProperties(
@@ -31,7 +33,8 @@ public record SchedulerProperties(
     boolean createTopics,
     Duration applyTimeout,
     Duration sseTimeout,
-    String commandsTopic) {
+    String commandsTopic,
+    Duration externalIdOverlap) {
   public SchedulerProperties {
     applicationId = applicationId == null ? "faultline-scheduler" : applicationId;
     advertisedHost = advertisedHost == null ? "localhost" : advertisedHost;
@@ -40,5 +43,9 @@ public record SchedulerProperties(
     applyTimeout = applyTimeout == null ? Duration.ofSeconds(10) : applyTimeout;
     sseTimeout = sseTimeout == null ? Duration.ofMinutes(30) : sseTimeout;
     commandsTopic = commandsTopic == null ? SchedulerTopics.COMMANDS : commandsTopic;
+    externalIdOverlap = externalIdOverlap == null ? Duration.ofHours(24) : externalIdOverlap;
+    if (externalIdOverlap.isNegative()) {
+      throw new IllegalArgumentException("faultline.scheduler.external-id-overlap is negative");
+    }
   }
 }

@@ -30,6 +30,7 @@ public final class DevTokens {
         JwtClaimsSet.builder()
             .issuer("faultline-local")
             .subject(subject)
+            .audience(List.of(properties.audience()))
             .issuedAt(now)
             .expiresAt(now.plus(properties.devTokens().ttl()))
             .claim(properties.rolesClaim(), roles);

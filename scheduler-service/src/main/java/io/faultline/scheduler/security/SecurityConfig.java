@@ -15,7 +15,13 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -32,7 +38,22 @@ class SecurityConfig implements WebMvcConfigurer {
   private static final String TENANTS = "/api/v1/tenants/*";
 
   @Bean
-  SecurityFilterChain api(HttpSecurity http, SecurityProperties properties) throws Exception {
+  SecurityFilterChain api(HttpSecurity http, SecurityProperties properties, JwtDecoder decoder)
+      throws Exception {
+    List<String> open =
+        new ArrayList<>(
+            List.of(
+                "/v3/api-docs/**",
+                "/swagger-ui/**",
+                "/swagger-ui.html",
+                "/actuator/health/**",
+                // Scraped by Prometheus without a token; keep the port inside the cluster.
+                "/actuator/prometheus",
+                "/error"));
+    if (properties.devTokens().enabled()) {
+      // Otherwise the path does not exist: an anonymous caller gets 401, a signed-in one 404.
+      open.add(LoopbackOnlyFilter.PATH);
+    }
     String viewer = Role.VIEWER.name();
     String operator = Role.OPERATOR.name();
     String admin = Role.ADMIN.name();
@@ -40,15 +61,7 @@ class SecurityConfig implements WebMvcConfigurer {
         .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
         .authorizeHttpRequests(
             auth ->
-                auth.requestMatchers(
-                        "/v3/api-docs/**",
-                        "/swagger-ui/**",
-                        "/swagger-ui.html",
-                        "/actuator/health/**",
-                        // Scraped by Prometheus without a token; keep the port inside the cluster.
-                        "/actuator/prometheus",
-                        "/dev/tokens",
-                        "/error")
+                auth.requestMatchers(open.toArray(String[]::new))
                     .permitAll()
                     .requestMatchers("/api/v1/platform/**")
                     .hasRole(admin)
@@ -70,7 +83,10 @@ class SecurityConfig implements WebMvcConfigurer {
         .oauth2ResourceServer(
             oauth ->
                 oauth
-                    .jwt(jwt -> jwt.jwtAuthenticationConverter(converter(properties)))
+                    .jwt(
+                        jwt ->
+                            jwt.decoder(withAudience(decoder, properties.audience()))
+                                .jwtAuthenticationConverter(converter(properties)))
                     .authenticationEntryPoint(
                         (request, response, e) ->
                             problem(
@@ -90,6 +106,33 @@ class SecurityConfig implements WebMvcConfigurer {
                                 "your roles do not allow this request",
                                 false)));
     return http.build();
+  }
+
+  /**
+   * The configured decoder (the identity provider's, or the development one) plus the audience
+   * check: a token must name {@code audience} in its {@code aud} claim, else it is refused (401).
+   */
+  static JwtDecoder withAudience(JwtDecoder decoder, String audience) {
+    OAuth2TokenValidator<Jwt> validator =
+        jwt -> {
+          List<String> audiences = jwt.getAudience();
+          return audiences != null && audiences.contains(audience)
+              ? OAuth2TokenValidatorResult.success()
+              : OAuth2TokenValidatorResult.failure(
+                  new OAuth2Error(
+                      OAuth2ErrorCodes.INVALID_TOKEN,
+                      "the token's audience (aud) does not include " + audience,
+                      null));
+        };
+    return token -> {
+      Jwt jwt = decoder.decode(token);
+      OAuth2TokenValidatorResult result = validator.validate(jwt);
+      if (result.hasErrors()) {
+        throw new JwtValidationException(
+            result.getErrors().iterator().next().getDescription(), result.getErrors());
+      }
+      return jwt;
+    };
   }
 
   static Converter<Jwt, AbstractAuthenticationToken> converter(SecurityProperties properties) {

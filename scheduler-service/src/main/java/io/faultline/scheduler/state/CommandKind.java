@@ -12,5 +12,9 @@ public enum CommandKind {
   ABORT_RUN,
   PUT_POLICY,
   REGISTER_ACCOUNT,
-  REMOVE_ACCOUNT
+  REMOVE_ACCOUNT,
+  /** The command's account carries the new external id and, as previous, the one it replaces. */
+  ROTATE_EXTERNAL_ID,
+  /** Drops the previous external id of account {@code id} now (ends a rotation's overlap). */
+  END_EXTERNAL_ID_OVERLAP
 }

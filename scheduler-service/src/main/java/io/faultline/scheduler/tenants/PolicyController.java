@@ -11,6 +11,7 @@ import io.faultline.scheduler.engine.CommandBus;
 import io.faultline.scheduler.engine.StateQueries;
 import io.faultline.scheduler.engine.StoreNames;
 import io.faultline.scheduler.security.Caller;
+import io.faultline.scheduler.security.Role;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.TenantState;
@@ -132,7 +133,18 @@ class PolicyController {
             .get(StoreNames.TENANTS, tenantId, null, TenantState.class)
             .map(TenantState::policy)
             .orElseThrow(() -> new NotFoundException("tenant " + tenantId + " has no policy"));
-    return json(policy);
+    if (Caller.current().roles().contains(Role.ADMIN)) {
+      return json(policy);
+    }
+    // The external ids are the tenant admin's shared secret with AWS: other roles get the
+    // document without them.
+    ObjectNode document = (ObjectNode) Json.mapper().valueToTree(policy);
+    for (JsonNode account : document.path("accounts")) {
+      ((ObjectNode) account).remove(List.of("externalId", "previousExternalId"));
+    }
+    return ResponseEntity.ok()
+        .contentType(MediaType.APPLICATION_JSON)
+        .body(EventCodec.standard().toJson(document));
   }
 
   private static ResponseEntity<byte[]> json(TenantPolicy policy) {

@@ -11,7 +11,12 @@ import java.util.Map;
 final class TrustPolicy {
   private TrustPolicy() {}
 
-  static Map<String, Object> forAccount(String hubRoleArn, String externalId) {
+  /**
+   * @param externalIds the accepted external ids: the current one, and during a rotation's overlap
+   *     the previous one too ({@code StringEquals} with a list matches any of them)
+   */
+  static Map<String, Object> forAccount(String hubRoleArn, List<String> externalIds) {
+    Object externalId = externalIds.size() == 1 ? externalIds.getFirst() : externalIds;
     Map<String, Object> assume = new LinkedHashMap<>();
     assume.put("Sid", "FaultlineAssumeRole");
     assume.put("Effect", "Allow");

@@ -57,6 +57,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         .body(problem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", e.getMessage()));
   }
 
+  @ExceptionHandler(ConflictException.class)
+  ResponseEntity<ProblemDetail> conflict(ConflictException e) {
+    return ResponseEntity.status(HttpStatus.CONFLICT)
+        .body(problem(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage()));
+  }
+
   @ExceptionHandler(UnavailableException.class)
   ResponseEntity<ProblemDetail> unavailable(UnavailableException e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
