@@ -158,4 +158,69 @@ class CommandsTest {
     assertThat(removed.policy().accounts()).isEmpty();
     assertThat(removed.policy().revision()).isEqualTo(2);
   }
+
+  private static TenantState registered(String externalId) {
+    return Commands.changeAccounts(
+        command(CommandKind.REGISTER_ACCOUNT, "222222222222")
+            .withAccount(account(externalId, "eu-west-1")),
+        Commands.noTenantState("acme"),
+        NOW);
+  }
+
+  /** What the API sends for a rotation: the new id, the id it replaces and the overlap's end. */
+  private static SchedulerCommand rotation(String from, String to, Instant until) {
+    return command(CommandKind.ROTATE_EXTERNAL_ID, "222222222222")
+        .withAccount(
+            new RegisteredAccount(
+                AccountId.of("222222222222"),
+                ROLE,
+                to,
+                List.of(AwsRegion.of("eu-west-1")),
+                from,
+                until));
+  }
+
+  @Test
+  void aRotationKeepsTheReplacedIdUntilTheOverlapEnds() {
+    Instant until = NOW.plusSeconds(86_400);
+
+    TenantState rotated =
+        Commands.changeExternalId(rotation("ext-1", "ext-2", until), registered("ext-1"), NOW);
+
+    RegisteredAccount account = rotated.accounts().getFirst();
+    assertThat(account.externalId()).isEqualTo("ext-2");
+    assertThat(account.previousExternalId()).isEqualTo("ext-1");
+    assertThat(account.previousExternalIdUntil()).isEqualTo(until);
+    assertThat(Commands.hasEndedOverlap(rotated, until.minusSeconds(1))).isFalse();
+    assertThat(Commands.hasEndedOverlap(rotated, until)).isTrue();
+    assertThat(
+            Commands.dropEndedOverlaps(rotated, until).accounts().getFirst().previousExternalId())
+        .isNull();
+  }
+
+  @Test
+  void aRotationFromAnIdTheAccountNoLongerHasChangesNothing() {
+    TenantState stored = registered("ext-1");
+
+    // A concurrent rotation already replaced ext-0: this one only records its command.
+    TenantState after =
+        Commands.changeExternalId(rotation("ext-0", "ext-2", NOW.plusSeconds(60)), stored, NOW);
+
+    assertThat(after.accounts()).isEqualTo(stored.accounts());
+    assertThat(after.commandId()).isEqualTo("c-ROTATE_EXTERNAL_ID");
+  }
+
+  @Test
+  void endingTheOverlapDropsThePreviousIdAtOnce() {
+    TenantState rotated =
+        Commands.changeExternalId(
+            rotation("ext-1", "ext-2", NOW.plusSeconds(86_400)), registered("ext-1"), NOW);
+
+    TenantState ended =
+        Commands.changeExternalId(
+            command(CommandKind.END_EXTERNAL_ID_OVERLAP, "222222222222"), rotated, NOW);
+
+    assertThat(ended.accounts().getFirst().externalId()).isEqualTo("ext-2");
+    assertThat(ended.accounts().getFirst().previousExternalId()).isNull();
+  }
 }
