@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.ids.FaultKey;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
@@ -114,11 +115,12 @@ class CrashRecoveryIT {
 
     String account = MotoAccounts.freshAccount();
     List<String> hosts = MotoAccounts.runInstances(account, 2, Map.of("app", "crash"));
-    String faultId = faultIdOnOneOf(childPartitions);
+    String tenant = TestFaults.unique("crash");
+    String faultId = faultIdOnOneOf(tenant, childPartitions);
     TestFaults.publish(
         TestFaults.approval(
             faultId,
-            TestFaults.unique("crash"),
+            tenant,
             account,
             "ec2-process-kill",
             Map.of(
@@ -200,12 +202,14 @@ class CrashRecoveryIT {
   }
 
   /** A fault id whose approval lands on one of {@code partitions} (Kafka's default partitioner). */
-  private static String faultIdOnOneOf(Set<Integer> partitions) {
+  /**
+   * A fault id of the tenant whose approval (keyed by fault key) lands on one of the partitions.
+   */
+  private static String faultIdOnOneOf(String tenant, Set<Integer> partitions) {
     while (true) {
       String candidate = TestFaults.unique("f-crash");
-      int partition =
-          Utils.toPositive(Utils.murmur2(candidate.getBytes(StandardCharsets.UTF_8)))
-              % Topics.FAULT_APPROVALS.partitions();
+      byte[] key = FaultKey.of(tenant, candidate).value().getBytes(StandardCharsets.UTF_8);
+      int partition = Utils.toPositive(Utils.murmur2(key)) % Topics.FAULT_APPROVALS.partitions();
       if (partitions.contains(partition)) {
         return candidate;
       }
