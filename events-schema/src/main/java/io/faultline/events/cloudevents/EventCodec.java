@@ -145,7 +145,7 @@ public final class EventCodec {
   private <T> FaultlineEvent<T> decodeChecked(
       Topic<T> topic, String key, boolean checkKey, Headers headers, byte[] value) {
     EventFamily family = requireFamily(topic);
-    List<Violation> headerViolations = checkHeaders(headers);
+    List<Violation> headerViolations = HeaderChecks.violations(headers);
     if (!headerViolations.isEmpty()) {
       throw new ContractViolationException(headerViolations);
     }
@@ -357,44 +357,6 @@ public final class EventCodec {
       return ContentMode.STRUCTURED;
     }
     return ContentMode.BINARY;
-  }
-
-  /**
-   * Every header must have a value (Kafka allows a null one; kcat writes it for {@code -H name}
-   * without {@code =}) and the CloudEvents headers must be UTF-8.
-   */
-  private static List<Violation> checkHeaders(Headers headers) {
-    List<Violation> violations = new ArrayList<>();
-    if (headers == null) {
-      return violations;
-    }
-    for (Header header : headers) {
-      String name = header.key() == null ? "" : header.key();
-      if (header.value() == null) {
-        violations.add(
-            new Violation("header." + name, "value", "header '" + name + "' has no value"));
-      } else if ((name.startsWith("ce_")
-              || name.equals("content-type")
-              || name.equals("traceparent"))
-          && !isUtf8(header.value())) {
-        violations.add(
-            new Violation("header." + name, "utf8", "header '" + name + "' is not UTF-8 text"));
-      }
-    }
-    return violations;
-  }
-
-  private static boolean isUtf8(byte[] bytes) {
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-          .decode(java.nio.ByteBuffer.wrap(bytes));
-      return true;
-    } catch (java.nio.charset.CharacterCodingException e) {
-      return false;
-    }
   }
 
   private static String describe(RuntimeException e) {

@@ -41,7 +41,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PublisherAccessIT {
   private static final String PUBLISHER = "ci-pipeline";
-  private static final String PASSWORD = "publisher-secret-1";
+  // Made per run: no credential, even a test one, lives in the source.
+  private static final String PASSWORD = java.util.UUID.randomUUID().toString();
   private static SecuredKafka kafka;
 
   @BeforeAll
