@@ -14,18 +14,10 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.state.StateJson;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -536,36 +528,7 @@ class ApiIT {
   void streamsTheTenantsLifecycleEventsAsServerSentEvents() throws Exception {
     String tenant = SharedScheduler.newTenant();
     String other = SharedScheduler.newTenant();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://localhost:" + app.port() + "/api/v1/tenants/" + tenant + "/events"))
-            .header("Authorization", "Bearer " + app.token(tenant, "viewer"))
-            .header("Accept", "text/event-stream")
-            .build();
-    HttpResponse<java.io.InputStream> response =
-        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(response.statusCode()).isEqualTo(200);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (java.io.IOException e) {
-                lines.add("closed: " + e.getMessage());
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> lines.stream().anyMatch(l -> l.startsWith(":")));
+    List<String> lines = app.eventStream(tenant);
 
     FaultRequested mine = requestFor(tenant, "f-sse-mine");
     FaultRequested theirs = requestFor(other, "f-sse-theirs");

@@ -23,12 +23,7 @@ import io.faultline.telemetry.kafka.PoisonRecords;
 import io.faultline.testsupport.TestKafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +31,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -97,7 +91,7 @@ class PoisonRecordsIT {
     String lifecycleTopic = Topics.FAULT_LIFECYCLE.name();
     double commandsBefore = poisonCount(commandsTopic);
     double lifecycleBefore = poisonCount(lifecycleTopic);
-    List<String> sse = subscribe(tenant);
+    List<String> sse = app.eventStream(tenant);
 
     int keyedLifecyclePoison = publishLifecyclePoison(tenant);
     // Without a key: no subscriber's tenant, so only the engine reads (and counts) it.
@@ -342,40 +336,5 @@ class PoisonRecordsIT {
             .tags("topic", topic, "service", "scheduler-service")
             .counter();
     return counter == null ? 0 : counter.count();
-  }
-
-  /** Opens the tenant's live stream and returns its lines as they arrive. */
-  private static List<String> subscribe(String tenant) throws Exception {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    HttpRequest request =
-        HttpRequest.newBuilder(
-                URI.create(
-                    "http://localhost:" + app.port() + "/api/v1/tenants/" + tenant + "/events"))
-            .header("Authorization", "Bearer " + app.token(tenant, "viewer"))
-            .header("Accept", "text/event-stream")
-            .build();
-    HttpResponse<java.io.InputStream> response =
-        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(response.statusCode()).isEqualTo(200);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(
-                      new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (java.io.IOException e) {
-                lines.add("closed: " + e.getMessage());
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> lines.stream().anyMatch(l -> l.startsWith(":")));
-    return lines;
   }
 }

@@ -145,4 +145,46 @@ final class SchedulerInstance implements AutoCloseable {
     context.close();
     openTelemetry.close();
   }
+
+  /**
+   * Opens the tenant's live event stream (SSE) as a viewer and returns its lines as they arrive,
+   * once the stream has sent its first comment (it is subscribed).
+   */
+  List<String> eventStream(String tenant) throws Exception {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    "http://localhost:" + port() + "/api/v1/tenants/" + tenant + "/events"))
+            .header("Authorization", "Bearer " + token(tenant, "viewer"))
+            .header("Accept", "text/event-stream")
+            .build();
+    java.net.http.HttpResponse<java.io.InputStream> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("the event stream answered " + response.statusCode());
+    }
+    Thread reader =
+        new Thread(
+            () -> {
+              try (java.io.BufferedReader in =
+                  new java.io.BufferedReader(
+                      new java.io.InputStreamReader(
+                          response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  lines.add(line);
+                }
+              } catch (java.io.IOException e) {
+                lines.add("closed: " + e.getMessage());
+              }
+            });
+    reader.setDaemon(true);
+    reader.start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> lines.stream().anyMatch(l -> l.startsWith(":")));
+    return lines;
+  }
 }
