@@ -4,6 +4,7 @@ import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.topics.Topics;
+import io.faultline.executor.fault.Backoff;
 import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.telemetry.kafka.ConsumerLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
@@ -40,6 +41,7 @@ public final class ControlConsumer implements AutoCloseable {
   public static final String READER = "controls";
 
   private static final Logger log = LoggerFactory.getLogger(ControlConsumer.class);
+  private static final Duration FIRST_RETRY_PAUSE = Duration.ofMillis(100);
   private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(5);
 
   private final KafkaConsumer<String, byte[]> consumer;
@@ -98,13 +100,13 @@ public final class ControlConsumer implements AutoCloseable {
         return;
       }
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      Duration pause = Duration.ofMillis(100);
+      Backoff retry = null;
       while (!closed) {
         try {
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
             apply(record);
           }
-          pause = Duration.ofMillis(100);
+          retry = null;
           if (caughtUp.getCount() > 0
               && end.entrySet().stream()
                   .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
@@ -124,16 +126,16 @@ public final class ControlConsumer implements AutoCloseable {
         } catch (RuntimeException e) {
           applying = false;
           readers.stopped(READER, "poll failed: " + PoisonRecords.describe(e));
+          if (retry == null) {
+            retry = new Backoff(FIRST_RETRY_PAUSE, MAX_RETRY_PAUSE);
+          }
+          Duration pause = retry.next();
           log.error(
               "controls consumer cannot read (retrying in {} ms): aborts and halts are not"
                   + " applied meanwhile, and no new fault starts",
               pause.toMillis(),
               e);
           pauseFor(pause);
-          pause =
-              pause.multipliedBy(2).compareTo(MAX_RETRY_PAUSE) > 0
-                  ? MAX_RETRY_PAUSE
-                  : pause.multipliedBy(2);
         }
       }
     } catch (WakeupException e) {
