@@ -4,7 +4,7 @@
 set -euo pipefail
 BOOTSTRAP=${BOOTSTRAP:-localhost:9092}
 REPLICATION=${REPLICATION:-3}
-kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic faultline.fault-requests.v1 --partitions 12 --replication-factor "$REPLICATION" --config cleanup.policy=delete --config max.message.bytes=1114112 --config retention.ms=604800000
+kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic faultline.fault-requests.v1 --partitions 12 --replication-factor "$REPLICATION" --config cleanup.policy=delete --config max.message.bytes=1114112 --config message.timestamp.type=LogAppendTime --config retention.ms=604800000
 kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic faultline.fault-approvals.v1 --partitions 24 --replication-factor "$REPLICATION" --config cleanup.policy=delete --config max.message.bytes=1114112 --config retention.ms=604800000
 kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic faultline.fault-lifecycle.v1 --partitions 12 --replication-factor "$REPLICATION" --config cleanup.policy=delete --config max.message.bytes=1114112 --config retention.ms=2592000000
 kafka-topics.sh --bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic faultline.fault-controls.v1 --partitions 6 --replication-factor "$REPLICATION" --config cleanup.policy=compact --config max.message.bytes=1114112 --config retention.ms=-1

@@ -5,6 +5,7 @@ import io.faultline.events.cloudevents.EventFamily;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.cloudevents.Json;
 import io.faultline.events.request.FaultRequested;
+import io.faultline.events.signing.RequestSigner;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.events.validation.ContractViolationException;
@@ -45,6 +46,7 @@ public final class FaultRequestPublisher implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final URI source;
   private final Tracer tracer;
+  private final RequestSigner signer;
   private final EventCodec codec = EventCodec.standard();
 
   /** A publisher traced with the global OpenTelemetry (a no-op unless the application set one). */
@@ -54,9 +56,23 @@ public final class FaultRequestPublisher implements AutoCloseable {
 
   public FaultRequestPublisher(
       Producer<String, byte[]> producer, URI source, OpenTelemetry openTelemetry) {
+    this(producer, source, openTelemetry.getTracer("io.faultline.events.client"), null);
+  }
+
+  private FaultRequestPublisher(
+      Producer<String, byte[]> producer, URI source, Tracer tracer, RequestSigner signer) {
     this.producer = producer;
     this.source = source;
-    this.tracer = openTelemetry.getTracer("io.faultline.events.client");
+    this.tracer = tracer;
+    this.signer = signer;
+  }
+
+  /**
+   * This publisher, signing every request with {@code signer} (a key the tenant registered, ADR
+   * 0008); it shares the producer, so close only one of the two.
+   */
+  public FaultRequestPublisher signedBy(RequestSigner signer) {
+    return new FaultRequestPublisher(producer, source, tracer, signer);
   }
 
   /** A publisher with an idempotent producer ({@code acks=all}) of its own. */
@@ -114,6 +130,9 @@ public final class FaultRequestPublisher implements AutoCloseable {
             request,
             sentTraceparent != null ? sentTraceparent : traceparent);
     ProducerRecord<String, byte[]> record = codec.encode(Topics.FAULT_REQUESTS, event);
+    if (signer != null) {
+      signer.sign(record, request.tenantId().value());
+    }
     CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
     try (Scope ignored = span.makeCurrent()) {
       producer.send(

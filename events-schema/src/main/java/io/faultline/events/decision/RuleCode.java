@@ -42,5 +42,16 @@ public enum RuleCode {
   /** The tenant is halted. */
   TENANT_HALTED,
   /** The whole platform is halted. */
-  PLATFORM_HALTED
+  PLATFORM_HALTED,
+  /**
+   * The request carries no signature and its tenant requires one (ADR 0008). Refused requests of
+   * this and the next three codes are dead-lettered, not decided: the fault id stays free.
+   */
+  UNAUTHENTICATED,
+  /** The signature names a key the tenant does not have, a revoked or an expired one. */
+  UNKNOWN_KEY,
+  /** The signature cannot be read or does not verify over the request's canonical bytes. */
+  SIGNATURE_INVALID,
+  /** The request's time is too far before (or after) its append time. */
+  SIGNATURE_EXPIRED
 }

@@ -2,10 +2,12 @@ package io.faultline.events.topics;
 
 import io.faultline.events.cloudevents.EventFamily;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -46,13 +48,22 @@ public record Topic<V>(
 
   /** Topic-level configs as Kafka names them. */
   public Map<String, String> configs() {
-    return Map.of(
-        "cleanup.policy",
-        cleanup.config(),
-        "retention.ms",
-        retention == null ? "-1" : Long.toString(retention.toMillis()),
-        "max.message.bytes",
-        Integer.toString(maxBatchBytes()));
+    Map<String, String> configs = new TreeMap<>();
+    configs.put("cleanup.policy", cleanup.config());
+    configs.put("retention.ms", retention == null ? "-1" : Long.toString(retention.toMillis()));
+    configs.put("max.message.bytes", Integer.toString(maxBatchBytes()));
+    if (stampedByBroker()) {
+      configs.put("message.timestamp.type", "LogAppendTime");
+    }
+    return Collections.unmodifiableMap(configs);
+  }
+
+  /**
+   * Whether the broker stamps each record with its append time: so for fault requests, whose
+   * signatures expire by append time (ADR 0008) and whose publishers must not choose it.
+   */
+  public boolean stampedByBroker() {
+    return events().filter(f -> f == EventFamily.FAULT_REQUESTED).isPresent();
   }
 
   /**
