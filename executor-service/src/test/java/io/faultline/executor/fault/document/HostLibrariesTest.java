@@ -9,6 +9,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,6 +41,20 @@ class HostLibrariesTest {
                 %s
                 summary outcome=ok
       """;
+
+  @Test
+  void everyDocumentThatArmsADeadManIncludesTheLibrary() throws IOException {
+    List<String> arming = new ArrayList<>();
+    for (String type : faultTypes()) {
+      String source = source(type);
+      if (source.contains("arm_deadman")) {
+        arming.add(type);
+        assertThat(source).as(type).contains("# faultline:include deadman.sh");
+        assertContainsLibrary(script(type), "deadman.sh");
+      }
+    }
+    assertThat(arming).contains("ecs-agent-stop", "ec2-http-reset-peer");
+  }
 
   @Test
   void noDocumentDefinesALibraryFunctionOrCopiesItsCode() throws IOException {
