@@ -22,8 +22,9 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A fault's SSM command document (schemaVersion 2.2), loaded from the classpath at {@code
- * faults/<faultType>/document.yaml}. The same content is created in SSM (under {@link
- * #versionName()}) and run by the local transport, so what tests exercise is what hosts run.
+ * faults/<faultType>/document.yaml} with its includes of the shared host libraries expanded ({@code
+ * HostLibraries}). The same content is created in SSM (under {@link #versionName()}) and run by the
+ * local transport, so what tests exercise is what hosts run.
  *
  * <p>Parameter values reach the script only through {@link #validate(Map)} and {@link
  * #render(Map)}: SSM substitutes {@code {{ Param }}} verbatim, so every value must first match its
@@ -31,7 +32,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *
  * @param faultType the fault type id, e.g. {@code ec2-process-kill}
  * @param name the SSM document name, {@code "Faultline-" + faultType}
- * @param content the YAML exactly as stored in the resource (what CreateDocument receives)
+ * @param content the YAML as stored in the resource with every library include expanded (what
+ *     CreateDocument receives)
  * @param contentHash lower-case hex SHA-256 of {@code content} (UTF-8)
  * @param parameters the declared parameters, in declaration order
  */
@@ -60,11 +62,13 @@ public record SsmDocument(
   }
 
   /**
-   * Loads {@code faults/<faultType>/document.yaml} from the classpath; {@code name} is {@code
-   * "Faultline-" + faultType}, {@code contentHash} the SHA-256 hex of the content.
+   * Loads {@code faults/<faultType>/document.yaml} from the classpath and expands its library
+   * includes; {@code name} is {@code "Faultline-" + faultType}, {@code contentHash} the SHA-256 hex
+   * of the expanded content.
    *
    * @throws IllegalArgumentException when the fault type is malformed or has no document
-   * @throws IllegalStateException when the document is not a valid Faultline document
+   * @throws IllegalStateException when the document is not a valid Faultline document, or includes
+   *     a library that does not exist
    */
   public static SsmDocument forFaultType(String faultType) {
     Objects.requireNonNull(faultType, "faultType");
@@ -86,8 +90,17 @@ public record SsmDocument(
     }
   }
 
-  /** Parses and checks a document's content; package-private so tests can feed broken ones. */
-  static SsmDocument parse(String faultType, String content) {
+  /**
+   * Expands a document's library includes, then parses and checks it; package-private so tests can
+   * feed broken ones. Expanded content has no includes left, so parsing it again changes nothing.
+   */
+  static SsmDocument parse(String faultType, String source) {
+    String content;
+    try {
+      content = HostLibraries.expand(source);
+    } catch (IllegalArgumentException e) {
+      throw invalid(faultType, e.getMessage());
+    }
     Map<String, Object> root = yaml(content);
     Object schema = root.get("schemaVersion");
     if (!SCHEMA_VERSION.equals(schema)) {

@@ -5,6 +5,9 @@
  * way a value reaches a script. Every document takes {@code Action} ({@code inject}|{@code
  * rollback}), {@code FaultId}, {@code DurationSeconds} and {@code TraceId}; rollback is idempotent
  * and treats "never injected" as success; inject arms a dead-man revert before it changes anything.
+ * Code shared by the scripts (result lines, the dead-man revert, the lock, the state folder) lives
+ * once in the host libraries {@code faults/_lib/*.sh}, which {@code HostLibraries} expands into a
+ * document when it is loaded.
  *
  * <p>Scripts report machine-readable lines, parsed by {@link
  * io.faultline.executor.fault.document.ResultLine}: {@code FAULTLINE_RESULT key=value ...} with
