@@ -1,5 +1,6 @@
 package io.faultline.e2e;
 
+import com.nimbusds.jose.jwk.RSAKey;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
@@ -10,12 +11,19 @@ import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.Bounds;
 import io.faultline.events.policy.Concurrency;
 import io.faultline.events.policy.ProtectedTargets;
+import io.faultline.events.policy.PublisherKey;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.policy.Windows;
 import io.faultline.events.request.FaultRequested;
+import io.faultline.events.signing.RequestSigner;
 import io.faultline.local.MotoAccount;
 import io.faultline.testsupport.MotoServer;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +31,12 @@ import java.util.UUID;
 
 /**
  * A tenant of one test: its own id, a registered moto account with one running instance, and a
- * policy that allows a short process kill on it any time. Unique ids keep tests on the shared
- * broker and moto apart.
+ * policy that allows a short process kill on it any time, and a publisher key its requests are
+ * signed with (ADR 0008). Unique ids keep tests on the shared broker and moto apart.
  */
-record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId) {
+record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId, KeyPair publisherKey) {
+  static final String KEY_ID = "e2e";
+
   static final FaultType PROCESS_KILL = FaultType.of("ec2-process-kill");
 
   static E2eTenant create(String name) {
@@ -34,7 +44,24 @@ record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId) {
     return new E2eTenant(
         TenantId.of(name + "-" + UUID.randomUUID().toString().substring(0, 8)),
         account,
-        account.runInstance());
+        account.runInstance(),
+        rsa());
+  }
+
+  /** Signs requests as this tenant's publisher, with the key its policy registers. */
+  RequestSigner signer() {
+    return new RequestSigner(
+        tenantId.value() + "/" + KEY_ID, (RSAPrivateKey) publisherKey.getPrivate());
+  }
+
+  private static KeyPair rsa() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   TenantPolicy policy() {
@@ -55,7 +82,19 @@ record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId) {
         0,
         false,
         Instant.now(),
-        "e2e-tests");
+        "e2e-tests",
+        List.of(
+            new PublisherKey(
+                KEY_ID,
+                PublisherKey.publicMembers(
+                    new RSAKey.Builder((RSAPublicKey) publisherKey.getPublic())
+                        .build()
+                        .toJSONObject()),
+                Instant.now(),
+                "e2e-tests",
+                null,
+                null)),
+        true);
   }
 
   /** A process kill of a made-up PID on the tenant's instance, held for one second. */

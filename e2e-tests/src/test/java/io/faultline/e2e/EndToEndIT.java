@@ -111,7 +111,7 @@ class EndToEndIT {
     E2eTenant tenant = registeredTenant("traced");
     String faultId = "f-traced-" + UUID.randomUUID();
 
-    String traceId = publishTraced(tenant.processKill(faultId));
+    String traceId = publishTraced(tenant, tenant.processKill(faultId));
 
     List<FaultlineEvent<FaultLifecycleEvent>> events = awaitCompleted(faultId);
     assertOneTraceOnEveryEvent(events, traceId);
@@ -180,7 +180,7 @@ class EndToEndIT {
     String foreignAccount =
         MotoAccount.fresh(MotoServer.shared().endpoint(), Platform.REGION).accountId();
 
-    String traceId = publishTraced(tenant.processKill(faultId, foreignAccount));
+    String traceId = publishTraced(tenant, tenant.processKill(faultId, foreignAccount));
 
     List<FaultlineEvent<FaultLifecycleEvent>> events = lifecycle.awaitEnd(faultId, FAULT_TIMEOUT);
     assertThat(events)
@@ -401,7 +401,8 @@ class EndToEndIT {
   /** The tenant's policy as the scheduler's API takes it: without the fields the platform sets. */
   private static ObjectNode policyDocument(E2eTenant tenant) {
     ObjectNode document = Json.mapper().valueToTree(tenant.policy());
-    document.remove(List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy"));
+    document.remove(
+        List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy", "publisherKeys"));
     return document;
   }
 
@@ -415,14 +416,14 @@ class EndToEndIT {
    * Publishes inside a span of the test, as an instrumented platform would, and returns the trace
    * id; the test's spans are flushed to Zipkin before it returns.
    */
-  private static String publishTraced(FaultRequested request) throws Exception {
+  private static String publishTraced(E2eTenant tenant, FaultRequested request) throws Exception {
     Tracer tracer = publisherTelemetry.getTracer("io.faultline.e2e");
     Span span = tracer.spanBuilder(TEST_SPAN).startSpan();
     try (Scope ignored = span.makeCurrent();
         FaultRequestPublisher publisher =
             new FaultRequestPublisher(
                 platform.newProducer(), URI.create("/e2e-tests"), publisherTelemetry)) {
-      publisher.publish(request).get(30, TimeUnit.SECONDS);
+      publisher.signedBy(tenant.signer()).publish(request).get(30, TimeUnit.SECONDS);
     } finally {
       span.end();
     }

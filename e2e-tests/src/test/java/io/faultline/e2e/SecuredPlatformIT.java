@@ -149,7 +149,8 @@ class SecuredPlatformIT {
     api.registerAccount(account.accountId(), account.roleArn(), account.region());
     Map<TopicPartition, Long> before = platform.policyEnds();
     ObjectNode policy = Json.mapper().valueToTree(tenant.policy());
-    policy.remove(List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy"));
+    policy.remove(
+        List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy", "publisherKeys"));
     api.putPolicy(policy);
     platform.awaitPolicyConsumed(before, tenant.tenantId().value());
     String experimentId =
@@ -234,13 +235,18 @@ class SecuredPlatformIT {
             kafka.clientSettings(PUBLISHER, passwords.get(PUBLISHER)),
             new StringSerializer(),
             new ByteArraySerializer())) {
+      // Signed with the tenant's key: the ACL says who may publish, the signature for which tenant.
       publisher
           .send(
-              EventCodec.standard()
-                  .encode(
-                      Topics.FAULT_REQUESTS,
-                      FaultlineEvent.of(
-                          URI.create("/gameday-planner"), tenant.processKill(faultId))))
+              tenant
+                  .signer()
+                  .sign(
+                      EventCodec.standard()
+                          .encode(
+                              Topics.FAULT_REQUESTS,
+                              FaultlineEvent.of(
+                                  URI.create("/gameday-planner"), tenant.processKill(faultId))),
+                      tenant.tenantId().value()))
           .get(30, TimeUnit.SECONDS);
     }
   }

@@ -77,7 +77,8 @@ final class DemoTenant {
             Instant.now(),
             "faultline-local");
     ObjectNode document = Json.mapper().valueToTree(policy);
-    document.remove(List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy"));
+    document.remove(
+        List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy", "publisherKeys"));
     return document;
   }
 }

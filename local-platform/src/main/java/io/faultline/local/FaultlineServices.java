@@ -132,6 +132,7 @@ public final class FaultlineServices implements AutoCloseable {
   public void startAll() {
     Path workDir = settings.workDir();
     String bootstrap = settings.bootstrapServers();
+    PlatformSigningKey signing = PlatformSigningKey.create(workDir.resolve("keys"));
     add(
         ServiceProcess.start(
             POLICY,
@@ -144,7 +145,8 @@ public final class FaultlineServices implements AutoCloseable {
                     "--faultline.policy.application-id=" + policyApplicationId(),
                     "--faultline.policy.replication-factor=1",
                     "--faultline.policy.stream-threads=1",
-                    "--faultline.policy.state-dir=" + workDir.resolve("policy-state"))),
+                    "--faultline.policy.state-dir=" + workDir.resolve("policy-state"),
+                    signing.policyArgument())),
             tracing(),
             workDir));
     Map<String, String> executorEnv = new HashMap<>(tracing());
@@ -179,7 +181,8 @@ public final class FaultlineServices implements AutoCloseable {
             settings.ports().get(SCHEDULER),
             settings.arguments(
                 SCHEDULER,
-                List.of(
+                concat(
+                    signing.schedulerArguments(),
                     "--spring.kafka.bootstrap-servers=" + bootstrap,
                     // Local mode: the service mints its own development tokens (POST /dev/tokens).
                     "--spring.profiles.active=local",
@@ -191,6 +194,12 @@ public final class FaultlineServices implements AutoCloseable {
     for (ServiceProcess service : services) {
       service.awaitHealthy(START_TIMEOUT);
     }
+  }
+
+  private static List<String> concat(List<String> first, String... more) {
+    List<String> all = new java.util.ArrayList<>(first);
+    all.addAll(List.of(more));
+    return all;
   }
 
   private synchronized void add(ServiceProcess service) {

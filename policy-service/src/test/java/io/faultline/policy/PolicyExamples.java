@@ -40,31 +40,33 @@ public final class PolicyExamples {
   /** A permissive policy: any time, generous bounds, the protected targets above. */
   public static TenantPolicy policy(String tenant, String... accounts) {
     return new TenantPolicy(
-        TenantId.of(tenant),
-        1,
-        java.util.Arrays.stream(accounts)
-            .map(
-                a ->
-                    new RegisteredAccount(
-                        AccountId.of(a), roleArn(a), externalId(tenant), List.of(REGION)))
-            .toList(),
-        List.of(
-            FaultType.of("ec2-process-kill"),
-            FaultType.of("ecs-agent-stop"),
-            FaultType.of("ec2-http-reset-peer")),
-        new ProtectedTargets(
-            List.of(PROTECTED_INSTANCE),
-            List.of(PROTECTED_CLUSTER),
+            TenantId.of(tenant),
+            1,
+            java.util.Arrays.stream(accounts)
+                .map(
+                    a ->
+                        new RegisteredAccount(
+                            AccountId.of(a), roleArn(a), externalId(tenant), List.of(REGION)))
+                .toList(),
             List.of(
-                new TagRule("chaos:protected", List.of("true")),
-                new TagRule("data-classification", List.of("pci", "phi")))),
-        Windows.always(),
-        new Bounds(3600, 50, 5),
-        new Concurrency(10, 10),
-        0,
-        false,
-        REQUESTED_AT,
-        "user:test");
+                FaultType.of("ec2-process-kill"),
+                FaultType.of("ecs-agent-stop"),
+                FaultType.of("ec2-http-reset-peer")),
+            new ProtectedTargets(
+                List.of(PROTECTED_INSTANCE),
+                List.of(PROTECTED_CLUSTER),
+                List.of(
+                    new TagRule("chaos:protected", List.of("true")),
+                    new TagRule("data-classification", List.of("pci", "phi")))),
+            Windows.always(),
+            new Bounds(3600, 50, 5),
+            new Concurrency(10, 10),
+            0,
+            false,
+            REQUESTED_AT,
+            "user:test")
+        // Rules tests: these tenants publish unsigned (ADR 0008 tests sign in their own).
+        .withSigning(List.of(), false);
   }
 
   public static FaultRequested processKill(
@@ -236,17 +238,19 @@ public final class PolicyExamples {
       int cooldown,
       boolean dryRunOnly) {
     return new TenantPolicy(
-        p.tenantId(),
-        revision,
-        p.accounts(),
-        types,
-        p.protectedTargets(),
-        windows,
-        bounds,
-        concurrency,
-        cooldown,
-        dryRunOnly,
-        p.updatedAt(),
-        p.updatedBy());
+            p.tenantId(),
+            revision,
+            p.accounts(),
+            types,
+            p.protectedTargets(),
+            windows,
+            bounds,
+            concurrency,
+            cooldown,
+            dryRunOnly,
+            p.updatedAt(),
+            p.updatedBy())
+        // Rules tests: these tenants publish unsigned (ADR 0008 tests sign in their own).
+        .withSigning(List.of(), false);
   }
 }

@@ -1,5 +1,6 @@
 package io.faultline.policy.admission;
 
+import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.decision.AccountAccess;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.decision.ProtectedTargetGuard;
@@ -20,6 +21,7 @@ import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.tracing.TraceContexts;
+import io.faultline.policy.authentication.RequestAuthentication;
 import io.faultline.policy.leases.Lease;
 import io.faultline.policy.rules.AdmissionRules;
 import io.faultline.policy.rules.RequestedTargets;
@@ -27,6 +29,7 @@ import io.faultline.policy.rules.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -37,9 +40,57 @@ import java.util.stream.Collectors;
  */
 final class Admission {
   private final AdmissionSettings settings;
+  private final RequestAuthentication authentication;
 
   Admission(AdmissionSettings settings) {
     this.settings = settings;
+    this.authentication = new RequestAuthentication(settings.signatures());
+  }
+
+  /**
+   * A request not shown to come from its tenant is refused before anything else, even before the
+   * duplicate check: it must neither take nor touch the fault id (ADR 0008).
+   *
+   * @param appendedAtMs the request's append time on the requests topic
+   */
+  Optional<Outcome.Refused> refused(
+      AdmissionCommand.Decide command, AdmissionView state, long appendedAtMs) {
+    FaultRequested request = command.request();
+    String tenant = request.tenantId().value();
+    return authentication
+        .check(tenant, command.signature(), state.policy(tenant), appendedAtMs)
+        .map(
+            r ->
+                new Outcome.Refused(
+                    tenant,
+                    request.faultId().value(),
+                    EventCodec.standard().toJson(request),
+                    r.code(),
+                    r.detail()));
+  }
+
+  /** As for a valid request; the dead letter holds the contract violations it was to get. */
+  Optional<Outcome.Refused> refused(
+      AdmissionCommand.RejectInvalid command, AdmissionView state, long appendedAtMs) {
+    String tenant = command.tenantId();
+    return authentication
+        .check(tenant, command.signature(), state.policy(tenant), appendedAtMs)
+        .map(
+            r ->
+                new Outcome.Refused(
+                    tenant,
+                    command.faultId(),
+                    EventCodec.standard()
+                        .toJson(
+                            Map.of(
+                                "tenantId",
+                                tenant,
+                                "faultId",
+                                command.faultId(),
+                                "violations",
+                                command.violations().stream().map(Object::toString).toList())),
+                    r.code(),
+                    r.detail()));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.validation.Violation;
+import io.faultline.policy.authentication.RequestSignature;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,21 +28,41 @@ import java.util.Objects;
 })
 sealed interface AdmissionCommand extends Intake {
 
-  /** A valid request to decide. */
-  record Decide(FaultRequested request, String traceparent) implements AdmissionCommand {
+  /**
+   * A valid request to decide.
+   *
+   * @param signature what intake read of its signature; null when it carries none
+   */
+  record Decide(FaultRequested request, String traceparent, RequestSignature signature)
+      implements AdmissionCommand {
     public Decide {
       Objects.requireNonNull(request, "request");
     }
+
+    Decide(FaultRequested request, String traceparent) {
+      this(request, traceparent, null);
+    }
   }
 
-  /** A request that broke the contract but names its tenant and fault. */
+  /**
+   * A request that broke the contract but names its tenant and fault. It is authenticated like a
+   * valid one before it is rejected, so an unsigned invalid request cannot take the fault id.
+   */
   record RejectInvalid(
-      String tenantId, String faultId, List<Violation> violations, String traceparent)
+      String tenantId,
+      String faultId,
+      List<Violation> violations,
+      String traceparent,
+      RequestSignature signature)
       implements AdmissionCommand {
     public RejectInvalid {
       TenantId.of(tenantId);
       FaultId.of(faultId);
       Objects.requireNonNull(violations, "violations");
+    }
+
+    RejectInvalid(String tenantId, String faultId, List<Violation> violations, String traceparent) {
+      this(tenantId, faultId, violations, traceparent, null);
     }
   }
 

@@ -121,6 +121,7 @@ final class AdmissionOutput {
       case Outcome.Expired expired ->
           emitLifecycle(expired.event(), expired.lease().traceparent(), now);
       case Outcome.Ignored ignored -> log.debug("fault {} {}", ignored.faultId(), ignored.why());
+      case Outcome.Refused refused -> deadLetter(refused, now);
       case Outcome.PolicyKept kept ->
           log.info(
               "policy revision {} of {} ignored: revision {} is newer",
@@ -146,6 +147,37 @@ final class AdmissionOutput {
         .ifPresentOrElse(
             m -> telemetry.poison().skipped(m.topic(), m.partition(), m.offset(), e),
             () -> telemetry.poison().skipped(settings.admissionLog(), -1, -1, e));
+  }
+
+  /**
+   * A refused request goes to the dead-letter topic as JSON data with its reason in {@code
+   * faultline.error.*} headers (as intake's dead letters), keyed by tenant: an operator can read
+   * why and, once the publisher signs, nothing is lost.
+   */
+  private void deadLetter(Outcome.Refused refused, Instant now) {
+    String tenant = refused.tenantId();
+    telemetry.refused(tenant, refused.code().name());
+    log.warn(
+        "request for fault {} of tenant {} refused {}: {}",
+        refused.faultId(),
+        tenant,
+        refused.code(),
+        refused.detail());
+    Headers headers = new RecordHeaders();
+    headers.add("faultline.error.reason", utf8(refused.code().name()));
+    headers.add("faultline.error.violations", utf8(refused.detail()));
+    headers.add("faultline.error.topic", utf8(settings.topic(Topics.FAULT_REQUESTS)));
+    headers.add("faultline.error.fault", utf8(refused.faultId()));
+    context.forward(
+        new Record<>(
+            tenant,
+            new Outbound(Topics.DEAD_LETTERS.name(), refused.request()),
+            now.toEpochMilli(),
+            headers));
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private void emitLifecycle(FaultLifecycleEvent event, String traceparent, Instant now) {

@@ -87,6 +87,11 @@ final class AdmissionProcessor
   private void decide(AdmissionCommand.Decide command, long requestedAtMs, Instant now) {
     FaultRequested request = command.request();
     String faultId = request.faultId().value();
+    Optional<Outcome.Refused> refused = admission.refused(command, state, requestedAtMs);
+    if (refused.isPresent()) {
+      apply(refused.get(), now);
+      return;
+    }
     if (repeated(request.tenantId().value(), faultId, now)) {
       return;
     }
@@ -103,6 +108,11 @@ final class AdmissionProcessor
 
   private void rejectInvalid(
       AdmissionCommand.RejectInvalid command, long requestedAtMs, Instant now) {
+    Optional<Outcome.Refused> refused = admission.refused(command, state, requestedAtMs);
+    if (refused.isPresent()) {
+      apply(refused.get(), now);
+      return;
+    }
     if (repeated(command.tenantId(), command.faultId(), now)) {
       return;
     }

@@ -1,5 +1,6 @@
 package io.faultline.policy.admission;
 
+import io.faultline.policy.authentication.RequestAuthentication;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,14 +12,17 @@ import java.util.Objects;
  * @param leaseCheckInterval how often (wall-clock) leases are checked for expiry
  * @param topicPrefix prepended to every catalogue topic name; empty in production, a unique
  *     namespace per test so tests on one broker never read each other's records
+ * @param signatures how requests are authenticated (ADR 0008): platform keys, ages
  */
 public record AdmissionSettings(
     int platformMaxActiveFaults,
     Duration leaseGrace,
     Duration leaseCheckInterval,
-    String topicPrefix) {
+    String topicPrefix,
+    RequestAuthentication.Settings signatures) {
   public AdmissionSettings {
     topicPrefix = topicPrefix == null ? "" : topicPrefix;
+    signatures = signatures == null ? RequestAuthentication.Settings.defaults() : signatures;
     if (platformMaxActiveFaults < 0) {
       throw new IllegalArgumentException("platformMaxActiveFaults must be >= 0");
     }
@@ -27,8 +31,21 @@ public record AdmissionSettings(
   }
 
   public AdmissionSettings(
+      int platformMaxActiveFaults,
+      Duration leaseGrace,
+      Duration leaseCheckInterval,
+      String topicPrefix) {
+    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, null);
+  }
+
+  public AdmissionSettings(
       int platformMaxActiveFaults, Duration leaseGrace, Duration leaseCheckInterval) {
     this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, "");
+  }
+
+  public AdmissionSettings withSignatures(RequestAuthentication.Settings value) {
+    return new AdmissionSettings(
+        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, value);
   }
 
   /** The name of a catalogue topic in this deployment. */

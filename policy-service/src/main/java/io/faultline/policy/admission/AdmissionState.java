@@ -141,6 +141,7 @@ final class AdmissionState implements AdmissionView {
     switch (outcome) {
       case Outcome.Ignored ignored -> {}
       case Outcome.PolicyKept kept -> {}
+      case Outcome.Refused refused -> {}
       case Outcome.Approved approved -> {
         Lease lease = approved.lease();
         book.take(lease);

@@ -136,4 +136,23 @@ public final class AdmissionTelemetry {
   void activeLeases(int count) {
     activeLeases.set(count);
   }
+
+  /**
+   * Counts a request refused before any rule because it is not its tenant's ({@code
+   * faultline_policy_requests_refused_total{reason,tenant}}; only registered tenants are refused,
+   * so the tenant label stays bounded).
+   */
+  void refused(String tenantId, String reason) {
+    decisionCounters
+        .computeIfAbsent(
+            "refused/" + reason + '/' + tenantId,
+            key ->
+                Counter.builder("faultline.policy.requests.refused")
+                    .description(
+                        "Requests refused unauthenticated (dead-lettered, not decided), by reason")
+                    .tag("reason", reason)
+                    .tag("tenant", tenantId)
+                    .register(registry))
+        .increment();
+  }
 }

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * admission (exactly_once_v2, one task in the whole group):
  *   admission log ─► admission ─┬─► fault-approvals
+ *                               ├─► dead-letters (requests refused unauthenticated, ADR 0008)
  *                               └─► fault-lifecycle
  * </pre>
  *
@@ -144,6 +145,17 @@ public final class AdmissionTopology {
                             Produced.with(Serdes.String(), Serdes.ByteArray())
                                 .withName("approvals-sink")),
                 "approvals"))
+        .branch(
+            (key, out) -> out.topic().equals(Topics.DEAD_LETTERS.name()),
+            Branched.withConsumer(
+                refused ->
+                    refused
+                        .mapValues(Outbound::value, Named.as("refused-value"))
+                        .to(
+                            settings.topic(Topics.DEAD_LETTERS),
+                            Produced.with(Serdes.String(), Serdes.ByteArray())
+                                .withName("refused-sink")),
+                "refused"))
         .defaultBranch(
             Branched.withConsumer(
                 lifecycle ->

@@ -1,6 +1,7 @@
 package io.faultline.policy.admission;
 
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.RuleCode;
 import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.policy.TenantPolicy;
@@ -85,4 +86,11 @@ sealed interface Outcome {
 
   /** No terminal event by the lease's expiry: released as {@link Released}, and said so. */
   record Expired(Lease lease, FaultLifecycleEvent event) implements Outcome {}
+
+  /**
+   * A request not shown to come from its tenant (ADR 0008). It is dead-lettered with its reason and
+   * not decided: nothing is stored, so it cannot take the fault id from a signed request.
+   */
+  record Refused(String tenantId, String faultId, byte[] request, RuleCode code, String detail)
+      implements Outcome {}
 }

@@ -1,6 +1,7 @@
 package io.faultline.policy.admission;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.cloudevents.ContentMode;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.cloudevents.Json;
@@ -10,6 +11,7 @@ import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.validation.ContractViolationException;
 import io.faultline.events.validation.Violation;
+import io.faultline.policy.authentication.RequestSignature;
 import io.faultline.telemetry.kafka.PoisonRecords;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,7 +38,14 @@ final class RequestIntake extends IntakeProcessor {
     FaultlineEvent<FaultRequested> event =
         EventCodec.standard()
             .decode(Topics.FAULT_REQUESTS, record.key(), record.headers(), record.value());
-    return new AdmissionCommand.Decide(event.data(), event.traceparent());
+    RequestSignature signature =
+        RequestSignature.of(
+            record.headers(),
+            record.value(),
+            event.data().tenantId().value(),
+            event.source().toString(),
+            event.mode() == ContentMode.STRUCTURED);
+    return new AdmissionCommand.Decide(event.data(), event.traceparent(), signature);
   }
 
   @Override
@@ -49,8 +58,18 @@ final class RequestIntake extends IntakeProcessor {
         violation.violations().stream().limit(MAX_REPORTED_VIOLATIONS).toList();
     Optional<String[]> ids = readIds(record);
     if (ids.isPresent()) {
+      String tenant = ids.get()[0];
       return new AdmissionCommand.RejectInvalid(
-          ids.get()[0], ids.get()[1], violations, traceparent(record.headers()));
+          tenant,
+          ids.get()[1],
+          violations,
+          traceparent(record.headers()),
+          RequestSignature.of(
+              record.headers(),
+              record.value(),
+              tenant,
+              text(record.headers(), "ce_source"),
+              structured(record.headers())));
     }
     return new DeadLetter(record.value(), "contract-violation", describe(violations));
   }
@@ -90,9 +109,18 @@ final class RequestIntake extends IntakeProcessor {
 
   /** The request's traceparent header; null when it has none, or none that can be read. */
   private static String traceparent(Headers headers) {
-    Header header = headers.lastHeader("ce_traceparent");
+    return text(headers, "ce_traceparent");
+  }
+
+  private static String text(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
     return header == null || header.value() == null
         ? null
         : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static boolean structured(Headers headers) {
+    String contentType = text(headers, "content-type");
+    return contentType != null && contentType.startsWith("application/cloudevents");
   }
 }

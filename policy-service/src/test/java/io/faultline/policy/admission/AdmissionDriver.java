@@ -52,6 +52,7 @@ final class AdmissionDriver implements AutoCloseable {
   private final TestOutputTopic<String, byte[]> approvals;
   private final TestOutputTopic<String, byte[]> lifecycle;
   private final TestOutputTopic<String, byte[]> deadLetters;
+  private final TestOutputTopic<String, byte[]> refused;
   private Instant now;
 
   AdmissionDriver(AdmissionSettings settings) {
@@ -86,6 +87,7 @@ final class AdmissionDriver implements AutoCloseable {
     deadLetters =
         intake.createOutputTopic(
             Topics.DEAD_LETTERS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    refused = output(Topics.DEAD_LETTERS);
   }
 
   private static Properties props() {
@@ -141,7 +143,12 @@ final class AdmissionDriver implements AutoCloseable {
   }
 
   void raw(String key, Headers headers, byte[] value) {
-    requests.pipeInput(new TestRecord<>(key, value, headers, now));
+    raw(key, headers, value, now);
+  }
+
+  /** A raw request record the broker appended at {@code appendedAt}. */
+  void raw(String key, Headers headers, byte[] value, Instant appendedAt) {
+    requests.pipeInput(new TestRecord<>(key, value, headers, appendedAt));
     deliverAdmissionLog();
   }
 
@@ -246,6 +253,11 @@ final class AdmissionDriver implements AutoCloseable {
 
   List<TestRecord<String, byte[]>> deadLetters() {
     return deadLetters.readRecordsToList();
+  }
+
+  /** Requests admission refused as not their tenant's (ADR 0008), dead-lettered. */
+  List<TestRecord<String, byte[]>> refused() {
+    return refused.readRecordsToList();
   }
 
   private static <T> FaultlineEvent<T> decode(Topic<T> topic, TestRecord<String, byte[]> record) {

@@ -126,28 +126,30 @@ class AdmissionPropertiesTest {
       }
     }
     return new TenantPolicy(
-        TenantId.of(tenant(tenant)),
-        1,
-        List.of(
-            new RegisteredAccount(
-                AccountId.of(ACCOUNTS[2 * tenant]),
-                PolicyExamples.roleArn(ACCOUNTS[2 * tenant]),
-                "ext-" + tenant,
-                List.of(PolicyExamples.REGION)),
-            new RegisteredAccount(
-                AccountId.of(ACCOUNTS[2 * tenant + 1]),
-                PolicyExamples.roleArn(ACCOUNTS[2 * tenant + 1]),
-                "ext-" + tenant,
-                List.of(PolicyExamples.REGION))),
-        types,
-        new ProtectedTargets(instances, clusters, tags),
-        Windows.always(),
-        new Bounds(3600, 50, 2),
-        new Concurrency(spec.maxActive(), spec.maxPerAccount()),
-        spec.cooldownSeconds(),
-        spec.dryRunOnly(),
-        Instant.EPOCH,
-        "prop");
+            TenantId.of(tenant(tenant)),
+            1,
+            List.of(
+                new RegisteredAccount(
+                    AccountId.of(ACCOUNTS[2 * tenant]),
+                    PolicyExamples.roleArn(ACCOUNTS[2 * tenant]),
+                    "ext-" + tenant,
+                    List.of(PolicyExamples.REGION)),
+                new RegisteredAccount(
+                    AccountId.of(ACCOUNTS[2 * tenant + 1]),
+                    PolicyExamples.roleArn(ACCOUNTS[2 * tenant + 1]),
+                    "ext-" + tenant,
+                    List.of(PolicyExamples.REGION))),
+            types,
+            new ProtectedTargets(instances, clusters, tags),
+            Windows.always(),
+            new Bounds(3600, 50, 2),
+            new Concurrency(spec.maxActive(), spec.maxPerAccount()),
+            spec.cooldownSeconds(),
+            spec.dryRunOnly(),
+            Instant.EPOCH,
+            "prop")
+        // Rules tests: these tenants publish unsigned (ADR 0008 tests sign in their own).
+        .withSigning(List.of(), false);
   }
 
   static FaultRequested request(Action action, int index) {

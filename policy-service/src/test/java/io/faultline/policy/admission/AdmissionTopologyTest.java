@@ -479,25 +479,27 @@ class AdmissionTopologyTest {
     RegisteredAccount account = base.accounts().getFirst();
     TenantPolicy rotated =
         new TenantPolicy(
-            base.tenantId(),
-            base.revision(),
-            List.of(
-                new RegisteredAccount(
-                    account.accountId(),
-                    account.roleArn(),
-                    "ext-rotated-" + T,
-                    account.regions(),
-                    externalId(T),
-                    AdmissionDriver.START.plus(Duration.ofHours(1)))),
-            base.allowedFaultTypes(),
-            base.protectedTargets(),
-            base.windows(),
-            base.bounds(),
-            base.concurrency(),
-            base.cooldownSeconds(),
-            base.dryRunOnly(),
-            base.updatedAt(),
-            base.updatedBy());
+                base.tenantId(),
+                base.revision(),
+                List.of(
+                    new RegisteredAccount(
+                        account.accountId(),
+                        account.roleArn(),
+                        "ext-rotated-" + T,
+                        account.regions(),
+                        externalId(T),
+                        AdmissionDriver.START.plus(Duration.ofHours(1)))),
+                base.allowedFaultTypes(),
+                base.protectedTargets(),
+                base.windows(),
+                base.bounds(),
+                base.concurrency(),
+                base.cooldownSeconds(),
+                base.dryRunOnly(),
+                base.updatedAt(),
+                base.updatedBy())
+            // Rules tests: these tenants publish unsigned (ADR 0008 tests sign in their own).
+            .withSigning(List.of(), false);
     driver.policy(rotated);
     FaultApproved during = assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
     assertThat(during.access().externalId()).isEqualTo("ext-rotated-" + T);
