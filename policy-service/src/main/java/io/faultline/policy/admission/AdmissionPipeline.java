@@ -1,5 +1,7 @@
 package io.faultline.policy.admission;
 
+import io.faultline.events.topics.Topics;
+import io.faultline.policy.authentication.AppendTimeCheck;
 import io.faultline.policy.kafka.KafkaClients;
 import io.faultline.policy.kafka.StreamsLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
@@ -100,6 +102,8 @@ public final class AdmissionPipeline implements AutoCloseable {
     // One admin client for the pipeline's life: the start-up check and every purge use it.
     admin = clients.admin();
     ensureAdmissionLog();
+    AppendTimeCheck.problem(admin, settings.topic(Topics.FAULT_REQUESTS))
+        .ifPresent(problem -> log.warn("signed requests (ADR 0008): {}", problem));
     admission.start();
     intake.start();
     if (purgeInterval != null) {

@@ -10,7 +10,9 @@ import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.policy.PublisherKey;
 import io.faultline.events.signing.PemKeys;
 import io.faultline.events.topics.Topics;
+import io.faultline.policy.authentication.AppendTimeCheck;
 import io.faultline.policy.kafka.KafkaClients;
+import io.faultline.testsupport.TestKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -164,6 +168,22 @@ class SignedRecipesIT {
                 assertThat(header(r, "faultline.error.reason")).isEqualTo("UNAUTHENTICATED");
                 assertThat(header(r, "faultline.error.fault")).isEqualTo("f-unsigned");
               });
+    }
+  }
+
+  @Test
+  void aRequestsTopicThatIsNotStampedByTheBrokerIsReported() throws Exception {
+    String legacy = broker.prefix + "legacy-requests";
+    TestKafka.createTopics(List.of(new NewTopic(legacy, 1, (short) 1)));
+
+    try (Admin admin = TestKafka.admin()) {
+      assertThat(AppendTimeCheck.problem(admin, broker.topic(Topics.FAULT_REQUESTS))).isEmpty();
+      assertThat(AppendTimeCheck.problem(admin, legacy))
+          .hasValueSatisfying(
+              p ->
+                  assertThat(p)
+                      .contains("message.timestamp.type=CreateTime")
+                      .contains("--add-config message.timestamp.type=LogAppendTime"));
     }
   }
 
