@@ -80,8 +80,14 @@ final class AdmissionOutput {
     }
   }
 
-  /** Records a decision on its span, in the metrics and, for a rejection, in the log. */
-  void decided(Outcome.Decision decision, Span span, long requestedAtMs, Instant now) {
+  /**
+   * Records a decision on its span, in the metrics and, for a rejection, in the log.
+   *
+   * @param registered whether the tenant has a policy: only registered tenants get their own metric
+   *     label, so no publisher can grow the metrics by naming new tenants
+   */
+  void decided(
+      Outcome.Decision decision, Span span, long requestedAtMs, Instant now, boolean registered) {
     FaultLifecycleEvent event = decision.event();
     // An invalid request's dry-run flag was never read, so its span does not claim one.
     if (!(decision instanceof Outcome.Invalid)) {
@@ -89,7 +95,13 @@ final class AdmissionOutput {
     }
     String tenant = event.tenantId().value();
     telemetry.decided(
-        span, tenant, decision.approved(), decision.rules(), requestedAtMs, now.toEpochMilli());
+        span,
+        tenant,
+        registered ? tenant : AdmissionTelemetry.UNREGISTERED,
+        decision.approved(),
+        decision.rules(),
+        requestedAtMs,
+        now.toEpochMilli());
     switch (decision) {
       case Outcome.Approved approved -> {}
       case Outcome.Rejected rejected ->

@@ -134,7 +134,8 @@ final class AdmissionProcessor
   }
 
   private void decided(Outcome.Decision decision, Span span, long requestedAtMs, Instant now) {
-    output.decided(decision, span, requestedAtMs, now);
+    boolean registered = state.policy(decision.event().tenantId().value()) != null;
+    output.decided(decision, span, requestedAtMs, now, registered);
     apply(decision, now);
   }
 

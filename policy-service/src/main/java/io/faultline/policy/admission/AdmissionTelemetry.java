@@ -88,10 +88,18 @@ public final class AdmissionTelemetry {
         .startSpan();
   }
 
-  /** Records a decision on its span and in the metrics; does not end the span. */
+  /** The metric label of every tenant without a policy (requests naming unknown tenants). */
+  public static final String UNREGISTERED = "_unregistered";
+
+  /**
+   * Records a decision on its span and in the metrics; does not end the span.
+   *
+   * @param tenantLabel the tenant's metric label: its id, or {@link #UNREGISTERED}
+   */
   void decided(
       Span span,
       String tenantId,
+      String tenantLabel,
       boolean approved,
       List<RuleOutcome> rules,
       long requestedAtMs,
@@ -118,13 +126,13 @@ public final class AdmissionTelemetry {
     String outcome = approved ? "approved" : "rejected";
     decisionCounters
         .computeIfAbsent(
-            outcome + '/' + reason + '/' + tenantId,
+            outcome + '/' + reason + '/' + tenantLabel,
             key ->
                 Counter.builder("faultline.policy.decisions")
                     .description("Admission decisions by outcome and first failed rule")
                     .tag("outcome", outcome)
                     .tag("reason", reason)
-                    .tag("tenant", tenantId)
+                    .tag("tenant", tenantLabel)
                     .register(registry))
         .increment();
     long waited = nowMs - requestedAtMs;

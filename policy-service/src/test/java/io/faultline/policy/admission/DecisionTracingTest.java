@@ -126,6 +126,23 @@ class DecisionTracingTest {
   }
 
   @Test
+  void tenantsWithoutAPolicyShareOneMetricLabelSoPublishersCannotGrowTheMetrics() {
+    for (int i = 0; i < 5; i++) {
+      driver.request(processKill("nobody-" + i, "f-" + i, A, "i-0123456789abcdef0"));
+    }
+
+    assertThat(
+            registry
+                .get("faultline.policy.decisions")
+                .tags("reason", "UNKNOWN_TENANT", "tenant", AdmissionTelemetry.UNREGISTERED)
+                .counter()
+                .count())
+        .isEqualTo(5.0);
+    assertThat(registry.find("faultline.policy.decisions").tag("tenant", "nobody-0").counters())
+        .isEmpty();
+  }
+
+  @Test
   void activeLeasesAndLatencyAreMeasured() {
     driver.policy(policy(T, A));
     driver.request(processKill(T, "f-1", A, "i-0123456789abcdef0"));
