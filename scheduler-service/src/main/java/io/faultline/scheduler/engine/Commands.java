@@ -1,5 +1,6 @@
 package io.faultline.scheduler.engine;
 
+import io.faultline.events.policy.PublisherKey;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
@@ -15,8 +16,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Commands as the engine reads them, and what a schedule, policy or account command makes of the
- * stored state. Pure: the caller stores (and publishes) what this returns.
+ * Commands as the engine reads them, and what a schedule, policy, account or publisher key command
+ * makes of the stored state. Pure: the caller stores (and publishes) what this returns.
  */
 final class Commands {
   private Commands() {}
@@ -86,29 +87,28 @@ final class Commands {
     return merged.withNextFireAt(merged.enabled() ? merged.firstFireAt(now) : null);
   }
 
-  /** A tenant's state before its first policy or account. */
+  /** A tenant's state before its first policy, account or publisher key. */
   static TenantState noTenantState(String tenantId) {
-    return new TenantState(tenantId, List.of(), null, null);
+    return new TenantState(tenantId, List.of(), null, null, List.of());
   }
 
-  /** The tenant after a PUT of its policy: the next revision, over its registered accounts. */
+  /**
+   * The tenant after a PUT of its policy: the next revision, over its registered accounts and
+   * publisher keys. Whether signed requests are required is the PUT's (absent from it: required).
+   */
   static TenantState putPolicy(SchedulerCommand c, TenantState state, Instant now) {
     TenantPolicy p = c.policy();
     TenantPolicy published =
-        new TenantPolicy(
-            p.tenantId(),
+        revision(
+            p,
             nextRevision(state),
             state.accounts(),
-            p.allowedFaultTypes(),
-            p.protectedTargets(),
-            p.windows(),
-            p.bounds(),
-            p.concurrency(),
-            p.cooldownSeconds(),
-            p.dryRunOnly(),
+            state.publisherKeys(),
+            p.requireSignedRequests(),
             now,
             c.issuedBy());
-    return new TenantState(c.tenantId(), state.accounts(), published, c.commandId());
+    return new TenantState(
+        c.tenantId(), state.accounts(), published, c.commandId(), state.publisherKeys());
   }
 
   /**
@@ -139,7 +139,7 @@ final class Commands {
     if (c.account() != null && !replaced) {
       accounts.add(c.account());
     }
-    return withAccounts(state, accounts, now, c.issuedBy(), c.commandId());
+    return changed(state, accounts, state.publisherKeys(), now, c.issuedBy(), c.commandId());
   }
 
   /**
@@ -177,8 +177,46 @@ final class Commands {
       }
     }
     return changed
-        ? withAccounts(state, accounts, now, c.issuedBy(), c.commandId())
-        : new TenantState(c.tenantId(), state.accounts(), state.policy(), c.commandId());
+        ? changed(state, accounts, state.publisherKeys(), now, c.issuedBy(), c.commandId())
+        : recorded(state, c);
+  }
+
+  /**
+   * The tenant after a publisher key was added or revoked (ADR 0008). Adding applies only when the
+   * tenant has no key of that id, revoked or not (a revoked key stays listed, so requests signed
+   * with it stay refused as unknown), and fewer than {@link TenantState#MAX_PUBLISHER_KEYS}; a
+   * revocation applies to a key in use, as of the command's {@code issuedAt}. When the keys change,
+   * the policy (if any) moves to the next revision with them and is to be published again;
+   * otherwise only the command is recorded and the API reports the lost race as a conflict.
+   */
+  static TenantState changePublisherKeys(SchedulerCommand c, TenantState state, Instant now) {
+    List<PublisherKey> keys = new ArrayList<>(state.publisherKeys());
+    boolean changed = false;
+    if (c.kind() == CommandKind.ADD_PUBLISHER_KEY && c.publisherKey() != null) {
+      String keyId = c.publisherKey().keyId();
+      if (keys.size() < TenantState.MAX_PUBLISHER_KEYS
+          && keys.stream().noneMatch(k -> k.keyId().equals(keyId))) {
+        keys.add(c.publisherKey());
+        changed = true;
+      }
+    } else if (c.kind() == CommandKind.REVOKE_PUBLISHER_KEY) {
+      for (int i = 0; i < keys.size(); i++) {
+        PublisherKey k = keys.get(i);
+        if (k.keyId().equals(c.id()) && k.revokedAt() == null) {
+          keys.set(i, k.revoked(c.issuedAt()));
+          changed = true;
+        }
+      }
+    }
+    return changed
+        ? changed(state, state.accounts(), keys, now, c.issuedBy(), c.commandId())
+        : recorded(state, c);
+  }
+
+  /** The tenant as it was, with only the command recorded (for the API's read-your-writes). */
+  private static TenantState recorded(TenantState state, SchedulerCommand c) {
+    return new TenantState(
+        c.tenantId(), state.accounts(), state.policy(), c.commandId(), state.publisherKeys());
   }
 
   /** Whether an account of the tenant keeps a previous external id whose overlap ended at now. */
@@ -196,7 +234,8 @@ final class Commands {
         state.accounts().stream()
             .map(a -> overlapEnded(a, now) ? withoutPreviousExternalId(a) : a)
             .toList();
-    return withAccounts(state, accounts, now, EngineProcessor.SCHEDULER, state.commandId());
+    return changed(
+        state, accounts, state.publisherKeys(), now, EngineProcessor.SCHEDULER, state.commandId());
   }
 
   private static boolean overlapEnded(RegisteredAccount a, Instant now) {
@@ -207,31 +246,50 @@ final class Commands {
     return new RegisteredAccount(a.accountId(), a.roleArn(), a.externalId(), a.regions());
   }
 
-  /** The tenant with these accounts and its policy (if any) at the next revision over them. */
-  private static TenantState withAccounts(
+  /**
+   * The tenant with these accounts and publisher keys, and its policy (if any) at the next revision
+   * over them; whether the policy requires signed requests does not change.
+   */
+  private static TenantState changed(
       TenantState state,
       List<RegisteredAccount> accounts,
+      List<PublisherKey> keys,
       Instant now,
       String by,
       String commandId) {
     TenantPolicy policy = state.policy();
     if (policy != null) {
       policy =
-          new TenantPolicy(
-              policy.tenantId(),
-              nextRevision(state),
-              accounts,
-              policy.allowedFaultTypes(),
-              policy.protectedTargets(),
-              policy.windows(),
-              policy.bounds(),
-              policy.concurrency(),
-              policy.cooldownSeconds(),
-              policy.dryRunOnly(),
-              now,
-              by);
+          revision(
+              policy, nextRevision(state), accounts, keys, policy.requireSignedRequests(), now, by);
     }
-    return new TenantState(state.tenantId(), accounts, policy, commandId);
+    return new TenantState(state.tenantId(), accounts, policy, commandId, keys);
+  }
+
+  /** {@code p}'s rules at another revision, over these accounts and keys. */
+  private static TenantPolicy revision(
+      TenantPolicy p,
+      long revision,
+      List<RegisteredAccount> accounts,
+      List<PublisherKey> keys,
+      boolean requireSignedRequests,
+      Instant now,
+      String by) {
+    return new TenantPolicy(
+        p.tenantId(),
+        revision,
+        accounts,
+        p.allowedFaultTypes(),
+        p.protectedTargets(),
+        p.windows(),
+        p.bounds(),
+        p.concurrency(),
+        p.cooldownSeconds(),
+        p.dryRunOnly(),
+        now,
+        by,
+        keys,
+        requireSignedRequests);
   }
 
   private static long nextRevision(TenantState state) {

@@ -8,6 +8,7 @@ import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
+import io.faultline.events.signing.RequestSigner;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.state.Experiment;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the engine publishes: fault requests, controls and tenant policies, each as a CloudEvent
  * forwarded to its sink (so it commits with the engine's transaction), requests and controls under
- * a {@code scheduler.publish} span.
+ * a {@code scheduler.publish} span. Fault requests are signed with the platform key when one is
+ * configured (ADR 0008).
  */
 final class Dispatch {
   // The engine's logger name, as before the split: operators' log filters keep matching.
@@ -35,11 +37,17 @@ final class Dispatch {
 
   private final ProcessorContext<String, byte[]> context;
   private final PublishTelemetry telemetry;
+  private final RequestSigner signer;
   private final EventCodec codec = EventCodec.standard();
 
-  Dispatch(ProcessorContext<String, byte[]> context, PublishTelemetry telemetry) {
+  /**
+   * @param signer signs every fault request; null: requests are published unsigned
+   */
+  Dispatch(
+      ProcessorContext<String, byte[]> context, PublishTelemetry telemetry, RequestSigner signer) {
     this.context = context;
     this.telemetry = telemetry;
+    this.signer = signer;
   }
 
   /**
@@ -105,11 +113,17 @@ final class Dispatch {
     Span span = telemetry.startRequest(request, eventId, parentTraceparent);
     try (FaultLogContext ignored =
         FaultLogContext.open(request.tenantId().value(), request.faultId().value(), span)) {
-      publish(
-          Topics.FAULT_REQUESTS,
-          eventId,
-          request,
-          PublishTelemetry.traceparent(span, parentTraceparent));
+      ProducerRecord<String, byte[]> encoded =
+          encode(
+              Topics.FAULT_REQUESTS,
+              eventId,
+              request,
+              PublishTelemetry.traceparent(span, parentTraceparent));
+      if (signer != null) {
+        // Over the encoded attributes and data bytes, exactly as they go out.
+        signer.sign(encoded, request.tenantId().value());
+      }
+      forward(encoded, SchedulerTopology.REQUESTS_SINK);
       telemetry.requestPublished(request.tenantId().value());
       log.info(
           "requested fault {} of run {} (wave {}/{}, {} in {}/{})",
@@ -139,14 +153,20 @@ final class Dispatch {
   }
 
   private <T> void publish(Topic<T> topic, String eventId, T data, String traceparent) {
-    ProducerRecord<String, byte[]> encoded =
-        codec.encode(topic, FaultlineEvent.of(eventId, EngineProcessor.SOURCE, data, traceparent));
-    String sink =
-        topic == Topics.FAULT_REQUESTS
-            ? SchedulerTopology.REQUESTS_SINK
-            : topic == Topics.TENANT_POLICIES
-                ? SchedulerTopology.POLICIES_SINK
-                : SchedulerTopology.CONTROLS_SINK;
+    forward(
+        encode(topic, eventId, data, traceparent),
+        topic == Topics.TENANT_POLICIES
+            ? SchedulerTopology.POLICIES_SINK
+            : SchedulerTopology.CONTROLS_SINK);
+  }
+
+  private <T> ProducerRecord<String, byte[]> encode(
+      Topic<T> topic, String eventId, T data, String traceparent) {
+    return codec.encode(
+        topic, FaultlineEvent.of(eventId, EngineProcessor.SOURCE, data, traceparent));
+  }
+
+  private void forward(ProducerRecord<String, byte[]> encoded, String sink) {
     // Record timestamps are wall time: brokers refuse timestamps far from their own clock, and the
     // scheduling clock may be a test's (or an operator's) controlled one.
     context.forward(

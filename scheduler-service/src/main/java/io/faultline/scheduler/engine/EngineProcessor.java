@@ -3,6 +3,7 @@ package io.faultline.scheduler.engine;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.signing.RequestSigner;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.scheduler.state.CommandKind;
@@ -48,24 +49,33 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private final EngineSettings settings;
   private final PublishTelemetry telemetry;
   private final PoisonRecords poison;
+  private final RequestSigner signer;
   private final EventCodec codec = EventCodec.standard();
   private ProcessorContext<String, byte[]> context;
   private EngineStores stores;
   private Dispatch dispatch;
 
+  /**
+   * @param signer signs the fault requests it publishes; null: unsigned
+   */
   EngineProcessor(
-      Clock clock, EngineSettings settings, PublishTelemetry telemetry, PoisonRecords poison) {
+      Clock clock,
+      EngineSettings settings,
+      PublishTelemetry telemetry,
+      PoisonRecords poison,
+      RequestSigner signer) {
     this.clock = clock;
     this.settings = settings;
     this.telemetry = telemetry;
     this.poison = poison;
+    this.signer = signer;
   }
 
   @Override
   public void init(ProcessorContext<String, byte[]> processorContext) {
     this.context = processorContext;
     stores = new EngineStores(processorContext);
-    dispatch = new Dispatch(processorContext, telemetry);
+    dispatch = new Dispatch(processorContext, telemetry, signer);
     processorContext.schedule(
         settings.tick(),
         PunctuationType.WALL_CLOCK_TIME,
@@ -145,6 +155,10 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       case ROTATE_EXTERNAL_ID, END_EXTERNAL_ID_OVERLAP -> {
         TenantState before = tenantState(c.tenantId());
         storeTenant(before, Commands.changeExternalId(c, before, now), c.traceparent());
+      }
+      case ADD_PUBLISHER_KEY, REVOKE_PUBLISHER_KEY -> {
+        TenantState before = tenantState(c.tenantId());
+        storeTenant(before, Commands.changePublisherKeys(c, before, now), c.traceparent());
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.faultline.scheduler.engine;
 
+import io.faultline.events.signing.RequestSigner;
 import io.faultline.scheduler.kafka.KafkaClients;
 import io.faultline.telemetry.kafka.ConsumerLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
@@ -32,6 +33,9 @@ import org.springframework.stereotype.Component;
  * assigns partitions (tenants) to instances, so no leader election exists or is needed. It starts
  * once the HTTP port is known, because the port is this instance's address for routed reads.
  *
+ * <p>Its fault requests are signed with the platform key ({@link PlatformSigning}), when one is
+ * configured.
+ *
  * <p>It reports itself as the reader {@value #READER} to {@link ConsumerLiveness}: running while
  * the Streams client is RUNNING or REBALANCING with all its stream threads alive, stopped
  * otherwise.
@@ -51,6 +55,7 @@ public class SchedulerEngine implements AutoCloseable {
   private final KafkaClients clients;
   private final PoisonRecords poison;
   private final ConsumerLiveness liveness;
+  private final RequestSigner signer;
   private volatile KafkaStreams streams;
   private volatile int streamThreads;
   private KafkaStreamsMetrics streamsMetrics;
@@ -73,6 +78,8 @@ public class SchedulerEngine implements AutoCloseable {
     this.clients = clients;
     this.poison = poison;
     this.liveness = liveness;
+    // Read at start, so a configured key that cannot be used stops the service before it serves.
+    this.signer = PlatformSigning.signer(properties.signing()).orElse(null);
   }
 
   @EventListener
@@ -124,7 +131,8 @@ public class SchedulerEngine implements AutoCloseable {
                     properties.inMemoryStores(),
                     properties.commandsTopic()),
                 telemetry,
-                poison),
+                poison,
+                signer),
             settings);
     // Consumer lag (kafka_consumer_fetch_manager_records_lag_max) and the rest of the Streams
     // clients' metrics, as spring-kafka's KafkaStreamsMicrometerListener would bind them.

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param commandsTopic the scheduler's commands topic; one per deployment (application id)
  * @param externalIdOverlap after an external-id rotation, how long the previous id stays valid
  *     (listed in the trust policy, executor fallback) before it is dropped
+ * @param signing the platform key the scheduler signs its fault requests with (ADR 0008)
  */
 @ConfigurationProperties("faultline.scheduler")
 public record SchedulerProperties(
@@ -34,7 +35,8 @@ public record SchedulerProperties(
     Duration applyTimeout,
     Duration sseTimeout,
     String commandsTopic,
-    Duration externalIdOverlap) {
+    Duration externalIdOverlap,
+    Signing signing) {
   public SchedulerProperties {
     applicationId = applicationId == null ? "faultline-scheduler" : applicationId;
     advertisedHost = advertisedHost == null ? "localhost" : advertisedHost;
@@ -46,6 +48,22 @@ public record SchedulerProperties(
     externalIdOverlap = externalIdOverlap == null ? Duration.ofHours(24) : externalIdOverlap;
     if (externalIdOverlap.isNegative()) {
       throw new IllegalArgumentException("faultline.scheduler.external-id-overlap is negative");
+    }
+    signing = signing == null ? new Signing(null, null) : signing;
+  }
+
+  /**
+   * The scheduler's platform key ({@code faultline.scheduler.signing.*}).
+   *
+   * @param privateKeyFile a PEM file holding the RSA private key in PKCS#8 ({@code BEGIN PRIVATE
+   *     KEY}, what {@code openssl genpkey} writes); empty: requests are published unsigned
+   * @param keyId the key's id: requests name it in the JWS {@code kid} as {@code platform:<keyId>},
+   *     the policy service knows its public half by it (default {@code scheduler})
+   */
+  public record Signing(String privateKeyFile, String keyId) {
+    public Signing {
+      privateKeyFile = privateKeyFile == null || privateKeyFile.isBlank() ? null : privateKeyFile;
+      keyId = keyId == null || keyId.isBlank() ? "scheduler" : keyId;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.faultline.scheduler.engine;
 
+import io.faultline.events.signing.RequestSigner;
 import io.faultline.events.topics.Topics;
 import io.faultline.telemetry.kafka.PoisonRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -38,6 +39,18 @@ public final class SchedulerTopology {
 
   static Topology build(
       Clock clock, EngineSettings settings, PublishTelemetry telemetry, PoisonRecords poison) {
+    return build(clock, settings, telemetry, poison, null);
+  }
+
+  /**
+   * @param signer signs every fault request the engine publishes; null: published unsigned
+   */
+  static Topology build(
+      Clock clock,
+      EngineSettings settings,
+      PublishTelemetry telemetry,
+      PoisonRecords poison,
+      RequestSigner signer) {
     Topology topology = new Topology();
     topology.addSource(
         COMMANDS_SOURCE,
@@ -51,7 +64,7 @@ public final class SchedulerTopology {
         Topics.FAULT_LIFECYCLE.name());
     topology.addProcessor(
         ENGINE,
-        () -> new EngineProcessor(clock, settings, telemetry, poison),
+        () -> new EngineProcessor(clock, settings, telemetry, poison, signer),
         COMMANDS_SOURCE,
         LIFECYCLE_SOURCE);
     for (String store : StoreNames.all()) {

@@ -29,8 +29,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Every API call needs a bearer JWT. GET needs {@code viewer}; changing experiments, schedules and
- * runs needs {@code operator}; changing a tenant's policy or accounts, and halting a tenant, needs
- * {@code admin}; platform-wide halt/resume needs {@code admin} on a token without a tenant.
+ * runs needs {@code operator}; changing a tenant's policy (so whether it requires signed requests),
+ * accounts or publisher keys, and halting a tenant, needs {@code admin}; platform-wide halt/resume
+ * needs {@code admin} on a token without a tenant.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -71,6 +72,8 @@ class SecurityConfig implements WebMvcConfigurer {
                         TENANTS + "/policy",
                         TENANTS + "/accounts",
                         TENANTS + "/accounts/**",
+                        TENANTS + "/publisher-keys",
+                        TENANTS + "/publisher-keys/**",
                         TENANTS + "/halt",
                         TENANTS + "/resume")
                     .hasRole(admin)

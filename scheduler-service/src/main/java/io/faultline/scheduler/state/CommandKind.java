@@ -16,5 +16,12 @@ public enum CommandKind {
   /** The command's account carries the new external id and, as previous, the one it replaces. */
   ROTATE_EXTERNAL_ID,
   /** Drops the previous external id of account {@code id} now (ends a rotation's overlap). */
-  END_EXTERNAL_ID_OVERLAP
+  END_EXTERNAL_ID_OVERLAP,
+  /**
+   * Adds the command's publisher key (ADR 0008) unless the tenant has a key of that id, revoked or
+   * not; then only the command is recorded.
+   */
+  ADD_PUBLISHER_KEY,
+  /** Revokes publisher key {@code id} as of the command's {@code issuedAt}; it stays listed. */
+  REVOKE_PUBLISHER_KEY
 }

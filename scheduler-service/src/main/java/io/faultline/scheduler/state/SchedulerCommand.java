@@ -1,5 +1,6 @@
 package io.faultline.scheduler.state;
 
+import io.faultline.events.policy.PublisherKey;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import java.time.Instant;
@@ -11,7 +12,9 @@ import java.util.Objects;
  * order, in the task that owns the tenant's partition. Fields not used by a kind are null.
  *
  * @param commandId unique; stored with the entity it changed so the API can wait for it
- * @param id the experiment, schedule, run or account id the command is about
+ * @param id the experiment, schedule, run, account or publisher key id the command is about
+ * @param publisherKey the key an {@link CommandKind#ADD_PUBLISHER_KEY} adds (absent from commands
+ *     written before publisher keys existed)
  */
 public record SchedulerCommand(
     String commandId,
@@ -25,7 +28,8 @@ public record SchedulerCommand(
     TenantPolicy policy,
     RegisteredAccount account,
     String reason,
-    String traceparent) {
+    String traceparent,
+    PublisherKey publisherKey) {
   public SchedulerCommand {
     Objects.requireNonNull(commandId, "commandId");
     Objects.requireNonNull(kind, "kind");
@@ -36,7 +40,7 @@ public record SchedulerCommand(
   public static SchedulerCommand of(
       String commandId, CommandKind kind, String tenantId, String id, Instant at, String by) {
     return new SchedulerCommand(
-        commandId, kind, tenantId, id, at, by, null, null, null, null, null, null);
+        commandId, kind, tenantId, id, at, by, null, null, null, null, null, null, null);
   }
 
   public SchedulerCommand withExperiment(Experiment value) {
@@ -52,7 +56,8 @@ public record SchedulerCommand(
         policy,
         account,
         reason,
-        traceparent);
+        traceparent,
+        publisherKey);
   }
 
   public SchedulerCommand withSchedule(Schedule value) {
@@ -68,7 +73,8 @@ public record SchedulerCommand(
         policy,
         account,
         reason,
-        traceparent);
+        traceparent,
+        publisherKey);
   }
 
   public SchedulerCommand withPolicy(TenantPolicy value) {
@@ -84,7 +90,8 @@ public record SchedulerCommand(
         value,
         account,
         reason,
-        traceparent);
+        traceparent,
+        publisherKey);
   }
 
   public SchedulerCommand withAccount(RegisteredAccount value) {
@@ -100,7 +107,8 @@ public record SchedulerCommand(
         policy,
         value,
         reason,
-        traceparent);
+        traceparent,
+        publisherKey);
   }
 
   public SchedulerCommand withReason(String value) {
@@ -116,7 +124,8 @@ public record SchedulerCommand(
         policy,
         account,
         value,
-        traceparent);
+        traceparent,
+        publisherKey);
   }
 
   public SchedulerCommand withTraceparent(String value) {
@@ -132,6 +141,24 @@ public record SchedulerCommand(
         policy,
         account,
         reason,
+        value,
+        publisherKey);
+  }
+
+  public SchedulerCommand withPublisherKey(PublisherKey value) {
+    return new SchedulerCommand(
+        commandId,
+        kind,
+        tenantId,
+        id,
+        issuedAt,
+        issuedBy,
+        experiment,
+        schedule,
+        policy,
+        account,
+        reason,
+        traceparent,
         value);
   }
 }

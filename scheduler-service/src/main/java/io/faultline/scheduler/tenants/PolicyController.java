@@ -34,8 +34,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * A tenant's policy. The body is the contract's TenantPolicy document; {@code tenantId}, {@code
- * revision}, {@code accounts}, {@code updatedAt} and {@code updatedBy} are set by the platform
- * (accounts come from account registration) and may be omitted.
+ * revision}, {@code accounts}, {@code publisherKeys}, {@code updatedAt} and {@code updatedBy} are
+ * set by the platform (accounts come from account registration, publisher keys from their own
+ * endpoint) and may be omitted. Only a tenant's admin may PUT it ({@code SecurityConfig}), which is
+ * what ADR 0008 asks of {@code requireSignedRequests}: only the admin may turn it off.
  */
 @Tag(name = "policy")
 @RestController
@@ -54,7 +56,9 @@ class PolicyController {
       summary = "Replace the tenant's policy",
       description =
           "Validated against the contract's tenant-policy.v1 JSON Schema, then published on the"
-              + " compacted policies topic with the next revision and the registered accounts.")
+              + " compacted policies topic with the next revision, the registered accounts and"
+              + " the publisher keys. requireSignedRequests (absent: true) is the PUT's. Admin"
+              + " only.")
   @PutMapping(
       path = "/api/v1/tenants/{tenantId}/policy",
       consumes = MediaType.APPLICATION_JSON_VALUE,
@@ -81,6 +85,15 @@ class PolicyController {
           "serverManaged",
           "accounts are managed with PUT /api/v1/tenants/{tenantId}/accounts/{accountId}");
     }
+    if (policy.has("publisherKeys")
+        && !(policy.get("publisherKeys").isArray() && policy.get("publisherKeys").isEmpty())) {
+      throw new InvalidRequestException(
+          "publisherKeys",
+          "serverManaged",
+          "publisherKeys are managed with POST /api/v1/tenants/{tenantId}/publisher-keys");
+    }
+    // The stored keys are carried into the new revision by the engine.
+    policy.remove("publisherKeys");
     Caller caller = Caller.current();
     policy.put("tenantId", tenantId);
     policy.put("revision", 0);
@@ -123,7 +136,7 @@ class PolicyController {
     return json(state.policy());
   }
 
-  @Operation(summary = "The tenant's current policy (latest revision, with its accounts)")
+  @Operation(summary = "The tenant's current policy (latest revision, with its accounts and keys)")
   @GetMapping(
       path = "/api/v1/tenants/{tenantId}/policy",
       produces = MediaType.APPLICATION_JSON_VALUE)

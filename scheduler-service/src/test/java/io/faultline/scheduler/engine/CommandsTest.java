@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.faultline.events.Fixtures;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.policy.PublisherKey;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.scheduler.state.CommandKind;
@@ -14,8 +15,10 @@ import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.state.TenantState;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.processor.api.Record;
 import org.junit.jupiter.api.Test;
 
@@ -222,5 +225,155 @@ class CommandsTest {
 
     assertThat(ended.accounts().getFirst().externalId()).isEqualTo("ext-2");
     assertThat(ended.accounts().getFirst().previousExternalId()).isNull();
+  }
+
+  private static PublisherKey key(String keyId, String n) {
+    return new PublisherKey(
+        keyId, Map.of("kty", "RSA", "n", n, "e", "AQAB"), NOW, "user:admin", null, null);
+  }
+
+  private static SchedulerCommand adding(PublisherKey key) {
+    return command(CommandKind.ADD_PUBLISHER_KEY, key.keyId()).withPublisherKey(key);
+  }
+
+  private static SchedulerCommand revoking(String keyId, Instant at) {
+    return SchedulerCommand.of(
+        "c-revoke-" + keyId, CommandKind.REVOKE_PUBLISHER_KEY, "acme", keyId, at, "user:admin");
+  }
+
+  private static SchedulerCommand policyPut(boolean requireSignedRequests) {
+    return command(CommandKind.PUT_POLICY, null)
+        .withPolicy(Fixtures.aPolicy().withSigning(List.of(), requireSignedRequests));
+  }
+
+  @Test
+  void keysAddedBeforeThePolicyAreInItsFirstRevisionWithTheSigningRequirementOfThePut() {
+    TenantState withKey =
+        Commands.changePublisherKeys(adding(key("ci", "n-1")), Commands.noTenantState("acme"), NOW);
+    assertThat(withKey.policy()).isNull();
+    assertThat(withKey.publisherKeys()).extracting(PublisherKey::keyId).containsExactly("ci");
+
+    TenantState relaxed = Commands.putPolicy(policyPut(false), withKey, NOW);
+    TenantPolicy first = relaxed.policy();
+    TenantPolicy second = Commands.putPolicy(policyPut(true), relaxed, NOW).policy();
+
+    assertThat(first.revision()).isEqualTo(1);
+    assertThat(first.publisherKeys()).isEqualTo(withKey.publisherKeys());
+    assertThat(first.requireSignedRequests()).isFalse();
+    assertThat(second.publisherKeys()).isEqualTo(withKey.publisherKeys());
+    assertThat(second.requireSignedRequests()).isTrue();
+  }
+
+  @Test
+  void addingAKeyPublishesTheNextRevisionWithItKeepingTheRestOfThePolicy() {
+    TenantState withPolicy =
+        Commands.putPolicy(policyPut(false), registered("ext-1"), NOW.minusSeconds(60));
+
+    TenantState added = Commands.changePublisherKeys(adding(key("ci", "n-1")), withPolicy, NOW);
+
+    TenantPolicy policy = added.policy();
+    assertThat(policy.revision()).isEqualTo(2);
+    assertThat(policy.publisherKey("ci")).contains(key("ci", "n-1"));
+    assertThat(policy.requireSignedRequests()).isFalse();
+    assertThat(policy.accounts()).isEqualTo(withPolicy.accounts());
+    assertThat(policy.bounds()).isEqualTo(withPolicy.policy().bounds());
+    assertThat(policy.updatedAt()).isEqualTo(NOW);
+    assertThat(added.commandId()).isEqualTo("c-ADD_PUBLISHER_KEY");
+  }
+
+  @Test
+  void neverAddsAKeyIdTwiceNotEvenOnceItWasRevoked() {
+    TenantState withPolicy = Commands.putPolicy(policyPut(true), registered("ext-1"), NOW);
+    TenantState added = Commands.changePublisherKeys(adding(key("ci", "n-1")), withPolicy, NOW);
+    TenantState revoked = Commands.changePublisherKeys(revoking("ci", NOW), added, NOW);
+
+    SchedulerCommand second =
+        SchedulerCommand.of("c-again", CommandKind.ADD_PUBLISHER_KEY, "acme", "ci", NOW, "user:b")
+            .withPublisherKey(key("ci", "n-2"));
+
+    TenantState again = Commands.changePublisherKeys(second, revoked, NOW);
+
+    assertThat(again.publisherKeys()).isEqualTo(revoked.publisherKeys());
+    assertThat(again.policy()).isEqualTo(revoked.policy());
+    assertThat(again.commandId()).isEqualTo("c-again");
+  }
+
+  @Test
+  void revokingKeepsTheKeyListedAsOfTheRequestAndRepublishes() {
+    TenantState added =
+        Commands.changePublisherKeys(
+            adding(key("ci", "n-1")),
+            Commands.putPolicy(policyPut(true), registered("ext-1"), NOW),
+            NOW);
+    Instant asked = NOW.plusSeconds(5);
+
+    TenantState revoked =
+        Commands.changePublisherKeys(revoking("ci", asked), added, NOW.plusSeconds(6));
+    TenantState twice =
+        Commands.changePublisherKeys(revoking("ci", asked.plusSeconds(60)), revoked, NOW);
+
+    assertThat(revoked.publisherKeys().getFirst().revokedAt()).isEqualTo(asked);
+    assertThat(revoked.policy().publisherKey("ci").orElseThrow().revokedAt()).isEqualTo(asked);
+    assertThat(revoked.policy().revision()).isEqualTo(added.policy().revision() + 1);
+    assertThat(twice.policy()).isEqualTo(revoked.policy());
+    assertThat(twice.publisherKeys().getFirst().revokedAt()).isEqualTo(asked);
+  }
+
+  @Test
+  void accountChangesRotationsAndEndedOverlapsCarryTheKeysAndTheSigningRequirement() {
+    TenantState signed =
+        Commands.changePublisherKeys(
+            adding(key("ci", "n-1")),
+            Commands.putPolicy(policyPut(false), registered("ext-1"), NOW),
+            NOW);
+    Instant until = NOW.plusSeconds(86_400);
+
+    TenantState reRegistered =
+        Commands.changeAccounts(
+            command(CommandKind.REGISTER_ACCOUNT, "222222222222")
+                .withAccount(account("ext-9", "us-east-1")),
+            signed,
+            NOW);
+    TenantState rotated =
+        Commands.changeExternalId(rotation("ext-1", "ext-2", until), reRegistered, NOW);
+    TenantState dropped = Commands.dropEndedOverlaps(rotated, until);
+    TenantState removed =
+        Commands.changeAccounts(command(CommandKind.REMOVE_ACCOUNT, "222222222222"), dropped, NOW);
+
+    for (TenantState state : List.of(reRegistered, rotated, dropped, removed)) {
+      assertThat(state.publisherKeys()).isEqualTo(signed.publisherKeys());
+      assertThat(state.policy().publisherKeys()).isEqualTo(signed.publisherKeys());
+      assertThat(state.policy().requireSignedRequests()).isFalse();
+    }
+    assertThat(removed.policy().revision()).isEqualTo(signed.policy().revision() + 4);
+  }
+
+  @Test
+  void keepsAtMostTheMaximumNumberOfKeys() {
+    TenantState state = Commands.noTenantState("acme");
+    for (int i = 0; i < TenantState.MAX_PUBLISHER_KEYS; i++) {
+      state = Commands.changePublisherKeys(adding(key("k" + i, "n")), state, NOW);
+    }
+
+    TenantState full = Commands.changePublisherKeys(adding(key("one-more", "n")), state, NOW);
+
+    assertThat(full.publisherKeys()).hasSize(TenantState.MAX_PUBLISHER_KEYS);
+    assertThat(full.publisherKeys()).noneMatch(k -> k.keyId().equals("one-more"));
+  }
+
+  @Test
+  void readsStateAndCommandsWrittenBeforePublisherKeysExisted() {
+    byte[] state =
+        "{\"tenantId\":\"acme\",\"accounts\":[],\"commandId\":\"c0\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    byte[] command =
+        ("{\"commandId\":\"c1\",\"kind\":\"REMOVE_ACCOUNT\",\"tenantId\":\"acme\","
+                + "\"id\":\"222222222222\",\"issuedAt\":\"2030-01-07T08:02:00Z\"}")
+            .getBytes(StandardCharsets.UTF_8);
+
+    assertThat(StateJson.read(state, TenantState.class).publisherKeys()).isEmpty();
+    assertThat(StateJson.read(command, SchedulerCommand.class).publisherKey()).isNull();
+    SchedulerCommand added = adding(key("ci", "n-1"));
+    assertThat(StateJson.read(StateJson.write(added), SchedulerCommand.class)).isEqualTo(added);
   }
 }
