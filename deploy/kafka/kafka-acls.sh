@@ -25,6 +25,7 @@ acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.fault-requests.v1"
 acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.tenant-policies.v1"
 acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.fault-controls.v1"
 acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.fault-lifecycle.v1"
+acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.executor-heartbeats.v1"
 acl "${POLICY_PRINCIPAL}" --operation Write --topic "faultline.fault-approvals.v1"
 acl "${POLICY_PRINCIPAL}" --operation Write --topic "faultline.fault-lifecycle.v1"
 acl "${POLICY_PRINCIPAL}" --operation Write --topic "faultline.fault-requests.dlq.v1"
@@ -41,6 +42,7 @@ acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.fault-controls.v
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.execution-journal.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.fault-lifecycle.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.execution-journal.v1"
+acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.executor-heartbeats.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --group "${EXECUTOR_GROUP_ID}"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --transactional-id "${EXECUTOR_TRANSACTIONAL_ID_PREFIX}" --resource-pattern-type prefixed
 # scheduler-service

@@ -83,7 +83,7 @@ public final class KafkaAccess {
   private static KafkaRole policy(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
     read(grants, Topics.FAULT_REQUESTS, Topics.TENANT_POLICIES, Topics.FAULT_CONTROLS);
-    read(grants, Topics.FAULT_LIFECYCLE);
+    read(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTOR_HEARTBEATS);
     write(grants, Topics.FAULT_APPROVALS, Topics.FAULT_LIFECYCLE, Topics.DEAD_LETTERS);
     // The admission log: created at start if missing, written by intake, read by admission,
     // purged behind admission's committed offset.
@@ -97,7 +97,7 @@ public final class KafkaAccess {
   private static KafkaRole executor(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
     read(grants, Topics.FAULT_APPROVALS, Topics.FAULT_CONTROLS, Topics.EXECUTION_JOURNAL);
-    write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL);
+    write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL, Topics.EXECUTOR_HEARTBEATS);
     grants.add(new KafkaGrant(GROUP, names.executorGroupId(), LITERAL, READ));
     grants.add(
         new KafkaGrant(TRANSACTIONAL_ID, names.executorTransactionalIdPrefix(), PREFIXED, WRITE));

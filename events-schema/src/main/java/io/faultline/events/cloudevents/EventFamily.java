@@ -3,6 +3,7 @@ package io.faultline.events.cloudevents;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.heartbeat.ExecutorHeartbeat;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.policy.TenantPolicy;
@@ -51,7 +52,14 @@ public enum EventFamily {
       List.of("io.faultline.policy.tenant.v1"),
       e -> "io.faultline.policy.tenant.v1",
       e -> ((TenantPolicy) e).tenantId().value(),
-      e -> ((TenantPolicy) e).tenantId().value());
+      e -> ((TenantPolicy) e).tenantId().value()),
+  EXECUTOR_HEARTBEAT(
+      ExecutorHeartbeat.class,
+      "executor-heartbeat.v1",
+      List.of("io.faultline.executor.heartbeat.v1"),
+      e -> "io.faultline.executor.heartbeat.v1",
+      e -> ((ExecutorHeartbeat) e).executorId(),
+      e -> null);
 
   /** Where the published schemas live; also the {@code dataschema} attribute's base. */
   public static final String SCHEMA_BASE = "https://faultline.io/schemas/";

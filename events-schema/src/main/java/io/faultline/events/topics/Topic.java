@@ -60,10 +60,13 @@ public record Topic<V>(
 
   /**
    * Whether the broker stamps each record with its append time: so for fault requests, whose
-   * signatures expire by append time (ADR 0008) and whose publishers must not choose it.
+   * signatures expire by append time (ADR 0008), and heartbeats, by whose append time leases are
+   * kept (ADR 0007); their writers must not choose it.
    */
   public boolean stampedByBroker() {
-    return events().filter(f -> f == EventFamily.FAULT_REQUESTED).isPresent();
+    return events()
+        .filter(f -> f == EventFamily.FAULT_REQUESTED || f == EventFamily.EXECUTOR_HEARTBEAT)
+        .isPresent();
   }
 
   /**

@@ -3,6 +3,7 @@ package io.faultline.events.topics;
 import io.faultline.events.cloudevents.EventFamily;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.heartbeat.ExecutorHeartbeat;
 import io.faultline.events.ids.FaultKey;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
@@ -126,6 +127,25 @@ public final class Topics {
    * The executor's journal of intent, keyed by fault id, compacted; co-partitioned with approvals
    * so the executor that takes over an approvals partition finds that partition's in-flight faults.
    */
+  /**
+   * Executor heartbeats (ADR 0007): one record per executor per interval listing the faults it
+   * runs, keyed by executor id, stamped by the broker (leases are judged by append time). Read by
+   * the policy service, which keeps a running fault's lease while heartbeats name it.
+   */
+  public static final Topic<ExecutorHeartbeat> EXECUTOR_HEARTBEATS =
+      new Topic<>(
+          "faultline.executor-heartbeats.v1",
+          ExecutorHeartbeat.class,
+          "executor id",
+          ExecutorHeartbeat::executorId,
+          12,
+          CleanupPolicy.DELETE,
+          Duration.ofHours(1),
+          List.of("executor-service"),
+          EventFamily.EXECUTOR_HEARTBEAT,
+          1024 * KIB,
+          "Platform-internal: the faults each executor runs; read by policy-service (leases).");
+
   public static final Topic<byte[]> EXECUTION_JOURNAL =
       new Topic<>(
           "faultline.execution-journal.v1",
@@ -202,6 +222,7 @@ public final class Topics {
         TENANT_POLICIES,
         DEAD_LETTERS,
         EXECUTION_JOURNAL,
-        SCHEDULER_COMMANDS);
+        SCHEDULER_COMMANDS,
+        EXECUTOR_HEARTBEATS);
   }
 }
