@@ -150,6 +150,7 @@ class EndToEndIT {
     record.headers().remove(EventCodec.TRACEPARENT_EXTENSION);
     record.headers().remove("ce_" + EventCodec.TRACEPARENT_EXTENSION);
     record.headers().remove("tracestate");
+    tenant.signer().sign(record, tenant.tenantId().value());
     platform.producer().send(record).get(30, TimeUnit.SECONDS);
 
     List<FaultlineEvent<FaultLifecycleEvent>> events = awaitCompleted(faultId);

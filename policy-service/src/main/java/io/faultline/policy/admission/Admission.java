@@ -143,7 +143,9 @@ final class Admission {
           traceparent);
     }
     RegisteredAccount account = policy.account(request.accountId()).orElseThrow();
-    Instant expires = now.plus(AdmissionRules.holdAndRamp(request)).plus(settings.leaseGrace());
+    // Until the executor's first heartbeat names it, the lease lasts the start deadline; then
+    // heartbeats keep it (ADR 0007).
+    Instant expires = now.plus(settings.startDeadline());
     ProtectedTargets protectedTargets = policy.protectedTargets();
     FaultApproved approval =
         new FaultApproved(
@@ -270,12 +272,35 @@ final class Admission {
   }
 
   /**
-   * Every lease past its expiry, each with a {@code LEASE_EXPIRED} event numbered after the last
-   * sequence seen for the fault.
+   * Keeps the leases of the faults a heartbeat names until its append time + lease grace; a fault
+   * of another tenant or account renews nothing (ADR 0007).
    */
-  List<Outcome.Expired> expire(AdmissionView state, Instant now) {
+  List<Outcome.Renewed> heartbeat(
+      AdmissionCommand.Heartbeat heartbeat, AdmissionView state, long appendedAtMs) {
+    long until = appendedAtMs + settings.leaseGrace().toMillis();
+    List<Outcome.Renewed> renewed = new ArrayList<>();
+    for (AdmissionCommand.Heartbeat.Running running : heartbeat.faults()) {
+      state
+          .lease(running.tenantId(), running.faultId())
+          .filter(l -> running.accountId() == null || running.accountId().equals(l.accountId()))
+          .filter(l -> l.expiresAtMs() < until)
+          .ifPresent(l -> renewed.add(new Outcome.Renewed(l.renewedUntil(until))));
+    }
+    return renewed;
+  }
+
+  /**
+   * Every lease whose expiry the heartbeat clock has passed, each with a {@code LEASE_EXPIRED}
+   * event carrying the last sequence seen for the fault: the policy never takes a number after 1
+   * (ADR 0007 §6), and the event's id is its own.
+   *
+   * @param heartbeatClock the latest heartbeat append time read, never the policy's own clock: an
+   *     outage or backlog of the policy service delays expiry instead of causing it
+   * @param now when the event is written
+   */
+  List<Outcome.Expired> expire(AdmissionView state, Instant heartbeatClock, Instant now) {
     List<Outcome.Expired> expired = new ArrayList<>();
-    for (Lease lease : state.expiredAt(now.toEpochMilli())) {
+    for (Lease lease : state.expiredAt(heartbeatClock.toEpochMilli())) {
       expired.add(
           new Outcome.Expired(
               lease,
@@ -288,7 +313,7 @@ final class Admission {
                   AccountId.of(lease.accountId()),
                   lease.region() == null ? null : AwsRegion.of(lease.region()),
                   LifecycleStage.LEASE_EXPIRED,
-                  lease.lastSequence() + 1,
+                  lease.lastSequence(),
                   now,
                   AdmissionTopology.PRODUCER,
                   lease.dryRun(),
@@ -296,9 +321,10 @@ final class Admission {
                   null,
                   null,
                   FailureReason.TIMEOUT,
-                  "no terminal event by "
+                  "no heartbeat named the fault and no terminal event arrived by "
                       + Instant.ofEpochMilli(lease.expiresAtMs())
-                      + " (ramps + hold + grace); leases on "
+                      + " (start deadline or last heartbeat + lease grace, in heartbeat time);"
+                      + " leases on "
                       + lease.targets()
                       + " released",
                   null,

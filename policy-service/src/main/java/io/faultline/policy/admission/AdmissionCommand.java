@@ -24,7 +24,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = AdmissionCommand.RejectInvalid.class, name = "reject-invalid"),
   @JsonSubTypes.Type(value = AdmissionCommand.PolicyChanged.class, name = "policy"),
   @JsonSubTypes.Type(value = AdmissionCommand.HaltChanged.class, name = "halt"),
-  @JsonSubTypes.Type(value = AdmissionCommand.Progress.class, name = "progress")
+  @JsonSubTypes.Type(value = AdmissionCommand.Progress.class, name = "progress"),
+  @JsonSubTypes.Type(value = AdmissionCommand.Heartbeat.class, name = "heartbeat")
 })
 sealed interface AdmissionCommand extends Intake {
 
@@ -77,6 +78,28 @@ sealed interface AdmissionCommand extends Intake {
   record HaltChanged(String scope, boolean halted) implements AdmissionCommand {
     public HaltChanged {
       Objects.requireNonNull(scope, "scope");
+    }
+  }
+
+  /**
+   * An executor's heartbeat (ADR 0007): the faults it runs. Its append time, the admission log
+   * record's timestamp, renews their leases and moves the heartbeat clock leases expire by.
+   */
+  record Heartbeat(String executorId, List<Running> faults) implements AdmissionCommand {
+    public Heartbeat {
+      Objects.requireNonNull(executorId, "executorId");
+      faults = faults == null ? List.of() : List.copyOf(faults);
+    }
+
+    /** A fault the executor runs; it renews a lease only of the same tenant, fault and account. */
+    record Running(String tenantId, String faultId, String accountId) {
+      public Running {
+        TenantId.of(tenantId);
+        FaultId.of(faultId);
+        if (accountId != null) {
+          AccountId.of(accountId);
+        }
+      }
     }
   }
 

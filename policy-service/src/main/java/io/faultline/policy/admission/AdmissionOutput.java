@@ -144,6 +144,7 @@ final class AdmissionOutput {
       case Outcome.PolicyRemoved removed -> {}
       case Outcome.HaltSet halt -> {}
       case Outcome.SequenceSeen seen -> {}
+      case Outcome.Renewed renewed -> {}
       case Outcome.Released released -> {}
     }
   }

@@ -39,6 +39,13 @@ final class AdmissionProcessor
   private AdmissionState state;
   private AdmissionOutput output;
 
+  /**
+   * The latest heartbeat append time read (ADR 0007): leases expire by it, never by this service's
+   * own clock. Not stored: after a restart it starts again at the first heartbeat read, which can
+   * only delay an expiry.
+   */
+  private long heartbeatClockMs;
+
   AdmissionProcessor(AdmissionSettings settings, AdmissionTelemetry telemetry) {
     this.settings = settings;
     this.telemetry = telemetry;
@@ -71,6 +78,12 @@ final class AdmissionProcessor
             apply(admission.changePolicy(change, state), now);
         case AdmissionCommand.HaltChanged halt -> apply(admission.changeHalt(halt), now);
         case AdmissionCommand.Progress progress -> apply(admission.progress(progress, state), now);
+        case AdmissionCommand.Heartbeat heartbeat -> {
+          heartbeatClockMs = Math.max(heartbeatClockMs, record.timestamp());
+          admission
+              .heartbeat(heartbeat, state, record.timestamp())
+              .forEach(renewed -> apply(renewed, now));
+        }
       }
     } catch (KafkaException e) {
       // Kafka Streams' own failures (a fenced producer, a migrated task, a store that cannot
@@ -147,7 +160,12 @@ final class AdmissionProcessor
   private void expireLeases(long wallClockMs) {
     state.load();
     Instant now = Instant.ofEpochMilli(wallClockMs);
-    admission.expire(state, now).forEach(expired -> apply(expired, now));
+    if (heartbeatClockMs == 0) {
+      return;
+    }
+    admission
+        .expire(state, Instant.ofEpochMilli(heartbeatClockMs), now)
+        .forEach(expired -> apply(expired, now));
   }
 
   /** Forgets decisions and cooldowns older than {@link #MEMORY}, so the stores stay bounded. */

@@ -8,21 +8,28 @@ import java.util.Objects;
  * What the admission topology needs beyond the tenant policies.
  *
  * @param platformMaxActiveFaults the most faults active at once on the whole platform
- * @param leaseGrace added to ramp + hold before a silent fault's lease expires
+ * @param leaseGrace how long a lease outlives the last heartbeat that named its fault, in heartbeat
+ *     append time (ADR 0007)
  * @param leaseCheckInterval how often (wall-clock) leases are checked for expiry
  * @param topicPrefix prepended to every catalogue topic name; empty in production, a unique
  *     namespace per test so tests on one broker never read each other's records
  * @param signatures how requests are authenticated (ADR 0008): platform keys, ages
+ * @param startDeadline how long after its approval a fault's lease lasts without any heartbeat (the
+ *     approval's {@code leaseExpiresAt}: an executor must not start it later)
  */
 public record AdmissionSettings(
     int platformMaxActiveFaults,
     Duration leaseGrace,
     Duration leaseCheckInterval,
     String topicPrefix,
-    RequestAuthentication.Settings signatures) {
+    RequestAuthentication.Settings signatures,
+    Duration startDeadline) {
+  public static final Duration DEFAULT_START_DEADLINE = Duration.ofMinutes(2);
+
   public AdmissionSettings {
     topicPrefix = topicPrefix == null ? "" : topicPrefix;
     signatures = signatures == null ? RequestAuthentication.Settings.defaults() : signatures;
+    startDeadline = startDeadline == null ? DEFAULT_START_DEADLINE : startDeadline;
     if (platformMaxActiveFaults < 0) {
       throw new IllegalArgumentException("platformMaxActiveFaults must be >= 0");
     }
@@ -35,7 +42,7 @@ public record AdmissionSettings(
       Duration leaseGrace,
       Duration leaseCheckInterval,
       String topicPrefix) {
-    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, null);
+    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, null, null);
   }
 
   public AdmissionSettings(
@@ -45,7 +52,12 @@ public record AdmissionSettings(
 
   public AdmissionSettings withSignatures(RequestAuthentication.Settings value) {
     return new AdmissionSettings(
-        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, value);
+        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, value, startDeadline);
+  }
+
+  public AdmissionSettings withStartDeadline(Duration value) {
+    return new AdmissionSettings(
+        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, signatures, value);
   }
 
   /** The name of a catalogue topic in this deployment. */
@@ -65,6 +77,6 @@ public record AdmissionSettings(
   }
 
   public static AdmissionSettings defaults() {
-    return new AdmissionSettings(200, Duration.ofMinutes(5), Duration.ofSeconds(1));
+    return new AdmissionSettings(200, Duration.ofSeconds(30), Duration.ofSeconds(1));
   }
 }

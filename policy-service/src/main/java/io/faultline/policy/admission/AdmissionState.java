@@ -167,6 +167,10 @@ final class AdmissionState implements AdmissionView {
           halts.delete(halt.scope());
         }
       }
+      case Outcome.Renewed renewed -> {
+        book.update(renewed.lease());
+        leases.put(renewed.lease().key(), write(renewed.lease()));
+      }
       case Outcome.SequenceSeen seen -> {
         book.update(seen.lease());
         leases.put(seen.lease().key(), write(seen.lease()));

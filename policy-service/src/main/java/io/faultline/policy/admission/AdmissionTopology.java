@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.Stores;
  *                                      └─┐
  *   tenant-policies ─► policies-intake ──┤
  *   fault-controls ─► controls-intake ───┼─► admission log (1 partition)
- *   fault-lifecycle ─► lifecycle-intake ─┘
+ *   fault-lifecycle ─► lifecycle-intake ─┤
+ *   executor-heartbeats ─► heartbeats-intake ─┘
  *
  * admission (exactly_once_v2, one task in the whole group):
  *   admission log ─► admission ─┬─► fault-approvals
@@ -98,6 +99,12 @@ public final class AdmissionTopology {
                     .process(() -> new LifecycleIntake(poison), Named.as("lifecycle-intake")),
                 "lifecycle-command"),
             Named.as("merge-lifecycle"))
+        .merge(
+            commands(
+                builder.stream(settings.topic(Topics.EXECUTOR_HEARTBEATS), raw("heartbeats-source"))
+                    .process(() -> new HeartbeatIntake(poison), Named.as("heartbeats-intake")),
+                "heartbeats-command"),
+            Named.as("merge-heartbeats"))
         .to(
             settings.admissionLog(),
             Produced.with(Serdes.String(), new CommandSerde()).withName("admission-log-sink"));

@@ -81,6 +81,9 @@ sealed interface Outcome {
   /** The executor reported a newer sequence; {@code lease} carries it. */
   record SequenceSeen(Lease lease) implements Outcome {}
 
+  /** A heartbeat named the fault: its lease is kept until {@code lease}'s new expiry. */
+  record Renewed(Lease lease) implements Outcome {}
+
   /** A terminal event ended the fault: its lease goes, its targets start cooling down. */
   record Released(Lease lease) implements Outcome {}
 

@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param applicationId the Kafka Streams application id (consumer group, internal topic prefix)
  * @param platformMaxActiveFaults the platform-wide maximum of active faults
- * @param leaseGrace added to ramps + hold before a silent fault's lease expires
+ * @param leaseGrace how long a lease outlives the last executor heartbeat naming its fault
+ * @param startDeadline how long an approved fault's lease lasts before its first heartbeat
  * @param leaseCheckInterval how often leases are checked for expiry
  * @param streamThreads Kafka Streams threads per instance
  * @param stateDir where Kafka Streams keeps local state
@@ -27,6 +28,7 @@ public record PolicyServiceProperties(
     String applicationId,
     int platformMaxActiveFaults,
     Duration leaseGrace,
+    Duration startDeadline,
     Duration leaseCheckInterval,
     int streamThreads,
     String stateDir,
@@ -66,6 +68,7 @@ public record PolicyServiceProperties(
 
   public AdmissionSettings admission() {
     return new AdmissionSettings(platformMaxActiveFaults, leaseGrace, leaseCheckInterval)
-        .withSignatures(signatures.settings());
+        .withSignatures(signatures.settings())
+        .withStartDeadline(startDeadline);
   }
 }

@@ -9,7 +9,9 @@ import java.util.Objects;
  * Stored as JSON in the admission's lease store; carries what a {@code LEASE_EXPIRED} event needs.
  *
  * @param targets lease keys (see {@code RequestedTargets#leaseKeys})
- * @param expiresAtMs when the lease expires unless a terminal event arrives first
+ * @param expiresAtMs when the lease expires unless a terminal event or a heartbeat naming the fault
+ *     arrives first: the approval's start deadline, then the last heartbeat's append time + lease
+ *     grace (ADR 0007); judged against the heartbeat clock, never the policy's own
  * @param lastSequence the highest lifecycle sequence seen for the fault
  */
 public record Lease(
@@ -39,6 +41,23 @@ public record Lease(
 
   public static String keyOf(String tenantId, String faultId) {
     return FaultKey.of(tenantId, faultId).value();
+  }
+
+  /** This lease, kept until {@code expiresAtMs} if that is later than its expiry now. */
+  public Lease renewedUntil(long expiresAtMs) {
+    return new Lease(
+        faultId,
+        tenantId,
+        accountId,
+        region,
+        faultType,
+        experimentId,
+        runId,
+        dryRun,
+        targets,
+        Math.max(this.expiresAtMs, expiresAtMs),
+        lastSequence,
+        traceparent);
   }
 
   public Lease withLastSequence(long sequence) {

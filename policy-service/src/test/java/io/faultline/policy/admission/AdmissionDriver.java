@@ -5,6 +5,7 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.heartbeat.ExecutorHeartbeat;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
@@ -49,6 +50,7 @@ final class AdmissionDriver implements AutoCloseable {
   private final TestInputTopic<String, byte[]> policies;
   private final TestInputTopic<String, byte[]> controls;
   private final TestInputTopic<String, byte[]> lifecycleIn;
+  private final TestInputTopic<String, byte[]> heartbeats;
   private final TestOutputTopic<String, byte[]> approvals;
   private final TestOutputTopic<String, byte[]> lifecycle;
   private final TestOutputTopic<String, byte[]> deadLetters;
@@ -82,6 +84,7 @@ final class AdmissionDriver implements AutoCloseable {
     policies = input(Topics.TENANT_POLICIES);
     controls = input(Topics.FAULT_CONTROLS);
     lifecycleIn = input(Topics.FAULT_LIFECYCLE);
+    heartbeats = input(Topics.EXECUTOR_HEARTBEATS);
     approvals = output(Topics.FAULT_APPROVALS);
     lifecycle = output(Topics.FAULT_LIFECYCLE);
     deadLetters =
@@ -175,6 +178,33 @@ final class AdmissionDriver implements AutoCloseable {
         Topics.FAULT_LIFECYCLE,
         executorEvent(tenant, faultId, stage, sequence, now),
         null);
+  }
+
+  /**
+   * An executor's heartbeat naming {@code faults} ({@code "<tenant>/<fault>"}, account {@code
+   * account}), appended by the broker at {@code appendedAt}.
+   */
+  void heartbeat(String executorId, Instant appendedAt, String account, String... faults) {
+    List<ExecutorHeartbeat.RunningFault> running =
+        java.util.Arrays.stream(faults)
+            .map(
+                key ->
+                    new ExecutorHeartbeat.RunningFault(
+                        TenantId.of(key.substring(0, key.indexOf('/'))),
+                        FaultId.of(key.substring(key.indexOf('/') + 1)),
+                        io.faultline.events.ids.AccountId.of(account),
+                        0,
+                        "HOLDING"))
+            .toList();
+    ProducerRecord<String, byte[]> record =
+        EventCodec.standard()
+            .encode(
+                Topics.EXECUTOR_HEARTBEATS,
+                FaultlineEvent.of(
+                    TEST_SOURCE, new ExecutorHeartbeat(executorId, appendedAt, 1, 1, running)));
+    heartbeats.pipeInput(
+        new TestRecord<>(record.key(), record.value(), record.headers(), appendedAt));
+    deliverAdmissionLog();
   }
 
   /** A record on the lifecycle topic as it arrives, valid or not. */

@@ -54,7 +54,8 @@ class AdmissionTest {
     Outcome.Approved approved =
         (Outcome.Approved) admission.decide(request, TRACEPARENT, view, NOW);
 
-    Instant expires = NOW.plusSeconds(60 + 2 * 10).plus(SETTINGS.leaseGrace());
+    // Until a heartbeat names the fault, its lease lasts the start deadline, whatever its hold.
+    Instant expires = NOW.plus(SETTINGS.startDeadline());
     assertThat(approved.lease().targets())
         .containsExactly("ec2:" + INSTANCE, "ec2-shared:111111111111/eu-west-1");
     assertThat(approved.lease().expiresAtMs()).isEqualTo(expires.toEpochMilli());
@@ -264,7 +265,44 @@ class AdmissionTest {
   }
 
   @Test
-  void expiresASilentLeaseNumberedAfterTheLastSequenceSeen() {
+  void aHeartbeatKeepsTheLeasesOfTheFaultsItNamesOnlyForTheirOwnTenantAndAccount() {
+    Lease running = lease("f-1", "acme", List.of("ec2:" + INSTANCE), 3);
+    view.book.take(running);
+    long appended = NOW.plusSeconds(120).toEpochMilli();
+
+    List<Outcome.Renewed> renewed =
+        admission.heartbeat(
+            new AdmissionCommand.Heartbeat(
+                "ex-1",
+                List.of(
+                    new AdmissionCommand.Heartbeat.Running("acme", "f-1", "111111111111"),
+                    new AdmissionCommand.Heartbeat.Running("globex", "f-1", "111111111111"),
+                    new AdmissionCommand.Heartbeat.Running("acme", "f-9", "111111111111"))),
+            view,
+            appended);
+
+    assertThat(renewed)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.lease().key()).isEqualTo("acme/f-1");
+              assertThat(r.lease().expiresAtMs())
+                  .isEqualTo(appended + SETTINGS.leaseGrace().toMillis());
+              assertThat(r.lease().lastSequence()).isEqualTo(3);
+            });
+    assertThat(
+            admission.heartbeat(
+                new AdmissionCommand.Heartbeat(
+                    "ex-1",
+                    List.of(new AdmissionCommand.Heartbeat.Running("acme", "f-1", "999999999999"))),
+                view,
+                appended))
+        .as("a heartbeat naming another account renews nothing")
+        .isEmpty();
+  }
+
+  @Test
+  void expiresASilentLeaseByTheHeartbeatClockWithTheLastSequenceSeen() {
     Lease silent = lease("f-1", "acme", List.of("ec2:" + INSTANCE), 4);
     view.book.take(silent);
     view.book.take(
@@ -282,14 +320,16 @@ class AdmissionTest {
             1,
             null));
 
-    List<Outcome.Expired> expired = admission.expire(view, NOW);
+    Instant wall = NOW.plusSeconds(3600);
+    List<Outcome.Expired> expired = admission.expire(view, NOW, wall);
 
     assertThat(expired).extracting(Outcome.Expired::lease).containsExactly(silent);
     FaultLifecycleEvent event = expired.getFirst().event();
     assertThat(event.stage()).isEqualTo(LifecycleStage.LEASE_EXPIRED);
-    assertThat(event.sequence()).isEqualTo(5);
+    // Never a sequence of its own: the executor's next number stays the executor's (ADR 0007 §6).
+    assertThat(event.sequence()).isEqualTo(4);
     assertThat(event.reason()).isEqualTo(FailureReason.TIMEOUT);
-    assertThat(event.occurredAt()).isEqualTo(NOW);
+    assertThat(event.occurredAt()).isEqualTo(wall);
     assertThat(event.traceId()).isEqualTo(TRACE_ID);
     assertThat(event.detail()).contains("[ec2:" + INSTANCE + "]");
   }

@@ -146,7 +146,7 @@ class AdmissionTopologyTest {
     assertThat(approval.dryRun()).isFalse();
     assertThat(approval.approvedAt()).isEqualTo(AdmissionDriver.START);
     assertThat(approval.leaseExpiresAt())
-        .isEqualTo(AdmissionDriver.START.plusSeconds(120 + 2 * 10).plus(GRACE));
+        .isEqualTo(AdmissionDriver.START.plus(AdmissionSettings.DEFAULT_START_DEADLINE));
 
     List<FaultlineEvent<FaultLifecycleEvent>> events = driver.lifecycleEvents();
     assertThat(events).hasSize(1);
@@ -526,7 +526,7 @@ class AdmissionTopologyTest {
   }
 
   @Test
-  void expiresASilentFaultsLeaseAndFreesItsTarget() {
+  void aLeaseLastsAsLongAsHeartbeatsNameItThenExpiresByHeartbeatTimeAndFreesItsTarget() {
     driver.policy(policy(T, A));
     FaultRequested request =
         withParameters(
@@ -534,22 +534,89 @@ class AdmissionTopologyTest {
     assertApproved(decide(request));
     driver.executor(T, "f-1", LifecycleStage.STARTED, 2);
     driver.executor(T, "f-1", LifecycleStage.INJECTED, 4);
-    driver.advance(Duration.ofSeconds(60).plus(GRACE).minusSeconds(2));
+    Instant start = driver.now();
+    // Heartbeats name the fault for 20 minutes: far beyond its hold and the start deadline.
+    Instant last = start;
+    for (int s = 5; s <= 20 * 60; s += 5) {
+      last = start.plusSeconds(s);
+      driver.heartbeat("ex-1", last, A, T + "/f-1");
+    }
+    driver.advance(Duration.ofMinutes(25));
     assertThat(driver.lifecycle()).isEmpty();
     assertRejected(decide(processKill(T, "f-2", A, "i-00000000000000001")), RuleCode.TARGET_BUSY);
 
-    driver.advance(Duration.ofSeconds(3));
-    List<FaultLifecycleEvent> expired = driver.lifecycle();
-    assertThat(expired)
+    // Its executor goes silent; another executor's heartbeats move the clock past the grace.
+    driver.heartbeat("ex-2", last.plus(GRACE).minusSeconds(1), A);
+    driver.advance(Duration.ofSeconds(2));
+    assertThat(driver.lifecycle()).isEmpty();
+    driver.heartbeat("ex-2", last.plus(GRACE).plusSeconds(1), A);
+    driver.advance(Duration.ofSeconds(2));
+
+    assertThat(driver.lifecycle())
         .singleElement()
         .satisfies(
             e -> {
               assertThat(e.stage()).isEqualTo(LifecycleStage.LEASE_EXPIRED);
               assertThat(e.reason()).isEqualTo(FailureReason.TIMEOUT);
-              assertThat(e.sequence()).isEqualTo(5);
+              assertThat(e.sequence()).as("the last sequence seen, not a new one").isEqualTo(4);
               assertThat(e.faultId().value()).isEqualTo("f-1");
             });
     assertApproved(decide(processKill(T, "f-3", A, "i-00000000000000001")));
+  }
+
+  @Test
+  void withoutHeartbeatsNothingExpiresSoAPolicyOutageOrBacklogCannotFreeARunningTarget() {
+    driver.policy(policy(T, A));
+    assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
+
+    driver.advance(Duration.ofHours(2));
+    assertThat(driver.lifecycle()).isEmpty();
+
+    // A backlog read late: heartbeats appended while the fault ran keep it, judged by their append
+    // times and not by the (much later) time they are read.
+    Instant approved = AdmissionDriver.START;
+    for (int s = 5; s <= 600; s += 5) {
+      driver.heartbeat("ex-1", approved.plusSeconds(s), A, T + "/f-1");
+    }
+    driver.advance(Duration.ofSeconds(2));
+    assertThat(driver.lifecycle()).isEmpty();
+    assertRejected(decide(processKill(T, "f-2", A, "i-00000000000000001")), RuleCode.TARGET_BUSY);
+  }
+
+  @Test
+  void aFaultNoHeartbeatEverNamedExpiresAtItsStartDeadline() {
+    driver.policy(policy(T, A));
+    assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
+    Instant deadline = AdmissionDriver.START.plus(AdmissionSettings.DEFAULT_START_DEADLINE);
+
+    driver.heartbeat("ex-1", deadline.minusSeconds(1), A);
+    driver.advance(Duration.ofSeconds(2));
+    assertThat(driver.lifecycle()).isEmpty();
+    driver.heartbeat("ex-1", deadline.plusSeconds(1), A);
+    driver.advance(Duration.ofSeconds(2));
+
+    assertThat(driver.lifecycle())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.stage()).isEqualTo(LifecycleStage.LEASE_EXPIRED);
+              assertThat(e.sequence()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void aHeartbeatOfAnotherTenantsFaultWithTheSameIdKeepsNothing() {
+    driver.policy(policy(T, A));
+    assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
+    Instant deadline = AdmissionDriver.START.plus(AdmissionSettings.DEFAULT_START_DEADLINE);
+
+    driver.heartbeat("ex-1", deadline.minusSeconds(5), A, "globex/f-1");
+    driver.heartbeat("ex-1", deadline.plusSeconds(1), A, "globex/f-1");
+    driver.advance(Duration.ofSeconds(2));
+
+    assertThat(driver.lifecycle())
+        .extracting(FaultLifecycleEvent::stage)
+        .containsExactly(LifecycleStage.LEASE_EXPIRED);
   }
 
   @Test
