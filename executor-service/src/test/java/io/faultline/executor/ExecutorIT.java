@@ -10,6 +10,7 @@ import static io.faultline.events.lifecycle.LifecycleStage.TARGETS_RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.decision.FaultApproved;

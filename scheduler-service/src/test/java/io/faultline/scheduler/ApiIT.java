@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.faultline.events.Fixtures;
+import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.TopicTap;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.TopicTap;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.lifecycle.FailureReason;
