@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.Fixtures;
 import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.EventCodec;
@@ -533,7 +534,7 @@ class ApiIT {
 
     FaultRequested mine = requestFor(tenant, "f-sse-mine");
     FaultRequested theirs = requestFor(other, "f-sse-theirs");
-    try (FakeExecutor executor = new FakeExecutor()) {
+    try (ExecutorStandIn executor = new ExecutorStandIn()) {
       await()
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
-import io.faultline.events.ids.FaultId;
-import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
@@ -56,7 +55,7 @@ class PoisonRecordsIT {
   private static SchedulerInstance app;
   private static TopicTap<FaultRequested> requests;
   private static TopicTap<FaultControl> controls;
-  private static FakeExecutor executor;
+  private static ExecutorStandIn executor;
   private static KafkaProducer<String, byte[]> hostile;
 
   @BeforeAll
@@ -64,7 +63,7 @@ class PoisonRecordsIT {
     app = SharedScheduler.get();
     requests = new TopicTap<>(Topics.FAULT_REQUESTS);
     controls = new TopicTap<>(Topics.FAULT_CONTROLS);
-    executor = new FakeExecutor();
+    executor = new ExecutorStandIn();
     // A producer that writes whatever it is given, oversized records included.
     hostile =
         new KafkaProducer<>(
@@ -266,32 +265,8 @@ class PoisonRecordsIT {
   }
 
   private static ProducerRecord<String, byte[]> lifecycleEvent(String tenant, String faultId) {
-    FaultRequested request = ApiIT.requestFor(tenant, faultId);
-    FaultLifecycleEvent event =
-        new FaultLifecycleEvent(
-            FaultId.of(faultId),
-            request.tenantId(),
-            request.experimentId(),
-            request.runId(),
-            request.faultType(),
-            request.accountId(),
-            request.region(),
-            LifecycleStage.APPROVED,
-            1,
-            Instant.now(),
-            LifecycleStage.APPROVED.producer(),
-            false,
-            request.parameters().asMap(),
-            List.of(),
-            List.of(),
-            null,
-            null,
-            List.of(),
-            null);
-    return EventCodec.standard()
-        .encode(
-            Topics.FAULT_LIFECYCLE,
-            FaultlineEvent.of(URI.create("/faultline/policy-service"), event));
+    return ExecutorStandIn.record(
+        ExecutorStandIn.event(ApiIT.requestFor(tenant, faultId), LifecycleStage.APPROVED, 1, null));
   }
 
   /** A JSON-looking value one byte over the topic's event limit. */
