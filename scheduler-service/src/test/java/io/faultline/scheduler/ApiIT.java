@@ -1,5 +1,8 @@
 package io.faultline.scheduler;
 
+import static io.faultline.scheduler.ApiFixtures.account;
+import static io.faultline.scheduler.ApiFixtures.policyBody;
+import static io.faultline.scheduler.ApiFixtures.processKill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,36 +49,6 @@ class ApiIT {
     policies.close();
     requests.close();
     controls.close();
-  }
-
-  static Map<String, Object> processKill(String accountId) {
-    return Map.of(
-        "name",
-        "Kill the checkout worker",
-        "faultType",
-        "ec2-process-kill",
-        "parameters",
-        Map.of("PROCESS_IDS", "1234", "EC2_INSTANCE_ID", "i-0abc12345def67890", "FORCE", true),
-        "hypothesis",
-        "Checkout keeps serving while a worker process dies",
-        "stopConditions",
-        List.of(Map.of("kind", "cloudwatch-alarm", "value", "checkout-5xx")),
-        "targets",
-        List.of(Map.of("accountId", accountId, "region", "eu-west-1")));
-  }
-
-  static Map<String, Object> account() {
-    return Map.of(
-        "roleArn",
-        "arn:aws:iam::111111111111:role/faultline-target",
-        "regions",
-        List.of("eu-west-1"));
-  }
-
-  static ObjectNode policyBody() {
-    ObjectNode node = (ObjectNode) StateJson.tree(EventCodec.standard().toJson(Fixtures.aPolicy()));
-    node.remove(List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy"));
-    return node;
   }
 
   @Test
@@ -532,8 +505,8 @@ class ApiIT {
     String other = SharedScheduler.newTenant();
     List<String> lines = app.eventStream(tenant);
 
-    FaultRequested mine = requestFor(tenant, "f-sse-mine");
-    FaultRequested theirs = requestFor(other, "f-sse-theirs");
+    FaultRequested mine = Fixtures.aProcessKillRequest(tenant, "f-sse-mine");
+    FaultRequested theirs = Fixtures.aProcessKillRequest(other, "f-sse-theirs");
     try (ExecutorStandIn executor = new ExecutorStandIn()) {
       await()
           .atMost(Duration.ofSeconds(20))
@@ -547,23 +520,6 @@ class ApiIT {
     }
     assertThat(lines).noneMatch(l -> l.contains("f-sse-theirs"));
     assertThat(lines).anyMatch(l -> l.equals("id:f-sse-mine:1"));
-  }
-
-  static FaultRequested requestFor(String tenant, String faultId) {
-    FaultRequested f = Fixtures.aProcessKillRequest();
-    return FaultRequested.of(
-        io.faultline.events.ids.FaultId.of(faultId),
-        io.faultline.events.ids.TenantId.of(tenant),
-        f.experimentId(),
-        f.runId(),
-        f.faultType(),
-        f.accountId(),
-        f.region(),
-        f.parameters().asMap(),
-        false,
-        "user:alice",
-        Instant.now(),
-        null);
   }
 
   @Test

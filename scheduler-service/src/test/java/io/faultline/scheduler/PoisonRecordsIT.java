@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.faultline.events.ExecutorStandIn;
+import io.faultline.events.Fixtures;
 import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
@@ -101,7 +102,8 @@ class PoisonRecordsIT {
     // Commands after the poison, on the same partition (tenant key): the API's writes apply.
     Http op = app.http(tenant, "operator");
     Http.Response created =
-        op.post("/api/v1/tenants/" + tenant + "/experiments", ApiIT.processKill("111111111111"));
+        op.post(
+            "/api/v1/tenants/" + tenant + "/experiments", ApiFixtures.processKill("111111111111"));
     assertThat(created.status()).isEqualTo(201);
     String exp = created.body().path("experimentId").asText();
     String runId =
@@ -266,7 +268,8 @@ class PoisonRecordsIT {
 
   private static ProducerRecord<String, byte[]> lifecycleEvent(String tenant, String faultId) {
     return ExecutorStandIn.record(
-        ExecutorStandIn.event(ApiIT.requestFor(tenant, faultId), LifecycleStage.APPROVED, 1, null));
+        ExecutorStandIn.event(
+            Fixtures.aProcessKillRequest(tenant, faultId), LifecycleStage.APPROVED, 1, null));
   }
 
   /** A JSON-looking value one byte over the topic's event limit. */
