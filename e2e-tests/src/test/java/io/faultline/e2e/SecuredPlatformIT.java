@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.access.KafkaAccess;
 import io.faultline.events.access.KafkaRole;
 import io.faultline.events.cloudevents.EventCodec;

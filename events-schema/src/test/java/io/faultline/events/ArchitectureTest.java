@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.faultline.testsupport.ArchitectureRules;
 
 @AnalyzeClasses(
     packages = "io.faultline.events",
@@ -17,11 +18,7 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule theContractKnowsNoService =
-      noClasses()
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage(
-              "io.faultline.policy..", "io.faultline.executor..", "io.faultline.scheduler..");
+      ArchitectureRules.knowsNoOtherService("io.faultline.events");
 
   @ArchTest
   static final ArchRule theContractHasNoAwsSdk =

@@ -46,8 +46,14 @@ public final class Fixtures {
   public static final String EXTERNAL_ID = "acme-7f3c9a1e";
 
   public static FaultRequested aProcessKillRequest() {
+    return aProcessKillRequest(TENANT.value(), "f-process-kill-1");
+  }
+
+  /** The process kill of {@link #aProcessKillRequest()} as another tenant's fault. */
+  public static FaultRequested aProcessKillRequest(String tenant, String faultId) {
     return aRequest(
-        "f-process-kill-1",
+        TenantId.of(tenant),
+        faultId,
         "ec2-process-kill",
         Map.of(
             "PROCESS_IDS", "1234,1235", "EC2_INSTANCE_ID", "i-0abc12345def67890", "FORCE", true));
@@ -77,9 +83,14 @@ public final class Fixtures {
 
   public static FaultRequested aRequest(
       String faultId, String faultType, Map<String, ?> parameters) {
+    return aRequest(TENANT, faultId, faultType, parameters);
+  }
+
+  private static FaultRequested aRequest(
+      TenantId tenant, String faultId, String faultType, Map<String, ?> parameters) {
     return FaultRequested.of(
         FaultId.of(faultId),
-        TENANT,
+        tenant,
         ExperimentId.of("exp-checkout-resilience"),
         RunId.of("run-42"),
         FaultType.of(faultType),

@@ -1,12 +1,12 @@
 package io.faultline.executor;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.faultline.testsupport.ArchitectureRules;
 
 @AnalyzeClasses(
     packages = "io.faultline.executor",
@@ -14,12 +14,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
   @ArchTest
   static final ArchRule neverDependsOnAnotherService =
-      noClasses()
-          .that()
-          .resideInAPackage("io.faultline.executor..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage("io.faultline.policy..", "io.faultline.scheduler..");
+      ArchitectureRules.knowsNoOtherService("io.faultline.executor");
 
   @ArchTest
   static final ArchRule awsSdkStaysInsideTheAwsPackage =
@@ -46,9 +41,5 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule featurePackagesHaveNoCycles =
-      slices()
-          .matching("io.faultline.executor.(*)..")
-          .should()
-          .beFreeOfCycles()
-          .allowEmptyShould(true);
+      ArchitectureRules.featurePackagesHaveNoCycles("io.faultline.executor");
 }

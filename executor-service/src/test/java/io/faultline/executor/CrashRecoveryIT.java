@@ -8,6 +8,7 @@ import static io.faultline.events.lifecycle.LifecycleStage.TARGETS_RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.ids.FaultKey;
 import io.faultline.events.lifecycle.FailureReason;

@@ -2,6 +2,7 @@ package io.faultline.executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.executor.aws.MotoAccounts;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.cloudevents.Json;
 import io.faultline.events.control.ControlAction;

@@ -86,7 +86,7 @@ public final class TestFaults {
         List.of());
   }
 
-  static ProducerRecord<String, byte[]> record(FaultApproved approval, String traceparent) {
+  public static ProducerRecord<String, byte[]> record(FaultApproved approval, String traceparent) {
     return EventCodec.standard()
         .encode(
             Topics.FAULT_APPROVALS,
@@ -97,7 +97,7 @@ public final class TestFaults {
                 traceparent));
   }
 
-  static void publish(FaultApproved approval, String traceparent) {
+  public static void publish(FaultApproved approval, String traceparent) {
     send(record(approval, traceparent));
   }
 
@@ -112,7 +112,7 @@ public final class TestFaults {
                 FaultlineEvent.of(URI.create("/faultline/scheduler-service"), control)));
   }
 
-  static synchronized void send(ProducerRecord<String, byte[]> record) {
+  public static synchronized void send(ProducerRecord<String, byte[]> record) {
     if (producer == null) {
       producer =
           new KafkaProducer<>(

@@ -1,12 +1,10 @@
 package io.faultline.policy;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
-
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.faultline.testsupport.ArchitectureRules;
 
 @AnalyzeClasses(
     packages = "io.faultline.policy",
@@ -14,18 +12,9 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
   @ArchTest
   static final ArchRule neverDependsOnAnotherService =
-      noClasses()
-          .that()
-          .resideInAPackage("io.faultline.policy..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage("io.faultline.executor..", "io.faultline.scheduler..");
+      ArchitectureRules.knowsNoOtherService("io.faultline.policy");
 
   @ArchTest
   static final ArchRule featurePackagesHaveNoCycles =
-      slices()
-          .matching("io.faultline.policy.(*)..")
-          .should()
-          .beFreeOfCycles()
-          .allowEmptyShould(true);
+      ArchitectureRules.featurePackagesHaveNoCycles("io.faultline.policy");
 }

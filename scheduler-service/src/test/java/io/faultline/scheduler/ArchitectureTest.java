@@ -1,12 +1,12 @@
 package io.faultline.scheduler;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.faultline.testsupport.ArchitectureRules;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,12 +25,7 @@ import org.apache.kafka.streams.Topology;
 class ArchitectureTest {
   @ArchTest
   static final ArchRule neverDependsOnAnotherService =
-      noClasses()
-          .that()
-          .resideInAPackage("io.faultline.scheduler..")
-          .should()
-          .dependOnClassesThat()
-          .resideInAnyPackage("io.faultline.policy..", "io.faultline.executor..");
+      ArchitectureRules.knowsNoOtherService("io.faultline.scheduler");
 
   /** Every Kafka client is built by KafkaClients, from Spring Boot's spring.kafka.* settings. */
   @ArchTest
@@ -71,9 +66,5 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule featurePackagesHaveNoCycles =
-      slices()
-          .matching("io.faultline.scheduler.(*)..")
-          .should()
-          .beFreeOfCycles()
-          .allowEmptyShould(true);
+      ArchitectureRules.featurePackagesHaveNoCycles("io.faultline.scheduler");
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.TopicTap;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
@@ -46,9 +47,10 @@ class ExternalIdIT {
   /** A tenant with one account and a policy; returns the account's external id. */
   private static String registered(String tenant) {
     Http admin = app.http(tenant, "admin");
-    Http.Response created = admin.put(accounts(tenant) + "/" + ACCOUNT, ApiIT.account());
+    Http.Response created = admin.put(accounts(tenant) + "/" + ACCOUNT, ApiFixtures.account());
     assertThat(created.status()).isEqualTo(201);
-    assertThat(admin.put("/api/v1/tenants/" + tenant + "/policy", ApiIT.policyBody()).status())
+    assertThat(
+            admin.put("/api/v1/tenants/" + tenant + "/policy", ApiFixtures.policyBody()).status())
         .isEqualTo(200);
     return created.body().path("externalId").asText();
   }
@@ -132,7 +134,7 @@ class ExternalIdIT {
               assertThat(published.previousExternalId()).isEqualTo(old);
             });
     // Updating the account during the overlap keeps both ids.
-    Http.Response updated = admin.put(accounts(tenant) + "/" + ACCOUNT, ApiIT.account());
+    Http.Response updated = admin.put(accounts(tenant) + "/" + ACCOUNT, ApiFixtures.account());
     assertThat(updated.body().path("externalId").asText()).isEqualTo(fresh);
     assertThat(updated.body().path("previousExternalId").asText()).isEqualTo(old);
     // Viewers see that a rotation is in progress, not its ids.

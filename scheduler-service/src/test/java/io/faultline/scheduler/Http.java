@@ -11,7 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A small JSON client for the scheduler's REST API, as any other platform would call it. */
-final class Http {
+public final class Http {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -29,12 +29,12 @@ final class Http {
     this.traceparent = traceparent;
   }
 
-  Http as(String otherToken) {
+  public Http as(String otherToken) {
     return new Http(base, otherToken, traceparent);
   }
 
   /** Sends a W3C traceparent header, as a traced pipeline would. */
-  Http traced(String value) {
+  public Http traced(String value) {
     return new Http(base, token, value);
   }
 
@@ -46,13 +46,13 @@ final class Http {
     return token;
   }
 
-  record Response(int status, String contentType, JsonNode body, String raw) {
+  public record Response(int status, String contentType, JsonNode body, String raw) {
     /** The field of the first validation error, for problem+json answers. */
-    String firstField() {
+    public String firstField() {
       return body.path("errors").path(0).path("field").asText();
     }
 
-    boolean namesField(String field, String rule) {
+    public boolean namesField(String field, String rule) {
       for (JsonNode e : body.path("errors")) {
         if (e.path("field").asText().equals(field) && e.path("rule").asText().equals(rule)) {
           return true;
@@ -62,19 +62,19 @@ final class Http {
     }
   }
 
-  Response get(String path) {
+  public Response get(String path) {
     return send("GET", path, null);
   }
 
-  Response post(String path, Object body) {
+  public Response post(String path, Object body) {
     return send("POST", path, body);
   }
 
-  Response put(String path, Object body) {
+  public Response put(String path, Object body) {
     return send("PUT", path, body);
   }
 
-  Response delete(String path) {
+  public Response delete(String path) {
     return send("DELETE", path, null);
   }
 

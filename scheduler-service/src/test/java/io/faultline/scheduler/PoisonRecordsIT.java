@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.ExecutorStandIn;
+import io.faultline.events.Fixtures;
+import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
-import io.faultline.events.ids.FaultId;
-import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
@@ -55,7 +56,7 @@ class PoisonRecordsIT {
   private static SchedulerInstance app;
   private static TopicTap<FaultRequested> requests;
   private static TopicTap<FaultControl> controls;
-  private static FakeExecutor executor;
+  private static ExecutorStandIn executor;
   private static KafkaProducer<String, byte[]> hostile;
 
   @BeforeAll
@@ -63,7 +64,7 @@ class PoisonRecordsIT {
     app = SharedScheduler.get();
     requests = new TopicTap<>(Topics.FAULT_REQUESTS);
     controls = new TopicTap<>(Topics.FAULT_CONTROLS);
-    executor = new FakeExecutor();
+    executor = new ExecutorStandIn();
     // A producer that writes whatever it is given, oversized records included.
     hostile =
         new KafkaProducer<>(
@@ -101,7 +102,8 @@ class PoisonRecordsIT {
     // Commands after the poison, on the same partition (tenant key): the API's writes apply.
     Http op = app.http(tenant, "operator");
     Http.Response created =
-        op.post("/api/v1/tenants/" + tenant + "/experiments", ApiIT.processKill("111111111111"));
+        op.post(
+            "/api/v1/tenants/" + tenant + "/experiments", ApiFixtures.processKill("111111111111"));
     assertThat(created.status()).isEqualTo(201);
     String exp = created.body().path("experimentId").asText();
     String runId =
@@ -265,32 +267,9 @@ class PoisonRecordsIT {
   }
 
   private static ProducerRecord<String, byte[]> lifecycleEvent(String tenant, String faultId) {
-    FaultRequested request = ApiIT.requestFor(tenant, faultId);
-    FaultLifecycleEvent event =
-        new FaultLifecycleEvent(
-            FaultId.of(faultId),
-            request.tenantId(),
-            request.experimentId(),
-            request.runId(),
-            request.faultType(),
-            request.accountId(),
-            request.region(),
-            LifecycleStage.APPROVED,
-            1,
-            Instant.now(),
-            LifecycleStage.APPROVED.producer(),
-            false,
-            request.parameters().asMap(),
-            List.of(),
-            List.of(),
-            null,
-            null,
-            List.of(),
-            null);
-    return EventCodec.standard()
-        .encode(
-            Topics.FAULT_LIFECYCLE,
-            FaultlineEvent.of(URI.create("/faultline/policy-service"), event));
+    return ExecutorStandIn.record(
+        ExecutorStandIn.event(
+            Fixtures.aProcessKillRequest(tenant, faultId), LifecycleStage.APPROVED, 1, null));
   }
 
   /** A JSON-looking value one byte over the topic's event limit. */

@@ -3,6 +3,8 @@ package io.faultline.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.ExecutorStandIn;
+import io.faultline.events.TopicTap;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import java.time.Duration;
@@ -22,13 +24,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PrometheusIT {
   private static SchedulerInstance app;
   private static TopicTap<FaultRequested> requests;
-  private static FakeExecutor executor;
+  private static ExecutorStandIn executor;
 
   @BeforeAll
   static void start() {
     app = SharedScheduler.get();
     requests = new TopicTap<>(Topics.FAULT_REQUESTS);
-    executor = new FakeExecutor();
+    executor = new ExecutorStandIn();
   }
 
   @AfterAll
@@ -66,7 +68,9 @@ class PrometheusIT {
     String tenant = SharedScheduler.newTenant();
     Http op = app.http(tenant, "operator");
     String exp =
-        op.post("/api/v1/tenants/" + tenant + "/experiments", ApiIT.processKill("111111111111"))
+        op.post(
+                "/api/v1/tenants/" + tenant + "/experiments",
+                ApiFixtures.processKill("111111111111"))
             .body()
             .path("experimentId")
             .asText();

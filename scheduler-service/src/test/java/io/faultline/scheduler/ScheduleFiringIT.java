@@ -3,6 +3,7 @@ package io.faultline.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.TopicTap;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.engine.StoreNames;
@@ -104,7 +105,9 @@ class ScheduleFiringIT {
       SchedulerInstance via = i % 2 == 0 ? a : b;
       Http op = via.http(tenant, "operator");
       Http.Response created =
-          op.post("/api/v1/tenants/" + tenant + "/experiments", ApiIT.processKill("111111111111"));
+          op.post(
+              "/api/v1/tenants/" + tenant + "/experiments",
+              ApiFixtures.processKill("111111111111"));
       assertThat(created.status()).as(created.raw()).isEqualTo(201);
       String exp = created.body().path("experimentId").asText();
       Http.Response schedule =

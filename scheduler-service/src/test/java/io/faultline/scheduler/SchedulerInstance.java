@@ -24,8 +24,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** One scheduler-service instance on the test broker, on a random port, with a given clock. */
-final class SchedulerInstance implements AutoCloseable {
-  static final String HUB_ROLE_ARN = "arn:aws:iam::999999999999:role/faultline-hub";
+public final class SchedulerInstance implements AutoCloseable {
+  public static final String HUB_ROLE_ARN = "arn:aws:iam::999999999999:role/faultline-hub";
   static final String DEV_SECRET = "integration-test-secret-0123456789abcdef";
 
   final ConfigurableApplicationContext context;
@@ -132,11 +132,11 @@ final class SchedulerInstance implements AutoCloseable {
     return context.getBean(DevTokens.class).mint("tester", tenant, List.of(roles));
   }
 
-  Http http(String tenant, String... roles) {
+  public Http http(String tenant, String... roles) {
     return new Http("http://localhost:" + port(), token(tenant, roles));
   }
 
-  Http anonymous() {
+  public Http anonymous() {
     return new Http("http://localhost:" + port(), null);
   }
 
@@ -150,7 +150,7 @@ final class SchedulerInstance implements AutoCloseable {
    * Opens the tenant's live event stream (SSE) as a viewer and returns its lines as they arrive,
    * once the stream has sent its first comment (it is subscribed).
    */
-  List<String> eventStream(String tenant) throws Exception {
+  public List<String> eventStream(String tenant) throws Exception {
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
     java.net.http.HttpRequest request =
         java.net.http.HttpRequest.newBuilder(

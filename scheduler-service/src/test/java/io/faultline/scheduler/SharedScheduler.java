@@ -6,11 +6,11 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One scheduler instance shared by the API and wave tests of this JVM (each test uses its own
- * tenant ids, so tests do not see each other's data). Kept in JUnit's root store, which closes it
- * when the whole test run ends.
+ * One scheduler instance shared by the API tests (one class per feature package) and wave tests of
+ * this JVM (each test uses its own tenant ids, so tests do not see each other's data). Kept in
+ * JUnit's root store, which closes it when the whole test run ends.
  */
-final class SharedScheduler implements BeforeAllCallback {
+public final class SharedScheduler implements BeforeAllCallback {
   private static SchedulerInstance instance;
 
   @Override
@@ -29,7 +29,7 @@ final class SharedScheduler implements BeforeAllCallback {
     return instance;
   }
 
-  static synchronized SchedulerInstance get() {
+  public static synchronized SchedulerInstance get() {
     if (instance == null) {
       throw new IllegalStateException(
           "annotate the test class with @ExtendWith(SharedScheduler.class)");
@@ -37,7 +37,7 @@ final class SharedScheduler implements BeforeAllCallback {
     return instance;
   }
 
-  static String newTenant() {
+  public static String newTenant() {
     return "t-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

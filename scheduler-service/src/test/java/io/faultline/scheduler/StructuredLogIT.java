@@ -52,7 +52,9 @@ class StructuredLogIT {
     String tenant = SharedScheduler.newTenant();
     Http op = app.http(tenant, "operator");
     String exp =
-        op.post("/api/v1/tenants/" + tenant + "/experiments", ApiIT.processKill("111111111111"))
+        op.post(
+                "/api/v1/tenants/" + tenant + "/experiments",
+                ApiFixtures.processKill("111111111111"))
             .body()
             .path("experimentId")
             .asText();

@@ -3,6 +3,7 @@ package io.faultline.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.request.FaultRequested;

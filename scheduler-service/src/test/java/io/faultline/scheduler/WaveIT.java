@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.faultline.events.ExecutorStandIn;
+import io.faultline.events.TopicTap;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.lifecycle.FailureReason;
@@ -28,14 +30,14 @@ class WaveIT {
   private static SchedulerInstance app;
   private static TopicTap<FaultRequested> requests;
   private static TopicTap<FaultControl> controls;
-  private static FakeExecutor executor;
+  private static ExecutorStandIn executor;
 
   @BeforeAll
   static void start() {
     app = SharedScheduler.get();
     requests = new TopicTap<>(Topics.FAULT_REQUESTS);
     controls = new TopicTap<>(Topics.FAULT_CONTROLS);
-    executor = new FakeExecutor();
+    executor = new ExecutorStandIn();
   }
 
   @AfterAll

@@ -3,6 +3,7 @@ package io.faultline.executor.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
@@ -12,7 +13,6 @@ import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.tracing.FaultSpans;
-import io.faultline.executor.LifecycleTap;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountSession;

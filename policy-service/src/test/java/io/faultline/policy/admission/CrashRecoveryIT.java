@@ -7,6 +7,7 @@ import static io.faultline.policy.PolicyExamples.withConcurrency;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.decision.RuleCode;
@@ -252,7 +253,9 @@ class CrashRecoveryIT {
         new Thread(
             () -> {
               try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer();
-                  KafkaProducer<String, byte[]> producer = broker.producer()) {
+                  ExecutorStandIn executor =
+                      new ExecutorStandIn(
+                          broker.producer(), broker.topic(Topics.FAULT_LIFECYCLE))) {
                 consumer.subscribe(List.of(broker.topic(Topics.FAULT_LIFECYCLE)));
                 while (running.get()) {
                   for (ConsumerRecord<String, byte[]> record :
@@ -274,29 +277,13 @@ class CrashRecoveryIT {
                             k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add(event);
                     if (event.stage() == LifecycleStage.APPROVED) {
-                      producer.send(
-                          broker.record(
-                              Topics.FAULT_LIFECYCLE,
-                              new FaultLifecycleEvent(
-                                  event.faultId(),
-                                  event.tenantId(),
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  LifecycleStage.COMPLETED,
-                                  2,
-                                  Instant.now(),
-                                  "executor-service",
-                                  false,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null,
-                                  null)));
+                      executor.send(
+                          AdmissionDriver.executorEvent(
+                              event.tenantId().value(),
+                              event.faultId().value(),
+                              LifecycleStage.COMPLETED,
+                              2,
+                              Instant.now()));
                     }
                   }
                 }

@@ -54,10 +54,10 @@ import org.apache.kafka.streams.KafkaStreams;
  * generous limits), the costlier path: an approval writes an approval, a lifecycle event and a
  * lease.
  *
- * <p>{@code -Dload.executor=true} adds an {@link ExecutorStandIn}: {@code load.hold} ms (default
- * 1000) after each approval it publishes the five lifecycle events of a fault that ran and rolled
- * back, so the service also reads the executor's events (a production instance's work per fault)
- * and releases every lease; each phase then ends only once every lease is released.
+ * <p>{@code -Dload.executor=true} adds a {@link LoadExecutor}: {@code load.hold} ms (default 1000)
+ * after each approval it publishes the five lifecycle events of a fault that ran and rolled back,
+ * so the service also reads the executor's events (a production instance's work per fault) and
+ * releases every lease; each phase then ends only once every lease is released.
  *
  * <p>{@code -Dload.brokerOnly=true} starts only the broker and prints {@code BROKER <bootstrap>}; a
  * second driver run with {@code KAFKA_BOOTSTRAP=<bootstrap>} then measures against it from another
@@ -126,7 +126,7 @@ public final class LoadDriver {
       }
     }
 
-    ExecutorStandIn executor = playExecutor ? new ExecutorStandIn(broker, hold) : null;
+    LoadExecutor executor = playExecutor ? new LoadExecutor(broker, hold) : null;
     System.out.printf(
         "executor stand-in: %s%n",
         playExecutor ? "on, events " + hold.toMillis() + " ms after each approval" : "off");
@@ -468,7 +468,7 @@ public final class LoadDriver {
    * With the executor stand-in: waits until it has ended every approved fault and the service has
    * released their leases (as far as its gauge tells), so the next phase starts from none.
    */
-  private static void awaitReleased(ExecutorStandIn executor, PrometheusMeterRegistry registry) {
+  private static void awaitReleased(LoadExecutor executor, PrometheusMeterRegistry registry) {
     if (executor == null) {
       return;
     }

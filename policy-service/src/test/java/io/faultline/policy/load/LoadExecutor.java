@@ -1,5 +1,6 @@
 package io.faultline.policy.load;
 
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.FaultType;
@@ -19,17 +20,16 @@ import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
- * Plays the executor for the load driver: a fixed time after each approval, the lifecycle events of
- * a process-kill fault that ran on its one instance and rolled back (STARTED, TARGETS_RESOLVED,
- * INJECTED, ROLLING_BACK, COMPLETED, sequences 2 to 6), as the executor publishes them. The policy
- * service reads every one of them (intake turns each into a progress command, the terminal one
- * releases the lease), so with the stand-in the service does a production instance's work per fault
- * and holds only the leases of faults still "running".
+ * Plays the executor for the load driver through an {@link ExecutorStandIn}: a fixed time after
+ * each approval, the lifecycle events of a process-kill fault that ran on its one instance and
+ * rolled back (STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, COMPLETED, sequences 2 to 6), as
+ * the executor publishes them. The policy service reads every one of them (intake turns each into a
+ * progress command, the terminal one releases the lease), so with the stand-in the service does a
+ * production instance's work per fault and holds only the leases of faults still "running".
  */
-final class ExecutorStandIn implements AutoCloseable {
+final class LoadExecutor implements AutoCloseable {
   private static final List<LifecycleStage> STAGES =
       List.of(
           LifecycleStage.STARTED,
@@ -58,7 +58,7 @@ final class ExecutorStandIn implements AutoCloseable {
   private volatile boolean running = true;
   private final AtomicLong handedOver = new AtomicLong();
 
-  ExecutorStandIn(Broker broker, Duration hold) {
+  LoadExecutor(Broker broker, Duration hold) {
     this.broker = broker;
     this.hold = hold;
     this.thread = new Thread(this::run, "executor-stand-in");
@@ -83,14 +83,15 @@ final class ExecutorStandIn implements AutoCloseable {
   }
 
   private void run() {
-    try (KafkaProducer<String, byte[]> producer = broker.producer()) {
+    try (ExecutorStandIn executor =
+        new ExecutorStandIn(broker.producer(), broker.topic(Topics.FAULT_LIFECYCLE))) {
       while (running) {
         Approved fault = due.poll(100, TimeUnit.MILLISECONDS);
         if (fault == null) {
           continue;
         }
         for (int i = 0; i < STAGES.size(); i++) {
-          producer.send(broker.record(Topics.FAULT_LIFECYCLE, event(fault, STAGES.get(i), i + 2)));
+          executor.send(event(fault, STAGES.get(i), i + 2));
         }
         faultsEnded.incrementAndGet();
       }

@@ -1,0 +1,150 @@
+package io.faultline.executor.intake;
+
+import static io.faultline.events.lifecycle.LifecycleStage.COMPLETED;
+import static io.faultline.events.lifecycle.LifecycleStage.FAILED;
+import static io.faultline.events.lifecycle.LifecycleStage.INJECTED;
+import static io.faultline.events.lifecycle.LifecycleStage.ROLLING_BACK;
+import static io.faultline.events.lifecycle.LifecycleStage.STARTED;
+import static io.faultline.events.lifecycle.LifecycleStage.TARGETS_RESOLVED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.executor.RunningExecutor;
+import io.faultline.executor.TestFaults;
+import io.faultline.executor.aws.MotoAccounts;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What intake makes of approvals, through the whole executor on a real broker against moto: hostile
+ * parameters refused before any command, a redelivered approval run once, two tenants' faults with
+ * the same id run side by side.
+ */
+class ApprovalIntakeIT extends RunningExecutor {
+  @Test
+  void refusesHostileParametersBeforeAnyCommandOrShell() {
+    String account = MotoAccounts.freshAccount();
+    MotoAccounts.runInstances(account, 1, Map.of("app", "victim"));
+    String faultId = TestFaults.unique("f-hostile");
+    ProducerRecord<String, byte[]> valid =
+        TestFaults.record(
+            TestFaults.approval(
+                faultId,
+                TestFaults.unique("hostile"),
+                account,
+                "ec2-process-kill",
+                Map.of("PROCESS_IDS", "1234", "EC2_INSTANCE_TAG", "app:victim"),
+                false,
+                ProtectedTargetGuard.none(),
+                10),
+            TestFaults.traceparent());
+    String json = new String(valid.value(), StandardCharsets.UTF_8);
+    String hostile =
+        json.replace(
+            "\"PROCESS_IDS\":\"1234\"", "\"PROCESS_IDS\":\"1234; touch /tmp/pwned-$(id -u)\"");
+    assertThat(hostile).isNotEqualTo(json);
+    TestFaults.send(
+        new ProducerRecord<>(
+            valid.topic(),
+            null,
+            valid.key(),
+            hostile.getBytes(StandardCharsets.UTF_8),
+            valid.headers()));
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, WAIT);
+    assertThat(end.stage()).isEqualTo(FAILED);
+    assertThat(end.reason()).isEqualTo(FailureReason.INVALID_REQUEST);
+    assertThat(end.detail()).contains("PROCESS_IDS");
+    assertThat(lifecycle.stages(faultId)).containsExactly(FAILED);
+    assertThat(recorder.sent().stream().filter(r -> account.equals(r.account()))).isEmpty();
+  }
+
+  @Test
+  void runsARedeliveredApprovalOnlyOnce() {
+    String account = MotoAccounts.freshAccount();
+    MotoAccounts.runInstances(account, 1, Map.of("app", "twice"));
+    String faultId = TestFaults.unique("f-twice");
+    FaultApproved approval =
+        TestFaults.approval(
+            faultId,
+            TestFaults.unique("twice"),
+            account,
+            "ec2-process-kill",
+            Map.of(
+                "PROCESS_IDS", "555", "EC2_INSTANCE_TAG", "app:twice", "TOTAL_CHAOS_DURATION", 1),
+            false,
+            ProtectedTargetGuard.none(),
+            10);
+    String traceparent = TestFaults.traceparent();
+    TestFaults.publish(approval, traceparent);
+    lifecycle.awaitTerminal(faultId, WAIT);
+
+    TestFaults.publish(approval, traceparent);
+    String marker = TestFaults.unique("f-marker");
+    TestFaults.publish(
+        TestFaults.approval(
+            marker,
+            approval.tenantId().value(),
+            account,
+            "ec2-process-kill",
+            Map.of("PROCESS_IDS", "556", "EC2_INSTANCE_TAG", "app:twice"),
+            true,
+            ProtectedTargetGuard.none(),
+            10),
+        traceparent);
+    lifecycle.awaitTerminal(marker, WAIT);
+
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> lifecycle.stages(faultId).size() == 5);
+    assertThat(lifecycle.stages(faultId))
+        .containsExactly(STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, COMPLETED);
+  }
+
+  @Test
+  void runsTwoTenantsFaultsWithTheSameIdSideBySide() {
+    String sharedId = TestFaults.unique("f-same-id");
+    List<String> tenants = List.of(TestFaults.unique("first"), TestFaults.unique("second"));
+    for (String tenant : tenants) {
+      String account = MotoAccounts.freshAccount();
+      MotoAccounts.runInstances(account, 1, Map.of("app", "same"));
+      TestFaults.publish(
+          TestFaults.approval(
+              sharedId,
+              tenant,
+              account,
+              "ec2-process-kill",
+              Map.of(
+                  "PROCESS_IDS", "777", "EC2_INSTANCE_TAG", "app:same", "TOTAL_CHAOS_DURATION", 1),
+              false,
+              ProtectedTargetGuard.none(),
+              10),
+          TestFaults.traceparent());
+    }
+
+    // A fault is (tenant, fault id): each tenant's fault runs and ends once, neither is taken for
+    // a duplicate of the other.
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              for (String tenant : tenants) {
+                assertThat(lifecycle.events(sharedId))
+                    .filteredOn(e -> e.data().tenantId().value().equals(tenant))
+                    .extracting(e -> e.data().stage())
+                    .containsExactly(STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, COMPLETED);
+              }
+            });
+    assertThat(lifecycle.events(sharedId)).extracting(FaultlineEvent::id).doesNotHaveDuplicates();
+  }
+}
