@@ -1,10 +1,12 @@
 package io.faultline.events.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultCoordinates;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.FaultType;
 import io.faultline.events.ids.RunId;
@@ -77,5 +79,12 @@ public record FaultLifecycleEvent(
     if (needsReason && reason == null) {
       throw new IllegalArgumentException(stage + " needs a reason");
     }
+  }
+
+  /** Which fault, and where: the same as its request's and approval's. */
+  @JsonIgnore
+  public FaultCoordinates coordinates() {
+    return new FaultCoordinates(
+        faultId, tenantId, experimentId, runId, faultType, accountId, region);
   }
 }
