@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.faultline.events.Fixtures;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.request.FaultRequested;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,11 @@ class FaultCoordinatesTest {
                 Fixtures.REGION));
     assertThat(Fixtures.anApproval(request).coordinates()).isEqualTo(fault);
     assertThat(Fixtures.aLifecycleEvent(LifecycleStage.INJECTED, 3).coordinates()).isEqualTo(fault);
+    assertThat(
+            FaultLifecycleEvent.approved(
+                    fault, Fixtures.NOW, false, request.parameters(), List.of(), null)
+                .coordinates())
+        .isEqualTo(fault);
   }
 
   @Test
