@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.RSAKey;
 import io.faultline.events.Fixtures;
+import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.policy.PublisherKey;
 import io.faultline.events.policy.TenantPolicy;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.signing.CanonicalRequest;
@@ -47,7 +48,7 @@ class SignedRequestsIT {
   private static SchedulerInstance app;
   private static KafkaConsumer<String, byte[]> requests;
   private static final List<ConsumerRecord<String, byte[]>> read = new ArrayList<>();
-  private static FakeExecutor executor;
+  private static ExecutorStandIn executor;
 
   @BeforeAll
   static void start() throws Exception {
@@ -82,7 +83,7 @@ class SignedRequestsIT {
             .toList();
     requests.assign(partitions);
     requests.seekToBeginning(partitions);
-    executor = new FakeExecutor();
+    executor = new ExecutorStandIn();
   }
 
   @AfterAll

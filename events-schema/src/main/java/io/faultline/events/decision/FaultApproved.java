@@ -1,6 +1,7 @@
 package io.faultline.events.decision;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.faultline.events.catalogue.FaultCatalogue;
@@ -8,6 +9,7 @@ import io.faultline.events.catalogue.FaultParameters;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultCoordinates;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.FaultType;
 import io.faultline.events.ids.RunId;
@@ -63,6 +65,39 @@ public record FaultApproved(
     rules = rules == null ? List.of() : List.copyOf(rules);
   }
 
+  /** An approval of the fault at {@code fault}; a request's coordinates are carried over whole. */
+  public FaultApproved(
+      FaultCoordinates fault,
+      FaultParameters parameters,
+      boolean dryRun,
+      AccountAccess access,
+      ProtectedTargetGuard guard,
+      int maxTargets,
+      String requestedBy,
+      Instant approvedAt,
+      Instant leaseExpiresAt,
+      long sequence,
+      List<RuleOutcome> rules) {
+    this(
+        fault.faultId(),
+        fault.tenantId(),
+        fault.experimentId(),
+        fault.runId(),
+        fault.faultType(),
+        fault.accountId(),
+        fault.region(),
+        parameters,
+        dryRun,
+        access,
+        guard,
+        maxTargets,
+        requestedBy,
+        approvedAt,
+        leaseExpiresAt,
+        sequence,
+        rules);
+  }
+
   @JsonCreator
   public static FaultApproved of(
       @JsonProperty("faultId") FaultId faultId,
@@ -100,5 +135,12 @@ public record FaultApproved(
         leaseExpiresAt,
         sequence,
         rules);
+  }
+
+  /** Which fault is approved, and where: the same as its request's. */
+  @JsonIgnore
+  public FaultCoordinates coordinates() {
+    return new FaultCoordinates(
+        faultId, tenantId, experimentId, runId, faultType, accountId, region);
   }
 }

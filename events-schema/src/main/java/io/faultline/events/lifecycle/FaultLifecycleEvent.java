@@ -1,11 +1,15 @@
 package io.faultline.events.lifecycle;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.faultline.events.catalogue.FaultParameters;
 import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultCoordinates;
 import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.FaultKey;
 import io.faultline.events.ids.FaultType;
 import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
@@ -23,6 +27,10 @@ import java.util.Objects;
  *
  * <p>A rejection is this event with stage {@code REJECTED}, reason {@code POLICY_RULE} or {@code
  * INVALID_REQUEST}, and the failed rules.
+ *
+ * <p>Each way an event is made has a named factory ({@link #approved}, {@link #failed}, …) that
+ * fixes its stage, producer and the fields the stage carries; the canonical constructor is for
+ * reading one back.
  *
  * @param producer the service that wrote it; must equal {@link LifecycleStage#producer()}
  * @param parameters the fault's canonical tunables where known
@@ -77,5 +85,241 @@ public record FaultLifecycleEvent(
     if (needsReason && reason == null) {
       throw new IllegalArgumentException(stage + " needs a reason");
     }
+  }
+
+  /** Which fault, and where: the same as its request's and approval's. */
+  @JsonIgnore
+  public FaultCoordinates coordinates() {
+    return new FaultCoordinates(
+        faultId, tenantId, experimentId, runId, faultType, accountId, region);
+  }
+
+  // ---------------------------------------------------------------- the policy service's
+
+  /** The policy admitted the fault: sequence 1, with every rule evaluated. */
+  public static FaultLifecycleEvent approved(
+      FaultCoordinates fault,
+      Instant occurredAt,
+      boolean dryRun,
+      FaultParameters parameters,
+      List<RuleOutcome> rules,
+      String traceId) {
+    return build(
+        fault,
+        LifecycleStage.APPROVED,
+        1,
+        occurredAt,
+        dryRun,
+        parameters,
+        null,
+        null,
+        null,
+        null,
+        rules,
+        traceId);
+  }
+
+  /** The policy refused the fault by its rules: sequence 1, reason {@code POLICY_RULE}. */
+  public static FaultLifecycleEvent rejected(
+      FaultCoordinates fault,
+      Instant occurredAt,
+      boolean dryRun,
+      FaultParameters parameters,
+      List<RuleOutcome> rules,
+      String detail,
+      String traceId) {
+    return build(
+        fault,
+        LifecycleStage.REJECTED,
+        1,
+        occurredAt,
+        dryRun,
+        parameters,
+        null,
+        null,
+        FailureReason.POLICY_RULE,
+        detail,
+        rules,
+        traceId);
+  }
+
+  /**
+   * The policy refused a request that broke the contract: sequence 1, reason {@code
+   * INVALID_REQUEST}. It names only the fault's identity, the one part of it that could be read.
+   *
+   * @param violations one failed rule per contract violation
+   */
+  public static FaultLifecycleEvent rejectedInvalid(
+      FaultKey fault,
+      Instant occurredAt,
+      List<RuleOutcome> violations,
+      String detail,
+      String traceId) {
+    return build(
+        identified(fault),
+        LifecycleStage.REJECTED,
+        1,
+        occurredAt,
+        false,
+        null,
+        null,
+        null,
+        FailureReason.INVALID_REQUEST,
+        detail,
+        violations,
+        traceId);
+  }
+
+  /**
+   * The policy freed an approved fault's leases because no terminal event came in time: reason
+   * {@code TIMEOUT}. Informational, never terminal (ADR 0005).
+   */
+  public static FaultLifecycleEvent leaseExpired(
+      FaultCoordinates fault,
+      long sequence,
+      Instant occurredAt,
+      boolean dryRun,
+      String detail,
+      String traceId) {
+    return build(
+        fault,
+        LifecycleStage.LEASE_EXPIRED,
+        sequence,
+        occurredAt,
+        dryRun,
+        null,
+        null,
+        null,
+        FailureReason.TIMEOUT,
+        detail,
+        null,
+        traceId);
+  }
+
+  // ---------------------------------------------------------------- the executor's
+
+  /** The executor took the fault up. */
+  public static FaultLifecycleEvent started(
+      RunningFault fault, long sequence, Instant occurredAt, String detail) {
+    return ofRunning(fault, LifecycleStage.STARTED, sequence, occurredAt, null, detail);
+  }
+
+  /** The targets are chosen (and protected ones excluded). */
+  public static FaultLifecycleEvent targetsResolved(
+      RunningFault fault, long sequence, Instant occurredAt, String detail) {
+    return ofRunning(fault, LifecycleStage.TARGETS_RESOLVED, sequence, occurredAt, null, detail);
+  }
+
+  /** The fault is in place on its targets; the hold begins. */
+  public static FaultLifecycleEvent injected(
+      RunningFault fault, long sequence, Instant occurredAt, String detail) {
+    return ofRunning(fault, LifecycleStage.INJECTED, sequence, occurredAt, null, detail);
+  }
+
+  /** Rollback begins, whatever the fault is heading for. */
+  public static FaultLifecycleEvent rollingBack(
+      RunningFault fault, long sequence, Instant occurredAt, String detail) {
+    return ofRunning(fault, LifecycleStage.ROLLING_BACK, sequence, occurredAt, null, detail);
+  }
+
+  /** Terminal: the fault ran its course and was undone (a dry run: its targets were resolved). */
+  public static FaultLifecycleEvent completed(
+      RunningFault fault, long sequence, Instant occurredAt, String detail) {
+    return ofRunning(fault, LifecycleStage.COMPLETED, sequence, occurredAt, null, detail);
+  }
+
+  /** Terminal: the fault failed for {@code reason}. */
+  public static FaultLifecycleEvent failed(
+      RunningFault fault, long sequence, Instant occurredAt, FailureReason reason, String detail) {
+    return ofRunning(fault, LifecycleStage.FAILED, sequence, occurredAt, reason, detail);
+  }
+
+  /** Terminal: the fault was stopped for {@code reason} (an abort or a halt). */
+  public static FaultLifecycleEvent aborted(
+      RunningFault fault, long sequence, Instant occurredAt, FailureReason reason, String detail) {
+    return ofRunning(fault, LifecycleStage.ABORTED, sequence, occurredAt, reason, detail);
+  }
+
+  /**
+   * Terminal: the executor refused an approval it could not read, before any command: reason {@code
+   * INVALID_REQUEST}. It names only the fault's identity, the one part of it that could be read.
+   */
+  public static FaultLifecycleEvent failedInvalid(
+      FaultKey fault, long sequence, Instant occurredAt, String detail, String traceId) {
+    return build(
+        identified(fault),
+        LifecycleStage.FAILED,
+        sequence,
+        occurredAt,
+        false,
+        null,
+        null,
+        null,
+        FailureReason.INVALID_REQUEST,
+        detail,
+        null,
+        traceId);
+  }
+
+  private static FaultLifecycleEvent ofRunning(
+      RunningFault fault,
+      LifecycleStage stage,
+      long sequence,
+      Instant occurredAt,
+      FailureReason reason,
+      String detail) {
+    return build(
+        fault.coordinates(),
+        stage,
+        sequence,
+        occurredAt,
+        fault.dryRun(),
+        fault.parameters(),
+        fault.targets(),
+        fault.ssmCommandIds(),
+        reason,
+        detail,
+        null,
+        fault.traceId());
+  }
+
+  /** Coordinates that name only the fault: all an unreadable request or approval yields. */
+  private static FaultCoordinates identified(FaultKey fault) {
+    return new FaultCoordinates(fault.faultId(), fault.tenantId(), null, null, null, null, null);
+  }
+
+  private static FaultLifecycleEvent build(
+      FaultCoordinates fault,
+      LifecycleStage stage,
+      long sequence,
+      Instant occurredAt,
+      boolean dryRun,
+      FaultParameters parameters,
+      List<TargetOutcome> targets,
+      List<String> ssmCommandIds,
+      FailureReason reason,
+      String detail,
+      List<RuleOutcome> rules,
+      String traceId) {
+    return new FaultLifecycleEvent(
+        fault.faultId(),
+        fault.tenantId(),
+        fault.experimentId(),
+        fault.runId(),
+        fault.faultType(),
+        fault.accountId(),
+        fault.region(),
+        stage,
+        sequence,
+        occurredAt,
+        stage.producer(),
+        dryRun,
+        parameters == null ? null : parameters.asMap(),
+        targets,
+        ssmCommandIds,
+        reason,
+        detail,
+        rules,
+        traceId);
   }
 }

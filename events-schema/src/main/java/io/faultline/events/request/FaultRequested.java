@@ -1,6 +1,7 @@
 package io.faultline.events.request;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.faultline.events.catalogue.FaultCatalogue;
@@ -8,6 +9,7 @@ import io.faultline.events.catalogue.FaultParameters;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultCoordinates;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.FaultType;
 import io.faultline.events.ids.RunId;
@@ -79,5 +81,12 @@ public record FaultRequested(
         requestedBy,
         requestedAt,
         reason);
+  }
+
+  /** Which fault is asked for, and where; its approval and events name the same. */
+  @JsonIgnore
+  public FaultCoordinates coordinates() {
+    return new FaultCoordinates(
+        faultId, tenantId, experimentId, runId, faultType, accountId, region);
   }
 }

@@ -4,6 +4,7 @@ import io.faultline.events.decision.AccountAccess;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultCoordinates;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
 import java.util.Objects;
@@ -25,6 +26,17 @@ public record AccountRequest(
     Objects.requireNonNull(accountId, "accountId");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(access, "access");
+  }
+
+  /** A session for the fault at {@code fault}, in its account and region. */
+  public static AccountRequest of(FaultCoordinates fault, AccountAccess access) {
+    return new AccountRequest(
+        fault.faultId(),
+        fault.tenantId(),
+        fault.experimentId(),
+        fault.accountId(),
+        fault.region(),
+        access);
   }
 
   @Override

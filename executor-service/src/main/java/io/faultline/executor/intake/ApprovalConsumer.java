@@ -8,9 +8,7 @@ import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.FaultKey;
 import io.faultline.events.ids.TenantId;
-import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
-import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.validation.ContractViolationException;
 import io.faultline.executor.kafka.KafkaClients;
@@ -217,7 +215,8 @@ public final class ApprovalConsumer implements AutoCloseable {
       }
       FaultId faultId = FaultId.of(data.path("faultId").asText());
       TenantId tenantId = TenantId.of(data.path("tenantId").asText());
-      if (!new FaultKey(tenantId, faultId).value().equals(record.key())) {
+      FaultKey key = new FaultKey(tenantId, faultId);
+      if (!key.value().equals(record.key())) {
         throw new IllegalArgumentException("key does not match the fault key");
       }
       long sequence = Math.max(1, data.path("sequence").asLong(0) + 1);
@@ -227,25 +226,11 @@ public final class ApprovalConsumer implements AutoCloseable {
               ? traceparent.substring(3, 35)
               : null;
       FaultLifecycleEvent failed =
-          new FaultLifecycleEvent(
-              faultId,
-              tenantId,
-              null,
-              null,
-              null,
-              null,
-              null,
-              LifecycleStage.FAILED,
+          FaultLifecycleEvent.failedInvalid(
+              key,
               sequence,
               Instant.now(),
-              LifecycleStage.FAILED.producer(),
-              false,
-              null,
-              List.of(),
-              List.of(),
-              FailureReason.INVALID_REQUEST,
               "approval refused before any command: " + truncate(why),
-              List.of(),
               traceId);
       JournalEntry entry =
           new JournalEntry(

@@ -37,12 +37,6 @@ final class AssumeRole {
 
   /** What the connector needs to reach the fault's account (the approval's access included). */
   static AccountRequest request(FaultApproved approval) {
-    return new AccountRequest(
-        approval.faultId(),
-        approval.tenantId(),
-        approval.experimentId(),
-        approval.accountId(),
-        approval.region(),
-        approval.access());
+    return AccountRequest.of(approval.coordinates(), approval.access());
   }
 }

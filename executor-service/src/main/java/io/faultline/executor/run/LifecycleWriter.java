@@ -4,13 +4,13 @@ import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.lifecycle.RunningFault;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.JournalTarget;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.observability.ExecutorMetrics;
 import java.time.Instant;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,28 +178,12 @@ final class LifecycleWriter {
   private void write(LifecycleStage stage, Phase next, FailureReason reason, String detail) {
     signal.throwIfReleased();
     FaultLifecycleEvent lifecycle =
-        new FaultLifecycleEvent(
-            approval.faultId(),
-            approval.tenantId(),
-            approval.experimentId(),
-            approval.runId(),
-            approval.faultType(),
-            approval.accountId(),
-            approval.region(),
+        lifecycleEvent(
             stage,
-            nextSequence,
-            Instant.now(),
-            stage.producer(),
-            approval.dryRun(),
-            approval.parameters().asMap(),
-            targets.outcomes(),
-            targets.commandIds(),
             reason,
             detail == null
                 ? null
-                : (detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail),
-            List.of(),
-            trace.traceId());
+                : (detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail));
     nextSequence++;
     phase = next;
     // fault.execute's trace context: subscribers (and takeover) continue the fault's trace.
@@ -209,6 +193,32 @@ final class LifecycleWriter {
       onFirstWrite.run();
     }
     log.info("fault {} {} (seq {})", approval.faultId().value(), stage, lifecycle.sequence());
+  }
+
+  /** The event of {@code stage}, numbered next, with the targets and commands so far. */
+  private FaultLifecycleEvent lifecycleEvent(
+      LifecycleStage stage, FailureReason reason, String detail) {
+    RunningFault fault =
+        new RunningFault(
+            approval.coordinates(),
+            approval.dryRun(),
+            approval.parameters(),
+            targets.outcomes(),
+            targets.commandIds(),
+            trace.traceId());
+    long sequence = nextSequence;
+    Instant now = Instant.now();
+    return switch (stage) {
+      case STARTED -> FaultLifecycleEvent.started(fault, sequence, now, detail);
+      case TARGETS_RESOLVED -> FaultLifecycleEvent.targetsResolved(fault, sequence, now, detail);
+      case INJECTED -> FaultLifecycleEvent.injected(fault, sequence, now, detail);
+      case ROLLING_BACK -> FaultLifecycleEvent.rollingBack(fault, sequence, now, detail);
+      case COMPLETED -> FaultLifecycleEvent.completed(fault, sequence, now, detail);
+      case FAILED -> FaultLifecycleEvent.failed(fault, sequence, now, reason, detail);
+      case ABORTED -> FaultLifecycleEvent.aborted(fault, sequence, now, reason, detail);
+      case APPROVED, REJECTED, LEASE_EXPIRED ->
+          throw new IllegalArgumentException(stage + " is not the executor's to write");
+    };
   }
 
   /** Moves the journal to {@code next} without an event. */

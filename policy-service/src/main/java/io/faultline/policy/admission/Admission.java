@@ -6,16 +6,9 @@ import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.decision.RuleCode;
 import io.faultline.events.decision.RuleOutcome;
-import io.faultline.events.ids.AccountId;
-import io.faultline.events.ids.AwsRegion;
-import io.faultline.events.ids.ExperimentId;
-import io.faultline.events.ids.FaultId;
-import io.faultline.events.ids.FaultType;
-import io.faultline.events.ids.RunId;
-import io.faultline.events.ids.TenantId;
-import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.ids.FaultCoordinates;
+import io.faultline.events.ids.FaultKey;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
-import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.policy.ProtectedTargets;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
@@ -112,7 +105,7 @@ final class Admission {
    */
   Outcome.Decision decide(
       FaultRequested request, String traceparent, AdmissionView state, Instant now) {
-    String faultId = request.faultId().value();
+    FaultCoordinates fault = request.coordinates();
     String tenant = request.tenantId().value();
     TenantPolicy policy = state.policy(tenant);
     Verdict verdict =
@@ -132,14 +125,14 @@ final class Admission {
                   .collect(Collectors.joining(", "));
       return new Outcome.Rejected(
           verdict,
-          decision(
-              request,
-              LifecycleStage.REJECTED,
-              verdict,
-              FailureReason.POLICY_RULE,
+          FaultLifecycleEvent.rejected(
+              fault,
+              now,
+              verdict.dryRun(),
+              request.parameters(),
+              verdict.outcomes(),
               detail,
-              traceparent,
-              now),
+              traceId(traceparent)),
           traceparent);
     }
     RegisteredAccount account = policy.account(request.accountId()).orElseThrow();
@@ -149,13 +142,7 @@ final class Admission {
     ProtectedTargets protectedTargets = policy.protectedTargets();
     FaultApproved approval =
         new FaultApproved(
-            request.faultId(),
-            request.tenantId(),
-            request.experimentId(),
-            request.runId(),
-            request.faultType(),
-            request.accountId(),
-            request.region(),
+            fault,
             request.parameters(),
             verdict.dryRun(),
             // During an external-id rotation the executor falls back to the previous id.
@@ -174,14 +161,8 @@ final class Admission {
             // them, and they are most of an approval's bytes.
             List.of());
     Lease lease =
-        new Lease(
-            faultId,
-            tenant,
-            request.accountId().value(),
-            request.region().value(),
-            request.faultType().value(),
-            request.experimentId() == null ? null : request.experimentId().value(),
-            request.runId() == null ? null : request.runId().value(),
+        Lease.of(
+            fault,
             verdict.dryRun(),
             RequestedTargets.of(request.parameters())
                 .leaseKeys(request.accountId(), request.region()),
@@ -192,7 +173,13 @@ final class Admission {
         verdict,
         lease,
         approval,
-        decision(request, LifecycleStage.APPROVED, verdict, null, null, traceparent, now));
+        FaultLifecycleEvent.approved(
+            fault,
+            now,
+            verdict.dryRun(),
+            request.parameters(),
+            verdict.outcomes(),
+            traceId(traceparent)));
   }
 
   /** Rejects a request that broke the contract but names its fault (not {@link #repeated}). */
@@ -204,25 +191,11 @@ final class Admission {
         .forEach(
             v -> rules.add(RuleOutcome.fail("contract", RuleCode.INVALID_REQUEST, v.toString())));
     FaultLifecycleEvent event =
-        new FaultLifecycleEvent(
-            FaultId.of(command.faultId()),
-            TenantId.of(command.tenantId()),
-            null,
-            null,
-            null,
-            null,
-            null,
-            LifecycleStage.REJECTED,
-            1,
+        FaultLifecycleEvent.rejectedInvalid(
+            FaultKey.of(command.tenantId(), command.faultId()),
             now,
-            AdmissionTopology.PRODUCER,
-            false,
-            null,
-            null,
-            null,
-            FailureReason.INVALID_REQUEST,
-            "the request breaks the contract: " + RequestIntake.describe(command.violations()),
             rules,
+            "the request breaks the contract: " + RequestIntake.describe(command.violations()),
             traceId(traceparent));
     return new Outcome.Invalid(rules, event, traceparent);
   }
@@ -304,30 +277,17 @@ final class Admission {
       expired.add(
           new Outcome.Expired(
               lease,
-              new FaultLifecycleEvent(
-                  FaultId.of(lease.faultId()),
-                  TenantId.of(lease.tenantId()),
-                  lease.experimentId() == null ? null : ExperimentId.of(lease.experimentId()),
-                  lease.runId() == null ? null : RunId.of(lease.runId()),
-                  lease.faultType() == null ? null : FaultType.of(lease.faultType()),
-                  AccountId.of(lease.accountId()),
-                  lease.region() == null ? null : AwsRegion.of(lease.region()),
-                  LifecycleStage.LEASE_EXPIRED,
+              FaultLifecycleEvent.leaseExpired(
+                  lease.coordinates(),
                   lease.lastSequence(),
                   now,
-                  AdmissionTopology.PRODUCER,
                   lease.dryRun(),
-                  null,
-                  null,
-                  null,
-                  FailureReason.TIMEOUT,
                   "no heartbeat named the fault and no terminal event arrived by "
                       + Instant.ofEpochMilli(lease.expiresAtMs())
                       + " (start deadline or last heartbeat + lease grace, in heartbeat time);"
                       + " leases on "
                       + lease.targets()
                       + " released",
-                  null,
                   traceId(lease.traceparent()))));
     }
     return expired;
@@ -336,35 +296,5 @@ final class Admission {
   /** The trace id of a W3C traceparent, or null: lifecycle events carry it in their data. */
   private static String traceId(String traceparent) {
     return TraceContexts.traceId(traceparent).orElse(null);
-  }
-
-  private static FaultLifecycleEvent decision(
-      FaultRequested request,
-      LifecycleStage stage,
-      Verdict verdict,
-      FailureReason reason,
-      String detail,
-      String traceparent,
-      Instant now) {
-    return new FaultLifecycleEvent(
-        request.faultId(),
-        request.tenantId(),
-        request.experimentId(),
-        request.runId(),
-        request.faultType(),
-        request.accountId(),
-        request.region(),
-        stage,
-        1,
-        now,
-        AdmissionTopology.PRODUCER,
-        verdict.dryRun(),
-        request.parameters().asMap(),
-        null,
-        null,
-        reason,
-        detail,
-        verdict.outcomes(),
-        traceId(traceparent));
   }
 }

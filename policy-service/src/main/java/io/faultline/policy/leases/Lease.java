@@ -1,6 +1,15 @@
 package io.faultline.policy.leases;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.FaultCoordinates;
+import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.FaultKey;
+import io.faultline.events.ids.FaultType;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
 import java.util.List;
 import java.util.Objects;
 
@@ -32,6 +41,42 @@ public record Lease(
     Objects.requireNonNull(tenantId, "tenantId");
     Objects.requireNonNull(accountId, "accountId");
     targets = List.copyOf(targets);
+  }
+
+  /** A lease on the fault at {@code fault}, which must name its account. */
+  public static Lease of(
+      FaultCoordinates fault,
+      boolean dryRun,
+      List<String> targets,
+      long expiresAtMs,
+      long lastSequence,
+      String traceparent) {
+    return new Lease(
+        fault.faultId().value(),
+        fault.tenantId().value(),
+        fault.accountId().value(),
+        fault.region() == null ? null : fault.region().value(),
+        fault.faultType() == null ? null : fault.faultType().value(),
+        fault.experimentId() == null ? null : fault.experimentId().value(),
+        fault.runId() == null ? null : fault.runId().value(),
+        dryRun,
+        targets,
+        expiresAtMs,
+        lastSequence,
+        traceparent);
+  }
+
+  /** The leased fault's coordinates, as far as the stored lease names them. */
+  @JsonIgnore
+  public FaultCoordinates coordinates() {
+    return new FaultCoordinates(
+        FaultId.of(faultId),
+        TenantId.of(tenantId),
+        experimentId == null ? null : ExperimentId.of(experimentId),
+        runId == null ? null : RunId.of(runId),
+        faultType == null ? null : FaultType.of(faultType),
+        AccountId.of(accountId),
+        region == null ? null : AwsRegion.of(region));
   }
 
   /** The fault's identity, {@code <tenantId>/<faultId>} (ADR 0007): what leases are keyed by. */
