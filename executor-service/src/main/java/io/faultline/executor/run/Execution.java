@@ -25,6 +25,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -174,6 +175,13 @@ final class Execution {
   // ---------------------------------------------------------------- a fault approved here
 
   private void execute() {
+    // Before anything else: past its deadline the target may already be another fault's.
+    Optional<String> missed = StartDeadline.missed(approval, Instant.now());
+    if (missed.isPresent()) {
+      log.warn("fault {} {}", approval.faultId(), missed.get());
+      writer.terminal(LifecycleStage.ABORTED, FailureReason.APPROVAL_EXPIRED, missed.get());
+      return;
+    }
     Optional<FailureReason> blocked =
         ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
     if (blocked.isPresent()) {
