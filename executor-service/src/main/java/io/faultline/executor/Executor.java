@@ -4,6 +4,7 @@ import io.faultline.executor.control.ControlConsumer;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.heartbeat.HeartbeatPublisher;
 import io.faultline.executor.intake.ApprovalConsumer;
 import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.FaultLedger;
@@ -19,14 +20,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One executor instance, assembled from its parts: controls first (so halts are known before any
- * approval starts), then the ledger, the runner, recovery and the approvals consumer.
+ * approval starts), then the ledger, the runner, its heartbeat, recovery and the approvals
+ * consumer.
  */
 public final class Executor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Executor.class);
 
   /**
    * @param kafka builds every Kafka client (bootstrap servers, security)
-   * @param executorId unique per running instance (also the ledger's transactional id suffix)
+   * @param executorId unique per running instance (also the ledger's transactional id suffix and
+   *     the heartbeat's key)
+   * @param heartbeatInterval how often the executor names the faults it runs (ADR 0007 §3)
    */
   public record Config(
       KafkaClients kafka,
@@ -34,13 +38,30 @@ public final class Executor implements AutoCloseable {
       String executorId,
       Duration sessionTimeout,
       int maxInFlight,
-      RunSettings run) {
+      RunSettings run,
+      Duration heartbeatInterval) {
+    /** {@code faultline.executor.heartbeat-interval}'s default. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
     public Config {
       Objects.requireNonNull(kafka, "kafka");
       Objects.requireNonNull(groupId, "groupId");
       Objects.requireNonNull(executorId, "executorId");
       Objects.requireNonNull(sessionTimeout, "sessionTimeout");
       Objects.requireNonNull(run, "run");
+      Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+    }
+
+    /** An executor with the default heartbeat interval. */
+    public Config(
+        KafkaClients kafka,
+        String groupId,
+        String executorId,
+        Duration sessionTimeout,
+        int maxInFlight,
+        RunSettings run) {
+      this(
+          kafka, groupId, executorId, sessionTimeout, maxInFlight, run, DEFAULT_HEARTBEAT_INTERVAL);
     }
 
     /** An executor on an open broker (tests, the benchmark). */
@@ -54,12 +75,17 @@ public final class Executor implements AutoCloseable {
       this(
           KafkaClients.of(bootstrapServers), groupId, executorId, sessionTimeout, maxInFlight, run);
     }
+
+    public Config withHeartbeatInterval(Duration interval) {
+      return new Config(kafka, groupId, executorId, sessionTimeout, maxInFlight, run, interval);
+    }
   }
 
   private final Config config;
   private final ControlConsumer controlConsumer;
   private final FaultLedger ledger;
   private final FaultRunner runner;
+  private final HeartbeatPublisher heartbeats;
   private final ApprovalConsumer approvals;
 
   private Executor(
@@ -94,6 +120,13 @@ public final class Executor implements AutoCloseable {
             config.run(),
             config.executorId(),
             observability);
+    this.heartbeats =
+        new HeartbeatPublisher(
+            config.kafka(),
+            config.executorId(),
+            config.heartbeatInterval(),
+            runner::inFlightFaults,
+            observability.meters());
     JournalIndex index = new JournalIndex(config.kafka(), observability.poison());
     this.approvals =
         new ApprovalConsumer(
@@ -128,6 +161,8 @@ public final class Executor implements AutoCloseable {
       FaultRegistry registry,
       Observability observability) {
     Executor executor = new Executor(config, connector, registry, observability);
+    // Beating before the first approval is read: no fault runs unnamed.
+    executor.heartbeats.start();
     executor.approvals.start();
     log.info("executor {} started in group {}", config.executorId(), config.groupId());
     return executor;
@@ -144,12 +179,14 @@ public final class Executor implements AutoCloseable {
 
   /**
    * Stops consuming and releases the running faults (another executor of the group takes them over
-   * from the journal), then closes.
+   * from the journal and names them in its own heartbeat), stops the heartbeat, then closes.
    */
   @Override
   public void close() {
     approvals.close();
     runner.close();
+    // Released faults are no longer named; only faults still writing their terminal event were.
+    heartbeats.close();
     ledger.close();
     controlConsumer.close();
   }

@@ -108,7 +108,13 @@ class ExecutorConfiguration {
             : settings.executorId();
     return Executor.start(
         new Executor.Config(
-            kafka, settings.groupId(), id, settings.sessionTimeout(), settings.maxInFlight(), run),
+            kafka,
+            settings.groupId(),
+            id,
+            settings.sessionTimeout(),
+            settings.maxInFlight(),
+            run,
+            settings.heartbeatInterval()),
         connector,
         FaultRegistry.discover(),
         observability);

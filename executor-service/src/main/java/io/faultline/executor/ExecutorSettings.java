@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param executorId this instance's id; empty for a random one
  * @param sessionTimeout how soon a dead executor's partitions move to another one
  * @param maxInFlight above this many running faults, approvals are paused
+ * @param heartbeatInterval how often the executor publishes the faults it runs (ADR 0007 §3)
  */
 @ConfigurationProperties("faultline.executor")
 public record ExecutorSettings(
@@ -19,6 +20,7 @@ public record ExecutorSettings(
     @DefaultValue("") String executorId,
     @DefaultValue("10s") Duration sessionTimeout,
     @DefaultValue("20000") int maxInFlight,
+    @DefaultValue("5s") Duration heartbeatInterval,
     @DefaultValue Precheck precheck,
     @DefaultValue Run run,
     @DefaultValue Aws aws) {

@@ -37,6 +37,7 @@ class ExecutorApplicationIT {
             "--faultline.executor.aws.endpoint=" + MotoServer.shared().endpoint(),
             "--faultline.executor.aws.max-attempts=2",
             "--faultline.executor.run.poll-initial=100ms",
+            "--faultline.executor.heartbeat-interval=1s",
             // otel.* Spring properties reach the SDK's autoconfigure (OTEL_* variables win).
             "--otel.traces.exporter=none");
   }
@@ -52,6 +53,7 @@ class ExecutorApplicationIT {
     assertThat(settings.precheck().ssmOnline()).isEqualTo("skip");
     assertThat(settings.aws().maxAttempts()).isEqualTo(2);
     assertThat(settings.aws().ssmCallsPerSecond()).isEqualTo(20);
+    assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(context.getBean(Executor.class).id()).isEqualTo("app-1");
     assertThat(context.getBean(OpenTelemetry.class))
         .isInstanceOfSatisfying(

@@ -86,6 +86,28 @@ public final class TestFaults {
         List.of());
   }
 
+  /** The same approval with another start deadline ({@code leaseExpiresAt}). */
+  public static FaultApproved withStartDeadline(FaultApproved a, Instant deadline) {
+    return new FaultApproved(
+        a.faultId(),
+        a.tenantId(),
+        a.experimentId(),
+        a.runId(),
+        a.faultType(),
+        a.accountId(),
+        a.region(),
+        a.parameters(),
+        a.dryRun(),
+        a.access(),
+        a.guard(),
+        a.maxTargets(),
+        a.requestedBy(),
+        a.approvedAt(),
+        deadline,
+        a.sequence(),
+        a.rules());
+  }
+
   public static ProducerRecord<String, byte[]> record(FaultApproved approval, String traceparent) {
     return EventCodec.standard()
         .encode(

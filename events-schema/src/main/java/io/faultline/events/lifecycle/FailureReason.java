@@ -26,6 +26,11 @@ public enum FailureReason {
   TIMEOUT,
   /** The executor that ran it died; another one drove it to its end. */
   EXECUTOR_LOST,
+  /**
+   * The executor read the approval after its start deadline ({@code leaseExpiresAt}): the lease may
+   * already be released and its targets given to another fault, so nothing was done.
+   */
+  APPROVAL_EXPIRED,
   /** An unexpected error inside Faultline. */
   INTERNAL
 }

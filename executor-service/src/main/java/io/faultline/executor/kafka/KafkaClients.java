@@ -56,6 +56,24 @@ public final class KafkaClients {
     return new KafkaProducer<>(producerConfig(purpose, settings), keys, values);
   }
 
+  /**
+   * A producer for {@code purpose} that never joins a transaction, even when the deployment's
+   * settings name a transactional id: idempotent ({@code acks=all}), so a retried send is appended
+   * once and in order. For records that stand alone (heartbeats), never for the ledger.
+   */
+  public <K, V> KafkaProducer<K, V> idempotentProducer(
+      String purpose, Map<String, Object> settings, Serializer<K> keys, Serializer<V> values) {
+    return new KafkaProducer<>(idempotentProducerConfig(purpose, settings), keys, values);
+  }
+
+  Map<String, Object> idempotentProducerConfig(String purpose, Map<String, Object> settings) {
+    Map<String, Object> config = producerConfig(purpose, settings);
+    config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    return config;
+  }
+
   Map<String, Object> consumerConfig(String purpose, Map<String, Object> settings) {
     Map<String, Object> config = new HashMap<>(consumerBase);
     config.remove(ConsumerConfig.GROUP_ID_CONFIG);

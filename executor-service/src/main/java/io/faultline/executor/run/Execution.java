@@ -2,6 +2,7 @@ package io.faultline.executor.run;
 
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.ids.FaultKey;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.tracing.FaultSpans;
@@ -25,6 +26,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -60,6 +62,9 @@ final class Execution {
   private final FaultTrace trace;
   private final TargetLedger targets;
   private final LifecycleWriter writer;
+  // Whether this executor drives the fault (heartbeats name it): a takeover from the start, a fresh
+  // approval once it passed its start deadline check.
+  private volatile boolean accepted;
 
   private Execution(
       FaultlineEvent<FaultApproved> event,
@@ -73,6 +78,7 @@ final class Execution {
     this.partition = partition;
     this.ctx = ctx;
     this.recoveredFrom = recoveredFrom;
+    this.accepted = recoveredFrom != null;
     this.trace = new FaultTrace(ctx.tracer(), ctx.metrics(), approval);
     if (recoveredFrom == null) {
       targets = new TargetLedger();
@@ -144,6 +150,17 @@ final class Execution {
     signal.release();
   }
 
+  /** The fault as this executor's heartbeat names it; empty once it is no longer driven here. */
+  Optional<InFlightFault> inFlight() {
+    Phase phase = writer.phase();
+    if (!accepted || signal.released() || phase == Phase.TERMINAL) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new InFlightFault(
+            new FaultKey(approval.tenantId(), approval.faultId()), approval.accountId(), phase));
+  }
+
   void run() {
     trace.start(event, recoveredFrom, ctx.random());
     ctx.metrics().faultStarted(approval.faultType().value(), approval.tenantId().value());
@@ -174,6 +191,14 @@ final class Execution {
   // ---------------------------------------------------------------- a fault approved here
 
   private void execute() {
+    // Before anything else: past its deadline the target may already be another fault's.
+    Optional<String> missed = StartDeadline.missed(approval, Instant.now());
+    if (missed.isPresent()) {
+      log.warn("fault {} {}", approval.faultId(), missed.get());
+      writer.terminal(LifecycleStage.ABORTED, FailureReason.APPROVAL_EXPIRED, missed.get());
+      return;
+    }
+    accepted = true;
     Optional<FailureReason> blocked =
         ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
     if (blocked.isPresent()) {

@@ -16,6 +16,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import java.net.URI;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -181,6 +182,15 @@ public final class FaultRunner implements AutoCloseable {
   /** Faults in flight on this executor. */
   public int inFlight() {
     return running.size();
+  }
+
+  /**
+   * A snapshot of the faults this executor drives now (fresh and taken over), for its heartbeat:
+   * each from the moment its approval is accepted until its terminal event is being written;
+   * released faults are left out. Safe to call from any thread.
+   */
+  public List<InFlightFault> inFlightFaults() {
+    return running.values().stream().flatMap(e -> e.inFlight().stream()).toList();
   }
 
   /**

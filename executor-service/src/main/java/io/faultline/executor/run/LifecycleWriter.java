@@ -37,7 +37,8 @@ final class LifecycleWriter {
   private final Runnable onFirstWrite;
 
   private long nextSequence;
-  private Phase phase;
+  // Read by the heartbeat thread (FaultRunner#inFlightFaults).
+  private volatile Phase phase;
   private Heading heading;
   private boolean firstWriteDone;
   private boolean finished;

@@ -1,5 +1,6 @@
 package io.faultline.executor.intake;
 
+import static io.faultline.events.lifecycle.LifecycleStage.ABORTED;
 import static io.faultline.events.lifecycle.LifecycleStage.COMPLETED;
 import static io.faultline.events.lifecycle.LifecycleStage.FAILED;
 import static io.faultline.events.lifecycle.LifecycleStage.INJECTED;
@@ -19,6 +20,8 @@ import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.MotoAccounts;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +33,39 @@ import org.junit.jupiter.api.Test;
  * the same id run side by side.
  */
 class ApprovalIntakeIT extends RunningExecutor {
+  @Test
+  void endsAnApprovalReadAfterItsStartDeadlineWithoutActing() {
+    String account = MotoAccounts.freshAccount();
+    MotoAccounts.runInstances(account, 1, Map.of("app", "late"));
+    String faultId = TestFaults.unique("f-late");
+    Instant deadline = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+    // Its lease may already be released and the instance given to another fault.
+    TestFaults.publish(
+        TestFaults.withStartDeadline(
+            TestFaults.approval(
+                faultId,
+                TestFaults.unique("late"),
+                account,
+                "ec2-process-kill",
+                Map.of("PROCESS_IDS", "4100", "EC2_INSTANCE_TAG", "app:late"),
+                false,
+                ProtectedTargetGuard.none(),
+                10),
+            deadline),
+        TestFaults.traceparent());
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, WAIT);
+    assertThat(lifecycle.stages(faultId)).containsExactly(ABORTED);
+    assertThat(end.reason()).isEqualTo(FailureReason.APPROVAL_EXPIRED);
+    assertThat(end.sequence()).isEqualTo(2);
+    assertThat(end.detail()).contains("start deadline " + deadline).contains("read at ");
+    // No AssumeRole into the account, no call in it at all, so no SSM command.
+    assertThat(recorder.sent("AssumeRole"))
+        .noneMatch(r -> MotoAccounts.roleArn(account).equals(r.field("RoleArn")));
+    assertThat(recorder.sent().stream().filter(r -> account.equals(r.account()))).isEmpty();
+    assertThat(commands(account)).isEmpty();
+  }
+
   @Test
   void refusesHostileParametersBeforeAnyCommandOrShell() {
     String account = MotoAccounts.freshAccount();

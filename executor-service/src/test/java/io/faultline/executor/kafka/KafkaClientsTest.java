@@ -68,6 +68,29 @@ class KafkaClientsTest {
   }
 
   @Test
+  void anIdempotentProducerNeverJoinsATransaction() {
+    KafkaClients clients =
+        new KafkaClients(
+            Map.of("bootstrap.servers", "broker-1:9096"),
+            Map.of(
+                "bootstrap.servers",
+                "broker-1:9096",
+                "security.protocol",
+                "SASL_SSL",
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "from-the-deployment",
+                ProducerConfig.ACKS_CONFIG,
+                "1"));
+
+    assertThat(clients.idempotentProducerConfig("heartbeats", Map.of()))
+        .doesNotContainKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)
+        .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
+        .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry(ProducerConfig.CLIENT_ID_CONFIG, "faultline-executor-heartbeats");
+  }
+
+  @Test
   void buildsClientsForMskIamFromConfigurationAlone() {
     // The MSK IAM login module and callback handler are on the service's classpath: a client with
     // these settings is created (its login runs at construction; credentials are fetched only

@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -375,6 +376,44 @@ class StandInTransportIT {
   }
 
   @Test
+  void aTakenOverFaultIsInFlightHereUntilItsTerminalEvent() {
+    AtomicBoolean rolledBack = new AtomicBoolean();
+    StuckInject session =
+        new StuckInject(false) {
+          @Override
+          public Invocation invocation(String commandId, String instanceId) {
+            return commandId.startsWith("rollback") && !rolledBack.get()
+                ? new Invocation(Invocation.Status.PENDING, "")
+                : super.invocation(commandId, instanceId);
+          }
+        };
+    String faultId = TestFaults.unique("f-lost-beat");
+    FaultApproved approval = approval(faultId);
+    FaultRunner runner = runner(session, new Controls());
+
+    runner.takeOver(approval, journaled(approval, JournalEntry.Phase.HOLDING, null));
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                runner.inFlightFaults().stream()
+                    .anyMatch(f -> f.phase() == JournalEntry.Phase.ROLLING_BACK));
+    assertThat(runner.inFlightFaults())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.key().tenantId()).isEqualTo(approval.tenantId());
+              assertThat(f.key().faultId()).isEqualTo(approval.faultId());
+              assertThat(f.accountId()).isEqualTo(approval.accountId());
+            });
+    rolledBack.set(true);
+    assertThat(lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30)).stage())
+        .isEqualTo(LifecycleStage.FAILED);
+    assertThat(runner.inFlightFaults()).isEmpty();
+  }
+
+  @Test
   void takeoverDuringRollbackFinishesWhatTheLostExecutorWasHeadingTo() {
     StuckInject session = new StuckInject(false);
     String faultId = TestFaults.unique("f-lost-rollback");
@@ -414,6 +453,15 @@ class StandInTransportIT {
 
     runner.start(approval, 0, 0, TestFaults.traceparent());
     await().atMost(Duration.ofSeconds(20)).until(() -> !session.sent.isEmpty());
+    // What the executor's heartbeat names while the inject command runs.
+    assertThat(runner.inFlightFaults())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.key().faultId()).isEqualTo(approval.faultId());
+              assertThat(f.accountId()).isEqualTo(approval.accountId());
+              assertThat(f.phase()).isEqualTo(JournalEntry.Phase.INJECTING);
+            });
     controls.apply(
         new FaultControl(
             "ctl-" + faultId,

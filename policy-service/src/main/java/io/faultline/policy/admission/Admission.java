@@ -136,9 +136,12 @@ final class Admission {
           traceparent);
     }
     RegisteredAccount account = policy.account(request.accountId()).orElseThrow();
-    // Until the executor's first heartbeat names it, the lease lasts the start deadline; then
-    // heartbeats keep it (ADR 0007).
-    Instant expires = now.plus(settings.startDeadline());
+    // The executor must start the fault by the start deadline (the approval's leaseExpiresAt);
+    // the lease lasts one lease grace longer, so a fault started just before the deadline is
+    // named by its executor's next heartbeat before its lease could expire. Then heartbeats keep
+    // it (ADR 0007).
+    Instant startBy = now.plus(settings.startDeadline());
+    Instant expires = startBy.plus(settings.leaseGrace());
     ProtectedTargets protectedTargets = policy.protectedTargets();
     FaultApproved approval =
         new FaultApproved(
@@ -155,7 +158,7 @@ final class Admission {
             Math.max(1, policy.bounds().maxTargets()),
             request.requestedBy(),
             now,
-            expires,
+            startBy,
             1,
             // The rule outcomes travel once, on the lifecycle topic; the executor needs none of
             // them, and they are most of an approval's bytes.

@@ -54,14 +54,16 @@ class AdmissionTest {
     Outcome.Approved approved =
         (Outcome.Approved) admission.decide(request, TRACEPARENT, view, NOW);
 
-    // Until a heartbeat names the fault, its lease lasts the start deadline, whatever its hold.
-    Instant expires = NOW.plus(SETTINGS.startDeadline());
+    // The executor must start it by the start deadline, whatever its hold; until a heartbeat names
+    // it, its lease lasts one grace longer.
+    Instant startBy = NOW.plus(SETTINGS.startDeadline());
+    Instant expires = startBy.plus(SETTINGS.leaseGrace());
     assertThat(approved.lease().targets())
         .containsExactly("ec2:" + INSTANCE, "ec2-shared:111111111111/eu-west-1");
     assertThat(approved.lease().expiresAtMs()).isEqualTo(expires.toEpochMilli());
     assertThat(approved.lease().lastSequence()).isEqualTo(1);
     assertThat(approved.lease().traceparent()).isEqualTo(TRACEPARENT);
-    assertThat(approved.approval().leaseExpiresAt()).isEqualTo(expires);
+    assertThat(approved.approval().leaseExpiresAt()).isEqualTo(startBy);
     assertThat(approved.approval().sequence()).isEqualTo(1);
     assertThat(approved.approval().access().externalId()).isEqualTo("ext-secret-acme");
     assertThat(approved.approval().rules()).isEmpty();

@@ -584,10 +584,11 @@ class AdmissionTopologyTest {
   }
 
   @Test
-  void aFaultNoHeartbeatEverNamedExpiresAtItsStartDeadline() {
+  void aFaultNoHeartbeatEverNamedExpiresOneGraceAfterItsStartDeadline() {
     driver.policy(policy(T, A));
     assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
-    Instant deadline = AdmissionDriver.START.plus(AdmissionSettings.DEFAULT_START_DEADLINE);
+    Instant deadline =
+        AdmissionDriver.START.plus(AdmissionSettings.DEFAULT_START_DEADLINE).plus(GRACE);
 
     driver.heartbeat("ex-1", deadline.minusSeconds(1), A);
     driver.advance(Duration.ofSeconds(2));
@@ -608,7 +609,8 @@ class AdmissionTopologyTest {
   void aHeartbeatOfAnotherTenantsFaultWithTheSameIdKeepsNothing() {
     driver.policy(policy(T, A));
     assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
-    Instant deadline = AdmissionDriver.START.plus(AdmissionSettings.DEFAULT_START_DEADLINE);
+    Instant deadline =
+        AdmissionDriver.START.plus(AdmissionSettings.DEFAULT_START_DEADLINE).plus(GRACE);
 
     driver.heartbeat("ex-1", deadline.minusSeconds(5), A, "globex/f-1");
     driver.heartbeat("ex-1", deadline.plusSeconds(1), A, "globex/f-1");

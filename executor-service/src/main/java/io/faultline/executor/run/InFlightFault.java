@@ -1,0 +1,24 @@
+package io.faultline.executor.run;
+
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.FaultKey;
+import io.faultline.executor.lifecycle.JournalEntry.Phase;
+import java.util.Objects;
+
+/**
+ * A fault this executor is driving now, as {@link FaultRunner#inFlightFaults()} reports it: from
+ * the moment its approval is accepted until its terminal event is being written. A fault released
+ * to another executor is not in flight here.
+ *
+ * @param phase how far it got; never {@link Phase#TERMINAL}
+ */
+public record InFlightFault(FaultKey key, AccountId accountId, Phase phase) {
+  public InFlightFault {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(accountId, "accountId");
+    Objects.requireNonNull(phase, "phase");
+    if (phase == Phase.TERMINAL) {
+      throw new IllegalArgumentException("a terminal fault is not in flight: " + key);
+    }
+  }
+}
