@@ -12,6 +12,8 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.RuleCode;
+import io.faultline.events.heartbeat.ExecutorHeartbeat;
+import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
@@ -70,6 +72,7 @@ class PoisonRecordsIT {
     POLICIES,
     CONTROLS,
     LIFECYCLE,
+    HEARTBEATS,
     ADMISSION_LOG
   }
 
@@ -217,6 +220,17 @@ class PoisonRecordsIT {
                   Topics.FAULT_LIFECYCLE,
                   AdmissionDriver.executorEvent(
                       other, other + "-f1", LifecycleStage.COMPLETED, 2, Instant.now()));
+          case HEARTBEATS ->
+              encode(
+                  Topics.EXECUTOR_HEARTBEATS,
+                  new ExecutorHeartbeat(
+                      "ex-poison",
+                      Instant.now(),
+                      1,
+                      1,
+                      List.of(
+                          new ExecutorHeartbeat.RunningFault(
+                              TenantId.of(other), FaultId.of(other + "-f1"), null, 0, "HOLDING"))));
           case ADMISSION_LOG -> throw new IllegalStateException();
         };
     ProducerRecord<String, byte[]> otherFamily =
@@ -256,6 +270,7 @@ class PoisonRecordsIT {
       case REQUESTS -> Topics.FAULT_REQUESTS;
       case POLICIES -> Topics.TENANT_POLICIES;
       case CONTROLS -> Topics.FAULT_CONTROLS;
+      case HEARTBEATS -> Topics.EXECUTOR_HEARTBEATS;
       case LIFECYCLE, ADMISSION_LOG -> Topics.FAULT_LIFECYCLE;
     };
   }
