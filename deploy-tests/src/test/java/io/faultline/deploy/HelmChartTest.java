@@ -67,6 +67,18 @@ class HelmChartTest {
         .hasMessageContaining("scheduler.auth.issuerUri or scheduler.auth.jwkSetUri is required");
   }
 
+  @Test
+  void refusesMisspeltValues() {
+    // values.schema.json: a setting Helm would otherwise ignore silently.
+    assertThatThrownBy(() -> Rendered.with(t -> t.set("policy.replica", "3"), "minimal"))
+        .hasMessageContaining("Additional property replica is not allowed");
+    assertThatThrownBy(
+            () ->
+                Rendered.with(
+                    t -> t.set("executor.serviceAccount.roleArn", "faultline-hub"), "minimal"))
+        .hasMessageContaining("roleArn");
+  }
+
   @ParameterizedTest
   @MethodSource("renderings")
   void rendersOneDeploymentPerServiceWithTheImageEntrypoint(Rendered chart) {
