@@ -336,7 +336,7 @@ class ObservabilityIT {
     // The terminal event is committed before the gauge and counter change: they follow shortly.
     String finished =
         "faultline_executor_faults_finished_total{fault_type=\"ec2-process-kill\","
-            + "stage=\"ABORTED\",tenant=\""
+            + "reason=\"ABORTED\",stage=\"ABORTED\",tenant=\""
             + tenant
             + "\"}";
     await()

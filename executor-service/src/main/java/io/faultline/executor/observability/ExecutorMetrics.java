@@ -1,5 +1,6 @@
 package io.faultline.executor.observability;
 
+import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -18,7 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code faultline.executor.active.faults} gauge {fault_type, tenant}: faults running here
  *   <li>{@code faultline.executor.phase.duration} timer {phase, fault_type, outcome=ok|failed}
- *   <li>{@code faultline.executor.faults.finished} counter {fault_type, tenant, stage}
+ *   <li>{@code faultline.executor.faults.finished} counter {fault_type, tenant, stage, reason}:
+ *       reason is the terminal event's {@link FailureReason} ({@code none} for COMPLETED), so an
+ *       alert can single out {@code stage="FAILED", reason="ROLLBACK"}
  * </ul>
  *
  * Thread-safe; called from every fault's thread.
@@ -27,6 +30,9 @@ public final class ExecutorMetrics {
   public static final String ACTIVE_FAULTS = "faultline.executor.active.faults";
   public static final String PHASE_DURATION = "faultline.executor.phase.duration";
   public static final String FAULTS_FINISHED = "faultline.executor.faults.finished";
+
+  /** The {@code reason} tag of a terminal event without a reason (COMPLETED). */
+  public static final String NO_REASON = "none";
 
   private final MeterRegistry registry;
   private final Map<TypeAndTenant, AtomicInteger> active = new ConcurrentHashMap<>();
@@ -82,13 +88,19 @@ public final class ExecutorMetrics {
         .record(took.toNanos(), TimeUnit.NANOSECONDS);
   }
 
-  /** A fault's terminal event was published. */
-  public void finished(String faultType, String tenant, LifecycleStage stage) {
+  /**
+   * A fault's terminal event was published.
+   *
+   * @param reason the event's reason; null when it has none (COMPLETED)
+   */
+  public void finished(
+      String faultType, String tenant, LifecycleStage stage, FailureReason reason) {
     Counter.builder(FAULTS_FINISHED)
         .description("Faults that reached a terminal stage on this executor")
         .tag("fault_type", faultType)
         .tag("tenant", tenant)
         .tag("stage", stage.name())
+        .tag("reason", reason == null ? NO_REASON : reason.name())
         .register(registry)
         .increment();
   }

@@ -162,7 +162,7 @@ final class LifecycleWriter {
     trace.end(stage, reason, detail);
     write(stage, Phase.TERMINAL, reason, detail);
     finished = true;
-    metrics.finished(approval.faultType().value(), approval.tenantId().value(), stage);
+    metrics.finished(approval.faultType().value(), approval.tenantId().value(), stage, reason);
   }
 
   /** The journal phase a running fault is in once the event of {@code stage} is out. */
