@@ -148,8 +148,8 @@ final class AdmissionState implements AdmissionView {
         leases.put(lease.key(), write(lease));
         decisions.put(lease.key(), stamp(now));
       }
-      case Outcome.Rejected rejected -> decisions.put(keyOf(rejected.event()), stamp(now));
-      case Outcome.Invalid invalid -> decisions.put(keyOf(invalid.event()), stamp(now));
+      case Outcome.Rejected rejected -> remember(rejected.event(), now);
+      case Outcome.Invalid invalid -> remember(invalid.event(), now);
       case Outcome.PolicyStored stored -> {
         policies.put(stored.tenantId(), write(stored.policy()));
         policyCache.put(stored.tenantId(), stored.policy());
@@ -177,6 +177,17 @@ final class AdmissionState implements AdmissionView {
       }
       case Outcome.Released released -> release(released.lease(), now);
       case Outcome.Expired expired -> release(expired.lease(), now);
+    }
+  }
+
+  /**
+   * Stores a rejection so the fault is decided once; but not for a tenant without a policy: no
+   * credential can be checked for it, so a request naming an unregistered tenant must not take a
+   * fault id that tenant's own requests will use once it registers. Its repeats are rejected again.
+   */
+  private void remember(FaultLifecycleEvent event, Instant now) {
+    if (policy(event.tenantId().value()) != null) {
+      decisions.put(keyOf(event), stamp(now));
     }
   }
 

@@ -622,6 +622,16 @@ class AdmissionTopologyTest {
   }
 
   @Test
+  void aRequestNamingATenantWithoutAPolicyDoesNotTakeTheFaultIdFromIt() {
+    assertRejected(
+        decide(processKill(T, "f-early", A, "i-00000000000000001")), RuleCode.UNKNOWN_TENANT);
+
+    driver.policy(policy(T, A));
+
+    assertApproved(decide(processKill(T, "f-early", A, "i-00000000000000001")));
+  }
+
+  @Test
   void aTerminalEventBeforeExpiryPreventsTheExpiry() {
     driver.policy(policy(T, A));
     assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
