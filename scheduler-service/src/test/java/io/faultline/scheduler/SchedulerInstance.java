@@ -70,6 +70,8 @@ public final class SchedulerInstance implements AutoCloseable {
     properties.put("faultline.scheduler.application-id", applicationId);
     properties.put("faultline.scheduler.commands-topic", commandsTopic);
     properties.put("faultline.scheduler.tick", "100ms");
+    // A client that left is noticed at the first or second heartbeat: its slot frees in seconds.
+    properties.put("faultline.scheduler.sse-heartbeat", "2s");
     properties.put("faultline.scheduler.create-topics", "false");
     properties.put("faultline.scheduler.hub-role-arn", HUB_ROLE_ARN);
     properties.put("faultline.security.dev-tokens.enabled", "true");
@@ -152,16 +154,7 @@ public final class SchedulerInstance implements AutoCloseable {
    */
   public List<String> eventStream(String tenant) throws Exception {
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.net.http.HttpRequest request =
-        java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(
-                    "http://localhost:" + port() + "/api/v1/tenants/" + tenant + "/events"))
-            .header("Authorization", "Bearer " + token(tenant, "viewer"))
-            .header("Accept", "text/event-stream")
-            .build();
-    java.net.http.HttpResponse<java.io.InputStream> response =
-        java.net.http.HttpClient.newHttpClient()
-            .send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    java.net.http.HttpResponse<java.io.InputStream> response = openEventStream(tenant);
     if (response.statusCode() != 200) {
       throw new IllegalStateException("the event stream answered " + response.statusCode());
     }
@@ -186,5 +179,75 @@ public final class SchedulerInstance implements AutoCloseable {
         .atMost(Duration.ofSeconds(10))
         .until(() -> lines.stream().anyMatch(l -> l.startsWith(":")));
     return lines;
+  }
+
+  /**
+   * Asks for the tenant's live event stream as a viewer; the answer whatever its status, its body
+   * the open stream (closing it closes the connection).
+   */
+  public java.net.http.HttpResponse<java.io.InputStream> openEventStream(String tenant)
+      throws Exception {
+    java.net.http.HttpRequest request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    "http://localhost:" + port() + "/api/v1/tenants/" + tenant + "/events"))
+            .header("Authorization", "Bearer " + token(tenant, "viewer"))
+            .header("Accept", "text/event-stream")
+            .build();
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /**
+   * Opens the tenant's live event stream on a plain socket with a small receive buffer and reads it
+   * only up to the stream's first comment: from then on a client that has stopped reading.
+   */
+  public java.net.Socket stalledEventStream(String tenant) throws Exception {
+    java.net.Socket socket = new java.net.Socket();
+    socket.setReceiveBufferSize(4096);
+    socket.connect(new java.net.InetSocketAddress("localhost", port()), 5000);
+    socket.setSoTimeout(10_000);
+    socket
+        .getOutputStream()
+        .write(
+            ("GET /api/v1/tenants/"
+                    + tenant
+                    + "/events HTTP/1.1\r\nHost: localhost:"
+                    + port()
+                    + "\r\nAuthorization: Bearer "
+                    + token(tenant, "viewer")
+                    + "\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    String read = readUntil(socket, "subscribed to " + tenant);
+    if (!read.startsWith("HTTP/1.1 200")) {
+      socket.close();
+      throw new IllegalStateException("the event stream answered " + read);
+    }
+    return socket;
+  }
+
+  /** Reads a socket until what was read contains {@code text} (or it ends or times out). */
+  public static String readUntil(java.net.Socket socket, String text) throws Exception {
+    StringBuilder read = new StringBuilder();
+    java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+    while (read.length() < text.length() || read.indexOf(text, read.length() - text.length()) < 0) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      read.append((char) b);
+    }
+    return read.toString();
+  }
+
+  /** The sum of this instance's counters named {@code name} (Micrometer's name), 0 if none. */
+  public double count(String name) {
+    return context
+        .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+        .find(name)
+        .counters()
+        .stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count)
+        .sum();
   }
 }

@@ -14,12 +14,14 @@ import io.faultline.scheduler.state.RunStatus;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.TenantState;
+import io.faultline.scheduler.web.Durations;
 import io.faultline.telemetry.FaultLogContext;
 import io.faultline.telemetry.kafka.PoisonRecords;
 import io.opentelemetry.api.trace.Span;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -83,6 +85,10 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
           fireDueSchedules();
           dropEndedOverlaps(clock.instant());
         });
+    processorContext.schedule(
+        settings.runRetentionSweep(),
+        PunctuationType.WALL_CLOCK_TIME,
+        ignored -> deleteExpiredRuns(clock.instant()));
   }
 
   /**
@@ -217,6 +223,41 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         // Readers ignore an ended overlap anyway; the next tick tries again.
         log.error("could not drop an ended external-id overlap; retried at the next tick", e);
       }
+    }
+  }
+
+  /**
+   * Deletes the ended runs past the retention (time or count, {@link RunRetention}) with their
+   * timelines; running runs stay. A lifecycle event arriving later for a deleted run is ignored,
+   * like one for a run the scheduler never started.
+   */
+  private void deleteExpiredRuns(Instant now) {
+    try {
+      List<RunRetention.Entry> expired =
+          RunRetention.expired(
+              stores.runEntries(),
+              now,
+              settings.runRetention(),
+              settings.retainedRunsPerTenant(),
+              RunRetention.MAX_PER_SWEEP);
+      int timelineEntries = 0;
+      for (RunRetention.Entry run : expired) {
+        timelineEntries += stores.deleteRun(run.key());
+      }
+      if (!expired.isEmpty()) {
+        log.info(
+            "deleted {} ended runs ({} timeline entries): kept are runs ended within {} and the"
+                + " newest {} ended runs of each tenant",
+            expired.size(),
+            timelineEntries,
+            Durations.text(settings.runRetention()),
+            settings.retainedRunsPerTenant());
+      }
+    } catch (StreamsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // Nothing depends on the deletion being on time; the next sweep tries again.
+      log.error("could not delete expired runs; retried at the next sweep", e);
     }
   }
 

@@ -10,6 +10,43 @@ import java.time.Duration;
  * @param inMemoryStores keep stores in memory (restored from changelogs at start) instead of
  *     RocksDB
  * @param commandsTopic the commands topic of this deployment
+ * @param runRetention an ended run is deleted, with its timeline, this long after it ended
+ * @param retainedRunsPerTenant at most this many ended runs of a tenant are kept (the newest)
+ * @param runRetentionSweep how often (wall time) the engine deletes the runs past either bound
  */
 public record EngineSettings(
-    Duration tick, Duration misfireThreshold, boolean inMemoryStores, String commandsTopic) {}
+    Duration tick,
+    Duration misfireThreshold,
+    boolean inMemoryStores,
+    String commandsTopic,
+    Duration runRetention,
+    int retainedRunsPerTenant,
+    Duration runRetentionSweep) {
+
+  /** With the default run retention ({@link SchedulerProperties.Bounds#defaults()}). */
+  public EngineSettings(
+      Duration tick, Duration misfireThreshold, boolean inMemoryStores, String commandsTopic) {
+    this(
+        tick,
+        misfireThreshold,
+        inMemoryStores,
+        commandsTopic,
+        SchedulerProperties.Bounds.defaults());
+  }
+
+  EngineSettings(
+      Duration tick,
+      Duration misfireThreshold,
+      boolean inMemoryStores,
+      String commandsTopic,
+      SchedulerProperties.Bounds bounds) {
+    this(
+        tick,
+        misfireThreshold,
+        inMemoryStores,
+        commandsTopic,
+        bounds.runRetention(),
+        bounds.retainedRunsPerTenant(),
+        bounds.runRetentionSweep());
+  }
+}

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -82,6 +83,33 @@ final class EngineStores {
 
   void put(Run run) {
     runs.put(run.key(), StateJson.write(run));
+  }
+
+  /** What the retention sweep needs of every run of the task. */
+  List<RunRetention.Entry> runEntries() {
+    List<RunRetention.Entry> found = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = runs.all()) {
+      all.forEachRemaining(
+          entry -> found.add(StateJson.read(entry.value, RunRetention.Entry.class)));
+    }
+    return found;
+  }
+
+  /**
+   * Deletes a run and every entry of its timeline.
+   *
+   * @return how many timeline entries went with it
+   */
+  int deleteRun(String runKey) {
+    List<String> entries = new ArrayList<>();
+    // Collected first: a store is not changed under its own open iterator.
+    try (KeyValueIterator<String, byte[]> timeline =
+        timelines.prefixScan(runKey + "/", new StringSerializer())) {
+      timeline.forEachRemaining(entry -> entries.add(entry.key));
+    }
+    entries.forEach(timelines::delete);
+    runs.delete(runKey);
+    return entries.size();
   }
 
   Optional<TenantState> tenant(String tenantId) {

@@ -21,6 +21,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param externalIdOverlap after an external-id rotation, how long the previous id stays valid
  *     (listed in the trust policy, executor fallback) before it is dropped
  * @param signing the platform key the scheduler signs its fault requests with (ADR 0008)
+ * @param sseHeartbeat how long an event stream may stay silent before it gets a comment line: keeps
+ *     proxies from closing idle streams and finds clients that left, freeing their slot
+ * @param bounds what one tenant, and the instance, may use (see {@link Bounds})
  */
 @ConfigurationProperties("faultline.scheduler")
 public record SchedulerProperties(
@@ -36,7 +39,11 @@ public record SchedulerProperties(
     Duration sseTimeout,
     String commandsTopic,
     Duration externalIdOverlap,
-    Signing signing) {
+    Signing signing,
+    Duration sseHeartbeat,
+    Bounds bounds) {
+  private static final String PREFIX = "faultline.scheduler.";
+
   public SchedulerProperties {
     applicationId = applicationId == null ? "faultline-scheduler" : applicationId;
     advertisedHost = advertisedHost == null ? "localhost" : advertisedHost;
@@ -50,6 +57,77 @@ public record SchedulerProperties(
       throw new IllegalArgumentException("faultline.scheduler.external-id-overlap is negative");
     }
     signing = signing == null ? new Signing(null, null) : signing;
+    sseHeartbeat = positive("sse-heartbeat", sseHeartbeat, Duration.ofSeconds(15));
+    bounds = bounds == null ? Bounds.defaults() : bounds;
+  }
+
+  /**
+   * The scheduler's bounds ({@code faultline.scheduler.bounds.*}); each is refused at start unless
+   * positive, naming its property.
+   *
+   * @param minScheduleInterval a cron schedule whose fires come closer than this is refused (5m)
+   * @param maxSchedulesPerTenant a tenant's schedules; one more is refused, a replacement is not
+   *     (100)
+   * @param runRetention an ended run is deleted with its timeline this long after it ended (30d)
+   * @param retainedRunsPerTenant at most this many ended runs of a tenant are kept, the newest
+   *     (1000)
+   * @param runRetentionSweep how often the engine looks for runs to delete (10m)
+   * @param sseConnectionsPerTenant open event streams of one tenant on one instance (20)
+   * @param sseConnections open event streams on one instance (1000)
+   * @param sseClientQueue events waiting to be sent to one client; a client that falls further
+   *     behind is disconnected (1024)
+   */
+  public record Bounds(
+      Duration minScheduleInterval,
+      Integer maxSchedulesPerTenant,
+      Duration runRetention,
+      Integer retainedRunsPerTenant,
+      Duration runRetentionSweep,
+      Integer sseConnectionsPerTenant,
+      Integer sseConnections,
+      Integer sseClientQueue) {
+    public Bounds {
+      minScheduleInterval =
+          positive("bounds.min-schedule-interval", minScheduleInterval, Duration.ofMinutes(5));
+      maxSchedulesPerTenant =
+          positive("bounds.max-schedules-per-tenant", maxSchedulesPerTenant, 100);
+      runRetention = positive("bounds.run-retention", runRetention, Duration.ofDays(30));
+      retainedRunsPerTenant =
+          positive("bounds.retained-runs-per-tenant", retainedRunsPerTenant, 1000);
+      runRetentionSweep =
+          positive("bounds.run-retention-sweep", runRetentionSweep, Duration.ofMinutes(10));
+      sseConnectionsPerTenant =
+          positive("bounds.sse-connections-per-tenant", sseConnectionsPerTenant, 20);
+      sseConnections = positive("bounds.sse-connections", sseConnections, 1000);
+      sseClientQueue = positive("bounds.sse-client-queue", sseClientQueue, 1024);
+    }
+
+    /** Every bound at its default. */
+    public static Bounds defaults() {
+      return new Bounds(null, null, null, null, null, null, null, null);
+    }
+  }
+
+  private static Duration positive(String property, Duration value, Duration unset) {
+    if (value == null) {
+      return unset;
+    }
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(
+          PREFIX + property + " must be positive (was " + value + ")");
+    }
+    return value;
+  }
+
+  private static Integer positive(String property, Integer value, int unset) {
+    if (value == null) {
+      return unset;
+    }
+    if (value <= 0) {
+      throw new IllegalArgumentException(
+          PREFIX + property + " must be positive (was " + value + ")");
+    }
+    return value;
   }
 
   /**

@@ -22,7 +22,12 @@ class EventStreamController {
       summary = "Live lifecycle events of the tenant (Server-Sent Events)",
       description =
           "Each event: name = lifecycle stage, id = faultId:sequence, data = the contract's"
-              + " fault-lifecycle.v1 JSON. Starts at the live end of the topic.")
+              + " fault-lifecycle.v1 JSON. Starts at the live end of the topic; a comment every"
+              + " heartbeat while silent. An instance serves at most 20 streams of a tenant and"
+              + " 1,000 in total (defaults): one more is 429 with Retry-After, rule"
+              + " maxConnectionsPerTenant or maxConnections. A client that falls a whole queue"
+              + " behind (1,024 events by default) gets a last event named dropped and is"
+              + " disconnected.")
   @GetMapping(
       path = "/api/v1/tenants/{tenantId}/events",
       produces = MediaType.TEXT_EVENT_STREAM_VALUE)

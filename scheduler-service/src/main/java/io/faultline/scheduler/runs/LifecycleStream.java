@@ -6,8 +6,12 @@ import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.engine.SchedulerProperties;
 import io.faultline.scheduler.kafka.KafkaClients;
+import io.faultline.scheduler.web.LimitExceededException;
 import io.faultline.telemetry.kafka.ConsumerLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,28 +34,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * Fans the lifecycle topic out to Server-Sent Events subscribers. Every instance reads every
  * partition from the end (no consumer group: a subscriber may be connected to any instance), and
- * sends each event to the subscribers of its tenant only. It decodes only records of tenants with a
- * subscriber here; one it cannot read or send (poison) is counted, logged once with its offset and
- * skipped. It reports itself as the reader {@value #READER} to {@link ConsumerLiveness}.
+ * queues each event for the subscribers of its tenant only; each subscriber's own thread sends it
+ * ({@link SseSubscriber}), so a slow client never holds up this reader or another client, and one a
+ * whole queue behind is dropped ({@value #DROPPED}). It decodes only records of tenants with a
+ * subscriber here; one it cannot read (poison) is counted, logged once with its offset and skipped.
+ * It reports itself as the reader {@value #READER} to {@link ConsumerLiveness}.
+ *
+ * <p>Streams are bounded per instance: per tenant and in total; one more is refused with 429.
  */
 @Component
 class LifecycleStream implements AutoCloseable {
   static final String READER = "lifecycle-sse";
 
+  /** Clients dropped because they fell a whole queue behind. */
+  static final String DROPPED = "faultline.scheduler.sse.dropped";
+
+  /** Open event streams on this instance (gauge). */
+  static final String CONNECTIONS = "faultline.scheduler.sse.connections";
+
+  /** Streams refused at a bound, by {@code limit} (the problem's rule). */
+  static final String REFUSED = "faultline.scheduler.sse.refused";
+
+  static final String PER_TENANT = "maxConnectionsPerTenant";
+  static final String TOTAL = "maxConnections";
+
+  /** What a refused client is told to wait: streams end at their timeout or when clients go. */
+  static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+
   private static final Logger log = LoggerFactory.getLogger(LifecycleStream.class);
 
-  private final Map<String, Set<SseEmitter>> subscribers = new ConcurrentHashMap<>();
+  /** Changed only under {@link #limits}; the reader reads it without. */
+  private final Map<String, Set<SseSubscriber>> subscribers = new ConcurrentHashMap<>();
+
+  private final Object limits = new Object();
+  private final AtomicInteger open = new AtomicInteger();
   private final SchedulerProperties properties;
+  private final SchedulerProperties.Bounds bounds;
   private final Consumer<String, byte[]> consumer;
   private final PoisonRecords poison;
   private final ConsumerLiveness liveness;
+  private final MeterRegistry registry;
+  private final Counter dropped;
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -59,10 +88,20 @@ class LifecycleStream implements AutoCloseable {
       SchedulerProperties properties,
       KafkaClients clients,
       PoisonRecords poison,
-      ConsumerLiveness liveness) {
+      ConsumerLiveness liveness,
+      MeterRegistry registry) {
     this.properties = properties;
+    this.bounds = properties.bounds();
     this.poison = poison;
     this.liveness = liveness;
+    this.registry = registry;
+    this.dropped =
+        Counter.builder(DROPPED)
+            .description("event stream clients dropped for reading too slowly")
+            .register(registry);
+    Gauge.builder(CONNECTIONS, open, AtomicInteger::get)
+        .description("open event streams on this instance")
+        .register(registry);
     this.consumer =
         clients.consumer(
             Map.of(
@@ -87,21 +126,98 @@ class LifecycleStream implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens a stream of the tenant's events.
+   *
+   * @throws LimitExceededException 429 when the instance or the tenant has as many open streams as
+   *     it may
+   */
   SseEmitter subscribe(String tenantId) {
-    SseEmitter emitter = new SseEmitter(properties.sseTimeout().toMillis());
-    Set<SseEmitter> set = subscribers.computeIfAbsent(tenantId, t -> new CopyOnWriteArraySet<>());
-    set.add(emitter);
-    Runnable remove = () -> set.remove(emitter);
-    emitter.onCompletion(remove);
-    emitter.onTimeout(remove);
-    emitter.onError(e -> remove.run());
+    SseSubscriber subscriber;
+    synchronized (limits) {
+      Set<SseSubscriber> set = subscribers.getOrDefault(tenantId, Set.of());
+      int total = bounds.sseConnections();
+      if (open.get() >= total) {
+        throw refused(
+            TOTAL,
+            total,
+            "this instance has "
+                + open.get()
+                + " open event streams, at most "
+                + total
+                + "; retry later");
+      }
+      int perTenant = bounds.sseConnectionsPerTenant();
+      if (set.size() >= perTenant) {
+        throw refused(
+            PER_TENANT,
+            perTenant,
+            "tenant "
+                + tenantId
+                + " has "
+                + set.size()
+                + " open event streams on this instance, at most "
+                + perTenant
+                + "; close one, or retry later");
+      }
+      subscriber =
+          new SseSubscriber(
+              tenantId,
+              new SseEmitter(properties.sseTimeout().toMillis()),
+              bounds.sseClientQueue(),
+              properties.sseHeartbeat(),
+              this::remove);
+      subscribers.computeIfAbsent(tenantId, t -> ConcurrentHashMap.newKeySet()).add(subscriber);
+      open.incrementAndGet();
+    }
+    SseEmitter emitter = subscriber.emitter();
+    Runnable ended =
+        () -> {
+          remove(subscriber);
+          subscriber.stop();
+        };
+    emitter.onCompletion(ended);
+    emitter.onTimeout(ended);
+    emitter.onError(e -> ended.run());
     try {
-      // A first comment flushes the headers, so clients know the stream is open.
+      // A first comment flushes the headers, so clients know the stream is open. Not sent yet:
+      // the emitter keeps it until Spring writes the response, so this never waits on the client.
       emitter.send(SseEmitter.event().comment("subscribed to " + tenantId));
     } catch (IOException e) {
-      remove.run();
+      ended.run();
+      return emitter;
     }
+    subscriber.start();
     return emitter;
+  }
+
+  private LimitExceededException refused(String rule, int limit, String message) {
+    registry.counter(REFUSED, "limit", rule).increment();
+    // The tenant's id is in the path, so its streams are named by it; the instance's are not.
+    return LimitExceededException.tooMany(
+        rule.equals(PER_TENANT) ? "tenantId" : "$", rule, limit, message, RETRY_AFTER);
+  }
+
+  /** Removes a subscriber from the lists and the counts; again is a no-op. */
+  private void remove(SseSubscriber subscriber) {
+    if (!subscriber.detach()) {
+      return;
+    }
+    synchronized (limits) {
+      Set<SseSubscriber> set = subscribers.get(subscriber.tenantId());
+      if (set != null) {
+        set.remove(subscriber);
+        if (set.isEmpty()) {
+          subscribers.remove(subscriber.tenantId());
+        }
+      }
+      open.decrementAndGet();
+    }
+  }
+
+  /** Open streams on this instance. */
+  int open() {
+    return open.get();
   }
 
   private void loop() {
@@ -162,7 +278,7 @@ class LifecycleStream implements AutoCloseable {
 
   private void dispatch(ConsumerRecord<String, byte[]> record) {
     // No key: no tenant, so no subscriber (the engine counts such records as poison).
-    Set<SseEmitter> set = record.key() == null ? null : subscribers.get(record.key());
+    Set<SseSubscriber> set = record.key() == null ? null : subscribers.get(record.key());
     if (set == null || set.isEmpty()) {
       return;
     }
@@ -170,16 +286,20 @@ class LifecycleStream implements AutoCloseable {
         EventCodec.standard()
             .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
     FaultLifecycleEvent data = event.data();
-    String json = new String(EventCodec.standard().toJson(data), StandardCharsets.UTF_8);
-    for (SseEmitter emitter : set) {
-      try {
-        emitter.send(
-            SseEmitter.event()
-                .id(data.faultId() + ":" + data.sequence())
-                .name(data.stage().name())
-                .data(json, MediaType.APPLICATION_JSON));
-      } catch (IOException | IllegalStateException e) {
-        set.remove(emitter);
+    SseSubscriber.Event sent =
+        new SseSubscriber.Event(
+            data.faultId() + ":" + data.sequence(),
+            data.stage().name(),
+            new String(EventCodec.standard().toJson(data), StandardCharsets.UTF_8));
+    for (SseSubscriber subscriber : set) {
+      if (!subscriber.offer(sent)) {
+        remove(subscriber);
+        subscriber.drop();
+        dropped.increment();
+        log.info(
+            "dropped an event stream of tenant {}: its client is {} events behind",
+            subscriber.tenantId(),
+            bounds.sseClientQueue());
       }
     }
   }
@@ -187,6 +307,7 @@ class LifecycleStream implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    subscribers.values().forEach(set -> set.forEach(SseSubscriber::stop));
     if (thread.isAlive()) {
       consumer.wakeup();
     } else if (thread.getState() == Thread.State.NEW) {

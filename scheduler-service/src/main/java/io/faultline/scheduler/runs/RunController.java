@@ -6,6 +6,7 @@ import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.scheduler.engine.CommandBus;
+import io.faultline.scheduler.engine.SchedulerProperties;
 import io.faultline.scheduler.engine.StateQueries;
 import io.faultline.scheduler.engine.StoreNames;
 import io.faultline.scheduler.security.Caller;
@@ -13,6 +14,7 @@ import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Run;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.TimelineEntry;
+import io.faultline.scheduler.web.Durations;
 import io.faultline.scheduler.web.InvalidRequestException;
 import io.faultline.scheduler.web.NotFoundException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -37,11 +39,13 @@ class RunController {
   private final CommandBus bus;
   private final StateQueries queries;
   private final Clock clock;
+  private final SchedulerProperties.Bounds bounds;
 
-  RunController(CommandBus bus, StateQueries queries, Clock clock) {
+  RunController(CommandBus bus, StateQueries queries, Clock clock, SchedulerProperties properties) {
     this.bus = bus;
     this.queries = queries;
     this.clock = clock;
+    this.bounds = properties.bounds();
   }
 
   /** An optional reason for an abort, shown in the timeline and the control event. */
@@ -57,7 +61,10 @@ class RunController {
   }
 
   @Operation(
-      summary = "One run: its waves, its faults and their ordered lifecycle events (timeline)")
+      summary = "One run: its waves, its faults and their ordered lifecycle events (timeline)",
+      description =
+          "Ended runs are deleted with their timelines 30 days after they ended, or once the"
+              + " tenant has more than 1,000 ended runs (defaults); then this is 404.")
   @GetMapping(BASE + "/runs/{runId}")
   Run get(@PathVariable String tenantId, @PathVariable String runId) {
     Run run = find(tenantId, runId);
@@ -133,8 +140,18 @@ class RunController {
     if (!runId.matches(RunId.PATTERN)) {
       throw new NotFoundException("no run " + runId);
     }
+    // A run the engine deleted looks like one that never was; say why it may be gone.
     return queries
         .get(StoreNames.RUNS, tenantId, runId, Run.class)
-        .orElseThrow(() -> new NotFoundException("no run " + runId));
+        .orElseThrow(
+            () ->
+                new NotFoundException(
+                    "no run "
+                        + runId
+                        + " (ended runs are kept for "
+                        + Durations.text(bounds.runRetention())
+                        + ", at most the newest "
+                        + bounds.retainedRunsPerTenant()
+                        + " of a tenant)"));
   }
 }

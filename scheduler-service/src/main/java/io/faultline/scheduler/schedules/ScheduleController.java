@@ -1,6 +1,7 @@
 package io.faultline.scheduler.schedules;
 
 import io.faultline.scheduler.engine.CommandBus;
+import io.faultline.scheduler.engine.SchedulerProperties;
 import io.faultline.scheduler.engine.StateQueries;
 import io.faultline.scheduler.engine.StoreNames;
 import io.faultline.scheduler.security.Caller;
@@ -9,6 +10,8 @@ import io.faultline.scheduler.state.Experiment;
 import io.faultline.scheduler.state.MissedFirePolicy;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.web.Durations;
+import io.faultline.scheduler.web.LimitExceededException;
 import io.faultline.scheduler.web.NotFoundException;
 import io.faultline.scheduler.web.Violations;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,6 +19,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
@@ -38,14 +42,23 @@ class ScheduleController {
   private static final String BASE = "/api/v1/tenants/{tenantId}/schedules";
   static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$";
 
+  /**
+   * How many fires of a cron expression the minimum interval is checked over: enough to see the
+   * short gap of an irregular expression ({@code 0,1 * * * *}, {@code 0 0,59 9,10 * * *}).
+   */
+  static final int INTERVAL_SAMPLE = 100;
+
   private final CommandBus bus;
   private final StateQueries queries;
   private final Clock clock;
+  private final SchedulerProperties.Bounds bounds;
 
-  ScheduleController(CommandBus bus, StateQueries queries, Clock clock) {
+  ScheduleController(
+      CommandBus bus, StateQueries queries, Clock clock, SchedulerProperties properties) {
     this.bus = bus;
     this.queries = queries;
     this.clock = clock;
+    this.bounds = properties.bounds();
   }
 
   /**
@@ -65,7 +78,12 @@ class ScheduleController {
       Integer maxRuns,
       String missedFirePolicy) {}
 
-  @Operation(summary = "Create a schedule (the platform picks its id)")
+  @Operation(
+      summary = "Create a schedule (the platform picks its id)",
+      description =
+          "A cron schedule whose fires come closer than the minimum interval (default 5 min) is"
+              + " refused: 400, field cron, rule minInterval. A tenant has at most 100 schedules"
+              + " (default): one more is 409, rule maxSchedules.")
   @PostMapping(BASE)
   ResponseEntity<Schedule> create(
       @PathVariable String tenantId, @RequestBody ScheduleRequest body) {
@@ -75,7 +93,11 @@ class ScheduleController {
         .body(saved);
   }
 
-  @Operation(summary = "Create or replace a schedule with a chosen id (idempotent)")
+  @Operation(
+      summary = "Create or replace a schedule with a chosen id (idempotent)",
+      description =
+          "As a create, but replacing one of the tenant's schedules is never refused for their"
+              + " number (409 maxSchedules applies to a new id only).")
   @PutMapping(BASE + "/{scheduleId}")
   Schedule replace(
       @PathVariable String tenantId,
@@ -100,19 +122,26 @@ class ScheduleController {
     if (hasCron == (body.at() != null)) {
       v.add("cron", "oneOf", "set exactly one of cron (recurring) and at (one-off)");
     }
+    boolean validCron = false;
     if (hasCron) {
       try {
         Schedule.parseCron(body.cron());
+        validCron = true;
       } catch (IllegalArgumentException e) {
         v.add("cron", "cron", "not a valid cron expression: " + e.getMessage());
       }
     }
+    boolean validZone = true;
     if (body.timeZone() != null) {
       try {
         ZoneId.of(body.timeZone());
       } catch (DateTimeException e) {
+        validZone = false;
         v.add("timeZone", "timeZone", "not an IANA time zone id, e.g. Europe/Berlin");
       }
+    }
+    if (validCron && validZone) {
+      checkInterval(body.cron(), body.timeZone(), now, v);
     }
     if (body.at() != null && !body.at().isAfter(now)) {
       v.add("at", "future", "a one-off schedule must be in the future");
@@ -135,6 +164,7 @@ class ScheduleController {
       }
     }
     v.throwIfAny();
+    checkCount(tenantId, id);
     Caller caller = Caller.current();
     String commandId = UUID.randomUUID().toString();
     Schedule schedule =
@@ -161,6 +191,55 @@ class ScheduleController {
         SchedulerCommand.of(commandId, CommandKind.PUT_SCHEDULE, tenantId, id, now, caller.actor())
             .withSchedule(schedule));
     return awaitCommand(tenantId, id, commandId);
+  }
+
+  /** Refuses a cron expression that fires more often than the minimum interval allows. */
+  private void checkInterval(String cron, String timeZone, Instant now, Violations v) {
+    Duration min = bounds.minScheduleInterval();
+    Schedule.shortestGap(cron, timeZone, now, INTERVAL_SAMPLE)
+        .filter(gap -> gap.length().compareTo(min) < 0)
+        .ifPresent(
+            gap ->
+                v.add(
+                    "cron",
+                    "minInterval",
+                    "fires "
+                        + Durations.text(gap.length())
+                        + " apart (at "
+                        + gap.first()
+                        + " and "
+                        + gap.second()
+                        + "); fires must be at least "
+                        + Durations.text(min)
+                        + " apart"));
+  }
+
+  /**
+   * Refuses a tenant's schedule beyond the maximum; replacing one of its schedules always passes.
+   * 409, as for a tenant's publisher keys: the request is valid but the tenant's state is at the
+   * bound, and only removing a schedule lets it pass (429 would invite a retry that cannot help).
+   * The count is read before the command is sent, so creates racing on several instances may pass
+   * it by the number of racing requests.
+   */
+  private void checkCount(String tenantId, String id) {
+    if (queries.get(StoreNames.SCHEDULES, tenantId, id, Schedule.class).isPresent()) {
+      return;
+    }
+    int max = bounds.maxSchedulesPerTenant();
+    int count = queries.list(StoreNames.SCHEDULES, tenantId, Schedule.class).size();
+    if (count >= max) {
+      throw LimitExceededException.atLimit(
+          "$",
+          "maxSchedules",
+          max,
+          "tenant "
+              + tenantId
+              + " has "
+              + count
+              + " schedules; at most "
+              + max
+              + " are allowed: delete one, or replace one with PUT");
+    }
   }
 
   private Schedule awaitCommand(String tenantId, String id, String commandId) {

@@ -51,6 +51,39 @@ public record Schedule(
     return CronExpression.parse(sixFields);
   }
 
+  /**
+   * The two consecutive fires closest together among the first {@code fires} fires of a cron
+   * expression after {@code from}; empty when it fires fewer than twice. Several fires are looked
+   * at because a cron expression need not be regular ({@code 0,1 * * * *} fires one minute, then 59
+   * minutes apart).
+   */
+  public static Optional<FireGap> shortestGap(
+      String cron, String timeZone, Instant from, int fires) {
+    CronExpression expression = parseCron(cron);
+    ZonedDateTime previous =
+        expression.next(from.atZone(ZoneId.of(timeZone == null ? "UTC" : timeZone)));
+    FireGap shortest = null;
+    for (int i = 1; previous != null && i < fires; i++) {
+      ZonedDateTime next = expression.next(previous);
+      if (next == null) {
+        break;
+      }
+      FireGap gap = new FireGap(previous.toInstant(), next.toInstant());
+      if (shortest == null || gap.length().compareTo(shortest.length()) < 0) {
+        shortest = gap;
+      }
+      previous = next;
+    }
+    return Optional.ofNullable(shortest);
+  }
+
+  /** Two consecutive fire times. */
+  public record FireGap(Instant first, Instant second) {
+    public Duration length() {
+      return Duration.between(first, second);
+    }
+  }
+
   /** The first fire time strictly after {@code instant}, ignoring bounds; empty for none. */
   public Optional<Instant> slotAfter(Instant instant) {
     if (cron == null) {

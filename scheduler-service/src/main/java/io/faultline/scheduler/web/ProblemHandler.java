@@ -63,6 +63,20 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         .body(problem(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage()));
   }
 
+  @ExceptionHandler(LimitExceededException.class)
+  ResponseEntity<ProblemDetail> limitExceeded(LimitExceededException e) {
+    ProblemDetail problem =
+        problem(e.status(), "limit-exceeded", "Limit exceeded", e.violation().message());
+    problem.setProperty("errors", List.of(e.violation()));
+    problem.setProperty("limit", e.limit());
+    ResponseEntity.BodyBuilder answer = ResponseEntity.status(e.status());
+    if (e.retryAfter() != null) {
+      answer.header(
+          HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+    }
+    return answer.body(problem);
+  }
+
   @ExceptionHandler(UnavailableException.class)
   ResponseEntity<ProblemDetail> unavailable(UnavailableException e) {
     return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)

@@ -2,6 +2,7 @@ package io.faultline.scheduler.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.Fixtures;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
@@ -74,6 +75,7 @@ class EngineTopologyTest {
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> commands;
   private TestOutputTopic<String, byte[]> requests;
+  private TestInputTopic<String, byte[]> lifecycleInput;
 
   @BeforeEach
   void start() {
@@ -324,5 +326,69 @@ class EngineTopologyTest {
             Schedule.class);
     assertThat(after.lastError()).contains("gone");
     assertThat(after.nextFireAt()).isEqualTo(Instant.parse("2030-01-07T08:10:00Z"));
+  }
+
+  private void publishLifecycle(FaultRequested request, LifecycleStage stage, long sequence) {
+    if (lifecycleInput == null) {
+      lifecycleInput =
+          driver.createInputTopic(
+              Topics.FAULT_LIFECYCLE.name(), new StringSerializer(), new ByteArraySerializer());
+    }
+    ProducerRecord<String, byte[]> record =
+        ExecutorStandIn.record(ExecutorStandIn.event(request, stage, sequence, null));
+    lifecycleInput.pipeInput(
+        new TestRecord<>(record.key(), record.value(), record.headers(), now.get()));
+  }
+
+  private List<String> timelineKeys(String runKey) {
+    List<String> keys = new java.util.ArrayList<>();
+    try (var it =
+        driver
+            .<String, byte[]>getKeyValueStore(StoreNames.TIMELINES)
+            .prefixScan(runKey + "/", new StringSerializer())) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    return keys;
+  }
+
+  @Test
+  void deletesAnEndedRunPastTheRetentionWithItsTimelineAndKeepsARunningOne() {
+    send(
+        SchedulerCommand.of("c1", CommandKind.START_RUN, "acme", "run-ended", T0, "user:x")
+            .withExperiment(experiment(List.of())));
+    send(
+        SchedulerCommand.of("c2", CommandKind.START_RUN, "acme", "run-running", T0, "user:x")
+            .withExperiment(experiment(List.of())));
+    List<FaultRequested> started = published();
+    FaultRequested ended = started.get(0);
+    FaultRequested running = started.get(1);
+    publishLifecycle(ended, LifecycleStage.APPROVED, 1);
+    publishLifecycle(ended, LifecycleStage.COMPLETED, 2);
+    publishLifecycle(running, LifecycleStage.APPROVED, 1);
+    KeyValueStore<String, byte[]> runs = driver.getKeyValueStore(StoreNames.RUNS);
+    String endedKey = Keys.of("acme", "run-ended");
+    String runningKey = Keys.of("acme", "run-running");
+    assertThat(StateJson.read(runs.get(endedKey), Run.class).status())
+        .isEqualTo(RunStatus.COMPLETED);
+    assertThat(timelineKeys(endedKey)).hasSize(2);
+    assertThat(timelineKeys(runningKey)).hasSize(1);
+
+    // Exactly the retention after it ended: kept (the default sweep runs every 10 minutes).
+    now.set(T0.plus(Duration.ofDays(30)));
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    assertThat(runs.get(endedKey)).isNotNull();
+
+    now.set(T0.plus(Duration.ofDays(30)).plusSeconds(1));
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    assertThat(runs.get(endedKey)).isNull();
+    assertThat(timelineKeys(endedKey)).isEmpty();
+    assertThat(StateJson.read(runs.get(runningKey), Run.class).status())
+        .isEqualTo(RunStatus.RUNNING);
+    assertThat(timelineKeys(runningKey)).hasSize(1);
+
+    // A late event of the deleted run does not bring it back.
+    publishLifecycle(ended, LifecycleStage.COMPLETED, 3);
+    assertThat(runs.get(endedKey)).isNull();
+    assertThat(timelineKeys(endedKey)).isEmpty();
   }
 }

@@ -8,7 +8,12 @@ import io.faultline.scheduler.SchedulerInstance;
 import io.faultline.scheduler.SharedScheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -84,5 +89,70 @@ class ScheduleApiIT {
 
     assertThat(op.delete(base + "/" + id).status()).isEqualTo(204);
     assertThat(op.get(base + "/" + id).status()).isEqualTo(404);
+  }
+
+  private static String experiment(Http op, String tenant) {
+    return op.post("/api/v1/tenants/" + tenant + "/experiments", processKill("111111111111"))
+        .body()
+        .path("experimentId")
+        .asText();
+  }
+
+  @Test
+  void refusesACronThatFiresMoreOftenThanTheMinimumInterval() {
+    String tenant = SharedScheduler.newTenant();
+    Http op = app.http(tenant, "operator");
+    String exp = experiment(op, tenant);
+    String base = "/api/v1/tenants/" + tenant + "/schedules";
+
+    for (String cron : List.of("* * * * *", "0,1 * * * *", "*/30 * * * * *")) {
+      Http.Response refused = op.post(base, Map.of("experimentId", exp, "cron", cron));
+      assertThat(refused.status()).as(cron).isEqualTo(400);
+      assertThat(refused.contentType()).startsWith("application/problem+json");
+      assertThat(refused.namesField("cron", "minInterval")).as(refused.raw()).isTrue();
+      assertThat(refused.body().path("errors").path(0).path("message").asText())
+          .contains(cron.startsWith("*/30") ? "fires 30s apart" : "fires 1m apart")
+          .contains("at least 5m apart");
+    }
+    // Replacing a schedule with one that fires too often is refused too.
+    assertThat(
+            op.put(base + "/too-often", Map.of("experimentId", exp, "cron", "*/2 * * * *"))
+                .namesField("cron", "minInterval"))
+        .isTrue();
+    assertThat(op.post(base, Map.of("experimentId", exp, "cron", "*/5 * * * *")).status())
+        .isEqualTo(201);
+  }
+
+  @Test
+  void refusesOneScheduleMoreThanTheTenantMayHaveButAlwaysAReplacement() throws Exception {
+    String tenant = SharedScheduler.newTenant();
+    Http op = app.http(tenant, "operator");
+    String exp = experiment(op, tenant);
+    String base = "/api/v1/tenants/" + tenant + "/schedules";
+    Map<String, Object> body = Map.of("experimentId", exp, "cron", "0 0 9 * * *");
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      List<Future<Http.Response>> created = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        String id = "s" + i;
+        created.add(pool.submit(() -> op.put(base + "/" + id, body)));
+      }
+      for (Future<Http.Response> answer : created) {
+        assertThat(answer.get().status()).as(answer.get().raw()).isEqualTo(200);
+      }
+    }
+
+    Http.Response refused = op.post(base, body);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.contentType()).startsWith("application/problem+json");
+    assertThat(refused.namesField("$", "maxSchedules")).as(refused.raw()).isTrue();
+    assertThat(refused.body().path("limit").asInt()).isEqualTo(100);
+    assertThat(refused.body().path("detail").asText()).contains("has 100 schedules");
+    assertThat(op.put(base + "/one-more", body).status()).isEqualTo(409);
+
+    assertThat(op.put(base + "/s7", Map.of("experimentId", exp, "cron", "0 0 10 * * *")).status())
+        .isEqualTo(200);
+    assertThat(op.delete(base + "/s8").status()).isEqualTo(204);
+    assertThat(op.put(base + "/one-more", body).status()).isEqualTo(200);
+    assertThat(op.get(base).body().size()).isEqualTo(100);
   }
 }

@@ -160,4 +160,28 @@ class ScheduleTest {
     Schedule enabled = s.withEnabled(true, Instant.parse("2030-01-07T09:01:00Z"), "user:x", "c2");
     assertThat(enabled.nextFireAt()).isEqualTo(Instant.parse("2030-01-07T09:05:00Z"));
   }
+
+  @Test
+  void findsTheShortestGapAmongTheNextFiresOfACronExpression() {
+    Instant from = Instant.parse("2030-01-07T08:02:30Z");
+    assertThat(Schedule.shortestGap("* * * * *", "UTC", from, 100).orElseThrow())
+        .isEqualTo(
+            new Schedule.FireGap(
+                Instant.parse("2030-01-07T08:03:00Z"), Instant.parse("2030-01-07T08:04:00Z")));
+    assertThat(Schedule.shortestGap("*/5 * * * *", "UTC", from, 100).orElseThrow().length())
+        .isEqualTo(Duration.ofMinutes(5));
+    // Irregular: one minute, then 59 minutes apart; the first two fires are 59 minutes apart.
+    Schedule.FireGap irregular =
+        Schedule.shortestGap("0,1 * * * *", "UTC", from, 100).orElseThrow();
+    assertThat(irregular.length()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(irregular.first()).isEqualTo(Instant.parse("2030-01-07T09:00:00Z"));
+    // 23:00, 23:59, then 00:00 the next day.
+    assertThat(Schedule.shortestGap("0 0,59 0,23 * * *", "UTC", from, 100).orElseThrow().length())
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThat(Schedule.shortestGap("0 0 9 * * MON-FRI", "Europe/Berlin", from, 100).orElseThrow())
+        .extracting(Schedule.FireGap::length)
+        .isEqualTo(Duration.ofDays(1));
+    // Fires once at most (30 February never comes): no gap.
+    assertThat(Schedule.shortestGap("0 0 0 30 2 *", "UTC", from, 100)).isEmpty();
+  }
 }
