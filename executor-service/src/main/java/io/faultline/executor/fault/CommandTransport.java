@@ -1,6 +1,7 @@
 package io.faultline.executor.fault;
 
 import io.faultline.executor.fault.document.SsmDocument;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -19,13 +20,17 @@ public interface CommandTransport {
    * Sends one command to at most 50 instances.
    *
    * @param comment a short, non-secret comment (carries the trace id)
+   * @param deliveryTimeout how long the command may wait to be delivered to an instance; not
+   *     delivered by then, it never runs there (SSM's {@code TimeoutSeconds}, 30 s to 30 days). A
+   *     transport that delivers at once may ignore it
    * @return the command id
    */
   String send(
       DocumentVersion document,
       List<String> instanceIds,
       Map<String, String> parameters,
-      String comment);
+      String comment,
+      Duration deliveryTimeout);
 
   /** The current state of the command on one instance (pending while it is not known yet). */
   Invocation invocation(String commandId, String instanceId);

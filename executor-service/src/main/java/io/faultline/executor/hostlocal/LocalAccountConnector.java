@@ -8,6 +8,7 @@ import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.fault.document.SsmDocument;
 import io.faultline.executor.fault.local.LocalDocumentRunner;
 import io.faultline.executor.fault.local.LocalRun;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -113,7 +114,9 @@ public final class LocalAccountConnector implements AccountConnector {
         DocumentVersion document,
         List<String> instanceIds,
         Map<String, String> parameters,
-        String comment) {
+        String comment,
+        Duration deliveryTimeout) {
+      // Delivery to this host is immediate: the delivery timeout can never pass.
       SsmDocument doc = documents.get(document.name());
       if (doc == null) {
         throw new TransportException("document " + document.name() + " was never ensured");

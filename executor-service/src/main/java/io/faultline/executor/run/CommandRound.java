@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one direction (inject or rollback) of a fault's document calls on its targets: sends each
- * call in batches of at most 50 instances, polls every invocation with capped exponential backoff
- * until it is done or timed out, and records each target's outcome in the {@link TargetLedger}. One
- * span per command.
+ * call in batches of at most 50 instances with a delivery timeout ({@link CommandBounds}), polls
+ * every invocation with capped exponential backoff until it is done or timed out, and records each
+ * target's outcome in the {@link TargetLedger}. One span per command.
  */
 final class CommandRound {
   private static final Logger log = LoggerFactory.getLogger(CommandRound.class);
@@ -83,6 +83,7 @@ final class CommandRound {
   private final TargetLedger targets;
   private final AbortSignal signal;
   private final RunSettings settings;
+  private final CommandBounds bounds;
   private final String comment;
 
   CommandRound(
@@ -101,6 +102,7 @@ final class CommandRound {
     this.targets = targets;
     this.signal = signal;
     this.settings = settings;
+    this.bounds = new CommandBounds(settings.commandTimeout());
     // Short and non-secret: the trace id leads from SSM's command history to the fault's trace.
     this.comment = "faultline trace=" + context.traceId() + " fault=" + context.faultId();
   }
@@ -168,13 +170,15 @@ final class CommandRound {
         List<Target> batch =
             all.subList(i, Math.min(all.size(), i + CommandTransport.MAX_INSTANCES_PER_COMMAND));
         Span span = trace.command(direction.spanName, batch.size());
+        Duration execution = CommandBounds.executionTimeout(group.getKey().document());
         try {
           String commandId =
               transport.send(
                   version,
                   batch.stream().map(Target::id).toList(),
                   group.getKey().parameters(),
-                  comment);
+                  comment,
+                  bounds.deliveryTimeout(execution));
           span.setAttribute(FaultSpans.SSM_COMMAND_ID, commandId);
           spans.put(commandId, new CommandSpan(span, direction.failReason, batch.size()));
           targets.sent(commandId);

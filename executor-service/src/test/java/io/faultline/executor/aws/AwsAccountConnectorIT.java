@@ -173,7 +173,7 @@ class AwsAccountConnectorIT {
   }
 
   @Test
-  void sendsCommandsAndReadsTheirInvocation() {
+  void sendsCommandsWithTheirDeliveryTimeoutAndReadsTheirInvocation() {
     String account = MotoAccounts.freshAccount();
     List<String> ids = MotoAccounts.runInstances(account, 1, Map.of());
     AccountSession session = connector.connect(request(account, "tenant-g", "f-send"));
@@ -184,13 +184,15 @@ class AwsAccountConnectorIT {
             version,
             ids,
             Map.of("Action", "inject", "FaultId", "f-send", "DurationSeconds", "5", "TraceId", ""),
-            "faultline trace=0123456789abcdef0123456789abcdef fault=f-send");
+            "faultline trace=0123456789abcdef0123456789abcdef fault=f-send",
+            Duration.ofSeconds(300));
 
     assertThat(session.invocation(commandId, ids.getFirst()).status())
         .isEqualTo(Invocation.Status.SUCCESS);
     var sent = recorder.sent("SendCommand").getFirst();
     assertThat(sent.field("InstanceIds")).isEqualTo(ids);
     assertThat((String) sent.field("Comment")).contains("trace=0123456789abcdef");
+    assertThat(sent.field("TimeoutSeconds")).isEqualTo(300);
   }
 
   @Test

@@ -115,7 +115,8 @@ class StandInTransportIT {
         DocumentVersion document,
         List<String> instanceIds,
         Map<String, String> parameters,
-        String comment) {
+        String comment,
+        Duration deliveryTimeout) {
       String id = parameters.get("Action") + "-" + sent.size();
       sent.add(id);
       return id;
