@@ -361,7 +361,9 @@ final class AwsAccountSession implements AccountSession {
   }
 
   @Override
-  public void cancel(String commandId) {
-    ssm("CancelCommand", () -> clients.ssm.cancelCommand(b -> b.commandId(commandId)));
+  public void cancel(String commandId, List<String> instanceIds) {
+    ssm(
+        "CancelCommand",
+        () -> clients.ssm.cancelCommand(b -> b.commandId(commandId).instanceIds(instanceIds)));
   }
 }

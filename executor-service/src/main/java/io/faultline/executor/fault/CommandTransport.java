@@ -36,11 +36,13 @@ public interface CommandTransport {
   Invocation invocation(String commandId, String instanceId);
 
   /**
-   * Asks to cancel a command still running.
+   * Asks to cancel a command on the given instances, where it has not ended yet (it may still end
+   * with success: the cancel and its end race). Its invocations there end {@link
+   * Invocation.Status#CANCELLED} once the cancel took effect.
    *
-   * @throws TransportException when the endpoint refuses (moto does not implement CancelCommand)
+   * @throws TransportException when the endpoint refuses (moto answers CancelCommand with HTTP 500)
    */
-  void cancel(String commandId);
+  void cancel(String commandId, List<String> instanceIds);
 
   /** The most instances one command may address. */
   int MAX_INSTANCES_PER_COMMAND = 50;

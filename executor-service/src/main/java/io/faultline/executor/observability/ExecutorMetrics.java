@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code faultline.executor.active.faults} gauge {fault_type, tenant}: faults running here
  *   <li>{@code faultline.executor.phase.duration} timer {phase, fault_type, outcome=ok|failed}
  *   <li>{@code faultline.executor.faults.finished} counter {fault_type, tenant, stage}
+ *   <li>{@code faultline.executor.command.cancels} counter {fault_type,
+ *       cause=TIMEOUT|ABORTED|HALTED, outcome=accepted|refused}: CancelCommand calls for inject
+ *       commands the executor stopped waiting for
  * </ul>
  *
  * Thread-safe; called from every fault's thread.
@@ -27,6 +30,7 @@ public final class ExecutorMetrics {
   public static final String ACTIVE_FAULTS = "faultline.executor.active.faults";
   public static final String PHASE_DURATION = "faultline.executor.phase.duration";
   public static final String FAULTS_FINISHED = "faultline.executor.faults.finished";
+  public static final String COMMAND_CANCELS = "faultline.executor.command.cancels";
 
   private final MeterRegistry registry;
   private final Map<TypeAndTenant, AtomicInteger> active = new ConcurrentHashMap<>();
@@ -80,6 +84,22 @@ public final class ExecutorMetrics {
         .maximumExpectedValue(Duration.ofHours(2))
         .register(registry)
         .record(took.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * CancelCommand was called for an inject command the executor stopped waiting for.
+   *
+   * @param cause why it stopped waiting (TIMEOUT, ABORTED, HALTED)
+   * @param accepted false when the endpoint refused (the rollback runs anyway)
+   */
+  public void commandCancel(String faultType, String cause, boolean accepted) {
+    Counter.builder(COMMAND_CANCELS)
+        .description("CancelCommand calls for inject commands the executor stopped waiting for")
+        .tag("fault_type", faultType)
+        .tag("cause", cause)
+        .tag("outcome", accepted ? "accepted" : "refused")
+        .register(registry)
+        .increment();
   }
 
   /** A fault's terminal event was published. */

@@ -182,6 +182,11 @@ final class FaultTrace {
         Duration.ofNanos(System.nanoTime() - startedNanos));
   }
 
+  /** Counts a CancelCommand call for an inject given up on (cause: TIMEOUT, ABORTED, HALTED). */
+  void cancelled(FailureReason cause, boolean accepted) {
+    metrics.commandCancel(faultType, cause.name(), accepted);
+  }
+
   /** An SSM SendCommand span (fault.inject or fault.rollback); the caller ends it. */
   Span command(String spanName, int instances) {
     return child(spanName, SpanKind.CLIENT)

@@ -12,8 +12,8 @@ import java.util.Objects;
  * @param pollInitial the first wait between GetCommandInvocation polls
  * @param pollMax the cap of that wait (doubling in between)
  * @param commandTimeout how long the executor waits for one command on one instance: after it the
- *     target counts as TIMED_OUT; also what SendCommand's delivery timeout is derived from ({@link
- *     CommandBounds})
+ *     target counts as TIMED_OUT and an inject is cancelled; also what SendCommand's delivery
+ *     timeout is derived from ({@link CommandBounds})
  */
 public record RunSettings(
     Precheck precheckSsmOnline, Duration pollInitial, Duration pollMax, Duration commandTimeout) {

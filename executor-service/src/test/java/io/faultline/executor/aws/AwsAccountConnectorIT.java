@@ -205,9 +205,18 @@ class AwsAccountConnectorIT {
     assertThatThrownBy(() -> session.ssmOnline(ids))
         .isInstanceOf(TransportException.class)
         .hasMessageContaining("DescribeInstanceInformation");
-    assertThatThrownBy(() -> session.cancel("00000000-0000-0000-0000-000000000000"))
+    assertThatThrownBy(() -> session.cancel("00000000-0000-0000-0000-000000000000", ids))
         .isInstanceOf(TransportException.class)
-        .hasMessageContaining("CancelCommand");
+        .hasMessageContaining("CancelCommand")
+        .hasMessageContaining("HTTP 500");
     assertThat(recorder.sent("DescribeInstanceInformation")).hasSize(2);
+    // Cancelled on the instances given up on only, as SSM allows.
+    assertThat(recorder.sent("CancelCommand"))
+        .isNotEmpty()
+        .allSatisfy(
+            c -> {
+              assertThat(c.field("CommandId")).isEqualTo("00000000-0000-0000-0000-000000000000");
+              assertThat(c.field("InstanceIds")).isEqualTo(ids);
+            });
   }
 }
