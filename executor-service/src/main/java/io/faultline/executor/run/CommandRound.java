@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * call in batches of at most 50 instances with a delivery timeout ({@link CommandBounds}), polls
  * every invocation with capped exponential backoff until it is done or timed out, and records each
  * target's outcome in the {@link TargetLedger}. An inject it stops waiting for (timed out, or cut
- * short by an abort) is cancelled, and remembered in the ledger as given up. One span per command.
+ * short by an abort) is cancelled and remembered as given up, so the rollback can learn how it
+ * ended ({@link LateInjects}). One span per command.
  */
 final class CommandRound {
   private static final Logger log = LoggerFactory.getLogger(CommandRound.class);
@@ -277,7 +278,7 @@ final class CommandRound {
   /**
    * Stops waiting for the commands still running: cancels each on the instances without a result,
    * notes on each target whether the cancel was accepted, and remembers the command as given up
-   * there.
+   * there, so the rollback learns how it ended ({@link LateInjects}).
    *
    * @param cause TIMEOUT (the command timeout passed), ABORTED or HALTED
    */
