@@ -254,7 +254,11 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
     }
     if (cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
         && aws.awsErrorDetails() != null) {
-      return aws.awsErrorDetails().errorCode() + " (HTTP " + aws.statusCode() + ")";
+      String code = aws.awsErrorDetails().errorCode();
+      // moto answers what it does not implement with a bare HTTP 500, without an error code.
+      return code == null || code.isBlank()
+          ? "HTTP " + aws.statusCode()
+          : code + " (HTTP " + aws.statusCode() + ")";
     }
     if (cause instanceof software.amazon.awssdk.core.exception.SdkServiceException service) {
       return "HTTP " + service.statusCode();

@@ -5,6 +5,7 @@ import io.faultline.executor.fault.AccountSession;
 import io.faultline.executor.fault.CommandTransport.Invocation.Status;
 import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.fault.document.SsmDocument;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -300,7 +301,8 @@ final class AwsAccountSession implements AccountSession {
       DocumentVersion document,
       List<String> instanceIds,
       Map<String, String> parameters,
-      String comment) {
+      String comment,
+      Duration deliveryTimeout) {
     if (instanceIds.isEmpty() || instanceIds.size() > MAX_INSTANCES_PER_COMMAND) {
       throw new IllegalArgumentException("a command addresses 1.." + MAX_INSTANCES_PER_COMMAND);
     }
@@ -316,6 +318,7 @@ final class AwsAccountSession implements AccountSession {
                             .documentVersion(document.version())
                             .instanceIds(instanceIds)
                             .parameters(values)
+                            .timeoutSeconds(Math.toIntExact(deliveryTimeout.toSeconds()))
                             .comment(
                                 comment.length() > 100 ? comment.substring(0, 100) : comment)));
     return sent.command().commandId();
@@ -358,7 +361,9 @@ final class AwsAccountSession implements AccountSession {
   }
 
   @Override
-  public void cancel(String commandId) {
-    ssm("CancelCommand", () -> clients.ssm.cancelCommand(b -> b.commandId(commandId)));
+  public void cancel(String commandId, List<String> instanceIds) {
+    ssm(
+        "CancelCommand",
+        () -> clients.ssm.cancelCommand(b -> b.commandId(commandId).instanceIds(instanceIds)));
   }
 }

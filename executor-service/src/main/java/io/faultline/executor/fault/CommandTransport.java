@@ -1,6 +1,7 @@
 package io.faultline.executor.fault;
 
 import io.faultline.executor.fault.document.SsmDocument;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -19,23 +20,29 @@ public interface CommandTransport {
    * Sends one command to at most 50 instances.
    *
    * @param comment a short, non-secret comment (carries the trace id)
+   * @param deliveryTimeout how long the command may wait to be delivered to an instance; not
+   *     delivered by then, it never runs there (SSM's {@code TimeoutSeconds}, 30 s to 30 days). A
+   *     transport that delivers at once may ignore it
    * @return the command id
    */
   String send(
       DocumentVersion document,
       List<String> instanceIds,
       Map<String, String> parameters,
-      String comment);
+      String comment,
+      Duration deliveryTimeout);
 
   /** The current state of the command on one instance (pending while it is not known yet). */
   Invocation invocation(String commandId, String instanceId);
 
   /**
-   * Asks to cancel a command still running.
+   * Asks to cancel a command on the given instances, where it has not ended yet (it may still end
+   * with success: the cancel and its end race). Its invocations there end {@link
+   * Invocation.Status#CANCELLED} once the cancel took effect.
    *
-   * @throws TransportException when the endpoint refuses (moto does not implement CancelCommand)
+   * @throws TransportException when the endpoint refuses (moto answers CancelCommand with HTTP 500)
    */
-  void cancel(String commandId);
+  void cancel(String commandId, List<String> instanceIds);
 
   /** The most instances one command may address. */
   int MAX_INSTANCES_PER_COMMAND = 50;

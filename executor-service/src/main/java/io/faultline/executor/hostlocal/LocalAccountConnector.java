@@ -8,6 +8,7 @@ import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.fault.document.SsmDocument;
 import io.faultline.executor.fault.local.LocalDocumentRunner;
 import io.faultline.executor.fault.local.LocalRun;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every account and region is this host. Each "instance" of the inventory is a name for this host;
- * a command to it runs the document once, locally.
+ * a command to it runs the document once, locally, at once (so a delivery timeout never passes).
+ * CancelCommand kills the run's process group ({@link LocalRun#cancel()}); a run it killed reads
+ * CANCELLED, one that had already succeeded SUCCESS, as in SSM.
  */
 public final class LocalAccountConnector implements AccountConnector {
   private final LocalDocumentRunner runner;
@@ -27,6 +30,8 @@ public final class LocalAccountConnector implements AccountConnector {
   private final Map<String, List<String>> clusters;
   private final Map<String, SsmDocument> documents = new ConcurrentHashMap<>();
   private final Map<String, Map<String, LocalRun>> commands = new ConcurrentHashMap<>();
+  // "<command id>/<instance id>" of every run asked to cancel.
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
 
   /**
    * @param instances instance id → tags; every one counts as running and SSM-online
@@ -113,7 +118,9 @@ public final class LocalAccountConnector implements AccountConnector {
         DocumentVersion document,
         List<String> instanceIds,
         Map<String, String> parameters,
-        String comment) {
+        String comment,
+        Duration deliveryTimeout) {
+      // Delivery to this host is immediate: the delivery timeout can never pass.
       SsmDocument doc = documents.get(document.name());
       if (doc == null) {
         throw new TransportException("document " + document.name() + " was never ensured");
@@ -140,12 +147,25 @@ public final class LocalAccountConnector implements AccountConnector {
       if (!run.isDone()) {
         return new Invocation(Status.PENDING, run.output());
       }
-      return new Invocation(run.exitCode() == 0 ? Status.SUCCESS : Status.FAILED, run.output());
+      if (run.exitCode() == 0) {
+        // A run that ended before its cancel took effect succeeded, as in SSM.
+        return new Invocation(Status.SUCCESS, run.output());
+      }
+      return new Invocation(
+          cancelled.contains(commandId + "/" + instanceId) ? Status.CANCELLED : Status.FAILED,
+          run.output());
     }
 
     @Override
-    public void cancel(String commandId) {
-      commands.getOrDefault(commandId, Map.of()).values().forEach(LocalRun::cancel);
+    public void cancel(String commandId, List<String> instanceIds) {
+      Map<String, LocalRun> runs = commands.getOrDefault(commandId, Map.of());
+      for (String instanceId : instanceIds) {
+        LocalRun run = runs.get(instanceId);
+        if (run != null) {
+          cancelled.add(commandId + "/" + instanceId);
+          run.cancel();
+        }
+      }
     }
   }
 }

@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code faultline.executor.faults.finished} counter {fault_type, tenant, stage, reason}:
  *       reason is the terminal event's {@link FailureReason} ({@code none} for COMPLETED), so an
  *       alert can single out {@code stage="FAILED", reason="ROLLBACK"}
+ *   <li>{@code faultline.executor.command.cancels} counter {fault_type,
+ *       cause=TIMEOUT|ABORTED|HALTED, outcome=accepted|refused}: CancelCommand calls for inject
+ *       commands the executor stopped waiting for
+ *   <li>{@code faultline.executor.late.injects} counter {fault_type,
+ *       end=success|failed|cancelled|timed_out|unknown, rolled_back_again=true|false}: how those
+ *       inject commands ended, and whether the rollback was sent again for it
  * </ul>
  *
  * Thread-safe; called from every fault's thread.
@@ -30,6 +36,8 @@ public final class ExecutorMetrics {
   public static final String ACTIVE_FAULTS = "faultline.executor.active.faults";
   public static final String PHASE_DURATION = "faultline.executor.phase.duration";
   public static final String FAULTS_FINISHED = "faultline.executor.faults.finished";
+  public static final String COMMAND_CANCELS = "faultline.executor.command.cancels";
+  public static final String LATE_INJECTS = "faultline.executor.late.injects";
 
   /** The {@code reason} tag of a terminal event without a reason (COMPLETED). */
   public static final String NO_REASON = "none";
@@ -86,6 +94,38 @@ public final class ExecutorMetrics {
         .maximumExpectedValue(Duration.ofHours(2))
         .register(registry)
         .record(took.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * CancelCommand was called for an inject command the executor stopped waiting for.
+   *
+   * @param cause why it stopped waiting (TIMEOUT, ABORTED, HALTED)
+   * @param accepted false when the endpoint refused (the rollback runs anyway)
+   */
+  public void commandCancel(String faultType, String cause, boolean accepted) {
+    Counter.builder(COMMAND_CANCELS)
+        .description("CancelCommand calls for inject commands the executor stopped waiting for")
+        .tag("fault_type", faultType)
+        .tag("cause", cause)
+        .tag("outcome", accepted ? "accepted" : "refused")
+        .register(registry)
+        .increment();
+  }
+
+  /**
+   * An inject command the executor stopped waiting for has ended (or its bound passed unseen).
+   *
+   * @param end success, failed, cancelled, timed_out or unknown
+   * @param rolledBackAgain whether the rollback was sent to its target again because of it
+   */
+  public void lateInject(String faultType, String end, boolean rolledBackAgain) {
+    Counter.builder(LATE_INJECTS)
+        .description("Inject commands the executor stopped waiting for, by how they ended")
+        .tag("fault_type", faultType)
+        .tag("end", end)
+        .tag("rolled_back_again", Boolean.toString(rolledBackAgain))
+        .register(registry)
+        .increment();
   }
 
   /**

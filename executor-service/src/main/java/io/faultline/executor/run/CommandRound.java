@@ -29,9 +29,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one direction (inject or rollback) of a fault's document calls on its targets: sends each
- * call in batches of at most 50 instances, polls every invocation with capped exponential backoff
- * until it is done or timed out, and records each target's outcome in the {@link TargetLedger}. One
- * span per command.
+ * call in batches of at most 50 instances with a delivery timeout ({@link CommandBounds}), polls
+ * every invocation with capped exponential backoff until it is done or timed out, and records each
+ * target's outcome in the {@link TargetLedger}. An inject it stops waiting for (timed out, or cut
+ * short by an abort) is cancelled and remembered as given up, so the rollback can learn how it
+ * ended ({@link LateInjects}). One span per command.
  */
 final class CommandRound {
   private static final Logger log = LoggerFactory.getLogger(CommandRound.class);
@@ -70,9 +72,19 @@ final class CommandRound {
     boolean stoppable() {
       return this == INJECT;
     }
+
+    /**
+     * Whether a command the round stops waiting for is cancelled. Never a rollback: a rollback
+     * disarms the host's dead-man before it reverts, so one killed midway could leave the fault in
+     * place with nothing left to revert it.
+     */
+    boolean cancellable() {
+      return this == INJECT;
+    }
   }
 
-  private record Pending(String commandId, Target target) {}
+  /** One instance of one sent command, and when that command has ended at the latest. */
+  private record Pending(String commandId, Target target, Instant settledBy) {}
 
   private final Direction direction;
   private final CommandTransport transport;
@@ -83,6 +95,7 @@ final class CommandRound {
   private final TargetLedger targets;
   private final AbortSignal signal;
   private final RunSettings settings;
+  private final CommandBounds bounds;
   private final String comment;
 
   CommandRound(
@@ -101,6 +114,7 @@ final class CommandRound {
     this.targets = targets;
     this.signal = signal;
     this.settings = settings;
+    this.bounds = new CommandBounds(settings.commandTimeout());
     // Short and non-secret: the trace id leads from SSM's command history to the fault's trace.
     this.comment = "faultline trace=" + context.traceId() + " fault=" + context.faultId();
   }
@@ -113,7 +127,11 @@ final class CommandRound {
    *     was cut short)
    */
   boolean run() {
-    List<Target> all = targets.list();
+    return run(targets.list());
+  }
+
+  /** As {@link #run()}, on some of the ledger's targets only. */
+  boolean run(List<Target> all) {
     if (spec.timing().sequence() == Timing.Sequence.SERIAL) {
       boolean succeeded = true;
       for (Target target : all) {
@@ -168,23 +186,27 @@ final class CommandRound {
         List<Target> batch =
             all.subList(i, Math.min(all.size(), i + CommandTransport.MAX_INSTANCES_PER_COMMAND));
         Span span = trace.command(direction.spanName, batch.size());
+        Duration execution = CommandBounds.executionTimeout(group.getKey().document());
+        Instant sentAt = Instant.now();
         try {
           String commandId =
               transport.send(
                   version,
                   batch.stream().map(Target::id).toList(),
                   group.getKey().parameters(),
-                  comment);
+                  comment,
+                  bounds.deliveryTimeout(execution));
           span.setAttribute(FaultSpans.SSM_COMMAND_ID, commandId);
           spans.put(commandId, new CommandSpan(span, direction.failReason, batch.size()));
           targets.sent(commandId);
-          batch.forEach(t -> pending.add(new Pending(commandId, t)));
+          Instant settledBy = bounds.settledBy(sentAt, execution);
+          batch.forEach(t -> pending.add(new Pending(commandId, t, settledBy)));
         } catch (TransportException e) {
           FaultSpans.fail(
               span, direction.failReason.name(), FaultTrace.brief("not sent: " + e.getMessage()));
           span.end();
           for (Target t : batch) {
-            Pending p = new Pending(null, t);
+            Pending p = new Pending(null, t, sentAt);
             results.put(p, new Invocation(Invocation.Status.FAILED, "not sent: " + e.getMessage()));
             record(p, results.get(p), spans);
           }
@@ -218,23 +240,26 @@ final class CommandRound {
         return results;
       }
       if (Instant.now().isAfter(deadline)) {
-        for (Pending p : pending) {
-          if (!results.containsKey(p)) {
-            Invocation timedOut =
-                new Invocation(
-                    Invocation.Status.TIMED_OUT,
-                    "no result within " + settings.commandTimeout().toSeconds() + " s");
-            results.put(p, timedOut);
-            record(p, timedOut, spans);
-          }
+        List<Pending> unfinished = pending.stream().filter(p -> !results.containsKey(p)).toList();
+        for (Pending p : unfinished) {
+          Invocation timedOut =
+              new Invocation(
+                  Invocation.Status.TIMED_OUT,
+                  "no result within " + settings.commandTimeout().toSeconds() + " s");
+          results.put(p, timedOut);
+          record(p, timedOut, spans);
+        }
+        if (direction.cancellable()) {
+          giveUp(unfinished, FailureReason.TIMEOUT);
         }
         return results;
       }
       Duration wait = backoff.next();
       if (direction.stoppable()) {
         if (!signal.await(wait)) {
-          if (signal.aborted()) {
-            cancel(pending.stream().filter(p -> !results.containsKey(p)).toList());
+          // A released fault does not act: its new owner rolls back.
+          if (signal.aborted() && direction.cancellable()) {
+            giveUp(pending.stream().filter(p -> !results.containsKey(p)).toList(), signal.reason());
           }
           return results;
         }
@@ -250,18 +275,52 @@ final class CommandRound {
     }
   }
 
-  private void cancel(List<Pending> inFlight) {
-    for (String commandId : inFlight.stream().map(Pending::commandId).distinct().toList()) {
+  /**
+   * Stops waiting for the commands still running: cancels each on the instances without a result,
+   * notes on each target whether the cancel was accepted, and remembers the command as given up
+   * there, so the rollback learns how it ended ({@link LateInjects}).
+   *
+   * @param cause TIMEOUT (the command timeout passed), ABORTED or HALTED
+   */
+  private void giveUp(List<Pending> unfinished, FailureReason cause) {
+    Map<String, List<Pending>> byCommand = new LinkedHashMap<>();
+    for (Pending p : unfinished) {
+      byCommand.computeIfAbsent(p.commandId(), id -> new ArrayList<>()).add(p);
+    }
+    String why =
+        cause == FailureReason.TIMEOUT
+            ? "inject given up after " + settings.commandTimeout().toSeconds() + " s"
+            : "inject cut short (" + cause + ")";
+    for (Map.Entry<String, List<Pending>> command : byCommand.entrySet()) {
+      String commandId = command.getKey();
+      List<String> instanceIds = command.getValue().stream().map(p -> p.target().id()).toList();
+      String outcome;
       try {
-        transport.cancel(commandId);
-        log.info("cancelled command {} of fault {}", commandId, context.faultId());
-      } catch (TransportException e) {
-        // moto (and a throttled SSM) may refuse; rollback runs anyway and the host timer is armed.
-        log.warn(
-            "CancelCommand {} of fault {} failed, continuing with rollback: {}",
+        transport.cancel(commandId, instanceIds);
+        outcome = "CancelCommand accepted";
+        trace.cancelled(cause, true);
+        log.info(
+            "cancelled command {} on {} of fault {} ({})",
             commandId,
+            instanceIds,
             context.faultId(),
+            cause);
+      } catch (TransportException e) {
+        // moto (and a throttled SSM) may refuse: reported on each target, the rollback runs anyway
+        // and learns how the command ended.
+        outcome = "CancelCommand refused: " + e.getMessage();
+        trace.cancelled(cause, false);
+        log.warn(
+            "CancelCommand {} on {} of fault {} ({}) refused, rolling back anyway: {}",
+            commandId,
+            instanceIds,
+            context.faultId(),
+            cause,
             e.getMessage());
+      }
+      for (Pending p : command.getValue()) {
+        targets.note(p.target(), why + ", " + outcome);
+        targets.gaveUp(p.target(), commandId, p.settledBy());
       }
     }
   }

@@ -353,10 +353,10 @@ final class Execution {
         });
     Rollback.Result result = Rollback.run(commands, trace, targets, signal, ctx.settings());
     if (!result.ok()) {
-      writer.terminal(LifecycleStage.FAILED, result.reason(), result.detail());
+      writer.terminal(LifecycleStage.FAILED, result.reason(), result.andLate(result.detail()));
       return;
     }
-    String rolledBack = "rolled back " + targets.list().size() + " targets";
+    String rolledBack = result.andLate("rolled back " + targets.list().size() + " targets");
     switch (heading) {
       case Heading.Completed c -> {
         ramp(commands.spec().timing());

@@ -182,6 +182,16 @@ final class FaultTrace {
         Duration.ofNanos(System.nanoTime() - startedNanos));
   }
 
+  /** Counts a CancelCommand call for an inject given up on (cause: TIMEOUT, ABORTED, HALTED). */
+  void cancelled(FailureReason cause, boolean accepted) {
+    metrics.commandCancel(faultType, cause.name(), accepted);
+  }
+
+  /** Counts how a given-up inject ended, and whether its target was rolled back again. */
+  void lateInject(String end, boolean rolledBackAgain) {
+    metrics.lateInject(faultType, end, rolledBackAgain);
+  }
+
   /** An SSM SendCommand span (fault.inject or fault.rollback); the caller ends it. */
   Span command(String spanName, int instances) {
     return child(spanName, SpanKind.CLIENT)

@@ -13,12 +13,31 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Rolls back every target a fault may have touched, then (for fault types that verify) checks each
- * one recovered; every target's outcome lands in the {@link TargetLedger}.
+ * Rolls back every target a fault may have touched, sends the rollback again to a target whose
+ * given-up inject ended after it ({@link LateInjects}), then (for fault types that verify) checks
+ * each one recovered; every target's outcome lands in the {@link TargetLedger}.
  */
 final class Rollback {
-  /** ok, or the reason and detail the fault fails with. */
-  record Result(boolean ok, FailureReason reason, String detail) {}
+  /**
+   * ok, or the reason and detail the fault fails with.
+   *
+   * @param late what the terminal event adds about given-up injects that ended late (the rollback
+   *     sent again), or null
+   */
+  record Result(boolean ok, FailureReason reason, String detail, String late) {
+    Result(boolean ok, FailureReason reason, String detail) {
+      this(ok, reason, detail, null);
+    }
+
+    Result withLate(String value) {
+      return new Result(ok, reason, detail, value);
+    }
+
+    /** {@code text}, followed by what is said about late injects. */
+    String andLate(String text) {
+      return late == null ? text : text + "; " + late;
+    }
+  }
 
   private Rollback() {}
 
@@ -29,22 +48,31 @@ final class Rollback {
       AbortSignal signal,
       RunSettings settings) {
     long started = System.nanoTime();
-    new CommandRound(CommandRound.Direction.ROLLBACK, commands, trace, targets, signal, settings)
-        .run();
+    LateInjects late = new LateInjects(commands, targets, trace, signal, settings);
+    late.beforeRollback();
+    CommandRound round =
+        new CommandRound(
+            CommandRound.Direction.ROLLBACK, commands, trace, targets, signal, settings);
+    round.run();
+    List<Target> again = late.afterRollback();
+    if (!again.isEmpty()) {
+      round.run(again);
+    }
     List<String> failed = targets.notRolledBack();
     trace.timed(FaultSpans.ROLLBACK, failed.isEmpty(), started);
     if (!failed.isEmpty()) {
       return new Result(
-          false,
-          FailureReason.ROLLBACK,
-          "rollback failed on " + failed + " (host-side timers revert)");
+              false,
+              FailureReason.ROLLBACK,
+              "rollback failed on " + failed + " (host-side timers revert)")
+          .withLate(late.summary());
     }
     try (FaultTrace.PhaseSpan p = trace.phase(FaultSpans.VERIFY)) {
       Result result = verify(commands.session(), commands.spec(), targets);
       if (!result.ok()) {
         p.fail(result.reason(), result.detail());
       }
-      return result;
+      return result.withLate(late.summary());
     }
   }
 

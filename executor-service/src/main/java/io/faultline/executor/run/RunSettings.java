@@ -11,7 +11,9 @@ import java.util.Objects;
  *     answered; SKIP: do not ask (for endpoints that cannot answer, e.g. moto)
  * @param pollInitial the first wait between GetCommandInvocation polls
  * @param pollMax the cap of that wait (doubling in between)
- * @param commandTimeout how long one command may take on one instance before it counts as TIMEOUT
+ * @param commandTimeout how long the executor waits for one command on one instance: after it the
+ *     target counts as TIMED_OUT and an inject is cancelled; also what SendCommand's delivery
+ *     timeout is derived from ({@link CommandBounds})
  */
 public record RunSettings(
     Precheck precheckSsmOnline, Duration pollInitial, Duration pollMax, Duration commandTimeout) {
@@ -20,6 +22,9 @@ public record RunSettings(
     Objects.requireNonNull(pollInitial, "pollInitial");
     Objects.requireNonNull(pollMax, "pollMax");
     Objects.requireNonNull(commandTimeout, "commandTimeout");
+    if (commandTimeout.isZero() || commandTimeout.isNegative()) {
+      throw new IllegalArgumentException("commandTimeout must be positive");
+    }
   }
 
   public static RunSettings defaults() {
@@ -33,6 +38,10 @@ public record RunSettings(
 
   public RunSettings withPolling(Duration initial, Duration max) {
     return new RunSettings(precheckSsmOnline, initial, max, commandTimeout);
+  }
+
+  public RunSettings withCommandTimeout(Duration value) {
+    return new RunSettings(precheckSsmOnline, pollInitial, pollMax, value);
   }
 
   /** Whether the SSM-online pre-check runs. */

@@ -79,7 +79,8 @@ final class TakenOverFault {
     Rollback.Result result = Rollback.run(commands, trace, targets, signal, ctx.settings());
     String lost = lostExecutor + "; rolled back by " + ctx.executorId();
     if (!result.ok()) {
-      writer.terminal(LifecycleStage.FAILED, result.reason(), lost + ": " + result.detail());
+      writer.terminal(
+          LifecycleStage.FAILED, result.reason(), result.andLate(lost + ": " + result.detail()));
       return;
     }
     switch (writer.heading()) {

@@ -3,6 +3,7 @@ package io.faultline.executor.run;
 import io.faultline.events.lifecycle.TargetOutcome;
 import io.faultline.events.lifecycle.TargetStatus;
 import io.faultline.executor.fault.Target;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,17 @@ final class TargetLedger {
   private final List<TargetOutcome> leftOut = new ArrayList<>();
   private final Map<String, TargetOutcome> outcomes = new LinkedHashMap<>();
   private final Set<String> commandIds = new LinkedHashSet<>();
+  private final Map<String, List<String>> notes = new LinkedHashMap<>();
+  private final Map<String, GivenUp> givenUp = new LinkedHashMap<>();
+
+  /**
+   * An inject command this fault stopped waiting for on one target (its command timeout passed, or
+   * an abort cut the round short) and asked to cancel.
+   *
+   * @param settledBy when the command has ended on every instance at the latest ({@link
+   *     CommandBounds#settledBy})
+   */
+  record GivenUp(Target target, String commandId, Instant settledBy) {}
 
   /** A ledger taken over from the journal: targets known by id and kind only. */
   static TargetLedger journaled(List<Target> targets, List<String> commandIds) {
@@ -70,6 +82,29 @@ final class TargetLedger {
         target.id(), new TargetOutcome(target.id(), target.kind(), status, commandId, detail));
   }
 
+  /**
+   * Adds to what the target's reported detail says, whatever its later outcomes: e.g. that its
+   * inject was cancelled, before the rollback's own result lines.
+   */
+  void note(Target target, String note) {
+    notes.computeIfAbsent(target.id(), id -> new ArrayList<>()).add(note);
+  }
+
+  /** Remembers an inject command given up on the target, until {@link #settled}. */
+  void gaveUp(Target target, String commandId, Instant settledBy) {
+    givenUp.put(target.id(), new GivenUp(target, commandId, settledBy));
+  }
+
+  /** The inject commands given up on and not settled yet, in the order they were given up. */
+  List<GivenUp> givenUp() {
+    return List.copyOf(givenUp.values());
+  }
+
+  /** The end of the target's given-up inject is known and acted on. */
+  void settled(Target target) {
+    givenUp.remove(target.id());
+  }
+
   List<Target> list() {
     return targets;
   }
@@ -96,10 +131,24 @@ final class TargetLedger {
         .toList();
   }
 
-  /** Every outcome to report: targets left out first, then those acted on. */
+  /**
+   * Every outcome to report: targets left out first, then those acted on, each acted-on target's
+   * notes before the detail of its latest outcome.
+   */
   List<TargetOutcome> outcomes() {
     List<TargetOutcome> all = new ArrayList<>(leftOut);
-    all.addAll(outcomes.values());
+    for (TargetOutcome o : outcomes.values()) {
+      List<String> noted = notes.get(o.targetId());
+      if (noted == null) {
+        all.add(o);
+        continue;
+      }
+      String detail = String.join("; ", noted) + (o.detail() == null ? "" : "; " + o.detail());
+      if (detail.length() > LifecycleWriter.MAX_DETAIL) {
+        detail = detail.substring(0, LifecycleWriter.MAX_DETAIL);
+      }
+      all.add(new TargetOutcome(o.targetId(), o.kind(), o.status(), o.ssmCommandId(), detail));
+    }
     return all;
   }
 }

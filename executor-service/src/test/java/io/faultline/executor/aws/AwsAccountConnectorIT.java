@@ -173,7 +173,7 @@ class AwsAccountConnectorIT {
   }
 
   @Test
-  void sendsCommandsAndReadsTheirInvocation() {
+  void sendsCommandsWithTheirDeliveryTimeoutAndReadsTheirInvocation() {
     String account = MotoAccounts.freshAccount();
     List<String> ids = MotoAccounts.runInstances(account, 1, Map.of());
     AccountSession session = connector.connect(request(account, "tenant-g", "f-send"));
@@ -184,13 +184,15 @@ class AwsAccountConnectorIT {
             version,
             ids,
             Map.of("Action", "inject", "FaultId", "f-send", "DurationSeconds", "5", "TraceId", ""),
-            "faultline trace=0123456789abcdef0123456789abcdef fault=f-send");
+            "faultline trace=0123456789abcdef0123456789abcdef fault=f-send",
+            Duration.ofSeconds(300));
 
     assertThat(session.invocation(commandId, ids.getFirst()).status())
         .isEqualTo(Invocation.Status.SUCCESS);
     var sent = recorder.sent("SendCommand").getFirst();
     assertThat(sent.field("InstanceIds")).isEqualTo(ids);
     assertThat((String) sent.field("Comment")).contains("trace=0123456789abcdef");
+    assertThat(sent.field("TimeoutSeconds")).isEqualTo(300);
   }
 
   @Test
@@ -203,9 +205,18 @@ class AwsAccountConnectorIT {
     assertThatThrownBy(() -> session.ssmOnline(ids))
         .isInstanceOf(TransportException.class)
         .hasMessageContaining("DescribeInstanceInformation");
-    assertThatThrownBy(() -> session.cancel("00000000-0000-0000-0000-000000000000"))
+    assertThatThrownBy(() -> session.cancel("00000000-0000-0000-0000-000000000000", ids))
         .isInstanceOf(TransportException.class)
-        .hasMessageContaining("CancelCommand");
+        .hasMessageContaining("CancelCommand")
+        .hasMessageContaining("HTTP 500");
     assertThat(recorder.sent("DescribeInstanceInformation")).hasSize(2);
+    // Cancelled on the instances given up on only, as SSM allows.
+    assertThat(recorder.sent("CancelCommand"))
+        .isNotEmpty()
+        .allSatisfy(
+            c -> {
+              assertThat(c.field("CommandId")).isEqualTo("00000000-0000-0000-0000-000000000000");
+              assertThat(c.field("InstanceIds")).isEqualTo(ids);
+            });
   }
 }

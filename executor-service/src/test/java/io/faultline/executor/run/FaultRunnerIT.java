@@ -62,6 +62,10 @@ class FaultRunnerIT extends RunningExecutor {
             .filter(c -> parameters(c).get("Action").equals(List.of("inject")))
             .toList();
     assertThat(injects).extracting(c -> instanceIds(c).size()).containsExactly(50, 50, 20);
+    // Delivery bounded: the 10 min command timeout less the document's 60 s execution timeout.
+    assertThat(commands(account))
+        .isNotEmpty()
+        .allSatisfy(c -> assertThat(c.field("TimeoutSeconds")).isEqualTo(540));
     assertThat(
             injects.stream().map(FaultRunnerIT::instanceIds).flatMap(Collection::stream).distinct())
         .hasSize(120);

@@ -48,9 +48,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An abort while an inject command is still running (moto never shows one: its commands succeed at
- * once). The transport here is a stand-in at this module's own port whose inject never finishes and
- * whose CancelCommand is refused like moto's HTTP 500: the refusal must be reported and the
- * rollback must still run, ending ABORTED.
+ * once). The transport here is a stand-in at this module's own port whose inject runs until it is
+ * cancelled; when its CancelCommand is refused like moto's HTTP 500, the refusal must be reported,
+ * the rollback must still run, and the inject, which then succeeds late, is rolled back again.
  */
 class StandInTransportIT {
   private static FaultLedger ledger;
@@ -70,7 +70,10 @@ class StandInTransportIT {
     ledger.close();
   }
 
-  /** A session whose inject commands stay in progress until cancelled. */
+  /**
+   * A session whose inject commands stay in progress until cancelled (then CANCELLED). When
+   * CancelCommand is refused, an inject succeeds once a rollback has been sent: a late success.
+   */
   private static class StuckInject implements AccountSession {
     final List<String> sent = new CopyOnWriteArrayList<>();
     final List<String> cancelled = new CopyOnWriteArrayList<>();
@@ -115,7 +118,8 @@ class StandInTransportIT {
         DocumentVersion document,
         List<String> instanceIds,
         Map<String, String> parameters,
-        String comment) {
+        String comment,
+        Duration deliveryTimeout) {
       String id = parameters.get("Action") + "-" + sent.size();
       sent.add(id);
       return id;
@@ -123,14 +127,23 @@ class StandInTransportIT {
 
     @Override
     public Invocation invocation(String commandId, String instanceId) {
-      return commandId.startsWith("inject")
-          ? new Invocation(Invocation.Status.PENDING, "")
-          : new Invocation(
-              Invocation.Status.SUCCESS, "FAULTLINE_RESULT action=rollback outcome=ok");
+      if (!commandId.startsWith("inject")) {
+        return new Invocation(
+            Invocation.Status.SUCCESS, "FAULTLINE_RESULT action=rollback outcome=ok");
+      }
+      if (cancelled.contains(commandId)) {
+        if (!refuseCancel) {
+          return new Invocation(Invocation.Status.CANCELLED, "");
+        }
+        if (sent.stream().anyMatch(id -> id.startsWith("rollback"))) {
+          return new Invocation(Invocation.Status.SUCCESS, "FAULTLINE_RESULT action=inject");
+        }
+      }
+      return new Invocation(Invocation.Status.PENDING, "");
     }
 
     @Override
-    public void cancel(String commandId) {
+    public void cancel(String commandId, List<String> instanceIds) {
       cancelled.add(commandId);
       if (refuseCancel) {
         throw new TransportException("ssm:CancelCommand failed: InternalFailure (HTTP 500)");
@@ -477,7 +490,31 @@ class StandInTransportIT {
     assertThat(end.stage()).isEqualTo(LifecycleStage.ABORTED);
     assertThat(end.reason()).isEqualTo(FailureReason.ABORTED);
     assertThat(session.cancelled).containsExactly("inject-0");
-    assertThat(session.sent).containsExactly("inject-0", "rollback-1");
+    if (refuseCancel) {
+      // The inject ended with success after the rollback was sent: the rollback goes again.
+      assertThat(session.sent).containsExactly("inject-0", "rollback-1", "rollback-2");
+      assertThat(end.targets())
+          .singleElement()
+          .satisfies(
+              t ->
+                  assertThat(t.detail())
+                      .contains("inject cut short (ABORTED), CancelCommand refused: ")
+                      .contains("HTTP 500")
+                      .contains("inject succeeded late; rollback sent again")
+                      .endsWith("action=rollback outcome=ok"));
+      assertThat(end.detail())
+          .contains("given-up inject ended late (i-0123456789abcdef0 succeeded)");
+    } else {
+      // Cancelled before the rollback was sent: the rollback ran after it, once is enough.
+      assertThat(session.sent).containsExactly("inject-0", "rollback-1");
+      assertThat(end.targets())
+          .singleElement()
+          .satisfies(
+              t ->
+                  assertThat(t.detail())
+                      .contains("inject cut short (ABORTED), CancelCommand accepted")
+                      .contains("inject was cancelled before the rollback was sent"));
+    }
     assertThat(lifecycle.stages(faultId))
         .containsExactly(
             LifecycleStage.STARTED,
@@ -492,7 +529,7 @@ class StandInTransportIT {
   }
 
   @Test
-  void rollsBackAnywayWhenCancelCommandIsRefused() {
+  void rollsBackAnywayWhenCancelCommandIsRefusedAndAgainWhenTheInjectSucceedsLate() {
     abortWhileInjecting(true);
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.faultline.events.lifecycle.TargetOutcome;
 import io.faultline.events.lifecycle.TargetStatus;
 import io.faultline.executor.fault.Target;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -101,5 +102,58 @@ class TargetLedgerTest {
     ledger.sent("cmd-1");
 
     assertThat(ledger.commandIds()).containsExactly("cmd-1", "cmd-2");
+  }
+
+  @Test
+  void reportsATargetsNotesBeforeTheDetailOfItsLatestOutcome() {
+    TargetLedger ledger = new TargetLedger();
+    ledger.actOn(List.of(A, B), RESOLUTION);
+    ledger.record(A, TargetStatus.INJECT_FAILED, "cmd-1", "no result within 600 s");
+    ledger.note(A, "inject given up after 600 s, CancelCommand accepted");
+
+    assertThat(ledger.outcomes())
+        .extracting(TargetOutcome::targetId, TargetOutcome::status, TargetOutcome::detail)
+        .containsExactly(
+            tuple(
+                "i-a",
+                TargetStatus.INJECT_FAILED,
+                "inject given up after 600 s, CancelCommand accepted; no result within 600 s"),
+            tuple("i-b", TargetStatus.RESOLVED, null));
+
+    ledger.note(A, "inject succeeded late; rollback sent again");
+    ledger.record(A, TargetStatus.ROLLED_BACK, "cmd-3", "action=rollback outcome=ok");
+    ledger.record(B, TargetStatus.ROLLED_BACK, "cmd-2", null);
+
+    assertThat(ledger.outcomes())
+        .extracting(TargetOutcome::targetId, TargetOutcome::detail)
+        .containsExactly(
+            tuple(
+                "i-a",
+                "inject given up after 600 s, CancelCommand accepted; "
+                    + "inject succeeded late; rollback sent again; action=rollback outcome=ok"),
+            tuple("i-b", null));
+  }
+
+  @Test
+  void keepsTheReportedDetailWithinTheEventsLimit() {
+    TargetLedger ledger = new TargetLedger();
+    ledger.actOn(List.of(A), RESOLUTION);
+    ledger.note(A, "n".repeat(LifecycleWriter.MAX_DETAIL));
+    ledger.record(A, TargetStatus.ROLLED_BACK, "cmd-1", "action=rollback outcome=ok");
+
+    assertThat(ledger.outcomes().getFirst().detail()).hasSize(LifecycleWriter.MAX_DETAIL);
+  }
+
+  @Test
+  void remembersGivenUpInjectsUntilSettled() {
+    TargetLedger ledger = new TargetLedger();
+    ledger.actOn(List.of(A, B), RESOLUTION);
+    Instant bound = Instant.parse("2026-11-21T10:10:00Z");
+    ledger.gaveUp(A, "cmd-1", bound);
+    ledger.gaveUp(B, "cmd-1", bound);
+
+    ledger.settled(A);
+
+    assertThat(ledger.givenUp()).containsExactly(new TargetLedger.GivenUp(B, "cmd-1", bound));
   }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** What tests observe on this host: processes by /proc, commands with their output. */
-final class HostProcesses {
+public final class HostProcesses {
   private HostProcesses() {}
 
   /** A result of {@link #run}. */
@@ -50,7 +50,7 @@ final class HostProcesses {
    * Whether the process runs. A zombie counts as gone: it has exited, and in a container whose PID
    * 1 is not an init nobody may ever reap it.
    */
-  static boolean isRunning(long pid) {
+  public static boolean isRunning(long pid) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
         if (line.startsWith("State:")) {
@@ -64,7 +64,7 @@ final class HostProcesses {
   }
 
   /** Pids of live processes whose command line contains {@code fragment}. */
-  static List<Long> pidsWithCommandLineContaining(String fragment) {
+  public static List<Long> pidsWithCommandLineContaining(String fragment) {
     List<Long> pids = new ArrayList<>();
     try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
       for (Path entry : entries.toList()) {
@@ -94,7 +94,7 @@ final class HostProcesses {
    * Copies an executable test script from the classpath (build copies lose the executable bit) into
    * {@code dir} and makes it executable.
    */
-  static Path installExecutable(String resource, Path dir) {
+  public static Path installExecutable(String resource, Path dir) {
     try (var in = HostProcesses.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("no test resource " + resource);
@@ -110,12 +110,12 @@ final class HostProcesses {
   }
 
   /** SIGKILLs a pid (or, as {@code -pgid}, a process group) with bash's builtin kill. */
-  static void kill(String target) {
+  public static void kill(String target) {
     run(List.of("bash", "-c", "kill -KILL -- \"$1\"", "kill", target));
   }
 
   /** Kills, with their process groups, every live process whose command line names fragment. */
-  static void killAll(String fragment) {
+  public static void killAll(String fragment) {
     for (long pid : pidsWithCommandLineContaining(fragment)) {
       kill("-" + pid);
       kill(Long.toString(pid));
