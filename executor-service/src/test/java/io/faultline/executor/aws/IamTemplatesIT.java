@@ -3,19 +3,31 @@ package io.faultline.executor.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.decision.AccountAccess;
+import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.executor.TestFaults;
+import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountRequest;
 import io.faultline.executor.fault.AccountSession;
 import io.faultline.executor.fault.CommandTransport.DocumentVersion;
 import io.faultline.executor.fault.CommandTransport.Invocation;
+import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.fault.document.SsmDocument;
+import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.executor.run.FaultRunner;
+import io.faultline.executor.run.RunSettings;
 import io.faultline.testsupport.LoopbackPorts;
+import io.faultline.testsupport.TestKafka;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,7 +71,8 @@ import software.amazon.awssdk.services.sts.StsClient;
  * Deploys {@code deploy/iam/hub-role.yaml} and {@code target-role.yaml} into moto through
  * CloudFormation, turns moto's IAM enforcement on, and drives every AWS operation of {@link
  * AwsAccountSession} with the hub role as base credentials and the target role assumed through it.
- * A missing action fails it; a copy of the template without one action makes that call fail.
+ * A missing action fails it; a copy of the template without one action makes that call fail. Two
+ * faults also run end to end through {@link FaultRunner} with these roles.
  *
  * <p>moto checks the action of each call and, for AssumeRole, the role ARN against the hub role's
  * resources; for every other call it matches the policy's {@code Resource} against "*", so the
@@ -144,6 +157,9 @@ class IamTemplatesIT {
     for (String property : List.of("aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken")) {
       previous.put(property, System.getProperty(property));
     }
+    // TestFaults' approvals name MotoAccounts, whose first use sets fixture base credentials:
+    // initialise it now, so the hub role's credentials below are the ones the executor uses.
+    MotoAccounts.freshAccount();
     var base = (AwsSessionCredentials) hub.resolveCredentials();
     System.setProperty("aws.accessKeyId", base.accessKeyId());
     System.setProperty("aws.secretAccessKey", base.secretAccessKey());
@@ -183,6 +199,90 @@ class IamTemplatesIT {
     every(session, ids, denied::add);
 
     assertThat(denied).isEmpty();
+  }
+
+  @Test
+  void faultsRunToCompletionWithTheDeployedRoles() {
+    TestFaults.createTopics();
+    try (LifecycleTap lifecycle = new LifecycleTap();
+        FaultLedger ledger =
+            new FaultLedger(TestKafka.bootstrapServers(), TestFaults.unique("iam-it-tx"));
+        FaultRunner runner =
+            new FaultRunner(
+                FaultRegistry.discover(),
+                connector,
+                ledger,
+                new Controls(),
+                // moto does not implement DescribeInstanceInformation (its permission is shown
+                // above).
+                RunSettings.defaults()
+                    .withPrecheck(RunSettings.Precheck.SKIP)
+                    .withPolling(Duration.ofMillis(50), Duration.ofMillis(200)),
+                "iam-it")) {
+      String instance = instances.get(fullAccount).getFirst();
+      Map<String, Map<String, ?>> faults =
+          Map.of(
+              "ec2-process-kill",
+              Map.of("PROCESS_IDS", "4321", "EC2_INSTANCE_ID", instance, "TOTAL_CHAOS_DURATION", 1),
+              "ecs-agent-stop",
+              Map.of("CLUSTER_NAME", CLUSTER, "TOTAL_CHAOS_DURATION", 1));
+      for (var fault : faults.entrySet()) {
+        String faultId = TestFaults.unique("f-iam");
+        runner.start(
+            TestFaults.approval(
+                faultId,
+                "tenant-iam",
+                fullAccount,
+                fault.getKey(),
+                fault.getValue(),
+                false,
+                ProtectedTargetGuard.none(),
+                5),
+            0,
+            0,
+            TestFaults.traceparent());
+
+        FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(60));
+        assertThat(end.stage())
+            .as(fault.getKey() + ": " + end.detail())
+            .isEqualTo(LifecycleStage.COMPLETED);
+        assertThat(lifecycle.stages(faultId))
+            .containsExactly(
+                LifecycleStage.STARTED,
+                LifecycleStage.TARGETS_RESOLVED,
+                LifecycleStage.INJECTED,
+                LifecycleStage.ROLLING_BACK,
+                LifecycleStage.COMPLETED);
+      }
+
+      // The same fault where the role lacks ssm:SendCommand: the inject is refused and so is the
+      // rollback the executor sends after it, which is what the fault ends with.
+      String refused = TestFaults.unique("f-iam-refused");
+      String account = accountWithout.get("ssm:SendCommand");
+      runner.start(
+          TestFaults.approval(
+              refused,
+              "tenant-iam",
+              account,
+              "ec2-process-kill",
+              Map.of(
+                  "PROCESS_IDS",
+                  "4321",
+                  "EC2_INSTANCE_ID",
+                  instances.get(account).getFirst(),
+                  "TOTAL_CHAOS_DURATION",
+                  1),
+              false,
+              ProtectedTargetGuard.none(),
+              5),
+          0,
+          0,
+          TestFaults.traceparent());
+      FaultLifecycleEvent end = lifecycle.awaitTerminal(refused, Duration.ofSeconds(60));
+      assertThat(end.stage()).isEqualTo(LifecycleStage.FAILED);
+      assertThat(end.reason()).isEqualTo(FailureReason.ROLLBACK);
+      assertThat(lifecycle.stages(refused)).doesNotContain(LifecycleStage.INJECTED);
+    }
   }
 
   @Test
