@@ -359,10 +359,11 @@ class IamTemplatesIT {
                   new DocumentVersion(SsmDocument.forFaultType(UPDATED_TYPE).name(), "1"),
                   ids,
                   Map.of("Action", "inject", "FaultId", "f-iam", "DurationSeconds", "5"),
-                  "faultline iam");
+                  "faultline iam",
+                  Duration.ofSeconds(60));
           assertThat(session.invocation(commandId, ids.getFirst()).status())
               .isEqualTo(Invocation.Status.SUCCESS);
-          notImplementedByMoto(() -> session.cancel(commandId));
+          notImplementedByMoto(() -> session.cancel(commandId, ids));
         });
     for (var step : steps.entrySet()) {
       try {
