@@ -39,9 +39,12 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Random policies and random sequences of requests, duplicates, terminal events and passing time,
- * run through the real topology: no approval names a protected target or another tenant's account,
- * no limit is ever exceeded, and every fault id gets exactly one decision.
+ * Random policies and random sequences of requests, duplicates, terminal events, executor
+ * heartbeats (naming some running faults and leaving others out, as a paused executor would) and
+ * passing time, run through the real topology: no approval names a protected target or another
+ * tenant's account, no limit is ever exceeded, every fault id gets exactly one decision, and a
+ * lease expires only once the heartbeat clock has passed its start deadline or its last heartbeat
+ * by the grace (ADR 0007), never by the policy's own clock.
  */
 class AdmissionPropertiesTest {
   static final int TENANTS = 3;
@@ -171,7 +174,7 @@ class AdmissionPropertiesTest {
     };
   }
 
-  @Property(tries = 100)
+  @Property(tries = 200)
   void admissionNeverBreaksAPromise(
       @ForAll("policies") List<PolicySpec> specs,
       @ForAll("actions") List<Action> actions,
@@ -179,16 +182,21 @@ class AdmissionPropertiesTest {
     Map<String, TenantPolicy> policies = new HashMap<>();
     try (AdmissionDriver driver =
         new AdmissionDriver(
-            new AdmissionSettings(platformMax, Duration.ofMinutes(5), Duration.ofSeconds(1)))) {
+            new AdmissionSettings(platformMax, Duration.ofSeconds(30), Duration.ofSeconds(1))
+                .withStartDeadline(Duration.ofSeconds(60)))) {
       for (int t = 0; t < TENANTS; t++) {
         TenantPolicy policy = policy(t, specs.get(t));
         policies.put(policy.tenantId().value(), policy);
         driver.policy(policy);
       }
       Map<String, FaultApproved> active = new HashMap<>();
+      Map<String, Instant> lastNamed = new HashMap<>();
+      Instant heartbeatClock = null;
+      Duration grace = Duration.ofSeconds(30);
       Map<String, Integer> decisions = new HashMap<>();
       Set<String> requested = new LinkedHashSet<>();
       int approvals = 0;
+      int expirations = 0;
       List<FaultRequested> sent = new ArrayList<>();
       for (int i = 0; i < actions.size(); i++) {
         Action action = actions.get(i);
@@ -199,16 +207,55 @@ class AdmissionPropertiesTest {
           driver.request(request);
         } else if (action.kind() == 6 && !sent.isEmpty()) {
           driver.request(sent.get(action.a() % sent.size()));
-        } else if (action.kind() <= 8 && !active.isEmpty()) {
+        } else if (action.kind() == 7 && !active.isEmpty()) {
           FaultApproved ended = new ArrayList<>(active.values()).get(action.a() % active.size());
           driver.executor(
               ended.tenantId().value(), ended.faultId().value(), LifecycleStage.COMPLETED, 2);
           active.remove(ended.faultId().value());
-        } else {
+        } else if (action.kind() <= 8) {
           driver.advance(Duration.ofSeconds(action.a() * 5L));
+        } else {
+          // A heartbeat at the driver's time: a healthy executor's names every running fault, a
+          // paused one's (another executor's beat) names none or only some. It moves the
+          // heartbeat clock for all.
+          driver.advance(Duration.ofSeconds(action.a() * 4L));
+          heartbeatClock = driver.now();
+          Map<String, List<String>> namedByAccount = new HashMap<>();
+          for (FaultApproved running : active.values()) {
+            boolean named =
+                switch (action.c() % 3) {
+                  case 0 -> true;
+                  case 1 -> false;
+                  default -> Math.floorMod(running.faultId().value().hashCode(), 2) == 0;
+                };
+            if (named) {
+              namedByAccount
+                  .computeIfAbsent(running.accountId().value(), a -> new ArrayList<>())
+                  .add(running.tenantId().value() + "/" + running.faultId().value());
+              lastNamed.put(running.faultId().value(), heartbeatClock);
+            }
+          }
+          if (namedByAccount.isEmpty()) {
+            driver.heartbeat("ex-prop", heartbeatClock, ACCOUNTS[0]);
+          }
+          Instant at = heartbeatClock;
+          namedByAccount.forEach(
+              (account, faults) ->
+                  driver.heartbeat("ex-prop", at, account, faults.toArray(new String[0])));
+          driver.advance(Duration.ofSeconds(1 + action.a() % 3));
         }
         for (FaultLifecycleEvent event : driver.lifecycle()) {
           if (event.stage() == LifecycleStage.LEASE_EXPIRED) {
+            FaultApproved expired = active.get(event.faultId().value());
+            assertThat(heartbeatClock).as("no expiry without a heartbeat").isNotNull();
+            Instant keptUntil =
+                lastNamed.containsKey(event.faultId().value())
+                    ? lastNamed.get(event.faultId().value()).plus(grace)
+                    : expired.leaseExpiresAt().plus(grace);
+            assertThat(heartbeatClock)
+                .as("heartbeat clock when %s expired", event.faultId().value())
+                .isAfterOrEqualTo(keptUntil);
+            expirations++;
             active.remove(event.faultId().value());
           } else {
             decisions.merge(event.faultId().value(), 1, Integer::sum);
@@ -226,9 +273,14 @@ class AdmissionPropertiesTest {
       }
       assertThat(decisions.keySet()).isEqualTo(requested);
       // Guard the generator: a property over nothing but rejections would prove little.
-      Statistics.collect(approvals >= platformMax ? "reached the platform limit" : "below it");
-      Statistics.coverage(
-          coverage -> coverage.check("reached the platform limit").percentage(p -> p > 20.0));
+      Statistics.label("limit")
+          .collect(approvals >= platformMax ? "reached the platform limit" : "below it");
+      Statistics.label("leases").collect(expirations > 0 ? "some expired" : "none expired");
+      Statistics.label("limit")
+          .coverage(
+              coverage -> coverage.check("reached the platform limit").percentage(p -> p > 20.0));
+      Statistics.label("leases")
+          .coverage(coverage -> coverage.check("some expired").percentage(p -> p > 5.0));
     }
   }
 
