@@ -166,6 +166,9 @@ final class LateInjects {
         return again;
       }
       try {
+        // A polling pause between reads of SSM's answer: there is no event to wait on, an abort
+        // must not cut it short (the rollback is under way), and a release is seen at the next
+        // round, at most one backoff step later.
         Thread.sleep(backoff.next());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -2,6 +2,7 @@ package io.faultline.executor.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.faultline.events.LifecycleTap;
 import io.faultline.events.decision.AccountAccess;
@@ -36,7 +37,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -549,13 +549,13 @@ class IamTemplatesIT {
             .redirectOutput(log.toFile())
             .start();
     endpoint = URI.create("http://127.0.0.1:" + port);
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (!LoopbackPorts.listening(port)) {
-      if (!moto.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("moto did not start: " + Files.readString(log));
-      }
-      Thread.sleep(50);
-    }
+    Process started = moto;
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(50))
+        .failFast("moto exited", () -> !started.isAlive())
+        .alias("moto listening on " + port + " (log: " + log + ")")
+        .until(() -> LoopbackPorts.listening(port));
   }
 
   private static void post(String path, String body) throws IOException, InterruptedException {

@@ -354,6 +354,8 @@ class CommandBoundsIT {
           .start(
               () -> {
                 try {
+                  // The late delivery itself is what this transport simulates, not a wait on
+                  // anything: the inject reaches the host only after the executor gave up.
                   Thread.sleep(delay);
                 } catch (InterruptedException e) {
                   return;
