@@ -44,15 +44,15 @@ class AccountController {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final CommandBus bus;
   private final StateQueries queries;
+  private final TenantCommands tenants;
   private final SchedulerProperties properties;
   private final Clock clock;
 
   AccountController(
       CommandBus bus, StateQueries queries, SchedulerProperties properties, Clock clock) {
-    this.bus = bus;
     this.queries = queries;
+    this.tenants = new TenantCommands(bus, queries);
     this.properties = properties;
     this.clock = clock;
   }
@@ -111,25 +111,16 @@ class AccountController {
             body.roleArn(),
             externalId(),
             body.regions().stream().distinct().map(AwsRegion::of).toList());
-    String commandId = UUID.randomUUID().toString();
-    bus.send(
-        SchedulerCommand.of(
-                commandId,
-                CommandKind.REGISTER_ACCOUNT,
-                tenantId,
-                accountId,
-                clock.instant(),
-                caller.actor())
-            .withAccount(account));
     TenantState state =
-        queries
-            .await(
-                StoreNames.TENANTS,
-                tenantId,
-                null,
-                TenantState.class,
-                s -> s.isPresent() && commandId.equals(s.get().commandId()))
-            .orElseThrow();
+        tenants.apply(
+            SchedulerCommand.of(
+                    UUID.randomUUID().toString(),
+                    CommandKind.REGISTER_ACCOUNT,
+                    tenantId,
+                    accountId,
+                    clock.instant(),
+                    caller.actor())
+                .withAccount(account));
     AccountView view = view(account(state, accountId).orElseThrow(), true);
     return existed
         ? ResponseEntity.ok(view)
@@ -206,19 +197,16 @@ class AccountController {
 
   private RegisteredAccount change(
       String tenantId, String accountId, CommandKind kind, RegisteredAccount account, Instant at) {
-    String commandId = UUID.randomUUID().toString();
-    bus.send(
-        SchedulerCommand.of(commandId, kind, tenantId, accountId, at, Caller.current().actor())
-            .withAccount(account));
     TenantState state =
-        queries
-            .await(
-                StoreNames.TENANTS,
-                tenantId,
-                null,
-                TenantState.class,
-                s -> s.isPresent() && commandId.equals(s.get().commandId()))
-            .orElseThrow();
+        tenants.apply(
+            SchedulerCommand.of(
+                    UUID.randomUUID().toString(),
+                    kind,
+                    tenantId,
+                    accountId,
+                    at,
+                    Caller.current().actor())
+                .withAccount(account));
     return account(state, accountId)
         .orElseThrow(() -> new NotFoundException("no account " + accountId));
   }
@@ -233,21 +221,14 @@ class AccountController {
     if (find(tenantId, accountId).isEmpty()) {
       throw new NotFoundException("no account " + accountId);
     }
-    String commandId = UUID.randomUUID().toString();
-    bus.send(
+    tenants.send(
         SchedulerCommand.of(
-            commandId,
+            UUID.randomUUID().toString(),
             CommandKind.REMOVE_ACCOUNT,
             tenantId,
             accountId,
             clock.instant(),
             Caller.current().actor()));
-    queries.await(
-        StoreNames.TENANTS,
-        tenantId,
-        null,
-        TenantState.class,
-        s -> s.isPresent() && commandId.equals(s.get().commandId()));
     return ResponseEntity.noContent().build();
   }
 

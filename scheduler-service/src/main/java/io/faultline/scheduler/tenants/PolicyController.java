@@ -42,13 +42,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "policy")
 @RestController
 class PolicyController {
-  private final CommandBus bus;
   private final StateQueries queries;
+  private final TenantCommands tenants;
   private final Clock clock;
 
   PolicyController(CommandBus bus, StateQueries queries, Clock clock) {
-    this.bus = bus;
     this.queries = queries;
+    this.tenants = new TenantCommands(bus, queries);
     this.clock = clock;
   }
 
@@ -114,25 +114,16 @@ class PolicyController {
     } catch (IOException | IllegalArgumentException e) {
       throw new InvalidRequestException("$", "binding", "the policy cannot be read: " + e);
     }
-    String commandId = UUID.randomUUID().toString();
-    bus.send(
-        SchedulerCommand.of(
-                commandId,
-                CommandKind.PUT_POLICY,
-                tenantId,
-                tenantId,
-                clock.instant(),
-                caller.actor())
-            .withPolicy(parsed));
     TenantState state =
-        queries
-            .await(
-                StoreNames.TENANTS,
-                tenantId,
-                null,
-                TenantState.class,
-                s -> s.isPresent() && commandId.equals(s.get().commandId()))
-            .orElseThrow();
+        tenants.apply(
+            SchedulerCommand.of(
+                    UUID.randomUUID().toString(),
+                    CommandKind.PUT_POLICY,
+                    tenantId,
+                    tenantId,
+                    clock.instant(),
+                    caller.actor())
+                .withPolicy(parsed));
     return json(state.policy());
   }
 

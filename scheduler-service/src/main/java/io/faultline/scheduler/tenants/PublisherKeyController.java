@@ -40,13 +40,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "publisher keys")
 @RestController
 class PublisherKeyController {
-  private final CommandBus bus;
   private final StateQueries queries;
+  private final TenantCommands tenants;
   private final Clock clock;
 
   PublisherKeyController(CommandBus bus, StateQueries queries, Clock clock) {
-    this.bus = bus;
     this.queries = queries;
+    this.tenants = new TenantCommands(bus, queries);
     this.clock = clock;
   }
 
@@ -164,19 +164,16 @@ class PublisherKeyController {
   /** Sends the command, waits until it is applied and returns the key as then stored. */
   private Optional<PublisherKey> change(
       String tenantId, String keyId, CommandKind kind, PublisherKey key, Instant at) {
-    String commandId = UUID.randomUUID().toString();
-    bus.send(
-        SchedulerCommand.of(commandId, kind, tenantId, keyId, at, Caller.current().actor())
-            .withPublisherKey(key));
     TenantState state =
-        queries
-            .await(
-                StoreNames.TENANTS,
-                tenantId,
-                null,
-                TenantState.class,
-                s -> s.isPresent() && commandId.equals(s.get().commandId()))
-            .orElseThrow();
+        tenants.apply(
+            SchedulerCommand.of(
+                    UUID.randomUUID().toString(),
+                    kind,
+                    tenantId,
+                    keyId,
+                    at,
+                    Caller.current().actor())
+                .withPublisherKey(key));
     return key(state, keyId);
   }
 
