@@ -9,12 +9,16 @@ import io.faultline.executor.intake.ApprovalConsumer;
 import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.observability.Observability;
+import io.faultline.executor.ownership.OwnDeadline;
+import io.faultline.executor.ownership.OwnershipWatch;
 import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
 import io.faultline.executor.run.RunSettings;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +30,17 @@ import org.slf4j.LoggerFactory;
 public final class Executor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Executor.class);
 
+  /** The ledger's name among the readers whose state readiness reports. */
+  public static final String LEDGER = "ledger";
+
   /**
    * @param kafka builds every Kafka client (bootstrap servers, security)
    * @param executorId unique per running instance (also the ledger's transactional id suffix and
    *     the heartbeat's key)
    * @param heartbeatInterval how often the executor names the faults it runs (ADR 0007 §3)
+   * @param takeoverGrace how long no heartbeat may name a fault before the owner of its approvals
+   *     partition takes it over (ADR 0007 §5); this executor stops acting on its own faults after
+   *     two thirds of it without an appended heartbeat
    */
   public record Config(
       KafkaClients kafka,
@@ -39,9 +49,13 @@ public final class Executor implements AutoCloseable {
       Duration sessionTimeout,
       int maxInFlight,
       RunSettings run,
-      Duration heartbeatInterval) {
+      Duration heartbeatInterval,
+      Duration takeoverGrace) {
     /** {@code faultline.executor.heartbeat-interval}'s default. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
+
+    /** {@code faultline.executor.takeover-grace}'s default (the policy's lease-grace is 30 s). */
+    public static final Duration DEFAULT_TAKEOVER_GRACE = Duration.ofSeconds(15);
 
     public Config {
       Objects.requireNonNull(kafka, "kafka");
@@ -50,6 +64,15 @@ public final class Executor implements AutoCloseable {
       Objects.requireNonNull(sessionTimeout, "sessionTimeout");
       Objects.requireNonNull(run, "run");
       Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+      Objects.requireNonNull(takeoverGrace, "takeoverGrace");
+      if (takeoverGrace.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+        throw new IllegalArgumentException(
+            "takeover-grace ("
+                + takeoverGrace
+                + ") must be at least twice the heartbeat-interval ("
+                + heartbeatInterval
+                + "): a live executor would lose its faults between two beats");
+      }
     }
 
     /** An executor with the default heartbeat interval. */
@@ -61,7 +84,14 @@ public final class Executor implements AutoCloseable {
         int maxInFlight,
         RunSettings run) {
       this(
-          kafka, groupId, executorId, sessionTimeout, maxInFlight, run, DEFAULT_HEARTBEAT_INTERVAL);
+          kafka,
+          groupId,
+          executorId,
+          sessionTimeout,
+          maxInFlight,
+          run,
+          DEFAULT_HEARTBEAT_INTERVAL,
+          DEFAULT_TAKEOVER_GRACE);
     }
 
     /** An executor on an open broker (tests, the benchmark). */
@@ -77,15 +107,28 @@ public final class Executor implements AutoCloseable {
     }
 
     public Config withHeartbeatInterval(Duration interval) {
-      return new Config(kafka, groupId, executorId, sessionTimeout, maxInFlight, run, interval);
+      return new Config(
+          kafka, groupId, executorId, sessionTimeout, maxInFlight, run, interval, takeoverGrace);
+    }
+
+    /** The same, with heartbeats every {@code interval} and takeovers after {@code grace}. */
+    public Config withOwnership(Duration interval, Duration grace) {
+      return new Config(
+          kafka, groupId, executorId, sessionTimeout, maxInFlight, run, interval, grace);
     }
   }
 
+  /** How long a graceful shutdown waits for faults caught resolving or injecting to hold. */
+  static final Duration HANDOVER_SETTLE = Duration.ofSeconds(20);
+
   private final Config config;
+  private final String instanceId;
   private final ControlConsumer controlConsumer;
+  private final OwnDeadline deadline;
   private final FaultLedger ledger;
   private final FaultRunner runner;
   private final HeartbeatPublisher heartbeats;
+  private final OwnershipWatch ownership;
   private final ApprovalConsumer approvals;
 
   private Executor(
@@ -110,7 +153,12 @@ public final class Executor implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + config.executorId());
+    // Unique by construction: a copied deployment or a reused host name never shares a
+    // transactional id or a heartbeat key with a live instance.
+    this.instanceId = instanceId(config.executorId());
+    this.deadline = OwnDeadline.forTakeoverGrace(config.takeoverGrace());
+    this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + instanceId);
+    ledger.actingWhile(() -> deadline.generation() != OwnDeadline.LAPSED);
     this.runner =
         new FaultRunner(
             registry,
@@ -118,30 +166,71 @@ public final class Executor implements AutoCloseable {
             ledger,
             controls,
             config.run(),
-            config.executorId(),
-            observability);
+            instanceId,
+            observability,
+            deadline);
     this.heartbeats =
         new HeartbeatPublisher(
             config.kafka(),
-            config.executorId(),
+            instanceId,
             config.heartbeatInterval(),
             runner::inFlightFaults,
-            observability.meters());
-    JournalIndex index = new JournalIndex(config.kafka(), observability.poison());
+            observability.meters(),
+            deadline::appended);
+    AtomicReference<OwnershipWatch> watch = new AtomicReference<>();
+    JournalIndex index =
+        new JournalIndex(
+            config.kafka(),
+            observability.poison(),
+            () -> watch.get() == null ? Instant.EPOCH : watch.get().clock());
+    this.ownership =
+        new OwnershipWatch(
+            config.kafka(),
+            config.takeoverGrace(),
+            index,
+            runner,
+            new Takeover(config.kafka(), runner),
+            observability.poison(),
+            observability.readers());
+    watch.set(ownership);
     this.approvals =
         new ApprovalConsumer(
             config.kafka(),
             new ApprovalConsumer.Settings(
                 config.groupId(), config.sessionTimeout(), config.maxInFlight()),
-            config.executorId(),
+            instanceId,
             runner,
             index,
-            new Takeover(config.kafka(), runner),
             ledger,
             observability.meters(),
             observability.poison(),
             observability.readers(),
-            controlConsumer::isApplying);
+            () ->
+                controlConsumer.isApplying()
+                    && deadline.generation() != OwnDeadline.LAPSED
+                    && !ledger.failed());
+    ledger.onFailure(
+        e -> {
+          observability.readers().stopped(LEDGER, "ledger failed: " + e.getMessage());
+          log.error(
+              "executor {}: its ledger can no longer write ({}); intake stops and its faults are"
+                  + " released to other executors",
+              instanceId,
+              e.getMessage());
+          runner.close();
+          Thread.ofVirtual().name("ledger-failed").start(approvals::close);
+        });
+  }
+
+  /** {@code <configured id>-<6 random characters>}: one per start of an executor. */
+  static String instanceId(String configured) {
+    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    StringBuilder suffix = new StringBuilder(6);
+    java.util.random.RandomGenerator random = new java.security.SecureRandom();
+    for (int i = 0; i < 6; i++) {
+      suffix.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return configured + "-" + suffix;
   }
 
   /** Builds and starts an executor that records no spans and no meters. */
@@ -161,15 +250,31 @@ public final class Executor implements AutoCloseable {
       FaultRegistry registry,
       Observability observability) {
     Executor executor = new Executor(config, connector, registry, observability);
-    // Beating before the first approval is read: no fault runs unnamed.
+    // Beating before the first approval is read: no fault runs unnamed. Who else is alive is
+    // known before any fault is taken over.
     executor.heartbeats.start();
+    executor.ownership.start();
+    try {
+      if (!executor.ownership.awaitCaughtUp(Duration.ofSeconds(60))) {
+        executor.close();
+        throw new IllegalStateException("heartbeats not read within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     executor.approvals.start();
-    log.info("executor {} started in group {}", config.executorId(), config.groupId());
+    log.info(
+        "executor {} started in group {} (takeover grace {})",
+        executor.instanceId,
+        config.groupId(),
+        config.takeoverGrace());
     return executor;
   }
 
+  /** This instance's id: the configured id and a suffix of its own (journal, heartbeats). */
   public String id() {
-    return config.executorId();
+    return instanceId;
   }
 
   /** Faults running on this executor now. */
@@ -178,16 +283,28 @@ public final class Executor implements AutoCloseable {
   }
 
   /**
-   * Stops consuming and releases the running faults (another executor of the group takes them over
-   * from the journal and names them in its own heartbeat), stops the heartbeat, then closes.
+   * Graceful shutdown: stops taking approvals, hands the running faults over (each is given up in
+   * the journal, and the owner of its approvals partition continues it at once and names it in its
+   * own heartbeat), stops the heartbeat, then closes.
    */
   @Override
   public void close() {
     approvals.close();
-    runner.close();
-    // Released faults are no longer named; only faults still writing their terminal event were.
+    ownership.close();
+    runner.handOver(HANDOVER_SETTLE);
+    // Handed-over faults are no longer named.
     heartbeats.close();
     ledger.close();
+    controlConsumer.close();
+  }
+
+  /** Stops at once without handing anything over, as a crash would (tests). */
+  void crash() {
+    approvals.close();
+    ownership.close();
+    heartbeats.close();
+    runner.close();
+    ledger.abandon();
     controlConsumer.close();
   }
 }

@@ -14,7 +14,6 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -102,10 +101,8 @@ class ExecutorConfiguration {
             settings.run().pollInitial(),
             settings.run().pollMax(),
             settings.run().commandTimeout());
-    String id =
-        settings.executorId().isBlank()
-            ? UUID.randomUUID().toString().substring(0, 8)
-            : settings.executorId();
+    // Each start adds a suffix of its own (Executor#id), so a blank id needs no randomness here.
+    String id = settings.executorId().isBlank() ? "executor" : settings.executorId();
     return Executor.start(
         new Executor.Config(
             kafka,
@@ -114,7 +111,8 @@ class ExecutorConfiguration {
             settings.sessionTimeout(),
             settings.maxInFlight(),
             run,
-            settings.heartbeatInterval()),
+            settings.heartbeatInterval(),
+            settings.takeoverGrace()),
         connector,
         FaultRegistry.discover(),
         observability);

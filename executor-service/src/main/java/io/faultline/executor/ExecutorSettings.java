@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param sessionTimeout how soon a dead executor's partitions move to another one
  * @param maxInFlight above this many running faults, approvals are paused
  * @param heartbeatInterval how often the executor publishes the faults it runs (ADR 0007 §3)
+ * @param takeoverGrace how long no heartbeat may name a running fault before the owner of its
+ *     approvals partition takes it over (ADR 0007 §5)
  */
 @ConfigurationProperties("faultline.executor")
 public record ExecutorSettings(
@@ -21,6 +23,7 @@ public record ExecutorSettings(
     @DefaultValue("10s") Duration sessionTimeout,
     @DefaultValue("20000") int maxInFlight,
     @DefaultValue("5s") Duration heartbeatInterval,
+    @DefaultValue("15s") Duration takeoverGrace,
     @DefaultValue Precheck precheck,
     @DefaultValue Run run,
     @DefaultValue Aws aws) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -46,6 +47,7 @@ public final class HeartbeatPublisher implements AutoCloseable {
   private final Counter failed;
   private final AtomicBoolean failing = new AtomicBoolean();
   private final ScheduledExecutorService schedule;
+  private final LongConsumer appended;
 
   /**
    * @param inFlight the faults this executor drives now (a snapshot per call, any thread)
@@ -58,6 +60,21 @@ public final class HeartbeatPublisher implements AutoCloseable {
       Duration interval,
       Supplier<List<InFlightFault>> inFlight,
       MeterRegistry meters) {
+    this(kafka, executorId, interval, inFlight, meters, builtAt -> {});
+  }
+
+  /**
+   * @param appended told, for every beat the broker appended, when the beat was built ({@link
+   *     System#nanoTime()}): this executor's own heartbeat deadline counts from it
+   */
+  public HeartbeatPublisher(
+      KafkaClients kafka,
+      String executorId,
+      Duration interval,
+      Supplier<List<InFlightFault>> inFlight,
+      MeterRegistry meters,
+      LongConsumer appended) {
+    this.appended = Objects.requireNonNull(appended, "appended");
     this.executorId = Objects.requireNonNull(executorId, "executorId");
     this.interval = Objects.requireNonNull(interval, "interval");
     this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
@@ -120,12 +137,14 @@ public final class HeartbeatPublisher implements AutoCloseable {
   void beat() {
     // Whatever goes wrong here must not end the schedule (a throwing task is never run again).
     try {
+      long builtAt = System.nanoTime();
       for (ProducerRecord<String, byte[]> record :
           Heartbeats.records(executorId, Instant.now(), inFlight.get())) {
         producer.send(
             record,
             (metadata, error) -> {
               if (error == null) {
+                appended.accept(builtAt);
                 sent();
               } else {
                 failed(error);
@@ -159,7 +178,10 @@ public final class HeartbeatPublisher implements AutoCloseable {
     }
   }
 
-  /** Stops the schedule (a beat in progress completes), sends what is buffered and closes. */
+  /**
+   * Stops the schedule (a beat in progress completes), sends a last beat (without the faults handed
+   * over: their next owners take them over as soon as they read it), flushes and closes.
+   */
   @Override
   public void close() {
     schedule.shutdown();
@@ -171,6 +193,7 @@ public final class HeartbeatPublisher implements AutoCloseable {
       schedule.shutdownNow();
       Thread.currentThread().interrupt();
     }
+    beat();
     producer.close(Duration.ofSeconds(5));
   }
 }

@@ -14,9 +14,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** What one beat says: the records of a snapshot of the faults in flight. Pure. */
 final class Heartbeats {
-  /** Owner epochs are not counted yet (ADR 0007 §5); every fault is named with epoch 0. */
-  static final long EPOCH = 0;
-
   private Heartbeats() {}
 
   /**
@@ -40,7 +37,7 @@ final class Heartbeats {
         fault.key().tenantId(),
         fault.key().faultId(),
         fault.accountId(),
-        EPOCH,
+        fault.epoch(),
         phase(fault.phase()));
   }
 

@@ -15,7 +15,6 @@ import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.recovery.JournalIndex;
-import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
 import io.faultline.telemetry.kafka.ConsumerLiveness;
 import io.faultline.telemetry.kafka.PoisonRecords;
@@ -70,7 +69,6 @@ public final class ApprovalConsumer implements AutoCloseable {
   private final Settings settings;
   private final FaultRunner runner;
   private final JournalIndex index;
-  private final Takeover takeover;
   private final FaultLedger ledger;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaClientMetrics consumerMetrics;
@@ -88,7 +86,8 @@ public final class ApprovalConsumer implements AutoCloseable {
   /**
    * @param meters receives the consumer's Kafka client metrics (tag {@code consumer=approvals}),
    *     records lag included
-   * @param controlsApplied whether halts and aborts are being applied; while false, intake pauses
+   * @param controlsApplied whether a fault may start here: halts and aborts are being applied, this
+   *     executor's heartbeat deadline holds and its ledger writes; while false, intake pauses
    */
   public ApprovalConsumer(
       KafkaClients kafka,
@@ -96,7 +95,6 @@ public final class ApprovalConsumer implements AutoCloseable {
       String executorId,
       FaultRunner runner,
       JournalIndex index,
-      Takeover takeover,
       FaultLedger ledger,
       MeterRegistry meters,
       PoisonRecords poison,
@@ -109,7 +107,6 @@ public final class ApprovalConsumer implements AutoCloseable {
     this.executorId = executorId;
     this.runner = runner;
     this.index = index;
-    this.takeover = takeover;
     this.ledger = ledger;
     int session = (int) settings.sessionTimeout().toMillis();
     Map<String, Object> config = new HashMap<>();
@@ -286,12 +283,20 @@ public final class ApprovalConsumer implements AutoCloseable {
     if (offsets.isEmpty()) {
       return;
     }
+    // With the group's metadata, in the ledger's transactions: a consumer whose generation is
+    // over (its partitions moved while it was paused) cannot commit (ADR 0007 §5).
+    CompletableFuture<Void> committed = ledger.commitOffsets(offsets, consumer.groupMetadata());
     if (sync) {
-      consumer.commitSync(offsets);
+      try {
+        committed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.warn("offset commit failed (the approvals are read again and recognised)", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     } else {
-      consumer.commitAsync(
-          offsets,
-          (committed, error) -> {
+      committed.whenComplete(
+          (ok, error) -> {
             if (error != null) {
               log.warn("offset commit failed (will be retried by the next one)", error);
             }
@@ -305,9 +310,11 @@ public final class ApprovalConsumer implements AutoCloseable {
     if (nowBlind != blind) {
       blind = nowBlind;
       if (blind) {
-        log.warn("controls are not being applied: pausing approvals until they are");
+        log.warn(
+            "no fault may start here (controls not applied, heartbeat deadline passed or ledger"
+                + " failed): pausing approvals");
       } else {
-        log.info("controls are applied again: resuming approvals");
+        log.info("faults may start here again: resuming approvals");
       }
     }
     if ((full || blind) && !paused) {
@@ -330,7 +337,9 @@ public final class ApprovalConsumer implements AutoCloseable {
       }
       List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
       log.info("assigned approvals partitions {}", numbers);
-      takeover.launch(index.load(numbers));
+      // Their running faults stay with the executors running them; the ownership watch takes over
+      // those no heartbeat names any more.
+      index.load(numbers);
       if (paused) {
         consumer.pause(partitions);
       }
@@ -350,10 +359,10 @@ public final class ApprovalConsumer implements AutoCloseable {
       handOver(partitions);
     }
 
+    /** New approvals of these partitions go elsewhere; faults running here keep running. */
     private void handOver(Collection<TopicPartition> partitions) {
       List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
-      log.info("handing over approvals partitions {}", numbers);
-      runner.release(numbers);
+      log.info("approvals partitions {} move to another executor", numbers);
       index.drop(numbers);
       partitions.forEach(pending::remove);
     }

@@ -17,11 +17,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -53,11 +57,36 @@ public final class FaultLedger implements AutoCloseable {
   private final List<Consumer<JournalEntry>> journalListeners = new CopyOnWriteArrayList<>();
   private final Thread writer;
   private volatile boolean closed;
+  private volatile Exception failure;
 
+  private final List<Consumer<Exception>> failureListeners = new CopyOnWriteArrayList<>();
+  private volatile BooleanSupplier acting = () -> true;
+
+  /**
+   * One queued write; {@code owned} is asked again just before the transaction that would commit
+   * it, so a fault released meanwhile (handed over, fenced) writes nothing more. Offsets to commit
+   * with the approvals consumer's group metadata have no records.
+   */
   private record Write(
       List<ProducerRecord<String, byte[]>> records,
       JournalEntry entry,
-      CompletableFuture<Void> done) {}
+      BooleanSupplier owned,
+      Map<TopicPartition, OffsetAndMetadata> offsets,
+      ConsumerGroupMetadata group,
+      CompletableFuture<Void> done) {
+    boolean isOffsets() {
+      return offsets != null;
+    }
+  }
+
+  /** A write refused because its fault is no longer this executor's to write. */
+  public static final class NotOwnedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    NotOwnedException(String message) {
+      super(message);
+    }
+  }
 
   /** A ledger on an open broker (tests). */
   public FaultLedger(String bootstrapServers, String transactionalId) {
@@ -89,6 +118,24 @@ public final class FaultLedger implements AutoCloseable {
     this.writer = Thread.ofPlatform().name("faultline-ledger").daemon().start(this::writeLoop);
   }
 
+  /**
+   * Whether this executor may still act (its own heartbeat deadline, ADR 0007 §5): when false, no
+   * fault's write is committed.
+   */
+  public void actingWhile(BooleanSupplier acting) {
+    this.acting = acting;
+  }
+
+  /** Called once when the ledger can no longer write (fenced, not authorised). */
+  public void onFailure(Consumer<Exception> listener) {
+    failureListeners.add(listener);
+  }
+
+  /** Whether the ledger has stopped writing for good. */
+  public boolean failed() {
+    return failure != null;
+  }
+
   /** Called after every committed journal entry (e.g. to keep a dedupe index). */
   public void onJournaled(Consumer<JournalEntry> listener) {
     journalListeners.add(listener);
@@ -101,9 +148,23 @@ public final class FaultLedger implements AutoCloseable {
    * @throws IllegalStateException when the write could not be committed
    */
   public void write(FaultLifecycleEvent event, String traceparent, JournalEntry entry) {
+    write(event, traceparent, entry, () -> true);
+  }
+
+  /**
+   * As {@link #write(FaultLifecycleEvent, String, JournalEntry)}, committed only if {@code owned}
+   * still holds just before the transaction.
+   *
+   * @throws NotOwnedException when the fault was no longer this executor's to write
+   */
+  public void write(
+      FaultLifecycleEvent event, String traceparent, JournalEntry entry, BooleanSupplier owned) {
     try {
-      submit(event, traceparent, entry).get(2, TimeUnit.MINUTES);
+      submit(event, traceparent, entry, owned).get(2, TimeUnit.MINUTES);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof NotOwnedException notOwned) {
+        throw notOwned;
+      }
       throw new IllegalStateException("ledger write failed: " + e.getCause().getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -116,6 +177,11 @@ public final class FaultLedger implements AutoCloseable {
   /** As {@link #write}, without waiting. */
   public CompletableFuture<Void> submit(
       FaultLifecycleEvent event, String traceparent, JournalEntry entry) {
+    return submit(event, traceparent, entry, () -> true);
+  }
+
+  private CompletableFuture<Void> submit(
+      FaultLifecycleEvent event, String traceparent, JournalEntry entry, BooleanSupplier owned) {
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(2);
     if (entry != null) {
       records.add(
@@ -144,7 +210,23 @@ public final class FaultLedger implements AutoCloseable {
       done.completeExceptionally(new IllegalStateException("ledger closed"));
       return done;
     }
-    queue.add(new Write(records, entry, done));
+    queue.add(new Write(records, entry, owned, null, null, done));
+    return done;
+  }
+
+  /**
+   * Commits approvals offsets in a transaction of their own with the consumer's group metadata, so
+   * a consumer of an older generation (a zombie whose partitions moved) cannot commit them; a
+   * refused commit fails only this write.
+   */
+  public CompletableFuture<Void> commitOffsets(
+      Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (closed) {
+      done.completeExceptionally(new IllegalStateException("ledger closed"));
+      return done;
+    }
+    queue.add(new Write(List.of(), null, () -> true, Map.copyOf(offsets), group, done));
     return done;
   }
 
@@ -158,7 +240,9 @@ public final class FaultLedger implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        commit(batch);
+        List<Write> offsets = batch.stream().filter(Write::isOffsets).toList();
+        commit(owned(batch.stream().filter(w -> !w.isOffsets()).toList()));
+        offsets.forEach(this::commitOffsets);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -173,7 +257,68 @@ public final class FaultLedger implements AutoCloseable {
     left.forEach(w -> w.done().completeExceptionally(new IllegalStateException("ledger closed")));
   }
 
+  /** The writes still owned; the others fail alone, never aborting the rest of the batch. */
+  private List<Write> owned(List<Write> writes) {
+    boolean mayAct = acting.getAsBoolean();
+    List<Write> owned = new ArrayList<>(writes.size());
+    for (Write write : writes) {
+      if (mayAct && write.owned().getAsBoolean()) {
+        owned.add(write);
+      } else {
+        write
+            .done()
+            .completeExceptionally(
+                new NotOwnedException(
+                    mayAct
+                        ? "fault released by this executor before its write was committed"
+                        : "this executor's heartbeat deadline passed: it no longer writes"));
+      }
+    }
+    return owned;
+  }
+
+  private void commitOffsets(Write write) {
+    if (failure != null) {
+      write.done().completeExceptionally(failure);
+      return;
+    }
+    try {
+      producer.beginTransaction();
+      producer.sendOffsetsToTransaction(write.offsets(), write.group());
+      producer.commitTransaction();
+      write.done().complete(null);
+    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+      fail(e, List.of(write));
+    } catch (KafkaException e) {
+      // A stale generation (the partitions moved) or a broker error: the approvals are delivered
+      // again and the journal index recognises them. Nothing else fails.
+      try {
+        producer.abortTransaction();
+      } catch (KafkaException abort) {
+        log.warn("aborting an offsets transaction failed", abort);
+      }
+      write.done().completeExceptionally(e);
+    }
+  }
+
+  private void fail(Exception e, List<Write> batch) {
+    log.error("ledger producer can no longer write; failing {} writes", batch.size(), e);
+    closed = true;
+    batch.forEach(w -> w.done().completeExceptionally(e));
+    if (failure == null) {
+      failure = e;
+      failureListeners.forEach(l -> l.accept(e));
+    }
+  }
+
   private void commit(List<Write> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (failure != null) {
+      batch.forEach(w -> w.done().completeExceptionally(failure));
+      return;
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         producer.beginTransaction();
@@ -191,9 +336,7 @@ public final class FaultLedger implements AutoCloseable {
         }
         return;
       } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-        log.error("ledger producer can no longer write; failing {} writes", batch.size(), e);
-        closed = true;
-        batch.forEach(w -> w.done().completeExceptionally(e));
+        fail(e, batch);
         return;
       } catch (KafkaException e) {
         try {

@@ -24,6 +24,11 @@ import java.util.Objects;
  * @param commandIds the SSM commands sent so far
  * @param heading the terminal stage the fault was heading to when it started rolling back
  * @param executor the executor instance that wrote this state
+ * @param epoch the owner epoch of the fault (ADR 0007 §5): 0 for the executor that started it, one
+ *     more for each takeover; a writer whose epoch is lower than one seen for the fault is stale
+ * @param holdUntil when the hold ends as planned (set from INJECTED on), so a takeover resumes it
+ * @param handedOver whether the writer gave the fault up (graceful shutdown, a fenced ledger, its
+ *     own heartbeat deadline passed): whoever owns the partition takes it over at once
  */
 public record JournalEntry(
     String faultId,
@@ -37,13 +42,68 @@ public record JournalEntry(
     List<String> commandIds,
     String heading,
     String executor,
-    Instant updatedAt) {
+    Instant updatedAt,
+    long epoch,
+    Instant holdUntil,
+    boolean handedOver) {
 
   public JournalEntry {
     Objects.requireNonNull(faultId, "faultId");
     Objects.requireNonNull(phase, "phase");
     targets = targets == null ? List.of() : List.copyOf(targets);
     commandIds = commandIds == null ? List.of() : List.copyOf(commandIds);
+  }
+
+  /** An entry of epoch 0 with no hold planned, not handed over (a fault refused at intake). */
+  public JournalEntry(
+      String faultId,
+      String tenantId,
+      Phase phase,
+      long nextSequence,
+      int approvalPartition,
+      long approvalOffset,
+      String traceparent,
+      List<JournalTarget> targets,
+      List<String> commandIds,
+      String heading,
+      String executor,
+      Instant updatedAt) {
+    this(
+        faultId,
+        tenantId,
+        phase,
+        nextSequence,
+        approvalPartition,
+        approvalOffset,
+        traceparent,
+        targets,
+        commandIds,
+        heading,
+        executor,
+        updatedAt,
+        0,
+        null,
+        false);
+  }
+
+  /** This entry as given up by its writer: the partition's owner takes the fault over at once. */
+  public JournalEntry handedOver(Instant now) {
+    return new JournalEntry(
+        faultId,
+        tenantId,
+        phase,
+        nextSequence,
+        approvalPartition,
+        approvalOffset,
+        traceparent,
+        targets,
+        commandIds,
+        heading,
+        executor,
+        now,
+        epoch,
+        holdUntil,
+        true);
   }
 
   /** How far a fault got. */

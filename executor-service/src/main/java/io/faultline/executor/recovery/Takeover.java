@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +32,8 @@ public final class Takeover {
 
   private final KafkaClients kafka;
   private final FaultRunner runner;
+  // Faults whose approval is being read: not launched twice while that takes.
+  private final Set<String> launching = ConcurrentHashMap.newKeySet();
 
   public Takeover(KafkaClients kafka, FaultRunner runner) {
     this.kafka = kafka;
@@ -39,11 +43,23 @@ public final class Takeover {
   /** Takes over the faults on a virtual thread, so the caller (a rebalance) is not held up. */
   public void launch(List<JournalEntry> inFlight) {
     List<JournalEntry> mine =
-        inFlight.stream().filter(e -> !runner.isRunning(e.faultKey())).toList();
+        inFlight.stream()
+            .filter(e -> !runner.isRunning(e.faultKey()))
+            .filter(e -> launching.add(e.faultKey()))
+            .toList();
     if (mine.isEmpty()) {
       return;
     }
-    Thread.ofVirtual().name("takeover").start(() -> takeOver(mine));
+    Thread.ofVirtual()
+        .name("takeover")
+        .start(
+            () -> {
+              try {
+                takeOver(mine);
+              } finally {
+                mine.forEach(e -> launching.remove(e.faultKey()));
+              }
+            });
   }
 
   private void takeOver(List<JournalEntry> entries) {

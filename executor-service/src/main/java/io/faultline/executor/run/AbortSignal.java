@@ -4,15 +4,29 @@ import io.faultline.events.lifecycle.FailureReason;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * Tells a running fault to stop waiting: aborted (roll back, end ABORTED) or released (its
- * partition moved to another executor, which takes it over; stop without acting).
+ * Tells a running fault to stop waiting: aborted (roll back, end ABORTED) or released (another
+ * executor takes it over: handed over at shutdown, claimed under a higher epoch, or this executor's
+ * own heartbeat deadline passed; stop without acting).
  */
 final class AbortSignal {
   private final CountDownLatch latch = new CountDownLatch(1);
+  private final BooleanSupplier owned;
   private volatile FailureReason reason;
   private volatile boolean released;
+  private volatile boolean handedOver;
+
+  /** A signal that releases itself once {@code owned} (this executor's ownership) fails. */
+  AbortSignal(BooleanSupplier owned) {
+    this.owned = owned;
+  }
+
+  /** A signal of a fault this executor always owns (tests). */
+  AbortSignal() {
+    this(() -> true);
+  }
 
   void abort(FailureReason why) {
     if (reason == null && !released) {
@@ -26,6 +40,16 @@ final class AbortSignal {
     latch.countDown();
   }
 
+  /** Released at a graceful shutdown: the fault is given up in the journal for its next owner. */
+  void handOver() {
+    handedOver = true;
+    release();
+  }
+
+  boolean handedOver() {
+    return handedOver;
+  }
+
   FailureReason reason() {
     return reason;
   }
@@ -34,13 +58,22 @@ final class AbortSignal {
     return reason != null;
   }
 
+  /** Whether the fault was released, without checking ownership again. */
+  boolean releasedAlready() {
+    return released;
+  }
+
+  /** Whether the fault is no longer this executor's to drive (checked again on every call). */
   boolean released() {
+    if (!released && !owned.getAsBoolean()) {
+      release();
+    }
     return released;
   }
 
   /** Stops a released fault where it stands: it must neither act nor publish any more. */
   void throwIfReleased() {
-    if (released) {
+    if (released()) {
       throw new Released();
     }
   }

@@ -188,6 +188,8 @@ final class CommandRound {
         Span span = trace.command(direction.spanName, batch.size());
         Duration execution = CommandBounds.executionTimeout(group.getKey().document());
         Instant sentAt = Instant.now();
+        // A fault this executor no longer owns sends nothing (its new owner acts).
+        signal.throwIfReleased();
         try {
           String commandId =
               transport.send(
@@ -196,6 +198,16 @@ final class CommandRound {
                   group.getKey().parameters(),
                   comment,
                   bounds.deliveryTimeout(execution));
+          if (signal.released()) {
+            // Sent as ownership was lost (paused or cut off while sending): say so; its new owner
+            // rolls the fault back.
+            log.warn(
+                "{} command {} to {} instances was in flight when this executor lost the fault"
+                    + " (its heartbeat deadline passed or another executor claimed it)",
+                direction,
+                commandId,
+                batch.size());
+          }
           span.setAttribute(FaultSpans.SSM_COMMAND_ID, commandId);
           spans.put(commandId, new CommandSpan(span, direction.failReason, batch.size()));
           targets.sent(commandId);

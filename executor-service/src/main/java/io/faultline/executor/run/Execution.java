@@ -20,6 +20,7 @@ import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.observability.ExecutorMetrics;
+import io.faultline.executor.ownership.OwnDeadline;
 import io.faultline.executor.run.CommandRound.Direction;
 import io.faultline.telemetry.FaultLogContext;
 import io.opentelemetry.api.common.Attributes;
@@ -51,14 +52,15 @@ final class Execution {
       String executorId,
       RandomGenerator random,
       Tracer tracer,
-      ExecutorMetrics metrics) {}
+      ExecutorMetrics metrics,
+      OwnDeadline deadline) {}
 
   private final FaultlineEvent<FaultApproved> event;
   private final FaultApproved approval;
   private final int partition;
   private final Context ctx;
   private final JournalEntry recoveredFrom;
-  private final AbortSignal signal = new AbortSignal();
+  private final AbortSignal signal;
   private final FaultTrace trace;
   private final TargetLedger targets;
   private final LifecycleWriter writer;
@@ -79,21 +81,35 @@ final class Execution {
     this.ctx = ctx;
     this.recoveredFrom = recoveredFrom;
     this.accepted = recoveredFrom != null;
+    // Acts only while this executor's heartbeats keep being appended (ADR 0007 §5).
+    long generation = ctx.deadline().generation();
+    this.signal = new AbortSignal(() -> ctx.deadline().holds(generation));
     this.trace = new FaultTrace(ctx.tracer(), ctx.metrics(), approval);
-    if (recoveredFrom == null) {
+    if (recoveredFrom == null || !recoveredFrom.phase().mayHaveInjected()) {
+      // Nothing was sent by a lost owner that had not injected yet: the fault runs on from here.
       targets = new TargetLedger();
       writer =
-          LifecycleWriter.fresh(
-              approval,
-              ctx.ledger(),
-              ctx.executorId(),
-              partition,
-              offset,
-              targets,
-              trace,
-              signal,
-              ctx.metrics(),
-              onFirstWrite);
+          recoveredFrom == null
+              ? LifecycleWriter.fresh(
+                  approval,
+                  ctx.ledger(),
+                  ctx.executorId(),
+                  partition,
+                  offset,
+                  targets,
+                  trace,
+                  signal,
+                  ctx.metrics(),
+                  onFirstWrite)
+              : LifecycleWriter.resumed(
+                  approval,
+                  recoveredFrom,
+                  ctx.ledger(),
+                  ctx.executorId(),
+                  targets,
+                  trace,
+                  signal,
+                  ctx.metrics());
     } else {
       targets =
           TargetLedger.journaled(
@@ -150,6 +166,32 @@ final class Execution {
     signal.release();
   }
 
+  /** Releases the fault and gives it up in the journal, so its next owner continues it at once. */
+  void handOver() {
+    signal.handOver();
+  }
+
+  /** The owner epoch this executor drives the fault under. */
+  long epoch() {
+    return writer.epoch();
+  }
+
+  /** Releases the fault if its ownership lapsed; true when this call released it. */
+  boolean releaseIfLapsed() {
+    return !signal.releasedAlready() && signal.released();
+  }
+
+  /** Whether the fault no longer belongs to this executor. */
+  boolean released() {
+    return signal.released();
+  }
+
+  /** Where the fault is: before its first command, or injecting, a handover would lose work. */
+  boolean settled() {
+    Phase phase = writer.phase();
+    return phase == Phase.HOLDING || phase == Phase.ROLLING_BACK || phase == Phase.TERMINAL;
+  }
+
   /** The fault as this executor's heartbeat names it; empty once it is no longer driven here. */
   Optional<InFlightFault> inFlight() {
     Phase phase = writer.phase();
@@ -158,7 +200,10 @@ final class Execution {
     }
     return Optional.of(
         new InFlightFault(
-            new FaultKey(approval.tenantId(), approval.faultId()), approval.accountId(), phase));
+            new FaultKey(approval.tenantId(), approval.faultId()),
+            approval.accountId(),
+            phase,
+            writer.epoch()));
   }
 
   void run() {
@@ -167,14 +212,26 @@ final class Execution {
     try (Scope ignored = trace.execute().makeCurrent();
         FaultLogContext logs = trace.logContext()) {
       try {
-        if (recoveredFrom != null) {
-          new TakenOverFault(approval, recoveredFrom, ctx, writer, targets, trace, signal).finish();
-        } else {
+        if (recoveredFrom == null) {
           execute();
+        } else if (!recoveredFrom.phase().mayHaveInjected()) {
+          writer.claim();
+          runOnAfterTakeover();
+        } else {
+          new TakenOverFault(approval, recoveredFrom, ctx, writer, targets, trace, signal).finish();
         }
-      } catch (AbortSignal.Released e) {
+      } catch (AbortSignal.Released | FaultLedger.NotOwnedException e) {
+        signal.release();
         trace.execute().addEvent("released");
-        log.info("fault {} released to the partition's new owner", approval.faultId());
+        if (signal.handedOver()) {
+          writer.handOver();
+        }
+        log.info(
+            "fault {} released: {}",
+            approval.faultId(),
+            signal.handedOver()
+                ? "handed over to its next owner"
+                : "another executor takes it over");
       } catch (RuntimeException | Error e) {
         log.error("fault {} failed unexpectedly", approval.faultId(), e);
         if (!writer.finished() && !signal.released()) {
@@ -199,6 +256,23 @@ final class Execution {
       return;
     }
     accepted = true;
+    runOn(true);
+  }
+
+  /**
+   * A fault taken over before its lost owner sent any command: nothing to undo, so it runs on from
+   * target resolution under the new epoch (its lease is kept by this executor's heartbeat).
+   */
+  private void runOnAfterTakeover() {
+    log.warn(
+        "fault {} taken over from executor {} before any command was sent: running it on",
+        approval.faultId(),
+        recoveredFrom.executor());
+    runOn(false);
+  }
+
+  /** From the halt check on; {@code announce}: publish STARTED (not again after a takeover). */
+  private void runOn(boolean announce) {
     Optional<FailureReason> blocked =
         ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
     if (blocked.isPresent()) {
@@ -210,7 +284,9 @@ final class Execution {
               : "not started: fault or run was aborted");
       return;
     }
-    writer.event(LifecycleStage.STARTED, "executor " + ctx.executorId());
+    if (announce) {
+      writer.event(LifecycleStage.STARTED, "executor " + ctx.executorId());
+    }
     FaultSpec spec = specOrFail();
     if (spec == null) {
       return;
@@ -280,6 +356,7 @@ final class Execution {
       rollBackAndFinish(commands, heading);
       return;
     }
+    writer.holdUntil(Instant.now().plus(timing.hold()));
     writer.event(LifecycleStage.INJECTED, "held for " + timing.durationSeconds() + " s");
     boolean fullHold = waitOut(FaultSpans.HOLD, timing.hold());
     signal.throwIfReleased();

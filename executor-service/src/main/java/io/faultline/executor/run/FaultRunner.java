@@ -11,11 +11,13 @@ import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.observability.ExecutorMetrics;
 import io.faultline.executor.observability.Observability;
+import io.faultline.executor.ownership.OwnDeadline;
 import io.faultline.telemetry.FaultLogContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import java.net.URI;
-import java.util.Collection;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,6 +44,7 @@ public final class FaultRunner implements AutoCloseable {
   private final RandomGenerator random;
   private final Tracer tracer;
   private final ExecutorMetrics metrics;
+  private final OwnDeadline deadline;
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
   /** A runner that records no spans and no meters. */
@@ -55,10 +58,7 @@ public final class FaultRunner implements AutoCloseable {
     this(registry, connector, ledger, controls, settings, executorId, Observability.none());
   }
 
-  /**
-   * @param observability where each fault's {@code fault.execute} span tree and the executor's
-   *     meters go
-   */
+  /** A runner whose faults are never released by a heartbeat deadline (no heartbeat is sent). */
   public FaultRunner(
       FaultRegistry registry,
       AccountConnector connector,
@@ -67,6 +67,32 @@ public final class FaultRunner implements AutoCloseable {
       RunSettings settings,
       String executorId,
       Observability observability) {
+    this(
+        registry,
+        connector,
+        ledger,
+        controls,
+        settings,
+        executorId,
+        observability,
+        new OwnDeadline(Duration.ofDays(365)));
+  }
+
+  /**
+   * @param observability where each fault's {@code fault.execute} span tree and the executor's
+   *     meters go
+   * @param deadline this executor's own heartbeat deadline: a fault acts only while it holds
+   */
+  public FaultRunner(
+      FaultRegistry registry,
+      AccountConnector connector,
+      FaultLedger ledger,
+      Controls controls,
+      RunSettings settings,
+      String executorId,
+      Observability observability,
+      OwnDeadline deadline) {
+    this.deadline = deadline;
     this.tracer = observability.tracer();
     this.metrics = new ExecutorMetrics(observability.meters());
     this.registry = registry;
@@ -171,7 +197,16 @@ public final class FaultRunner implements AutoCloseable {
 
   private Execution.Context context() {
     return new Execution.Context(
-        registry, connector, ledger, controls, settings, executorId, random, tracer, metrics);
+        registry,
+        connector,
+        ledger,
+        controls,
+        settings,
+        executorId,
+        random,
+        tracer,
+        metrics,
+        deadline);
   }
 
   /** Whether the fault ({@code faultKey}: {@code <tenant>/<fault id>}) runs here. */
@@ -194,16 +229,72 @@ public final class FaultRunner implements AutoCloseable {
   }
 
   /**
-   * Stops the faults of partitions this executor no longer owns, without acting or publishing: the
-   * new owner reads the journal and drives them to their end.
+   * Stops the faults another executor has claimed under a higher epoch than this one drives them
+   * under, without acting or publishing (ADR 0007 §5).
+   *
+   * @param claimed the highest epoch seen claimed per fault key
    */
-  public void release(Collection<Integer> partitions) {
-    running.values().stream()
-        .filter(e -> partitions.contains(e.partition()))
-        .forEach(Execution::release);
+  public void fence(Map<String, Long> claimed) {
+    running.forEach(
+        (key, execution) -> {
+          Long epoch = claimed.get(key);
+          if (epoch != null && epoch > execution.epoch() && !execution.released()) {
+            log.warn(
+                "fault {} is claimed by another executor under epoch {} (this one drives epoch"
+                    + " {}): releasing it",
+                key,
+                epoch,
+                execution.epoch());
+            execution.release();
+          }
+        });
   }
 
-  /** Releases every fault (shutdown: another executor takes them over). */
+  /**
+   * Releases every fault whose ownership lapsed (its checks would stop it at its next step; this
+   * stops its waits now).
+   *
+   * @return how many were released by this call
+   */
+  public int releaseLapsed() {
+    int released = 0;
+    for (Execution execution : running.values()) {
+      if (execution.releaseIfLapsed()) {
+        released++;
+      }
+    }
+    return released;
+  }
+
+  /**
+   * Graceful shutdown: waits up to {@code settle} for faults caught before their hold (resolving,
+   * injecting) to reach it, then hands every fault over: each stops and gives itself up in the
+   * journal, and the owner of its approvals partition continues it at once.
+   */
+  public void handOver(Duration settle) {
+    Instant until = Instant.now().plus(settle);
+    while (Instant.now().isBefore(until)
+        && running.values().stream().anyMatch(e -> !e.settled() && !e.released())) {
+      try {
+        Thread.sleep(100); // polling a few faults' phases at shutdown; nothing to signal on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    running.values().forEach(Execution::handOver);
+    Instant stopped = Instant.now().plusSeconds(10);
+    while (!running.isEmpty() && Instant.now().isBefore(stopped)) {
+      try {
+        Thread.sleep(50); // the handover entries are being written
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+  }
+
+  /** Releases every fault (another executor takes them over after its grace). */
   @Override
   public void close() {
     running.values().forEach(Execution::release);

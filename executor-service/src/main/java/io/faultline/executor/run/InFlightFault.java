@@ -11,8 +11,9 @@ import java.util.Objects;
  * to another executor is not in flight here.
  *
  * @param phase how far it got; never {@link Phase#TERMINAL}
+ * @param epoch the owner epoch this executor drives it under (ADR 0007 §5)
  */
-public record InFlightFault(FaultKey key, AccountId accountId, Phase phase) {
+public record InFlightFault(FaultKey key, AccountId accountId, Phase phase, long epoch) {
   public InFlightFault {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(accountId, "accountId");

@@ -39,6 +39,9 @@ final class LifecycleWriter {
   private long nextSequence;
   // Read by the heartbeat thread (FaultRunner#inFlightFaults).
   private volatile Phase phase;
+  // The owner epoch this executor holds the fault under (ADR 0007 §5): 0 fresh, +1 per takeover.
+  private volatile long epoch;
+  private Instant holdUntil;
   private Heading heading;
   private boolean firstWriteDone;
   private boolean finished;
@@ -121,6 +124,8 @@ final class LifecycleWriter {
             () -> {});
     writer.nextSequence = entry.nextSequence();
     writer.phase = entry.phase();
+    writer.epoch = entry.epoch() + 1;
+    writer.holdUntil = entry.holdUntil();
     writer.heading = Heading.fromJournal(entry.heading()).orElse(null);
     writer.firstWriteDone = true;
     return writer;
@@ -128,6 +133,21 @@ final class LifecycleWriter {
 
   Phase phase() {
     return phase;
+  }
+
+  /** The owner epoch this executor drives the fault under. */
+  long epoch() {
+    return epoch;
+  }
+
+  /** When the hold ends as planned; null before INJECTED. */
+  Instant holdUntil() {
+    return holdUntil;
+  }
+
+  /** Set before INJECTED is written, so the journal carries it for a takeover. */
+  void holdUntil(Instant end) {
+    holdUntil = end;
   }
 
   /** Where the fault was heading when it started rolling back; null before. */
@@ -188,7 +208,7 @@ final class LifecycleWriter {
     nextSequence++;
     phase = next;
     // fault.execute's trace context: subscribers (and takeover) continue the fault's trace.
-    ledger.write(lifecycle, trace.traceparent(), entry());
+    ledger.write(lifecycle, trace.traceparent(), entry(), this::owned);
     if (!firstWriteDone) {
       firstWriteDone = true;
       onFirstWrite.run();
@@ -226,7 +246,40 @@ final class LifecycleWriter {
   void journal(Phase next) {
     phase = next;
     signal.throwIfReleased();
-    ledger.write(null, null, entry());
+    ledger.write(null, null, entry(), this::owned);
+  }
+
+  /**
+   * Claims a taken-over fault: the journal entry of the new epoch, written before the new owner
+   * acts, so a stale owner's later writes are refused.
+   */
+  void claim() {
+    signal.throwIfReleased();
+    ledger.write(null, null, entry(), this::owned);
+  }
+
+  /**
+   * Gives a released fault up in the journal (graceful shutdown), so the partition's owner takes it
+   * over at once instead of after the takeover grace. Best effort: a failure leaves the grace.
+   */
+  void handOver() {
+    if (finished || !firstWriteDone) {
+      return;
+    }
+    try {
+      ledger.write(null, null, entry().handedOver(Instant.now()), () -> true);
+      log.info("fault {} handed over (epoch {})", approval.faultId().value(), epoch);
+    } catch (RuntimeException e) {
+      log.warn(
+          "fault {} could not be handed over; another executor takes it over after its grace",
+          approval.faultId().value(),
+          e);
+    }
+  }
+
+  /** Whether a write may still be committed: the fault was not released meanwhile. */
+  private boolean owned() {
+    return !signal.released();
   }
 
   private JournalEntry entry() {
@@ -242,6 +295,9 @@ final class LifecycleWriter {
         targets.commandIds(),
         heading == null ? null : heading.journalForm(),
         executorId,
-        Instant.now());
+        Instant.now(),
+        epoch,
+        holdUntil,
+        false);
   }
 }

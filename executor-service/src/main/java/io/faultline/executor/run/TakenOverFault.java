@@ -9,11 +9,17 @@ import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.run.CommandRound.Direction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
- * The rest of a fault whose executor was lost: rolls back every target the journal says a command
- * may have reached, and ends the fault the way it was heading (FAILED EXECUTOR_LOST when it was
- * heading nowhere yet).
+ * The rest of a fault whose owner stopped driving it after a command may have reached a target (its
+ * heartbeat stopped naming it, or it handed the fault over at shutdown). The claim comes first: the
+ * journal entry of the next owner epoch, so the old owner's late writes are refused. Then: a fault
+ * that was holding holds on to its planned end and completes; one that was rolling back finishes
+ * the rollback and ends the way it was heading; one caught injecting (results unknown) is rolled
+ * back and ends FAILED EXECUTOR_LOST.
  */
 final class TakenOverFault {
   private final FaultApproved approval;
@@ -42,21 +48,27 @@ final class TakenOverFault {
   }
 
   void finish() {
-    Phase phase = writer.phase();
-    if (phase == Phase.TERMINAL) {
+    if (writer.phase() == Phase.TERMINAL) {
       return;
     }
-    String lostExecutor = "executor " + entry.executor() + " was lost";
-    if (!phase.mayHaveInjected()) {
-      writer.terminal(
-          LifecycleStage.FAILED,
-          FailureReason.EXECUTOR_LOST,
-          lostExecutor + " before any command was sent");
-      return;
+    writer.claim();
+    String from = from();
+    Heading heading = writer.heading();
+    if (writer.phase() == Phase.HOLDING) {
+      heading = holdOn();
+    } else if (writer.phase() == Phase.INJECTING) {
+      heading = null;
     }
-    if (phase != Phase.ROLLING_BACK) {
+    if (writer.phase() != Phase.ROLLING_BACK) {
+      writer.headFor(heading);
       writer.event(
-          LifecycleStage.ROLLING_BACK, lostExecutor + "; " + ctx.executorId() + " rolls back");
+          LifecycleStage.ROLLING_BACK,
+          from
+              + "; "
+              + ctx.executorId()
+              + (heading instanceof Heading.Completed
+                  ? " held to the planned end"
+                  : " rolls back"));
     }
     FaultSpec spec =
         ctx.registry().find(approval.faultType()).orElseThrow().spec(approval.parameters());
@@ -77,21 +89,57 @@ final class TakenOverFault {
       return;
     }
     Rollback.Result result = Rollback.run(commands, trace, targets, signal, ctx.settings());
-    String lost = lostExecutor + "; rolled back by " + ctx.executorId();
+    String by = from + "; rolled back by " + ctx.executorId();
     if (!result.ok()) {
       writer.terminal(
-          LifecycleStage.FAILED, result.reason(), result.andLate(lost + ": " + result.detail()));
+          LifecycleStage.FAILED, result.reason(), result.andLate(by + ": " + result.detail()));
       return;
     }
-    switch (writer.heading()) {
+    switch (heading) {
       case null ->
           writer.terminal(
-              LifecycleStage.FAILED, FailureReason.EXECUTOR_LOST, lost + " during the fault");
+              LifecycleStage.FAILED,
+              FailureReason.EXECUTOR_LOST,
+              by + " (taken over while injecting: the hold could not be kept as planned)");
       case Heading.Completed c ->
-          writer.terminal(LifecycleStage.COMPLETED, null, lost + " after the full hold");
+          writer.terminal(LifecycleStage.COMPLETED, null, by + " after the full hold");
       case Heading.Aborted a ->
-          writer.terminal(LifecycleStage.ABORTED, a.reason(), lost + " after abort");
-      case Heading.Failed f -> writer.terminal(LifecycleStage.FAILED, f.reason(), lost);
+          writer.terminal(LifecycleStage.ABORTED, a.reason(), by + " after abort");
+      case Heading.Failed f -> writer.terminal(LifecycleStage.FAILED, f.reason(), by);
     }
+  }
+
+  /** Who drove the fault before, and how it came here. */
+  private String from() {
+    return entry.handedOver()
+        ? "handed over by executor " + entry.executor()
+        : "executor " + entry.executor() + " stopped driving it";
+  }
+
+  /**
+   * Holds the injected fault to its planned end (the host state is intact: the targets stay
+   * injected while no one drives them, until their own dead-man timers), unless it is aborted or
+   * halted meanwhile.
+   *
+   * @return the heading: completed after the full hold, or aborted; null without a planned end
+   *     (journaled before holds were)
+   */
+  private Heading holdOn() {
+    Optional<FailureReason> blocked =
+        ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
+    if (blocked.isPresent()) {
+      return new Heading.Aborted(blocked.get());
+    }
+    Instant until = writer.holdUntil();
+    if (until == null) {
+      return null;
+    }
+    Duration left = Duration.between(Instant.now(), until);
+    boolean fullHold = signal.await(left);
+    signal.throwIfReleased();
+    if (!fullHold && signal.aborted()) {
+      return new Heading.Aborted(signal.reason());
+    }
+    return new Heading.Completed();
   }
 }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
@@ -74,6 +75,27 @@ public final class MotoAccounts {
       }
       return ec2.runInstances(request.build()).instances().stream()
           .map(software.amazon.awssdk.services.ec2.model.Instance::instanceId)
+          .toList();
+    }
+  }
+
+  /**
+   * Every SSM command moto holds for the account, whoever sent it, as {@code <Action> <comment>}:
+   * what an executor's own recorder cannot see (another process's commands).
+   */
+  public static List<String> commands(String account) {
+    try (SsmClient ssm =
+        SsmClient.builder()
+            .endpointOverride(MotoServer.shared().endpoint())
+            .region(Region.of(REGION))
+            .credentialsProvider(credentials(account))
+            .build()) {
+      return ssm.listCommands(b -> b.maxResults(50)).commands().stream()
+          .map(
+              c ->
+                  c.parameters().getOrDefault("Action", List.of("?")).getFirst()
+                      + " "
+                      + c.comment())
           .toList();
     }
   }

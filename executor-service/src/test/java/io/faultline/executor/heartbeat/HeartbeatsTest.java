@@ -25,7 +25,8 @@ class HeartbeatsTest {
     return new InFlightFault(
         FaultKey.of("tenant-" + (i % 7), "run-4f2a.w1.t" + i),
         AccountId.of(Long.toString(111_111_111_111L + i % 100)),
-        phase);
+        phase,
+        i % 3);
   }
 
   private static FaultlineEvent<ExecutorHeartbeat> decoded(ProducerRecord<String, byte[]> r) {
@@ -50,13 +51,13 @@ class HeartbeatsTest {
   }
 
   @Test
-  void namesEachFaultWithItsTenantIdAccountAndEpochZero() {
-    RunningFault running = Heartbeats.running(fault(3, Phase.HOLDING));
+  void namesEachFaultWithItsTenantIdAccountAndOwnerEpoch() {
+    RunningFault running = Heartbeats.running(fault(4, Phase.HOLDING));
 
-    assertThat(running.tenantId().value()).isEqualTo("tenant-3");
-    assertThat(running.faultId().value()).isEqualTo("run-4f2a.w1.t3");
-    assertThat(running.accountId().value()).isEqualTo("111111111114");
-    assertThat(running.epoch()).isZero();
+    assertThat(running.tenantId().value()).isEqualTo("tenant-4");
+    assertThat(running.faultId().value()).isEqualTo("run-4f2a.w1.t4");
+    assertThat(running.accountId().value()).isEqualTo("111111111115");
+    assertThat(running.epoch()).isEqualTo(1);
     assertThat(running.phase()).isEqualTo("HOLDING");
   }
 

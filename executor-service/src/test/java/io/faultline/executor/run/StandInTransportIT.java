@@ -443,18 +443,81 @@ class StandInTransportIT {
   }
 
   @Test
-  void takeoverBeforeAnythingWasSentSendsNothing() {
+  void takeoverBeforeAnyCommandRunsTheFaultOnUnderTheNextEpoch() {
     StuckInject session = new StuckInject(false);
+    Controls controls = new Controls();
+    FaultRunner runner = runner(session, controls);
     String faultId = TestFaults.unique("f-lost-early");
     FaultApproved approval = approval(faultId);
 
-    runner(session, new Controls())
-        .takeOver(approval, journaled(approval, JournalEntry.Phase.RESOLVED, null));
+    runner.takeOver(approval, journaled(approval, JournalEntry.Phase.RESOLVED, null));
 
+    // Nothing was sent by the lost owner: the new one resolves and injects, numbering on from 5.
+    await().atMost(Duration.ofSeconds(20)).until(() -> session.sent.contains("inject-0"));
+    assertThat(runner.inFlightFaults())
+        .singleElement()
+        .satisfies(f -> assertThat(f.epoch()).isEqualTo(1));
+    controls.apply(
+        new FaultControl(
+            "ctl-" + faultId,
+            ControlAction.ABORT_FAULT,
+            approval.tenantId(),
+            approval.faultId(),
+            null,
+            "test",
+            "user:test",
+            Instant.now()));
     FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
-    assertThat(end.stage()).isEqualTo(LifecycleStage.FAILED);
-    assertThat(end.reason()).isEqualTo(FailureReason.EXECUTOR_LOST);
-    assertThat(session.sent).isEmpty();
+    assertThat(end.stage()).isEqualTo(LifecycleStage.ABORTED);
+    assertThat(lifecycle.stages(faultId))
+        .containsExactly(
+            LifecycleStage.TARGETS_RESOLVED, LifecycleStage.ROLLING_BACK, LifecycleStage.ABORTED);
+    assertThat(lifecycle.events(faultId))
+        .extracting(e -> e.data().sequence())
+        .containsExactly(5L, 6L, 7L);
+  }
+
+  @Test
+  void takeoverDuringAPlannedHoldHoldsToItsEndAndCompletes() {
+    StuckInject session = new StuckInject(false);
+    String faultId = TestFaults.unique("f-lost-planned");
+    FaultApproved approval = approval(faultId);
+    JournalEntry holding = journaled(approval, JournalEntry.Phase.HOLDING, null);
+    Instant holdUntil = Instant.now().plusSeconds(3);
+    JournalEntry planned =
+        new JournalEntry(
+            holding.faultId(),
+            holding.tenantId(),
+            holding.phase(),
+            holding.nextSequence(),
+            holding.approvalPartition(),
+            holding.approvalOffset(),
+            holding.traceparent(),
+            holding.targets(),
+            holding.commandIds(),
+            null,
+            "lost-executor",
+            Instant.now(),
+            2,
+            holdUntil,
+            false);
+
+    FaultRunner runner = runner(session, new Controls());
+    runner.takeOver(approval, planned);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !runner.inFlightFaults().isEmpty());
+    assertThat(runner.inFlightFaults())
+        .singleElement()
+        .satisfies(f -> assertThat(f.epoch()).isEqualTo(3));
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.COMPLETED);
+    assertThat(end.detail())
+        .contains("executor lost-executor stopped driving it")
+        .contains("rolled back by stand-in after the full hold");
+    FaultLifecycleEvent rollingBack =
+        lifecycle.awaitStage(faultId, LifecycleStage.ROLLING_BACK, Duration.ofSeconds(30));
+    assertThat(rollingBack.occurredAt()).isAfterOrEqualTo(holdUntil.minusMillis(50));
+    assertThat(session.sent).containsExactly("rollback-0");
   }
 
   private static void abortWhileInjecting(boolean refuseCancel) {
