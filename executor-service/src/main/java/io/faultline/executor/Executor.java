@@ -209,6 +209,7 @@ public final class Executor implements AutoCloseable {
                 controlConsumer.isApplying()
                     && deadline.generation() != OwnDeadline.LAPSED
                     && !ledger.failed());
+    observability.readers().running(LEDGER);
     ledger.onFailure(
         e -> {
           observability.readers().stopped(LEDGER, "ledger failed: " + e.getMessage());

@@ -1,6 +1,6 @@
 package io.faultline.executor;
 
-import static io.faultline.events.lifecycle.LifecycleStage.FAILED;
+import static io.faultline.events.lifecycle.LifecycleStage.COMPLETED;
 import static io.faultline.events.lifecycle.LifecycleStage.INJECTED;
 import static io.faultline.events.lifecycle.LifecycleStage.ROLLING_BACK;
 import static io.faultline.events.lifecycle.LifecycleStage.STARTED;
@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.faultline.events.LifecycleTap;
+import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.ids.FaultKey;
-import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
@@ -41,19 +41,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two executors in one consumer group on a real broker; the one running a fault is a separate JVM
- * killed with {@code destroyForcibly} during the hold. The survivor must take over its partitions,
- * roll the fault back and publish its single terminal event within 30 seconds.
+ * Two executors in one consumer group on a real broker; the one running a fault is a separate JVM,
+ * killed ({@code destroyForcibly}) or paused ({@code SIGSTOP}) during the hold. The survivor takes
+ * the fault over once no heartbeat names it, holds it to its planned end and completes it; a paused
+ * executor that wakes up afterwards neither writes nor sends anything for it (ADR 0007 §5).
  */
 class CrashRecoveryIT {
+  private static final int HOLD_SECONDS = 35;
+
   private Process child;
+  private Path childLog;
   private Executor survivor;
   private AwsAccountConnector connector;
+  private RequestRecorder recorder;
   private LifecycleTap lifecycle;
 
   @AfterEach
-  void cleanUp() {
+  void cleanUp() throws Exception {
     if (child != null) {
+      new ProcessBuilder("kill", "-CONT", Long.toString(child.pid())).start().waitFor();
       child.destroyForcibly();
     }
     if (lifecycle != null) {
@@ -68,11 +74,64 @@ class CrashRecoveryIT {
   }
 
   @Test
-  void rollsBackWhenTheExecutorRunningTheFaultIsKilledDuringTheHold() throws Exception {
+  void continuesTheFaultToItsPlannedEndWhenTheExecutorRunningItIsKilledDuringTheHold()
+      throws Exception {
+    String account = MotoAccounts.freshAccount();
+    String faultId = faultRunningOnAChild(account, "child-a");
+    Instant planned = plannedEnd(faultId);
+
+    child.destroyForcibly().waitFor();
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(90));
+    assertTakenOverAndCompleted(faultId, end, planned);
+    assertThat(recorder.sent("SendCommand", account))
+        .singleElement()
+        .satisfies(
+            rollback -> {
+              @SuppressWarnings("unchecked")
+              Map<String, List<String>> parameters =
+                  (Map<String, List<String>>) rollback.field("Parameters");
+              assertThat(parameters).containsEntry("Action", List.of("rollback"));
+            });
+  }
+
+  @Test
+  void anExecutorPausedPastItsDeadlineNeitherWritesNorSendsAnythingForTheFaultWhenItWakes()
+      throws Exception {
+    String account = MotoAccounts.freshAccount();
+    String faultId = faultRunningOnAChild(account, "child-p");
+    Instant planned = plannedEnd(faultId);
+    assertThat(MotoAccounts.commands(account)).singleElement().asString().startsWith("inject");
+
+    signal("-STOP");
+    // The survivor claims it (epoch 1) once the child's heartbeats stopped for the grace.
+    await().atMost(Duration.ofSeconds(60)).until(() -> survivor.inFlight() == 1);
+    signal("-CONT");
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(90));
+    assertTakenOverAndCompleted(faultId, end, planned);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Files.readString(childLog).contains("heartbeat deadline passed"));
+    // Moto holds every command whoever sent it: the child's inject, the survivor's rollback.
+    assertThat(MotoAccounts.commands(account))
+        .hasSize(2)
+        .filteredOn(c -> c.startsWith("rollback"))
+        .hasSize(1);
+    assertThat(recorder.sent("SendCommand", account)).hasSize(1);
+  }
+
+  private void signal(String signal) throws Exception {
+    assertThat(new ProcessBuilder("kill", signal, Long.toString(child.pid())).start().waitFor())
+        .isZero();
+  }
+
+  /** A child executor and a survivor in one group; a fault on the child's partitions, injected. */
+  private String faultRunningOnAChild(String account, String childId) throws Exception {
     MotoAccounts.init();
     TestFaults.createTopics();
     String group = TestFaults.unique("crash-group");
-    Path childLog = Files.createTempFile("child-executor-", ".log");
+    childLog = Files.createTempFile("child-executor-", ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
     child =
         new ProcessBuilder(
@@ -82,7 +141,7 @@ class CrashRecoveryIT {
                 ChildExecutor.class.getName(),
                 TestKafka.bootstrapServers(),
                 group,
-                "child-a",
+                childId,
                 MotoServer.shared().endpoint().toString())
             .redirectErrorStream(true)
             .redirectOutput(childLog.toFile())
@@ -91,7 +150,7 @@ class CrashRecoveryIT {
         .atMost(Duration.ofSeconds(60))
         .until(() -> Files.readString(childLog).contains("EXECUTOR READY"));
 
-    RequestRecorder recorder = new RequestRecorder();
+    recorder = new RequestRecorder();
     connector =
         new AwsAccountConnector(
             AwsSettings.defaults()
@@ -101,20 +160,20 @@ class CrashRecoveryIT {
     survivor =
         Executor.start(
             new Executor.Config(
-                TestKafka.bootstrapServers(),
-                group,
-                "survivor",
-                Duration.ofSeconds(6),
-                1_000,
-                RunSettings.defaults()
-                    .withPrecheck(RunSettings.Precheck.SKIP)
-                    .withPolling(Duration.ofMillis(100), Duration.ofMillis(500))),
+                    TestKafka.bootstrapServers(),
+                    group,
+                    "survivor",
+                    Duration.ofSeconds(6),
+                    1_000,
+                    RunSettings.defaults()
+                        .withPrecheck(RunSettings.Precheck.SKIP)
+                        .withPolling(Duration.ofMillis(100), Duration.ofMillis(500)))
+                .withOwnership(ChildExecutor.HEARTBEAT, ChildExecutor.GRACE),
             connector,
             FaultRegistry.discover());
     lifecycle = new LifecycleTap();
-    Set<Integer> childPartitions = awaitTwoMembersAndGetPartitionsOf(group, "child-a");
+    Set<Integer> childPartitions = awaitTwoMembersAndGetPartitionsOf(group, childId);
 
-    String account = MotoAccounts.freshAccount();
     List<String> hosts = MotoAccounts.runInstances(account, 2, Map.of("app", "crash"));
     String tenant = TestFaults.unique("crash");
     String faultId = faultIdOnOneOf(tenant, childPartitions);
@@ -132,44 +191,47 @@ class CrashRecoveryIT {
                 "INSTANCE_AFFECTED_PERC",
                 100,
                 "TOTAL_CHAOS_DURATION",
-                3600),
+                HOLD_SECONDS),
             false,
             ProtectedTargetGuard.none(),
             10),
         TestFaults.traceparent());
     lifecycle.awaitStage(faultId, INJECTED, Duration.ofSeconds(60));
     assertThat(lifecycle.awaitStage(faultId, STARTED, Duration.ofSeconds(1)).detail())
-        .contains("child-a");
+        .contains(childId);
+    assertThat(hosts).hasSize(2);
+    return faultId;
+  }
 
-    child.destroyForcibly().waitFor();
-    Instant killed = Instant.now();
+  private Instant plannedEnd(String faultId) {
+    return lifecycle
+        .awaitStage(faultId, INJECTED, Duration.ofSeconds(1))
+        .occurredAt()
+        .plusSeconds(HOLD_SECONDS);
+  }
 
-    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
-    assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(30));
-    assertThat(end.stage()).isEqualTo(FAILED);
-    assertThat(end.reason()).isEqualTo(FailureReason.EXECUTOR_LOST);
-    assertThat(end.detail()).contains("rolled back by survivor");
+  /** Completed by the survivor after the full hold: one terminal event, sequences 2 to 6. */
+  private void assertTakenOverAndCompleted(
+      String faultId, FaultLifecycleEvent end, Instant planned) {
+    assertThat(end.stage()).as(end.detail()).isEqualTo(COMPLETED);
+    assertThat(end.detail())
+        .contains("stopped driving it; rolled back by survivor-")
+        .contains("after the full hold");
     await()
-        .during(Duration.ofSeconds(2))
-        .atMost(Duration.ofSeconds(4))
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(6))
         .until(
             () ->
                 lifecycle.stages(faultId).stream().filter(LifecycleStage::isTerminal).count() == 1);
     assertThat(lifecycle.events(faultId))
         .extracting(e -> e.data().stage())
-        .containsExactly(STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, FAILED);
+        .containsExactly(STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, COMPLETED);
     assertThat(lifecycle.events(faultId))
-        .extracting(e -> e.data().sequence())
+        .extracting(FaultlineEvent::data)
+        .extracting(FaultLifecycleEvent::sequence)
         .containsExactly(2L, 3L, 4L, 5L, 6L);
-    var rollback = recorder.sent("SendCommand", account);
-    assertThat(rollback).hasSize(1);
-    @SuppressWarnings("unchecked")
-    Map<String, List<String>> parameters =
-        (Map<String, List<String>>) rollback.getFirst().field("Parameters");
-    assertThat(parameters).containsEntry("Action", List.of("rollback"));
-    @SuppressWarnings("unchecked")
-    List<Object> rolledBack = (List<Object>) rollback.getFirst().field("InstanceIds");
-    assertThat(rolledBack).containsExactlyInAnyOrderElementsOf(List.<Object>copyOf(hosts));
+    assertThat(lifecycle.awaitStage(faultId, ROLLING_BACK, Duration.ofSeconds(1)).occurredAt())
+        .isAfterOrEqualTo(planned.minusMillis(100));
   }
 
   private static Set<Integer> awaitTwoMembersAndGetPartitionsOf(String group, String executorId) {
@@ -193,7 +255,7 @@ class CrashRecoveryIT {
                   return Set.<Integer>of();
                 }
                 return members.stream()
-                    .filter(m -> m.clientId().equals("faultline-executor-" + executorId))
+                    .filter(m -> m.clientId().startsWith("faultline-executor-" + executorId + "-"))
                     .flatMap(m -> m.assignment().topicPartitions().stream())
                     .map(TopicPartition::partition)
                     .collect(Collectors.toSet());
@@ -202,7 +264,6 @@ class CrashRecoveryIT {
     }
   }
 
-  /** A fault id whose approval lands on one of {@code partitions} (Kafka's default partitioner). */
   /**
    * A fault id of the tenant whose approval (keyed by fault key) lands on one of the partitions.
    */

@@ -54,7 +54,7 @@ class ExecutorApplicationIT {
     assertThat(settings.aws().maxAttempts()).isEqualTo(2);
     assertThat(settings.aws().ssmCallsPerSecond()).isEqualTo(20);
     assertThat(settings.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(context.getBean(Executor.class).id()).isEqualTo("app-1");
+    assertThat(context.getBean(Executor.class).id()).matches("app-1-[a-z2-9]{6}");
     assertThat(context.getBean(OpenTelemetry.class))
         .isInstanceOfSatisfying(
             OpenTelemetrySdk.class,

@@ -91,7 +91,7 @@ class HeartbeatIT {
   }
 
   private static List<Beat> sentAfter(Instant instant) {
-    return heartbeats.of(EXECUTOR).stream()
+    return heartbeats.of(executor.id()).stream()
         .filter(b -> b.heartbeat().sentAt().isAfter(instant))
         .toList();
   }
@@ -121,14 +121,14 @@ class HeartbeatIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                heartbeats.of(EXECUTOR).stream()
+                heartbeats.of(executor.id()).stream()
                     .flatMap(b -> named(b, faultId).stream())
                     .anyMatch(f -> f.phase().equals("HOLDING")));
     assertThat(lifecycle.awaitTerminal(faultId, WAIT).stage()).isEqualTo(COMPLETED);
     Instant ended = Instant.now();
 
     List<RunningFault> naming =
-        heartbeats.of(EXECUTOR).stream().flatMap(b -> named(b, faultId).stream()).toList();
+        heartbeats.of(executor.id()).stream().flatMap(b -> named(b, faultId).stream()).toList();
     assertThat(naming)
         .allSatisfy(
             f -> {
@@ -165,10 +165,10 @@ class HeartbeatIT {
 
   @Test
   void everyHeartbeatIsAReadableEventStampedWithTheBrokersAppendTime() {
-    await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.of(EXECUTOR).size() >= 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.of(executor.id()).size() >= 3);
 
     assertThat(heartbeats.undecodable()).isEmpty();
-    assertThat(heartbeats.of(EXECUTOR))
+    assertThat(heartbeats.of(executor.id()))
         .allSatisfy(b -> assertThat(b.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME));
     assertThat(meters.counter(HeartbeatPublisher.HEARTBEATS, "outcome", "sent").count())
         .isGreaterThanOrEqualTo(3);

@@ -304,11 +304,12 @@ public final class FaultLedger implements AutoCloseable {
   private void fail(Exception e, List<Write> batch) {
     log.error("ledger producer can no longer write; failing {} writes", batch.size(), e);
     closed = true;
-    batch.forEach(w -> w.done().completeExceptionally(e));
     if (failure == null) {
       failure = e;
+      // Before the writers hear of it: their faults are released first, not ended in error.
       failureListeners.forEach(l -> l.accept(e));
     }
+    batch.forEach(w -> w.done().completeExceptionally(e));
   }
 
   private void commit(List<Write> batch) {

@@ -14,9 +14,13 @@ import io.faultline.executor.aws.AwsAccountConnector;
 import io.faultline.executor.aws.AwsSettings;
 import io.faultline.executor.aws.MotoAccounts;
 import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.lifecycle.FaultLedger;
+import io.faultline.executor.observability.Observability;
 import io.faultline.executor.run.RunSettings;
 import io.faultline.testsupport.MotoServer;
 import io.faultline.testsupport.TestKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +65,10 @@ class OwnershipIT {
   }
 
   private Executor start(String id) {
+    return start(id, Observability.none());
+  }
+
+  private Executor start(String id, Observability observability) {
     Executor executor =
         Executor.start(
             new Executor.Config(
@@ -74,7 +82,8 @@ class OwnershipIT {
                         .withPolling(Duration.ofMillis(100), Duration.ofMillis(500)))
                 .withOwnership(Duration.ofSeconds(1), Duration.ofSeconds(6)),
             connector,
-            FaultRegistry.discover());
+            FaultRegistry.discover(),
+            observability);
     executors.add(executor);
     return executor;
   }
@@ -177,5 +186,47 @@ class OwnershipIT {
                     .satisfiesAnyOf(
                         d -> assertThat(d).contains("handed over by executor roll-"),
                         d -> assertThat(d).contains("rolled back 1 targets")));
+  }
+
+  @Test
+  void aFencedLedgerStopsIntakeTurnsReadinessDownAndItsFaultsAreContinuedElsewhere() {
+    Observability watched = new Observability(OpenTelemetry.noop(), new SimpleMeterRegistry());
+    Executor fenced = start("fence-a", watched);
+    Executor healthy = start("fence-b");
+    List<String> faults = sixFaults(TestFaults.unique("fence"));
+    await().atMost(WAIT).until(() -> fenced.inFlight() > 0);
+    int onFenced = fenced.inFlight();
+
+    // Another producer with its transactional id (a copy of its deployment, say) fences it.
+    try (FaultLedger usurper =
+        new FaultLedger(TestKafka.bootstrapServers(), "faultline-executor-" + fenced.id())) {
+      // Its faults find out at their next write (the end of the hold), release themselves, and
+      // the healthy executor, now owning every approvals partition, continues them.
+      await().atMost(WAIT).until(() -> !watched.readers().allRunning() && fenced.inFlight() == 0);
+      assertThat(watched.readers().states().get(Executor.LEDGER)).startsWith("ledger failed");
+      assertEachCompletedOnce(faults);
+      assertThat(faults)
+          .filteredOn(f -> lifecycle.awaitTerminal(f, WAIT).detail().contains("stopped driving"))
+          .hasSize(onFenced);
+
+      // Intake stopped: a new approval is run by the healthy executor.
+      String later = TestFaults.unique("f-after-fence");
+      String account = MotoAccounts.freshAccount();
+      String host = MotoAccounts.runInstances(account, 1, Map.of()).getFirst();
+      TestFaults.publish(
+          TestFaults.approval(
+              later,
+              TestFaults.unique("fence"),
+              account,
+              "ec2-process-kill",
+              Map.of("PROCESS_IDS", "2024", "EC2_INSTANCE_ID", host, "TOTAL_CHAOS_DURATION", 1),
+              false,
+              ProtectedTargetGuard.none(),
+              1),
+          TestFaults.traceparent());
+      assertThat(lifecycle.awaitStage(later, LifecycleStage.STARTED, WAIT).detail())
+          .contains(healthy.id());
+      assertThat(usurper.failed()).isFalse();
+    }
   }
 }
