@@ -40,6 +40,7 @@ acl "${POLICY_PRINCIPAL}" --operation Write --transactional-id "${POLICY_APPLICA
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.fault-approvals.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.fault-controls.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.execution-journal.v1"
+acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.executor-heartbeats.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.fault-lifecycle.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.execution-journal.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.executor-heartbeats.v1"

@@ -96,7 +96,13 @@ public final class KafkaAccess {
 
   private static KafkaRole executor(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
-    read(grants, Topics.FAULT_APPROVALS, Topics.FAULT_CONTROLS, Topics.EXECUTION_JOURNAL);
+    // Heartbeats: who drives which running fault (ownership, ADR 0007 §5).
+    read(
+        grants,
+        Topics.FAULT_APPROVALS,
+        Topics.FAULT_CONTROLS,
+        Topics.EXECUTION_JOURNAL,
+        Topics.EXECUTOR_HEARTBEATS);
     write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL, Topics.EXECUTOR_HEARTBEATS);
     grants.add(new KafkaGrant(GROUP, names.executorGroupId(), LITERAL, READ));
     grants.add(
