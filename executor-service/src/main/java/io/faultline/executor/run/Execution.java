@@ -20,7 +20,6 @@ import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.observability.ExecutorMetrics;
-import io.faultline.executor.ownership.OwnDeadline;
 import io.faultline.executor.run.CommandRound.Direction;
 import io.faultline.telemetry.FaultLogContext;
 import io.opentelemetry.api.common.Attributes;

@@ -11,7 +11,6 @@ import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.observability.ExecutorMetrics;
 import io.faultline.executor.observability.Observability;
-import io.faultline.executor.ownership.OwnDeadline;
 import io.faultline.telemetry.FaultLogContext;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;

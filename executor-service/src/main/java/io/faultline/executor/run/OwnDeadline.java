@@ -1,4 +1,4 @@
-package io.faultline.executor.ownership;
+package io.faultline.executor.run;
 
 import java.time.Duration;
 
