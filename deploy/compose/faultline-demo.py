@@ -197,7 +197,7 @@ def seed():
     request("PUT", f"/api/v1/tenants/{TENANT}/policy", POLICY, admin, (200, 201))
     log(
         f"tenant {TENANT}: policy allows {', '.join(POLICY['allowedFaultTypes'])} any time"
-        " (development tokens: docker compose run --rm demo token)"
+        " (development tokens: docker compose run --rm -T demo token)"
     )
 
 
