@@ -163,9 +163,10 @@ class DeployReadmeTest {
       String metric = metrics.group(1);
       String micrometer =
           metric.replaceAll("(_seconds)?(_bucket|_total|_count|_sum|_max)?$", "").replace('_', '.');
+      Pattern exact = Pattern.compile("(?<!\\w)" + metric + "(?!\\w)");
       assertThat(
-              dashboard.contains(metric)
-                  || alerts.contains(metric)
+              exact.matcher(dashboard).find()
+                  || exact.matcher(alerts).find()
                   || sources.contains("\"" + micrometer + "\""))
           .as(metric + " (Micrometer " + micrometer + ")")
           .isTrue();
