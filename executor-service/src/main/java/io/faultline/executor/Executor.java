@@ -1,7 +1,9 @@
 package io.faultline.executor;
 
 import io.faultline.executor.control.ControlConsumer;
+import io.faultline.executor.control.ControlPublisher;
 import io.faultline.executor.control.Controls;
+import io.faultline.executor.control.Halts;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.heartbeat.HeartbeatPublisher;
@@ -13,6 +15,7 @@ import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
 import io.faultline.executor.run.RunSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -87,6 +90,7 @@ public final class Executor implements AutoCloseable {
   private final FaultRunner runner;
   private final HeartbeatPublisher heartbeats;
   private final ApprovalConsumer approvals;
+  private final Halts halts;
 
   private Executor(
       Config config,
@@ -110,6 +114,12 @@ public final class Executor implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+    this.halts =
+        new Halts(
+            controls,
+            new ControlPublisher(config.kafka(), observability.meters()),
+            config.executorId(),
+            Clock.systemUTC());
     this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + config.executorId());
     this.runner =
         new FaultRunner(
@@ -172,6 +182,11 @@ public final class Executor implements AutoCloseable {
     return config.executorId();
   }
 
+  /** Halts asked for on this executor directly (its HTTP port): applied here, then published. */
+  public Halts halts() {
+    return halts;
+  }
+
   /** Faults running on this executor now. */
   public int inFlight() {
     return runner.inFlight();
@@ -187,6 +202,7 @@ public final class Executor implements AutoCloseable {
     runner.close();
     // Released faults are no longer named; only faults still writing their terminal event were.
     heartbeats.close();
+    halts.close();
     ledger.close();
     controlConsumer.close();
   }
