@@ -44,6 +44,7 @@ acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.executor-heartbe
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.fault-lifecycle.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.execution-journal.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.executor-heartbeats.v1"
+acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.fault-controls.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --group "${EXECUTOR_GROUP_ID}"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --transactional-id "${EXECUTOR_TRANSACTIONAL_ID_PREFIX}" --resource-pattern-type prefixed
 # scheduler-service

@@ -1,7 +1,9 @@
 package io.faultline.executor;
 
 import io.faultline.executor.control.ControlConsumer;
+import io.faultline.executor.control.ControlPublisher;
 import io.faultline.executor.control.Controls;
+import io.faultline.executor.control.Halts;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.heartbeat.HeartbeatPublisher;
@@ -15,6 +17,7 @@ import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
 import io.faultline.executor.run.OwnDeadline;
 import io.faultline.executor.run.RunSettings;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -130,6 +133,7 @@ public final class Executor implements AutoCloseable {
   private final HeartbeatPublisher heartbeats;
   private final OwnershipWatch ownership;
   private final ApprovalConsumer approvals;
+  private final Halts halts;
 
   private Executor(
       Config config,
@@ -156,6 +160,12 @@ public final class Executor implements AutoCloseable {
     // Unique by construction: a copied deployment or a reused host name never shares a
     // transactional id or a heartbeat key with a live instance.
     this.instanceId = instanceId(config.executorId());
+    this.halts =
+        new Halts(
+            controls,
+            new ControlPublisher(config.kafka(), observability.meters()),
+            instanceId,
+            Clock.systemUTC());
     this.deadline = OwnDeadline.forTakeoverGrace(config.takeoverGrace());
     this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + instanceId);
     ledger.actingWhile(() -> deadline.generation() != OwnDeadline.LAPSED);
@@ -278,6 +288,11 @@ public final class Executor implements AutoCloseable {
     return instanceId;
   }
 
+  /** Halts asked for on this executor directly (its HTTP port): applied here, then published. */
+  public Halts halts() {
+    return halts;
+  }
+
   /** Faults running on this executor now. */
   public int inFlight() {
     return runner.inFlight();
@@ -295,17 +310,8 @@ public final class Executor implements AutoCloseable {
     runner.handOver(HANDOVER_SETTLE);
     // Handed-over faults are no longer named.
     heartbeats.close();
+    halts.close();
     ledger.close();
-    controlConsumer.close();
-  }
-
-  /** Stops at once without handing anything over, as a crash would (tests). */
-  void crash() {
-    approvals.close();
-    ownership.close();
-    heartbeats.close();
-    runner.close();
-    ledger.abandon();
     controlConsumer.close();
   }
 }

@@ -2,6 +2,7 @@ package io.faultline.executor;
 
 import io.faultline.executor.aws.AwsAccountConnector;
 import io.faultline.executor.aws.AwsSettings;
+import io.faultline.executor.control.Halts;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.observability.KafkaReadersHealth;
@@ -116,6 +117,12 @@ class ExecutorConfiguration {
         connector,
         FaultRegistry.discover(),
         observability);
+  }
+
+  /** The halts asked for on this executor's HTTP port ({@code control.HaltController}). */
+  @Bean(destroyMethod = "") // the executor closes it
+  Halts halts(Executor executor) {
+    return executor.halts();
   }
 
   static RunSettings.Precheck precheck(String value) {

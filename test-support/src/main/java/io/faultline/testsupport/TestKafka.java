@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,6 +27,7 @@ public final class TestKafka {
 
   private static String bootstrapServers;
   private static String kind;
+  private static EmbeddedKafkaKraftBroker embedded;
 
   private TestKafka() {}
 
@@ -88,10 +90,52 @@ public final class TestKafka {
       broker.brokerProperties(toMap(brokerProperties));
       broker.afterPropertiesSet();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
+      embedded = broker;
       bootstrapServers = broker.getBrokersAsString();
       kind = "embedded-kraft";
     }
     log.info("Kafka for tests: {} at {}", kind, bootstrapServers);
+  }
+
+  /**
+   * Stops the broker (its controller keeps running): clients see it gone until {@link
+   * #startBroker()}. Only the embedded broker can be stopped; any other fails the test.
+   */
+  public static synchronized void stopBroker() {
+    BrokerServer broker = embeddedBroker();
+    broker.shutdown();
+    broker.awaitShutdown();
+    log.info("Kafka for tests stopped (port {} closed)", bootstrapServers);
+  }
+
+  /**
+   * Starts the stopped broker again on the same port, with its logs, topics, committed offsets and
+   * transaction state, and waits until it serves clients.
+   */
+  public static synchronized void startBroker() {
+    embeddedBroker().startup();
+    try {
+      embedded.getCluster().waitForReadyBrokers();
+    } catch (Exception e) {
+      throw new IllegalStateException("the restarted broker did not become ready", e);
+    }
+    log.info("Kafka for tests started again at {}", bootstrapServers);
+  }
+
+  /** Whether the broker answers on its port. */
+  public static synchronized boolean brokerListening() {
+    String port = bootstrapServers().substring(bootstrapServers.lastIndexOf(':') + 1);
+    return LoopbackPorts.listening(Integer.parseInt(port));
+  }
+
+  private static BrokerServer embeddedBroker() {
+    bootstrapServers();
+    if (embedded == null) {
+      // The ports of an external or containerised broker are not ours to close and reopen.
+      throw new IllegalStateException(
+          "only the embedded KRaft broker can be stopped and restarted; this run uses " + kind);
+    }
+    return embedded.getCluster().brokers().values().iterator().next();
   }
 
   private static Map<String, String> toMap(Properties properties) {

@@ -104,6 +104,8 @@ public final class KafkaAccess {
         Topics.EXECUTION_JOURNAL,
         Topics.EXECUTOR_HEARTBEATS);
     write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL, Topics.EXECUTOR_HEARTBEATS);
+    // The halts asked for on an executor's own HTTP port, published once the broker is back.
+    write(grants, Topics.FAULT_CONTROLS);
     grants.add(new KafkaGrant(GROUP, names.executorGroupId(), LITERAL, READ));
     grants.add(
         new KafkaGrant(TRANSACTIONAL_ID, names.executorTransactionalIdPrefix(), PREFIXED, WRITE));

@@ -78,7 +78,11 @@ public final class Topics {
           "Fault lifecycle; read by subscribers, policy-service (lease release) and"
               + " scheduler-service (timelines).");
 
-  /** Aborts, halts and resumes, compacted by scope; read in full by every executor. */
+  /**
+   * Aborts, halts and resumes, compacted by scope; read in full by every executor. The scheduler
+   * writes every kind; an executor writes only the halts it was asked for on its own HTTP port (the
+   * halt that works while Kafka does not), once the broker accepts them.
+   */
   public static final Topic<FaultControl> FAULT_CONTROLS =
       new Topic<>(
           "faultline.fault-controls.v1",
@@ -88,7 +92,7 @@ public final class Topics {
           6,
           CleanupPolicy.COMPACT,
           null,
-          List.of("scheduler-service"),
+          List.of("scheduler-service", "executor-service"),
           EventFamily.FAULT_CONTROL,
           64 * KIB,
           "Controls; read by policy-service (halt state) and every executor (broadcast).");

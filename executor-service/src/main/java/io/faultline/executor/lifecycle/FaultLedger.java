@@ -7,6 +7,7 @@ import io.faultline.events.topics.Topics;
 import io.faultline.executor.kafka.KafkaClients;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -42,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * <p>Contract: when {@link #write} returns, the event and the entry are committed together (or
  * neither is, and it throws). Event ids are derived from tenant, fault id and sequence, so a
  * re-published event keeps its id.
+ *
+ * <p>While the broker cannot be reached (or answers with retriable errors) nothing is failed: the
+ * pending commit is retried, and a batch whose records expired is aborted and written again in a
+ * new transaction, until the broker takes it or the ledger closes. So the events of faults that
+ * ended during an outage (a halt on the HTTP port, rollbacks) are written, in order, once it is
+ * back. Other errors are retried 3 times; a fenced producer fails every write and closes the
+ * ledger.
  */
 public final class FaultLedger implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FaultLedger.class);
@@ -51,6 +61,8 @@ public final class FaultLedger implements AutoCloseable {
 
   private static final int MAX_BATCH = 2_000;
   private static final int ATTEMPTS = 3;
+  private static final Duration MAX_BLOCK = Duration.ofSeconds(30);
+  private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(1);
 
   private final KafkaProducer<String, byte[]> producer;
   private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
@@ -94,6 +106,13 @@ public final class FaultLedger implements AutoCloseable {
   }
 
   public FaultLedger(KafkaClients kafka, String transactionalId) {
+    this(kafka, transactionalId, MAX_BLOCK);
+  }
+
+  /**
+   * @param maxBlock how long one commit (or abort) waits for the broker before it is tried again
+   */
+  FaultLedger(KafkaClients kafka, String transactionalId, Duration maxBlock) {
     this.producer =
         kafka.producer(
             "ledger",
@@ -111,10 +130,10 @@ public final class FaultLedger implements AutoCloseable {
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 10_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                30_000),
+                (int) maxBlock.toMillis()),
             new StringSerializer(),
             new ByteArraySerializer());
-    producer.initTransactions();
+    initTransactions(maxBlock);
     this.writer = Thread.ofPlatform().name("faultline-ledger").daemon().start(this::writeLoop);
   }
 
@@ -136,6 +155,22 @@ public final class FaultLedger implements AutoCloseable {
     return failure != null;
   }
 
+  /** Fences this id's earlier producers; retried while the coordinator is not ready (≤ 60 s). */
+  private void initTransactions(Duration maxBlock) {
+    long attempts = Math.max(1, Duration.ofSeconds(60).dividedBy(maxBlock));
+    for (long attempt = 1; ; attempt++) {
+      try {
+        producer.initTransactions();
+        return;
+      } catch (TimeoutException e) {
+        if (attempt >= attempts) {
+          producer.close(Duration.ZERO);
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Called after every committed journal entry (e.g. to keep a dedupe index). */
   public void onJournaled(Consumer<JournalEntry> listener) {
     journalListeners.add(listener);
@@ -143,7 +178,8 @@ public final class FaultLedger implements AutoCloseable {
 
   /**
    * Commits an event (may be null) and a journal entry (may be null) together; blocks the calling
-   * (virtual) thread until committed.
+   * (virtual) thread until committed, however long the broker is away (a write given up on by its
+   * caller could still be committed later, and then a fault would publish twice).
    *
    * @throws IllegalStateException when the write could not be committed
    */
@@ -160,7 +196,7 @@ public final class FaultLedger implements AutoCloseable {
   public void write(
       FaultLifecycleEvent event, String traceparent, JournalEntry entry, BooleanSupplier owned) {
     try {
-      submit(event, traceparent, entry, owned).get(2, TimeUnit.MINUTES);
+      submit(event, traceparent, entry, owned).get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof NotOwnedException notOwned) {
         throw notOwned;
@@ -169,8 +205,6 @@ public final class FaultLedger implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing the ledger", e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException("ledger write timed out", e);
     }
   }
 
@@ -241,7 +275,7 @@ public final class FaultLedger implements AutoCloseable {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
         List<Write> offsets = batch.stream().filter(Write::isOffsets).toList();
-        commit(owned(batch.stream().filter(w -> !w.isOffsets()).toList()));
+        commit(batch.stream().filter(w -> !w.isOffsets()).toList());
         offsets.forEach(this::commitOffsets);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -312,23 +346,34 @@ public final class FaultLedger implements AutoCloseable {
     batch.forEach(w -> w.done().completeExceptionally(e));
   }
 
-  private void commit(List<Write> batch) {
-    if (batch.isEmpty()) {
-      return;
-    }
+  private void commit(List<Write> queued) {
     if (failure != null) {
-      batch.forEach(w -> w.done().completeExceptionally(failure));
+      queued.forEach(w -> w.done().completeExceptionally(failure));
       return;
     }
+    List<Write> batch = queued;
+    boolean open = false;
     for (int attempt = 1; ; attempt++) {
       try {
-        producer.beginTransaction();
-        for (Write write : batch) {
-          for (ProducerRecord<String, byte[]> record : write.records()) {
-            producer.send(record);
+        if (!open) {
+          // Asked again before every transaction: a fault released while the broker was away
+          // (handed over, or this executor's deadline passed) writes nothing more.
+          batch = owned(batch);
+          if (batch.isEmpty()) {
+            return;
+          }
+          producer.beginTransaction();
+          open = true;
+          for (Write write : batch) {
+            for (ProducerRecord<String, byte[]> record : write.records()) {
+              producer.send(record);
+            }
           }
         }
         producer.commitTransaction();
+        if (attempt > 1) {
+          log.info("ledger committed {} writes after {} attempts", batch.size(), attempt);
+        }
         for (Write write : batch) {
           if (write.entry() != null) {
             journalListeners.forEach(l -> l.accept(write.entry()));
@@ -336,23 +381,96 @@ public final class FaultLedger implements AutoCloseable {
           write.done().complete(null);
         }
         return;
-      } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+      } catch (ProducerFencedException
+          | OutOfOrderSequenceException
+          | AuthorizationException
+          | IllegalStateException e) {
+        // IllegalStateException: the producer refuses the next step (e.g. an abort that never
+        // finished); its state is unknown, so nothing more may be written through it.
         fail(e, batch);
         return;
-      } catch (KafkaException e) {
-        try {
-          producer.abortTransaction();
-        } catch (KafkaException abort) {
-          log.warn("aborting a ledger transaction failed", abort);
-        }
-        if (attempt >= ATTEMPTS) {
-          log.error(
-              "ledger transaction failed {} times; failing {} writes", attempt, batch.size(), e);
-          batch.forEach(w -> w.done().completeExceptionally(e));
+      } catch (TimeoutException e) {
+        // The broker did not answer within max.block: the commit is still pending and is retried
+        // as it stands (the producer allows it), with the same records.
+        if (!mayRetry(batch, attempt, e)) {
           return;
         }
-        log.warn("ledger transaction failed (attempt {}), retrying", attempt, e);
+      } catch (KafkaException e) {
+        open = !abort();
+        if (open || !mayRetry(batch, attempt, e)) {
+          if (open) {
+            batch.forEach(w -> w.done().completeExceptionally(e));
+          }
+          return;
+        }
       }
+    }
+  }
+
+  /**
+   * Whether the batch is tried again: always while the failure is transient (the broker is away or
+   * moving) and the ledger is open, otherwise up to {@link #ATTEMPTS}. Fails the batch when not.
+   */
+  private boolean mayRetry(List<Write> batch, int attempt, KafkaException e) {
+    boolean transientFailure = isTransient(e);
+    if (closed || (!transientFailure && attempt >= ATTEMPTS)) {
+      log.error(
+          "ledger transaction failed {} times{}; failing {} writes",
+          attempt,
+          closed ? " and the ledger is closing" : "",
+          batch.size(),
+          e);
+      batch.forEach(w -> w.done().completeExceptionally(e));
+      return false;
+    }
+    if (attempt == 1 || attempt % 10 == 0) {
+      log.warn(
+          "ledger transaction of {} writes failed (attempt {}); retrying{}: {}",
+          batch.size(),
+          attempt,
+          transientFailure ? " until the broker takes it" : "",
+          e.toString());
+    }
+    pause(MAX_RETRY_PAUSE.multipliedBy(Math.min(attempt, 10)).dividedBy(10));
+    return true;
+  }
+
+  /** Aborts the open transaction, retrying while the broker is away; false if it cannot. */
+  private boolean abort() {
+    while (true) {
+      try {
+        producer.abortTransaction();
+        return true;
+      } catch (TimeoutException e) {
+        if (closed) {
+          return false;
+        }
+        log.warn("aborting a ledger transaction timed out; retrying");
+      } catch (KafkaException | IllegalStateException abort) {
+        log.warn("aborting a ledger transaction failed", abort);
+        return false;
+      }
+    }
+  }
+
+  /** A failure the broker's return cures: retriable errors, also as the cause of another. */
+  static boolean isTransient(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof RetriableException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void pause(Duration pause) {
+    try {
+      // Between attempts on a broker that answers at once with an error: there is nothing to
+      // wait on but time.
+      Thread.sleep(pause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
     }
   }
 
@@ -365,13 +483,13 @@ public final class FaultLedger implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    producer.close(java.time.Duration.ofSeconds(5));
+    producer.close(Duration.ofSeconds(5));
   }
 
   /** Closes the producer at once, without committing queued writes (simulates a crash). */
   public void abandon() {
     closed = true;
     writer.interrupt();
-    producer.close(java.time.Duration.ZERO);
+    producer.close(Duration.ZERO);
   }
 }

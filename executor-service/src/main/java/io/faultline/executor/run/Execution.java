@@ -420,7 +420,9 @@ final class Execution {
 
   private void rollBackAndFinish(CommandContext commands, Heading heading) {
     writer.headFor(heading);
-    writer.event(
+    // Queued, not awaited: a halt while the broker is away still rolls back at once (the events
+    // follow when it is back; a takeover meanwhile rolls back again, which is idempotent).
+    writer.eventWithoutWaiting(
         LifecycleStage.ROLLING_BACK,
         switch (heading) {
           case Heading.Completed c -> "hold over";

@@ -171,6 +171,34 @@ final class LifecycleWriter {
   }
 
   /**
+   * Queues a step without waiting for its commit, so what follows (the rollback) never waits for
+   * the broker. The ledger commits in order, so the step is out before or with the next write,
+   * which fails as well if it cannot be.
+   */
+  void eventWithoutWaiting(LifecycleStage stage, String detail) {
+    signal.throwIfReleased();
+    FaultLifecycleEvent lifecycle = lifecycleEvent(stage, null, truncated(detail));
+    nextSequence++;
+    phase = phaseAfter(stage);
+    ledger
+        .submit(lifecycle, trace.traceparent(), entry())
+        .whenComplete(
+            (ok, failed) -> {
+              if (failed != null) {
+                log.warn("fault {} {} not written", approval.faultId().value(), stage, failed);
+              }
+            });
+    log.info(
+        "fault {} {} (seq {}, queued)", approval.faultId().value(), stage, lifecycle.sequence());
+  }
+
+  private static String truncated(String detail) {
+    return detail == null || detail.length() <= MAX_DETAIL
+        ? detail
+        : detail.substring(0, MAX_DETAIL);
+  }
+
+  /**
    * Publishes the fault's one terminal event (later calls do nothing). fault.execute ends first,
    * with the stage and reason, so a trace backend has it when a subscriber sees the event.
    */
@@ -198,13 +226,7 @@ final class LifecycleWriter {
 
   private void write(LifecycleStage stage, Phase next, FailureReason reason, String detail) {
     signal.throwIfReleased();
-    FaultLifecycleEvent lifecycle =
-        lifecycleEvent(
-            stage,
-            reason,
-            detail == null
-                ? null
-                : (detail.length() > MAX_DETAIL ? detail.substring(0, MAX_DETAIL) : detail));
+    FaultLifecycleEvent lifecycle = lifecycleEvent(stage, reason, truncated(detail));
     nextSequence++;
     phase = next;
     // fault.execute's trace context: subscribers (and takeover) continue the fault's trace.

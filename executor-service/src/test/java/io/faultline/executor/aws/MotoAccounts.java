@@ -133,7 +133,7 @@ public final class MotoAccounts {
     }
   }
 
-  static StaticCredentialsProvider credentials(String account) {
+  public static StaticCredentialsProvider credentials(String account) {
     try (StsClient sts =
         StsClient.builder()
             .endpointOverride(MotoServer.shared().endpoint())
