@@ -37,6 +37,8 @@ public final class SettingsMetadata {
   private static final Pattern PROPERTY = Pattern.compile("[a-z][a-z0-9-]*(\\.[a-z0-9-]+)*");
 
   private static final String FOREIGN = "(not faultline)";
+  private static final List<String> SPRING_BOOT_ROOTS =
+      List.of("spring.", "server.", "management.", "logging.", "otel.");
 
   private SettingsMetadata() {}
 
@@ -113,9 +115,7 @@ public final class SettingsMetadata {
         String name = token.group(1).replaceAll("\\.<[^>]+>$", "");
         if (name.startsWith("faultline.")) {
           parent = name.substring(0, name.lastIndexOf('.') + 1);
-        } else if (name.startsWith("spring.")
-            || name.startsWith("server.")
-            || name.startsWith("management.")) {
+        } else if (SPRING_BOOT_ROOTS.stream().anyMatch(name::startsWith)) {
           // Names after a Spring Boot one in the same cell are relative to it: not ours.
           parent = FOREIGN;
           continue;
