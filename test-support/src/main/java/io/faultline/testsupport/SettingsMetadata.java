@@ -56,13 +56,10 @@ public final class SettingsMetadata {
     }
   }
 
-  /** The metadata inside a boot jar ({@code BOOT-INF/classes/META-INF/...}). */
+  /** The metadata inside a boot jar. */
   public static Map<String, String> fromBootJar(Path jar) {
     try (JarFile file = new JarFile(jar.toFile())) {
-      ZipEntry entry = file.getEntry("BOOT-INF/classes/" + RESOURCE);
-      if (entry == null) {
-        throw new AssertionError(jar + " holds no BOOT-INF/classes/" + RESOURCE);
-      }
+      ZipEntry entry = BootJar.entry(file, RESOURCE);
       try (InputStream in = file.getInputStream(entry)) {
         return parse(in);
       }
