@@ -99,6 +99,10 @@ final class Platform implements AutoCloseable {
                       FaultlineServices.POLICY, LoopbackPorts.free(),
                       FaultlineServices.EXECUTOR, LoopbackPorts.free(),
                       FaultlineServices.SCHEDULER, LoopbackPorts.free()),
+                  Map.of(
+                      FaultlineServices.POLICY, LoopbackPorts.free(),
+                      FaultlineServices.EXECUTOR, LoopbackPorts.free(),
+                      FaultlineServices.SCHEDULER, LoopbackPorts.free()),
                   arguments.apply(platform.ids()),
                   observerBootstrapServers));
       return platform;
@@ -112,10 +116,10 @@ final class Platform implements AutoCloseable {
     return ZipkinServer.shared();
   }
 
-  /** A service's Prometheus scrape ({@code /actuator/prometheus}). */
+  /** A service's Prometheus scrape ({@code /actuator/prometheus} on its management port). */
   Prometheus scrape(String service) {
     ServiceProcess process = services.service(service);
-    return Prometheus.parse(process.get("/actuator/prometheus"));
+    return Prometheus.parse(process.getManagement("/actuator/prometheus"));
   }
 
   /** The scheduler's HTTP API. */

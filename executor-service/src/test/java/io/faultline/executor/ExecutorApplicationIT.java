@@ -30,6 +30,7 @@ class ExecutorApplicationIT {
         SpringApplication.run(
             ExecutorApplication.class,
             "--server.port=0",
+            "--management.server.port=0",
             "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
             "--faultline.executor.group-id=" + TestFaults.unique("app"),
             "--faultline.executor.executor-id=app-1",
@@ -86,7 +87,7 @@ class ExecutorApplicationIT {
 
   @Test
   void readinessReportsTheKafkaReaders() throws Exception {
-    String port = context.getEnvironment().getProperty("local.server.port");
+    String port = context.getEnvironment().getProperty("local.management.port");
     java.net.http.HttpResponse<String> readiness =
         java.net.http.HttpClient.newHttpClient()
             .send(

@@ -79,6 +79,7 @@ class ObservabilityIT {
     context =
         app.run(
             "--server.port=0",
+            "--management.server.port=0",
             "--logging.config=classpath:logback-structured.xml",
             "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
             "--faultline.executor.group-id=" + TestFaults.unique("obs"),
@@ -444,7 +445,7 @@ class ObservabilityIT {
   }
 
   private static String prometheus() throws IOException, InterruptedException {
-    String port = context.getEnvironment().getProperty("local.server.port");
+    String port = context.getEnvironment().getProperty("local.management.port");
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpResponse<String> response =
           http.send(

@@ -38,7 +38,8 @@ public final class FaultlineServices implements AutoCloseable {
    * @param version the services' version
    * @param workDir logs ({@code <service>.log}) and state of this run
    * @param ids prefix of consumer groups and Streams application ids, unique per run
-   * @param ports the HTTP port of each service, by service name
+   * @param ports the HTTP (API) port of each service, by service name
+   * @param managementPorts the management (actuator) port of each service, by service name
    * @param extraArguments more command-line arguments of each service, by service name (e.g. its
    *     {@code spring.kafka.*} security settings on a secured cluster)
    * @param harnessBootstrapServers the broker as this harness's own admin client reaches it (to
@@ -54,10 +55,12 @@ public final class FaultlineServices implements AutoCloseable {
       Path workDir,
       String ids,
       Map<String, Integer> ports,
+      Map<String, Integer> managementPorts,
       Map<String, List<String>> extraArguments,
       String harnessBootstrapServers) {
     public Settings {
       ports = Map.copyOf(ports);
+      managementPorts = Map.copyOf(managementPorts);
       extraArguments = Map.copyOf(extraArguments);
     }
 
@@ -71,7 +74,8 @@ public final class FaultlineServices implements AutoCloseable {
         String version,
         Path workDir,
         String ids,
-        Map<String, Integer> ports) {
+        Map<String, Integer> ports,
+        Map<String, Integer> managementPorts) {
       this(
           bootstrapServers,
           awsEndpoint,
@@ -82,6 +86,7 @@ public final class FaultlineServices implements AutoCloseable {
           workDir,
           ids,
           ports,
+          managementPorts,
           Map.of(),
           bootstrapServers);
     }
@@ -138,6 +143,7 @@ public final class FaultlineServices implements AutoCloseable {
             POLICY,
             settings.bootJar(POLICY),
             settings.ports().get(POLICY),
+            settings.managementPorts().get(POLICY),
             settings.arguments(
                 POLICY,
                 List.of(
@@ -159,6 +165,7 @@ public final class FaultlineServices implements AutoCloseable {
             EXECUTOR,
             settings.bootJar(EXECUTOR),
             settings.ports().get(EXECUTOR),
+            settings.managementPorts().get(EXECUTOR),
             settings.arguments(
                 EXECUTOR,
                 List.of(
@@ -179,6 +186,7 @@ public final class FaultlineServices implements AutoCloseable {
             SCHEDULER,
             settings.bootJar(SCHEDULER),
             settings.ports().get(SCHEDULER),
+            settings.managementPorts().get(SCHEDULER),
             settings.arguments(
                 SCHEDULER,
                 concat(

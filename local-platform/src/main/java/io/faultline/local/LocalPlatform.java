@@ -39,6 +39,10 @@ public final class LocalPlatform implements AutoCloseable {
   static final int SCHEDULER_PORT = 8080;
   static final int POLICY_PORT = 8081;
   static final int EXECUTOR_PORT = 8082;
+  // The services' own management.server.port defaults (application.yml of each).
+  static final int SCHEDULER_MANAGEMENT_PORT = 9080;
+  static final int POLICY_MANAGEMENT_PORT = 9081;
+  static final int EXECUTOR_MANAGEMENT_PORT = 9082;
   static final int ZIPKIN_PORT = 9411;
   static final int MOTO_PORT = 5000;
 
@@ -149,6 +153,15 @@ public final class LocalPlatform implements AutoCloseable {
     ports.put(FaultlineServices.SCHEDULER, port("scheduler-service", SCHEDULER_PORT));
     ports.put(FaultlineServices.POLICY, port("policy-service", POLICY_PORT));
     ports.put(FaultlineServices.EXECUTOR, port("executor-service", EXECUTOR_PORT));
+    Map<String, Integer> managementPorts = new LinkedHashMap<>();
+    managementPorts.put(
+        FaultlineServices.SCHEDULER,
+        port("scheduler-service (management)", SCHEDULER_MANAGEMENT_PORT));
+    managementPorts.put(
+        FaultlineServices.POLICY, port("policy-service (management)", POLICY_MANAGEMENT_PORT));
+    managementPorts.put(
+        FaultlineServices.EXECUTOR,
+        port("executor-service (management)", EXECUTOR_MANAGEMENT_PORT));
 
     moto = track(Infrastructure.moto(motoPort, runDir));
     zipkin = track(Infrastructure.zipkin(options.zipkinJar(), zipkinPort, runDir));
@@ -181,11 +194,12 @@ public final class LocalPlatform implements AutoCloseable {
                     options.version(),
                     runDir,
                     "faultline-local-" + UUID.randomUUID().toString().substring(0, 8),
-                    ports)));
+                    ports,
+                    managementPorts)));
     services.startAll();
     out.println("  services healthy; seeding the demo tenant ...");
     DemoTenant.Seeded demo = DemoTenant.seed(motoEndpoint, services);
-    banner = banner(kafka.bootstrapServers(), motoPort, zipkinPort, ports, demo);
+    banner = banner(kafka.bootstrapServers(), motoPort, zipkinPort, ports, managementPorts, demo);
   }
 
   private static String causes(Throwable e) {
@@ -238,6 +252,7 @@ public final class LocalPlatform implements AutoCloseable {
       int motoPort,
       int zipkinPort,
       Map<String, Integer> ports,
+      Map<String, Integer> managementPorts,
       DemoTenant.Seeded demo) {
     String scheduler = "http://localhost:" + ports.get(FaultlineServices.SCHEDULER);
     String tenant = DemoTenant.TENANT;
@@ -250,8 +265,9 @@ public final class LocalPlatform implements AutoCloseable {
     b.append(" scheduler API   ").append(scheduler).append("/api/v1").append(nl);
     b.append(" Swagger UI      ").append(scheduler).append("/swagger-ui.html").append(nl);
     b.append(" Zipkin (traces) http://localhost:").append(zipkinPort).append("/zipkin/").append(nl);
+    // Actuator answers on each service's management port, apart from its API.
     String label = " Prometheus      ";
-    for (Map.Entry<String, Integer> service : ports.entrySet()) {
+    for (Map.Entry<String, Integer> service : managementPorts.entrySet()) {
       b.append(label)
           .append("http://localhost:")
           .append(service.getValue())

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * One Faultline service from its boot jar in a child JVM (the JDK running this code), small and
- * quick to start, output in {@code <workDir>/<name>.log}, ready when {@code /actuator/health} says
- * UP, stopped by SIGTERM (flushes spans) and then SIGKILL.
+ * quick to start, output in {@code <workDir>/<name>.log}, its API on one port and actuator on
+ * another (the management port), ready when {@code /actuator/health} there says UP, stopped by
+ * SIGTERM (flushes spans) and then SIGKILL.
  */
 public final class ServiceProcess implements AutoCloseable {
   private static final HttpClient HTTP =
@@ -24,20 +25,29 @@ public final class ServiceProcess implements AutoCloseable {
 
   private final String name;
   private final int port;
+  private final int managementPort;
   private final ChildProcess process;
 
-  private ServiceProcess(String name, int port, ChildProcess process) {
+  private ServiceProcess(String name, int port, int managementPort, ChildProcess process) {
     this.name = name;
     this.port = port;
+    this.managementPort = managementPort;
     this.process = process;
   }
 
   /**
-   * Starts {@code jar} with {@code --server.port=port} and {@code args}, {@code env} added to the
+   * Starts {@code jar} with {@code --server.port=port}, {@code
+   * --management.server.port=managementPort} and {@code args}, {@code env} added to the
    * environment; fails with how to build it when the jar is missing.
    */
   public static ServiceProcess start(
-      String name, Path jar, int port, List<String> args, Map<String, String> env, Path workDir) {
+      String name,
+      Path jar,
+      int port,
+      int managementPort,
+      List<String> args,
+      Map<String, String> env,
+      Path workDir) {
     if (!Files.isReadable(jar)) {
       throw new IllegalStateException(
           "the boot jar of "
@@ -56,6 +66,7 @@ public final class ServiceProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar.toString());
     command.add("--server.port=" + port);
+    command.add("--management.server.port=" + managementPort);
     command.addAll(args);
     try {
       Files.createDirectories(workDir.resolve(name + "-tmp"));
@@ -65,6 +76,7 @@ public final class ServiceProcess implements AutoCloseable {
     return new ServiceProcess(
         name,
         port,
+        managementPort,
         ChildProcess.start(name, command, env, workDir, workDir.resolve(name + ".log")));
   }
 
@@ -84,12 +96,22 @@ public final class ServiceProcess implements AutoCloseable {
     return port;
   }
 
+  /** The management port: actuator (health, {@code /actuator/prometheus}). */
+  public int managementPort() {
+    return managementPort;
+  }
+
   public long pid() {
     return process.pid();
   }
 
   public URI baseUri() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Where actuator answers. */
+  public URI managementUri() {
+    return URI.create("http://127.0.0.1:" + managementPort);
   }
 
   public Path logFile() {
@@ -117,7 +139,7 @@ public final class ServiceProcess implements AutoCloseable {
     try {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(baseUri().resolve("/actuator/health"))
+              HttpRequest.newBuilder(managementUri().resolve("/actuator/health"))
                   .timeout(Duration.ofSeconds(2))
                   .GET()
                   .build(),
@@ -131,12 +153,21 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
-  /** GETs a path of the service and returns the body; fails unless it answers 200. */
+  /** GETs a path of the service's API and returns the body; fails unless it answers 200. */
   public String get(String path) {
+    return get(baseUri(), path);
+  }
+
+  /** GETs an actuator path on the management port, e.g. {@code /actuator/prometheus}. */
+  public String getManagement(String path) {
+    return get(managementUri(), path);
+  }
+
+  private String get(URI base, String path) {
     try {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(baseUri().resolve(path))
+              HttpRequest.newBuilder(base.resolve(path))
                   .timeout(Duration.ofSeconds(10))
                   .GET()
                   .build(),

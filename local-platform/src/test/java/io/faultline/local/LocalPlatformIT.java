@@ -79,6 +79,9 @@ class LocalPlatformIT {
       }
       String swagger = urls(banner, "/swagger-ui.html").get(0);
       assertThat(status(swagger)).as(swagger).isEqualTo(200);
+      // Actuator is on the management ports only, not on the API's.
+      String apiActuator = swagger.replace("/swagger-ui.html", "/actuator/prometheus");
+      assertThat(status(apiActuator)).as(apiActuator).isNotEqualTo(200);
       String zipkin = urls(banner, "/zipkin/").get(0);
       assertThat(get(zipkin.replace("/zipkin/", "/health"))).contains("UP");
 

@@ -35,7 +35,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -55,7 +55,8 @@ class PolicyApplicationIT {
   static final String ACCOUNT = "123456789012";
   static final String APPLICATION_ID = "policy-app-it-" + UUID.randomUUID();
 
-  @LocalServerPort int port;
+  // Actuator answers on the management port (random in a test).
+  @LocalManagementPort int port;
   @Autowired AdmissionStreams streams;
   @Autowired List<HealthIndicator> health;
 

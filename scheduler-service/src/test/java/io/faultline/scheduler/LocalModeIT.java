@@ -106,7 +106,11 @@ class LocalModeIT {
     assertThat(r.body().path("rule").asText()).isEqualTo("loopbackOnly");
     assertThat(r.body().has("token")).isFalse();
     // The API itself still answers on that address: only the minting is local.
-    assertThat(remote.as(app.token("t-remote", "viewer")).get("/actuator/health").status())
+    assertThat(
+            remote
+                .as(app.token("t-remote", "viewer"))
+                .get("/api/v1/tenants/t-remote/experiments")
+                .status())
         .isEqualTo(200);
   }
 

@@ -58,7 +58,7 @@ class PrometheusIT {
   }
 
   private static String scrape() {
-    Http.Response response = app.anonymous().get("/actuator/prometheus");
+    Http.Response response = app.management().get("/actuator/prometheus");
     assertThat(response.status()).isEqualTo(200);
     return response.raw();
   }

@@ -41,7 +41,7 @@ class ReaderReadinessIT {
     assertThat(streams.removeStreamThread()).isPresent();
     awaitReadiness(503, "DOWN");
     assertThat(running("engine")).isEqualTo(0);
-    assertThat(app.anonymous().get("/actuator/health/liveness").status()).isEqualTo(200);
+    assertThat(app.management().get("/actuator/health/liveness").status()).isEqualTo(200);
 
     assertThat(streams.addStreamThread()).isPresent();
     awaitReadiness(200, "UP");
@@ -52,7 +52,7 @@ class ReaderReadinessIT {
     awaitReadiness(503, "DOWN");
     assertThat(running("lifecycle-sse")).isEqualTo(0);
     assertThat(running("engine")).isEqualTo(1);
-    assertThat(app.anonymous().get("/actuator/health/liveness").status()).isEqualTo(200);
+    assertThat(app.management().get("/actuator/health/liveness").status()).isEqualTo(200);
 
     // The engine stops: its gauge drops without anyone asking for health.
     streams.close(Duration.ofSeconds(20));
@@ -64,7 +64,7 @@ class ReaderReadinessIT {
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
             () -> {
-              Http.Response readiness = app.anonymous().get("/actuator/health/readiness");
+              Http.Response readiness = app.management().get("/actuator/health/readiness");
               assertThat(readiness.status()).isEqualTo(status);
               assertThat(readiness.body().path("status").asText()).isEqualTo(state);
             });
@@ -72,7 +72,7 @@ class ReaderReadinessIT {
 
   /** {@code faultline_consumer_running{consumer, service="scheduler-service"}} as scraped. */
   private static double running(String consumer) {
-    String text = app.anonymous().get("/actuator/prometheus").raw();
+    String text = app.management().get("/actuator/prometheus").raw();
     return text.lines()
         .filter(l -> l.startsWith("faultline_consumer_running{"))
         .filter(l -> l.contains("consumer=\"" + consumer + "\""))

@@ -66,6 +66,8 @@ public final class SchedulerInstance implements AutoCloseable {
     createTopics(commandsTopic);
     Map<String, Object> properties = new HashMap<>();
     properties.put("server.port", "0");
+    // Actuator on its own (random) port, as management.server.port does in production.
+    properties.put("management.server.port", "0");
     properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
     properties.put("faultline.scheduler.application-id", applicationId);
     properties.put("faultline.scheduler.commands-topic", commandsTopic);
@@ -140,6 +142,16 @@ public final class SchedulerInstance implements AutoCloseable {
 
   public Http anonymous() {
     return new Http("http://localhost:" + port(), null);
+  }
+
+  /** The management port: actuator (health groups, Prometheus). */
+  int managementPort() {
+    return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.management.port"));
+  }
+
+  /** Actuator on the management port, without a token. */
+  public Http management() {
+    return new Http("http://localhost:" + managementPort(), null);
   }
 
   @Override

@@ -2,39 +2,48 @@ package io.faultline.policy.admission;
 
 import io.faultline.events.signing.PemKeys;
 import io.faultline.policy.authentication.RequestAuthentication;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * The policy service's configuration ({@code faultline.policy.*}).
+ * The policy service's configuration ({@code faultline.policy.*}), validated at start: a value
+ * outside its rule stops the service with the property's name and the rule.
  *
  * @param applicationId the Kafka Streams application id (consumer group, internal topic prefix)
- * @param platformMaxActiveFaults the platform-wide maximum of active faults
+ * @param platformMaxActiveFaults the platform-wide maximum of active faults (at least 1)
  * @param leaseGrace how long a lease outlives the last executor heartbeat naming its fault
  * @param startDeadline how long an approved fault's lease lasts before its first heartbeat
  * @param leaseCheckInterval how often leases are checked for expiry
- * @param streamThreads Kafka Streams threads per instance
+ * @param streamThreads intake's Kafka Streams threads per instance (at least 1; admission has one)
  * @param stateDir where Kafka Streams keeps local state
- * @param replicationFactor of the internal topics (admission log, changelogs)
+ * @param replicationFactor of the internal topics (admission log, changelogs), and of the catalogue
+ *     topics when {@code create-topics} is on (at least 1)
  * @param createTopics create the catalogue topics at start (local use)
  * @param signatures how fault requests are authenticated (ADR 0008)
  */
 @ConfigurationProperties("faultline.policy")
+@Validated
 public record PolicyServiceProperties(
-    String applicationId,
-    int platformMaxActiveFaults,
-    Duration leaseGrace,
-    Duration startDeadline,
-    Duration leaseCheckInterval,
-    int streamThreads,
-    String stateDir,
-    int replicationFactor,
+    @NotBlank String applicationId,
+    @Positive int platformMaxActiveFaults,
+    @NotNull @DurationMin(millis = 1, message = "must be positive") Duration leaseGrace,
+    @NotNull @DurationMin(millis = 1, message = "must be positive") Duration startDeadline,
+    @NotNull @DurationMin(millis = 1, message = "must be positive") Duration leaseCheckInterval,
+    @Positive int streamThreads,
+    @NotBlank String stateDir,
+    @Positive int replicationFactor,
     boolean createTopics,
-    Signatures signatures) {
+    @Valid Signatures signatures) {
 
   public PolicyServiceProperties {
     signatures = signatures == null ? new Signatures(null, null, null, null) : signatures;
@@ -51,7 +60,10 @@ public record PolicyServiceProperties(
    * @param maxAhead how far after its append time it may be (default 30 s)
    */
   public record Signatures(
-      Map<String, Path> platformKeys, String platformSource, Duration maxAge, Duration maxAhead) {
+      Map<String, Path> platformKeys,
+      String platformSource,
+      @DurationMin(millis = 1, message = "must be positive") Duration maxAge,
+      @DurationMin(millis = 1, message = "must be positive") Duration maxAhead) {
     RequestAuthentication.Settings settings() {
       RequestAuthentication.Settings defaults = RequestAuthentication.Settings.defaults();
       Map<String, RSAPublicKey> keys = new TreeMap<>();

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -35,7 +35,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class ReadinessIT {
   static final String APPLICATION_ID = "policy-readiness-it-" + UUID.randomUUID();
 
-  @LocalServerPort int port;
+  // Actuator answers on the management port (random in a test).
+  @LocalManagementPort int port;
   @Autowired AdmissionStreams streams;
 
   @DynamicPropertySource

@@ -1,11 +1,17 @@
 package io.faultline.scheduler.engine;
 
 import io.faultline.scheduler.state.SchedulerTopics;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * The scheduler's configuration ({@code faultline.scheduler.*}).
+ * The scheduler's configuration ({@code faultline.scheduler.*}), validated at start: Jakarta
+ * constraints on the components, and the compact constructors' own checks (positive bounds, a
+ * non-negative overlap) whose messages name the property and the value.
  *
  * @param applicationId the Kafka Streams application id, shared by every instance
  * @param advertisedHost how other instances reach this one's HTTP port (routed reads)
@@ -13,7 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param tick how often due schedules are looked for
  * @param misfireThreshold a fire later than this counts as missed (see MissedFirePolicy)
  * @param inMemoryStores keep stores in memory instead of RocksDB
- * @param hubRoleArn the role Faultline's executors run as; the principal of every trust policy
+ * @param hubRoleArn the role Faultline's executors run as ({@code
+ *     arn:aws:iam::<account>:role/<name>}); the principal of every trust policy
  * @param createTopics create missing topics at start (partition counts from the catalogue)
  * @param applyTimeout how long a write waits until its change is visible to reads
  * @param sseTimeout how long a Server-Sent Events stream stays open
@@ -26,23 +33,28 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param bounds what one tenant, and the instance, may use (see {@link Bounds})
  */
 @ConfigurationProperties("faultline.scheduler")
+@Validated
 public record SchedulerProperties(
-    String applicationId,
-    String advertisedHost,
+    @NotBlank String applicationId,
+    @NotBlank String advertisedHost,
     String stateDir,
-    Duration tick,
-    Duration misfireThreshold,
+    @DurationMin(millis = 1, message = POSITIVE) Duration tick,
+    @DurationMin(millis = 1, message = POSITIVE) Duration misfireThreshold,
     boolean inMemoryStores,
-    String hubRoleArn,
+    @Pattern(
+            regexp = "arn:aws[a-z-]*:iam::\\d{12}:role/.+",
+            message = "must be an IAM role ARN, arn:aws:iam::<12-digit account>:role/<name>")
+        String hubRoleArn,
     boolean createTopics,
-    Duration applyTimeout,
-    Duration sseTimeout,
-    String commandsTopic,
+    @DurationMin(millis = 1, message = POSITIVE) Duration applyTimeout,
+    @DurationMin(millis = 1, message = POSITIVE) Duration sseTimeout,
+    @NotBlank String commandsTopic,
     Duration externalIdOverlap,
     Signing signing,
     Duration sseHeartbeat,
     Bounds bounds) {
   private static final String PREFIX = "faultline.scheduler.";
+  static final String POSITIVE = "must be positive";
 
   public SchedulerProperties {
     applicationId = applicationId == null ? "faultline-scheduler" : applicationId;

@@ -1,7 +1,11 @@
 package io.faultline.scheduler.security;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * Security settings ({@code faultline.security.*}).
@@ -13,8 +17,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param devTokens local development tokens: HMAC-signed JWTs minted by {@code POST /dev/tokens}
  */
 @ConfigurationProperties("faultline.security")
+@Validated
 public record SecurityProperties(
-    String tenantClaim, String rolesClaim, String audience, DevTokens devTokens) {
+    @NotBlank String tenantClaim,
+    @NotBlank String rolesClaim,
+    String audience,
+    @Valid DevTokens devTokens) {
   public SecurityProperties {
     tenantClaim = tenantClaim == null ? "tenant" : tenantClaim;
     rolesClaim = rolesClaim == null ? "roles" : rolesClaim;
@@ -28,7 +36,10 @@ public record SecurityProperties(
    *     generated at each start, so tokens die with the process
    * @param ttl how long a minted token is valid
    */
-  public record DevTokens(boolean enabled, String secret, Duration ttl) {
+  public record DevTokens(
+      boolean enabled,
+      String secret,
+      @DurationMin(millis = 1, message = "must be positive") Duration ttl) {
     public DevTokens {
       ttl = ttl == null ? Duration.ofHours(12) : ttl;
     }

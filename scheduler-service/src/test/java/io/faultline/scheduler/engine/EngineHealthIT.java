@@ -21,7 +21,7 @@ class EngineHealthIT {
 
   @Test
   void reportsHealthUpWhileTheEngineRuns() {
-    Http.Response health = app.anonymous().get("/actuator/health");
+    Http.Response health = app.management().get("/actuator/health");
     assertThat(health.status()).isEqualTo(200);
     assertThat(health.body().path("status").asText()).isEqualTo("UP");
   }
