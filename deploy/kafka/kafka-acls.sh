@@ -41,6 +41,7 @@ acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.fault-approvals.
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.fault-controls.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.execution-journal.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.executor-heartbeats.v1"
+acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.tenant-policies.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.fault-lifecycle.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.execution-journal.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.executor-heartbeats.v1"

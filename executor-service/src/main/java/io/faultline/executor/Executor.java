@@ -6,6 +6,8 @@ import io.faultline.executor.control.Controls;
 import io.faultline.executor.control.Halts;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.guard.TenantGuards;
+import io.faultline.executor.guard.TenantPolicyReader;
 import io.faultline.executor.heartbeat.HeartbeatPublisher;
 import io.faultline.executor.intake.ApprovalConsumer;
 import io.faultline.executor.kafka.KafkaClients;
@@ -127,6 +129,7 @@ public final class Executor implements AutoCloseable {
   private final Config config;
   private final String instanceId;
   private final ControlConsumer controlConsumer;
+  private final TenantPolicyReader policies;
   private final OwnDeadline deadline;
   private final FaultLedger ledger;
   private final FaultRunner runner;
@@ -149,9 +152,20 @@ public final class Executor implements AutoCloseable {
             observability.meters(),
             observability.poison(),
             observability.readers());
+    // The tenants' protected targets now, applied again before each inject batch.
+    this.policies =
+        new TenantPolicyReader(
+            config.kafka(),
+            new TenantGuards(),
+            observability.meters(),
+            observability.poison(),
+            observability.readers());
     try {
       if (!controlConsumer.awaitCaughtUp(Duration.ofSeconds(60))) {
         throw new IllegalStateException("controls topic not read within 60 s");
+      }
+      if (!policies.awaitCaughtUp(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("tenant-policies topic not read within 60 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -178,7 +192,8 @@ public final class Executor implements AutoCloseable {
             config.run(),
             instanceId,
             observability,
-            deadline);
+            deadline,
+            policies.guards());
     this.heartbeats =
         new HeartbeatPublisher(
             config.kafka(),
@@ -313,5 +328,6 @@ public final class Executor implements AutoCloseable {
     halts.close();
     ledger.close();
     controlConsumer.close();
+    policies.close();
   }
 }

@@ -15,6 +15,12 @@ import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.FaultType;
 import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
+import io.faultline.events.policy.Bounds;
+import io.faultline.events.policy.Concurrency;
+import io.faultline.events.policy.ProtectedTargets;
+import io.faultline.events.policy.RegisteredAccount;
+import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.policy.Windows;
 import io.faultline.events.topics.Topics;
 import io.faultline.executor.aws.MotoAccounts;
 import io.faultline.testsupport.TestKafka;
@@ -31,7 +37,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Approvals and controls as the policy and scheduler services would publish them. */
+/**
+ * Approvals, controls and tenant policies as the policy and scheduler services would publish them.
+ */
 public final class TestFaults {
   private static KafkaProducer<String, byte[]> producer;
 
@@ -132,6 +140,43 @@ public final class TestFaults {
             .encode(
                 Topics.FAULT_CONTROLS,
                 FaultlineEvent.of(URI.create("/faultline/scheduler-service"), control)));
+  }
+
+  /**
+   * Publishes {@code tenant}'s policy, registering {@code account} and protecting {@code
+   * protectedTargets}, as the scheduler's tenant admin endpoints would.
+   */
+  public static void publishPolicy(
+      TenantId tenant, String account, long revision, ProtectedTargets protectedTargets) {
+    TenantPolicy policy =
+        new TenantPolicy(
+            tenant,
+            revision,
+            List.of(
+                new RegisteredAccount(
+                    AccountId.of(account),
+                    MotoAccounts.roleArn(account),
+                    "ext-" + tenant.value() + "-7f3c",
+                    List.of(AwsRegion.of(MotoAccounts.REGION)))),
+            List.of(FaultType.of("ec2-process-kill")),
+            protectedTargets,
+            Windows.always(),
+            new Bounds(3600, 100, 50),
+            new Concurrency(10, 10),
+            0,
+            false,
+            Instant.now(),
+            "user:test");
+    send(
+        EventCodec.standard()
+            .encode(
+                Topics.TENANT_POLICIES,
+                FaultlineEvent.of(URI.create("/faultline/scheduler-service"), policy)));
+  }
+
+  /** Deletes {@code tenant}'s policy: a tombstone on the compacted policies topic. */
+  public static void deletePolicy(TenantId tenant) {
+    send(new ProducerRecord<>(Topics.TENANT_POLICIES.name(), tenant.value(), null));
   }
 
   public static synchronized void send(ProducerRecord<String, byte[]> record) {

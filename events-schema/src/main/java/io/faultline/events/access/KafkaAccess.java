@@ -96,13 +96,15 @@ public final class KafkaAccess {
 
   private static KafkaRole executor(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
-    // Heartbeats: who drives which running fault (ownership, ADR 0007 §5).
+    // Heartbeats: who drives which running fault (ownership, ADR 0007 §5). Tenant policies: the
+    // current protected targets, applied again before each inject batch.
     read(
         grants,
         Topics.FAULT_APPROVALS,
         Topics.FAULT_CONTROLS,
         Topics.EXECUTION_JOURNAL,
-        Topics.EXECUTOR_HEARTBEATS);
+        Topics.EXECUTOR_HEARTBEATS,
+        Topics.TENANT_POLICIES);
     write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL, Topics.EXECUTOR_HEARTBEATS);
     // The halts asked for on an executor's own HTTP port, published once the broker is back.
     write(grants, Topics.FAULT_CONTROLS);

@@ -1,11 +1,15 @@
 package io.faultline.events.decision;
 
+import io.faultline.events.policy.ProtectedTargets;
 import io.faultline.events.policy.TagRule;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the executor must exclude after resolving targets: instance ids, cluster names and tag
- * rules. Applied to every resolved target, whatever selector reached it.
+ * rules. Applied to every resolved target, whatever selector reached it, and again before each
+ * inject batch together with the tenant's current protected targets.
  */
 public record ProtectedTargetGuard(
     List<String> instanceIds, List<String> clusterNames, List<TagRule> tags) {
@@ -17,5 +21,29 @@ public record ProtectedTargetGuard(
 
   public static ProtectedTargetGuard none() {
     return new ProtectedTargetGuard(List.of(), List.of(), List.of());
+  }
+
+  /** The guard of a tenant policy's protected targets. */
+  public static ProtectedTargetGuard of(ProtectedTargets targets) {
+    Objects.requireNonNull(targets, "targets");
+    return new ProtectedTargetGuard(targets.instanceIds(), targets.clusterNames(), targets.tags());
+  }
+
+  /**
+   * A guard protecting every target either guard protects (each list in order, without duplicates):
+   * never less strict than this one, whatever {@code other} says.
+   */
+  public ProtectedTargetGuard union(ProtectedTargetGuard other) {
+    Objects.requireNonNull(other, "other");
+    return new ProtectedTargetGuard(
+        merged(instanceIds, other.instanceIds),
+        merged(clusterNames, other.clusterNames),
+        merged(tags, other.tags));
+  }
+
+  private static <T> List<T> merged(List<T> first, List<T> second) {
+    LinkedHashSet<T> all = new LinkedHashSet<>(first);
+    all.addAll(second);
+    return List.copyOf(all);
   }
 }

@@ -110,7 +110,7 @@ public final class Topics {
           List.of("scheduler-service"),
           EventFamily.TENANT_POLICY,
           1024 * KIB,
-          "Tenant policies; read by policy-service.");
+          "Tenant policies; read by policy-service and every executor (protected targets).");
 
   /** Requests that could not be read as events at all, with the error in headers. */
   public static final Topic<byte[]> DEAD_LETTERS =

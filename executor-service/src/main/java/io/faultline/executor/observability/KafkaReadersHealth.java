@@ -5,9 +5,9 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Down while any of the executor's Kafka readers (controls, approvals) has stopped: an executor
- * blind to halts or to new approvals is taken out of service by its readiness probe. Part of the
- * readiness group ({@code /actuator/health/readiness}).
+ * Down while any of the executor's Kafka readers (controls, approvals, heartbeats, tenant policies)
+ * has stopped: an executor blind to halts or to new approvals is taken out of service by its
+ * readiness probe. Part of the readiness group ({@code /actuator/health/readiness}).
  */
 public final class KafkaReadersHealth implements HealthIndicator {
   private final ConsumerLiveness readers;

@@ -83,6 +83,17 @@ final class CommandRound {
     }
   }
 
+  /**
+   * Decides, just before an inject batch is sent, which of its targets may receive it; may stop the
+   * fault (abort its signal), and then admits none.
+   */
+  interface Gate {
+    /** Every target passes. */
+    Gate OPEN = batch -> batch;
+
+    List<Target> admit(List<Target> batch);
+  }
+
   /** One instance of one sent command, and when that command has ended at the latest. */
   private record Pending(String commandId, Target target, Instant settledBy) {}
 
@@ -97,6 +108,7 @@ final class CommandRound {
   private final RunSettings settings;
   private final CommandBounds bounds;
   private final String comment;
+  private final Gate gate;
 
   CommandRound(
       Direction direction,
@@ -105,7 +117,23 @@ final class CommandRound {
       TargetLedger targets,
       AbortSignal signal,
       RunSettings settings) {
+    this(direction, commands, trace, targets, signal, settings, Gate.OPEN);
+  }
+
+  /**
+   * @param gate asked before each inject batch (never before a rollback: a rollback reaches every
+   *     target the fault may have touched)
+   */
+  CommandRound(
+      Direction direction,
+      CommandContext commands,
+      FaultTrace trace,
+      TargetLedger targets,
+      AbortSignal signal,
+      RunSettings settings,
+      Gate gate) {
     this.direction = direction;
+    this.gate = gate;
     this.transport = commands.session();
     this.version = commands.version();
     this.spec = commands.spec();
@@ -123,8 +151,8 @@ final class CommandRound {
    * Acts on every target of the ledger: all at once (one command per batch of targets sharing a
    * document call), or one target after the other when the spec's timing is serial.
    *
-   * @return false when a target failed; all at once, also when a target has no result (the round
-   *     was cut short)
+   * @return false when a target failed; all at once, also when a target still acted on has no
+   *     result (the round was cut short)
    */
   boolean run() {
     return run(targets.list());
@@ -137,6 +165,12 @@ final class CommandRound {
       for (Target target : all) {
         if (direction.stoppable() && (signal.aborted() || signal.released())) {
           return false;
+        }
+        if (direction.stoppable() && gate.admit(List.of(target)).isEmpty()) {
+          if (signal.aborted()) {
+            return false;
+          }
+          continue;
         }
         Collection<Invocation> results =
             send(Map.of(direction.call(spec, target, context), List.of(target)));
@@ -154,7 +188,9 @@ final class CommandRound {
           .add(target);
     }
     Collection<Invocation> results = send(groups);
-    return results.size() == all.size() && results.stream().allMatch(CommandRound::succeeded);
+    // A target the gate excluded left the ledger's targets: it needs no result.
+    long actedOn = all.stream().filter(targets::actsOn).count();
+    return results.size() == actedOn && results.stream().allMatch(CommandRound::succeeded);
   }
 
   private static boolean succeeded(Invocation invocation) {
@@ -180,11 +216,22 @@ final class CommandRound {
       Map<DocumentCall, List<Target>> groups, Map<String, CommandSpan> spans) {
     List<Pending> pending = new ArrayList<>();
     Map<Pending, Invocation> results = new LinkedHashMap<>();
+    batches:
     for (Map.Entry<DocumentCall, List<Target>> group : groups.entrySet()) {
       List<Target> all = group.getValue();
       for (int i = 0; i < all.size(); i += CommandTransport.MAX_INSTANCES_PER_COMMAND) {
         List<Target> batch =
             all.subList(i, Math.min(all.size(), i + CommandTransport.MAX_INSTANCES_PER_COMMAND));
+        if (direction.stoppable()) {
+          // An abort or halt stops the injects not sent yet; the gate may narrow the batch.
+          batch = signal.aborted() ? List.of() : gate.admit(batch);
+          if (signal.aborted()) {
+            break batches;
+          }
+          if (batch.isEmpty()) {
+            continue;
+          }
+        }
         Span span = trace.command(direction.spanName, batch.size());
         Duration execution = CommandBounds.executionTimeout(group.getKey().document());
         Instant sentAt = Instant.now();

@@ -16,6 +16,7 @@ import io.faultline.executor.fault.FaultSpec;
 import io.faultline.executor.fault.Target;
 import io.faultline.executor.fault.Timing;
 import io.faultline.executor.fault.TransportException;
+import io.faultline.executor.guard.TenantGuards;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
@@ -52,7 +53,8 @@ final class Execution {
       RandomGenerator random,
       Tracer tracer,
       ExecutorMetrics metrics,
-      OwnDeadline deadline) {}
+      OwnDeadline deadline,
+      TenantGuards guards) {}
 
   private final FaultlineEvent<FaultApproved> event;
   private final FaultApproved approval;
@@ -300,7 +302,14 @@ final class Execution {
       return;
     }
     ResolveTargets.Result resolution =
-        ResolveTargets.run(spec.selector(), session, approval, ctx.random(), trace, targets);
+        ResolveTargets.run(
+            spec.selector(),
+            session,
+            approval,
+            ctx.guards().forFault(approval.tenantId(), approval.guard()),
+            ctx.random(),
+            trace,
+            targets);
     if (resolution.refused() != null) {
       writer.terminal(LifecycleStage.FAILED, resolution.refused(), resolution.refusal());
       return;
@@ -339,14 +348,38 @@ final class Execution {
     if (stopBeforeInject()) {
       return;
     }
+    // Halts and the tenant's protected targets again, before each batch: the ramp may be long.
+    InjectGate gate =
+        new InjectGate(
+            approval,
+            spec.selector(),
+            ctx.controls(),
+            ctx.guards(),
+            targets,
+            trace,
+            this::abort,
+            () -> {
+              if (writer.phase() == Phase.INJECTING) {
+                // The journal's targets are what a takeover rolls back: never an excluded one.
+                writer.journal(Phase.INJECTING);
+              }
+            });
+    gate.admit(targets.list());
+    if (stopBeforeInject() || endIfNothingLeft()) {
+      return;
+    }
 
     // Intent before any SendCommand: whoever takes over knows what to roll back.
     writer.journal(Phase.INJECTING);
     long injectStarted = System.nanoTime();
     boolean injected =
-        new CommandRound(Direction.INJECT, commands, trace, targets, signal, ctx.settings()).run();
+        new CommandRound(Direction.INJECT, commands, trace, targets, signal, ctx.settings(), gate)
+            .run();
     trace.timed(FaultSpans.INJECT, injected, injectStarted);
     signal.throwIfReleased();
+    if (endIfNothingLeft()) {
+      return;
+    }
     if (!injected || signal.aborted()) {
       Heading heading =
           signal.aborted()
@@ -405,6 +438,23 @@ final class Execution {
       }
       return full;
     }
+  }
+
+  /**
+   * Ends a fault whose every target became protected after approval before its inject was sent:
+   * nothing was sent, nothing is rolled back, it fails as resolution does with nothing eligible.
+   */
+  private boolean endIfNothingLeft() {
+    if (!targets.list().isEmpty()) {
+      return false;
+    }
+    if (!stopBeforeInject()) {
+      writer.terminal(
+          LifecycleStage.FAILED,
+          FailureReason.TARGET_SELECTION,
+          "no eligible target: every target became protected after approval; nothing injected");
+    }
+    return true;
   }
 
   /** Ends the fault before anything was sent when it was aborted or released meanwhile. */

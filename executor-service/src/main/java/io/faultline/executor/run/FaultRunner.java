@@ -7,6 +7,7 @@ import io.faultline.events.tracing.TraceContexts;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
+import io.faultline.executor.guard.TenantGuards;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.observability.ExecutorMetrics;
@@ -44,6 +45,7 @@ public final class FaultRunner implements AutoCloseable {
   private final Tracer tracer;
   private final ExecutorMetrics metrics;
   private final OwnDeadline deadline;
+  private final TenantGuards guards;
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
   /** A runner that records no spans and no meters. */
@@ -77,11 +79,7 @@ public final class FaultRunner implements AutoCloseable {
         new OwnDeadline(Duration.ofDays(365)));
   }
 
-  /**
-   * @param observability where each fault's {@code fault.execute} span tree and the executor's
-   *     meters go
-   * @param deadline this executor's own heartbeat deadline: a fault acts only while it holds
-   */
+  /** A runner whose faults know no tenant policy: each applies its approval's guard only. */
   public FaultRunner(
       FaultRegistry registry,
       AccountConnector connector,
@@ -91,7 +89,37 @@ public final class FaultRunner implements AutoCloseable {
       String executorId,
       Observability observability,
       OwnDeadline deadline) {
+    this(
+        registry,
+        connector,
+        ledger,
+        controls,
+        settings,
+        executorId,
+        observability,
+        deadline,
+        new TenantGuards());
+  }
+
+  /**
+   * @param observability where each fault's {@code fault.execute} span tree and the executor's
+   *     meters go
+   * @param deadline this executor's own heartbeat deadline: a fault acts only while it holds
+   * @param guards the tenants' current protected targets, applied with each approval's guard at
+   *     resolution and before each inject batch
+   */
+  public FaultRunner(
+      FaultRegistry registry,
+      AccountConnector connector,
+      FaultLedger ledger,
+      Controls controls,
+      RunSettings settings,
+      String executorId,
+      Observability observability,
+      OwnDeadline deadline,
+      TenantGuards guards) {
     this.deadline = deadline;
+    this.guards = guards;
     this.tracer = observability.tracer();
     this.metrics = new ExecutorMetrics(observability.meters());
     this.registry = registry;
@@ -205,7 +233,8 @@ public final class FaultRunner implements AutoCloseable {
         random,
         tracer,
         metrics,
-        deadline);
+        deadline,
+        guards);
   }
 
   /** Whether the fault ({@code faultKey}: {@code <tenant>/<fault id>}) runs here. */

@@ -1,6 +1,7 @@
 package io.faultline.executor.run;
 
 import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.tracing.FaultSpans;
 import io.faultline.executor.fault.TargetDirectory;
@@ -9,9 +10,10 @@ import io.faultline.executor.fault.TransportException;
 import java.util.random.RandomGenerator;
 
 /**
- * The {@code fault.resolve-targets} phase: {@link TargetResolution} under the approval's guard and
- * cap, with what it left out reported in the {@link TargetLedger}, and the reason a fault fails
- * when nothing may be hit.
+ * The {@code fault.resolve-targets} phase: {@link TargetResolution} under the fault's guard (the
+ * approval's, with the tenant's current protected targets) and the approval's cap, with what it
+ * left out reported in the {@link TargetLedger}, and the reason a fault fails when nothing may be
+ * hit.
  */
 final class ResolveTargets {
   /**
@@ -26,12 +28,13 @@ final class ResolveTargets {
       TargetSelector selector,
       TargetDirectory directory,
       FaultApproved approval,
+      ProtectedTargetGuard guard,
       RandomGenerator random,
       FaultTrace trace,
       TargetLedger ledger) {
     Result result;
     try (FaultTrace.PhaseSpan p = trace.phase(FaultSpans.RESOLVE_TARGETS)) {
-      result = resolve(selector, directory, approval, random, p);
+      result = resolve(selector, directory, approval, guard, random, p);
       if (result.refused() != null) {
         p.fail(result.refused(), result.refusal());
       }
@@ -46,12 +49,12 @@ final class ResolveTargets {
       TargetSelector selector,
       TargetDirectory directory,
       FaultApproved approval,
+      ProtectedTargetGuard guard,
       RandomGenerator random,
       FaultTrace.PhaseSpan phase) {
     try {
       TargetResolution.Resolved resolved =
-          TargetResolution.resolve(
-              selector, directory, approval.guard(), approval.maxTargets(), random);
+          TargetResolution.resolve(selector, directory, guard, approval.maxTargets(), random);
       phase.span().setAttribute(FaultSpans.TARGET_COUNT, (long) resolved.targets().size());
       return resolved.targets().isEmpty()
           ? new Result(

@@ -73,6 +73,23 @@ final class TargetLedger {
     }
   }
 
+  /**
+   * Takes a target the fault has not sent its inject to off the list it acts on (so no command,
+   * rollback included, reaches it) and reports it EXCLUDED_PROTECTED with {@code why}.
+   */
+  void excludeProtected(Target target, String why) {
+    targets = targets.stream().filter(t -> !t.id().equals(target.id())).toList();
+    outcomes.remove(target.id());
+    notes.remove(target.id());
+    leftOut.add(
+        new TargetOutcome(target.id(), target.kind(), TargetStatus.EXCLUDED_PROTECTED, null, why));
+  }
+
+  /** Whether the fault still acts on {@code target}. */
+  boolean actsOn(Target target) {
+    return targets.stream().anyMatch(t -> t.id().equals(target.id()));
+  }
+
   void sent(String commandId) {
     commandIds.add(commandId);
   }

@@ -50,6 +50,30 @@ class TargetLedgerTest {
   }
 
   @Test
+  void aTargetExcludedBeforeItsInjectLeavesTheTargetsAndIsReportedProtected() {
+    TargetLedger ledger = new TargetLedger();
+    ledger.resolved(RESOLUTION);
+    ledger.actOn(List.of(A, B), RESOLUTION);
+    ledger.record(A, TargetStatus.INJECTED, "cmd-1", null);
+
+    ledger.excludeProtected(B, "became protected after approval: instance id is protected");
+
+    assertThat(ledger.list()).containsExactly(A);
+    assertThat(ledger.actsOn(B)).isFalse();
+    assertThat(ledger.actsOn(A)).isTrue();
+    assertThat(ledger.notRolledBack()).containsExactly("i-a");
+    assertThat(ledger.outcomes())
+        .containsExactly(
+            CLUSTER,
+            outcome(C, TargetStatus.EXCLUDED_PROTECTED, "protected"),
+            outcome(
+                B,
+                TargetStatus.EXCLUDED_PROTECTED,
+                "became protected after approval: instance id is protected"),
+            new TargetOutcome(A.id(), A.kind(), TargetStatus.INJECTED, "cmd-1", null));
+  }
+
+  @Test
   void reportsEveryResolvedTargetWhenFailingClosed() {
     TargetLedger ledger = new TargetLedger();
     ledger.resolved(RESOLUTION);

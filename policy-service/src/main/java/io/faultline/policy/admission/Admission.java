@@ -9,7 +9,6 @@ import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.ids.FaultCoordinates;
 import io.faultline.events.ids.FaultKey;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
-import io.faultline.events.policy.ProtectedTargets;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
@@ -142,7 +141,6 @@ final class Admission {
     // it (ADR 0007).
     Instant startBy = now.plus(settings.startDeadline());
     Instant expires = startBy.plus(settings.leaseGrace());
-    ProtectedTargets protectedTargets = policy.protectedTargets();
     FaultApproved approval =
         new FaultApproved(
             fault,
@@ -151,10 +149,7 @@ final class Admission {
             // During an external-id rotation the executor falls back to the previous id.
             new AccountAccess(
                 account.roleArn(), account.externalId(), account.previousExternalIdAt(now)),
-            new ProtectedTargetGuard(
-                protectedTargets.instanceIds(),
-                protectedTargets.clusterNames(),
-                protectedTargets.tags()),
+            ProtectedTargetGuard.of(policy.protectedTargets()),
             Math.max(1, policy.bounds().maxTargets()),
             request.requestedBy(),
             now,

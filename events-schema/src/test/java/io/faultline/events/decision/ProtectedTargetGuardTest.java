@@ -1,0 +1,47 @@
+package io.faultline.events.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.faultline.events.Fixtures;
+import io.faultline.events.policy.ProtectedTargets;
+import io.faultline.events.policy.TagRule;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ProtectedTargetGuardTest {
+  @Test
+  void guardsWhatThePolicyProtects() {
+    ProtectedTargets targets = Fixtures.aPolicy().protectedTargets();
+
+    ProtectedTargetGuard guard = ProtectedTargetGuard.of(targets);
+
+    assertThat(guard.instanceIds()).isEqualTo(targets.instanceIds());
+    assertThat(guard.clusterNames()).isEqualTo(targets.clusterNames());
+    assertThat(guard.tags()).isEqualTo(targets.tags());
+  }
+
+  @Test
+  void unionProtectsWhatEitherGuardProtectsOnce() {
+    TagRule pci = new TagRule("data-classification", List.of("pci"));
+    TagRule anyTier = new TagRule("tier", List.of());
+    ProtectedTargetGuard approved =
+        new ProtectedTargetGuard(List.of("i-1", "i-2"), List.of("payments"), List.of(pci));
+    ProtectedTargetGuard current =
+        new ProtectedTargetGuard(List.of("i-2", "i-3"), List.of(), List.of(anyTier, pci));
+
+    ProtectedTargetGuard union = approved.union(current);
+
+    assertThat(union.instanceIds()).containsExactly("i-1", "i-2", "i-3");
+    assertThat(union.clusterNames()).containsExactly("payments");
+    assertThat(union.tags()).containsExactly(pci, anyTier);
+  }
+
+  @Test
+  void unionWithNoneChangesNothing() {
+    ProtectedTargetGuard approved =
+        new ProtectedTargetGuard(List.of("i-1"), List.of("payments"), List.of());
+
+    assertThat(approved.union(ProtectedTargetGuard.none())).isEqualTo(approved);
+    assertThat(ProtectedTargetGuard.none().union(approved)).isEqualTo(approved);
+  }
+}
