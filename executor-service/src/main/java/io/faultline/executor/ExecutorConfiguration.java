@@ -101,7 +101,8 @@ class ExecutorConfiguration {
             precheck(settings.precheck().ssmOnline()),
             settings.run().pollInitial(),
             settings.run().pollMax(),
-            settings.run().commandTimeout());
+            settings.run().commandTimeout(),
+            settings.run().maxEventTargets());
     String id =
         settings.executorId().isBlank()
             ? UUID.randomUUID().toString().substring(0, 8)

@@ -30,10 +30,14 @@ public record ExecutorSettings(
    */
   public record Precheck(@DefaultValue("enforce") String ssmOnline) {}
 
+  /**
+   * @param maxEventTargets the most targets (and SSM command ids) one lifecycle event lists
+   */
   public record Run(
       @DefaultValue("500ms") Duration pollInitial,
       @DefaultValue("10s") Duration pollMax,
-      @DefaultValue("10m") Duration commandTimeout) {}
+      @DefaultValue("10m") Duration commandTimeout,
+      @DefaultValue("100") int maxEventTargets) {}
 
   public record Aws(
       URI endpoint,

@@ -93,7 +93,8 @@ final class Execution {
               trace,
               signal,
               ctx.metrics(),
-              onFirstWrite);
+              onFirstWrite,
+              ctx.settings().maxEventTargets());
     } else {
       targets =
           TargetLedger.journaled(
@@ -110,7 +111,8 @@ final class Execution {
               targets,
               trace,
               signal,
-              ctx.metrics());
+              ctx.metrics(),
+              ctx.settings().maxEventTargets());
     }
   }
 
