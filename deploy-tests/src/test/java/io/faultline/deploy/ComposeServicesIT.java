@@ -72,14 +72,16 @@ class ComposeServicesIT {
     assertThat(keys.resolve("scheduler-signing.pem")).isReadable();
 
     Map<String, Integer> ports = new HashMap<>();
+    Map<String, Integer> managementPorts = new HashMap<>();
     for (String service : ComposeFileTest.SERVICES) {
       int port = LoopbackPorts.free();
+      int management = LoopbackPorts.free();
       ports.put(service, port);
+      managementPorts.put(service, management);
       Map<String, String> env = translated(compose.environment(service), where);
-      // The image sets these (deploy/docker/Dockerfile); here the management port is the API port,
-      // where the harness asks for health.
+      // The image sets these (deploy/docker/Dockerfile: 9090 for management); here free ports.
       env.put("SERVER_PORT", String.valueOf(port));
-      env.put("MANAGEMENT_SERVER_PORT", String.valueOf(port));
+      env.put("MANAGEMENT_SERVER_PORT", String.valueOf(management));
       env.put("HOSTNAME", service + "-compose-it");
       // No Zipkin here: the exporter's settings are checked by ComposeFileTest.
       env.put("OTEL_TRACES_EXPORTER", "none");
@@ -94,6 +96,7 @@ class ComposeServicesIT {
                       + System.getProperty("faultline.version")
                       + ".jar"),
               port,
+              management,
               List.of(),
               env,
               work));
@@ -103,7 +106,7 @@ class ComposeServicesIT {
       String healthcheck =
           compose
               .healthcheck(service.name())
-              .replace("/9090 ", "/" + ports.get(service.name()) + " ");
+              .replace("/9090 ", "/" + managementPorts.get(service.name()) + " ");
       await("compose's healthcheck of " + service.name())
           .atMost(Duration.ofSeconds(60))
           .until(

@@ -101,7 +101,8 @@ class ExecutorConfiguration {
             precheck(settings.precheck().ssmOnline()),
             settings.run().pollInitial(),
             settings.run().pollMax(),
-            settings.run().commandTimeout());
+            settings.run().commandTimeout(),
+            settings.run().maxEventTargets());
     // Each start adds a suffix of its own (Executor#id), so a blank id needs no randomness here.
     String id = settings.executorId().isBlank() ? "executor" : settings.executorId();
     return Executor.start(

@@ -67,11 +67,16 @@ public record ExecutorSettings(
    * @param pollMax cap of that wait (it doubles)
    * @param commandTimeout how long the executor waits for one command on one instance; an inject
    *     without a result after it is cancelled
+   * @param maxEventTargets the most targets (and SSM command ids) one lifecycle event lists
    */
   public record Run(
       @DefaultValue("500ms") @DurationMin(millis = 1, message = POSITIVE) Duration pollInitial,
       @DefaultValue("10s") @DurationMin(millis = 1, message = POSITIVE) Duration pollMax,
-      @DefaultValue("10m") @DurationMin(millis = 1, message = POSITIVE) Duration commandTimeout) {}
+      @DefaultValue("10m") @DurationMin(millis = 1, message = POSITIVE) Duration commandTimeout,
+      @DefaultValue("100")
+          @jakarta.validation.constraints.Min(0)
+          @jakarta.validation.constraints.Max(10_000)
+          int maxEventTargets) {}
 
   /**
    * @param endpoint one endpoint for every AWS service (moto, LocalStack); unset for AWS itself

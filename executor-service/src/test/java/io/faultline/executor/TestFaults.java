@@ -179,6 +179,18 @@ public final class TestFaults {
     send(new ProducerRecord<>(Topics.TENANT_POLICIES.name(), tenant.value(), null));
   }
 
+  /** An ABORT_RUN (or another run-scoped control) as the scheduler publishes it. */
+  public static void runControl(ControlAction action, TenantId tenant, RunId run) {
+    FaultControl control =
+        new FaultControl(
+            unique("ctl"), action, tenant, null, run, "test", "user:test", Instant.now());
+    send(
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_CONTROLS,
+                FaultlineEvent.of(URI.create("/faultline/scheduler-service"), control)));
+  }
+
   public static synchronized void send(ProducerRecord<String, byte[]> record) {
     if (producer == null) {
       producer =

@@ -34,6 +34,10 @@ import java.util.Objects;
  *
  * @param producer the service that wrote it; must equal {@link LifecycleStage#producer()}
  * @param parameters the fault's canonical tunables where known
+ * @param targets the targets, or at most a sample of them when {@code targetSummary} says so
+ * @param ssmCommandIds the SSM commands sent, or a sample of them
+ * @param targetSummary the counts of every target and command, and what the lists leave out (ADR
+ *     0009); absent on events that list no targets and on events written before it existed
  * @param reason set on REJECTED, FAILED, ABORTED and LEASE_EXPIRED
  * @param detail a sentence explaining the reason
  * @param rules the admission rules evaluated (APPROVED, REJECTED)
@@ -56,6 +60,7 @@ public record FaultLifecycleEvent(
     Map<String, String> parameters,
     List<TargetOutcome> targets,
     List<String> ssmCommandIds,
+    TargetSummary targetSummary,
     FailureReason reason,
     String detail,
     List<RuleOutcome> rules,
@@ -85,6 +90,71 @@ public record FaultLifecycleEvent(
     if (needsReason && reason == null) {
       throw new IllegalArgumentException(stage + " needs a reason");
     }
+    if (targetSummary != null
+        && (targetSummary.total() - targetSummary.omitted() != targets.size()
+            || targetSummary.ssmCommands() - targetSummary.ssmCommandsOmitted()
+                != ssmCommandIds.size())) {
+      throw new IllegalArgumentException(
+          "targetSummary does not match the lists: "
+              + targets.size()
+              + " targets and "
+              + ssmCommandIds.size()
+              + " command ids listed");
+    }
+  }
+
+  /** An event without a target summary (every list complete). */
+  public FaultLifecycleEvent(
+      FaultId faultId,
+      TenantId tenantId,
+      ExperimentId experimentId,
+      RunId runId,
+      FaultType faultType,
+      AccountId accountId,
+      AwsRegion region,
+      LifecycleStage stage,
+      long sequence,
+      Instant occurredAt,
+      String producer,
+      boolean dryRun,
+      Map<String, String> parameters,
+      List<TargetOutcome> targets,
+      List<String> ssmCommandIds,
+      FailureReason reason,
+      String detail,
+      List<RuleOutcome> rules,
+      String traceId) {
+    this(
+        faultId,
+        tenantId,
+        experimentId,
+        runId,
+        faultType,
+        accountId,
+        region,
+        stage,
+        sequence,
+        occurredAt,
+        producer,
+        dryRun,
+        parameters,
+        targets,
+        ssmCommandIds,
+        null,
+        reason,
+        detail,
+        rules,
+        traceId);
+  }
+
+  /**
+   * The counts of the fault's targets and commands: the event's summary, or, for an event without
+   * one (its lists are complete), counted from the lists. Read counts here, never from {@link
+   * #targets()}, which may be a sample.
+   */
+  @JsonIgnore
+  public TargetSummary targetCounts() {
+    return targetSummary != null ? targetSummary : TargetSummary.of(targets, ssmCommandIds);
   }
 
   /** Which fault, and where: the same as its request's and approval's. */
@@ -115,6 +185,7 @@ public record FaultLifecycleEvent(
         null,
         null,
         null,
+        null,
         rules,
         traceId);
   }
@@ -135,6 +206,7 @@ public record FaultLifecycleEvent(
         occurredAt,
         dryRun,
         parameters,
+        null,
         null,
         null,
         FailureReason.POLICY_RULE,
@@ -164,6 +236,7 @@ public record FaultLifecycleEvent(
         null,
         null,
         null,
+        null,
         FailureReason.INVALID_REQUEST,
         detail,
         violations,
@@ -187,6 +260,7 @@ public record FaultLifecycleEvent(
         sequence,
         occurredAt,
         dryRun,
+        null,
         null,
         null,
         null,
@@ -255,6 +329,7 @@ public record FaultLifecycleEvent(
         null,
         null,
         null,
+        null,
         FailureReason.INVALID_REQUEST,
         detail,
         null,
@@ -277,6 +352,7 @@ public record FaultLifecycleEvent(
         fault.parameters(),
         fault.targets(),
         fault.ssmCommandIds(),
+        fault.targetSummary(),
         reason,
         detail,
         null,
@@ -297,6 +373,7 @@ public record FaultLifecycleEvent(
       FaultParameters parameters,
       List<TargetOutcome> targets,
       List<String> ssmCommandIds,
+      TargetSummary targetSummary,
       FailureReason reason,
       String detail,
       List<RuleOutcome> rules,
@@ -317,6 +394,7 @@ public record FaultLifecycleEvent(
         parameters == null ? null : parameters.asMap(),
         targets,
         ssmCommandIds,
+        targetSummary,
         reason,
         detail,
         rules,

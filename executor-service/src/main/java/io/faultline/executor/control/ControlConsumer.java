@@ -176,6 +176,15 @@ public final class ControlConsumer implements AutoCloseable {
       if (event != null) {
         log.info("control {} for {}", event.data().action(), event.data().key());
         controls.apply(event.data());
+      } else if (controls.cleared(record.key())) {
+        // A tombstone: the fault or run it aborted has ended (not poison).
+        log.debug("control for {} tombstoned", record.key());
+      } else {
+        poison.skipped(
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            new IllegalArgumentException("a tombstone for no control scope: " + record.key()));
       }
     } catch (RuntimeException e) {
       // Contract violations and anything else a hostile record provokes: never the consumer's end.

@@ -43,6 +43,27 @@ public final class Controls {
   }
 
   /**
+   * Applies a tombstone on the controls topic: the abort of that fault or run is gone (the
+   * scheduler writes one once the fault or run has ended). A tombstone for a halt scope changes
+   * nothing here: halts end with RESUME_TENANT / RESUME_PLATFORM.
+   *
+   * @return false when the key names no control scope
+   */
+  public boolean cleared(String scope) {
+    String[] parts = scope == null ? new String[0] : scope.split("/", 3);
+    if (parts.length == 3 && parts[0].equals("fault")) {
+      abortedFaults.remove(parts[1] + "/" + parts[2]);
+      return true;
+    }
+    if (parts.length == 3 && parts[0].equals("run")) {
+      abortedRuns.remove(parts[1] + "/" + parts[2]);
+      return true;
+    }
+    return FaultControl.PLATFORM_KEY.equals(scope)
+        || (parts.length == 2 && parts[0].equals("tenant"));
+  }
+
+  /**
    * Why a fault may not start (or must stop): HALTED when its tenant or the platform is halted,
    * ABORTED when it or its run was aborted.
    */

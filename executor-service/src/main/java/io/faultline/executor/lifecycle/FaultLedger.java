@@ -64,6 +64,16 @@ public final class FaultLedger implements AutoCloseable {
   private static final Duration MAX_BLOCK = Duration.ofSeconds(30);
   private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(1);
 
+  /**
+   * The most one record (key, value, headers and Kafka's per-record overhead) may weigh: the
+   * producer's default {@code max.request.size}, which is also the 1 MiB each topic's readers
+   * accept ({@code Topic#maxEventBytes}). A larger record would fail the whole transaction.
+   */
+  public static final int MAX_RECORD_BYTES = 1024 * 1024;
+
+  // Kafka's record batch header plus one record's varints and attributes, rounded up.
+  private static final int RECORD_OVERHEAD = 128;
+
   private final KafkaProducer<String, byte[]> producer;
   private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
   private final List<Consumer<JournalEntry>> journalListeners = new CopyOnWriteArrayList<>();
@@ -244,6 +254,23 @@ public final class FaultLedger implements AutoCloseable {
       done.completeExceptionally(new IllegalStateException("ledger closed"));
       return done;
     }
+    // Refused before it joins a batch: one oversized record would abort every fault's writes in
+    // the shared transaction, not only its own.
+    for (ProducerRecord<String, byte[]> record : records) {
+      int size = recordBytes(record);
+      if (size > MAX_RECORD_BYTES) {
+        String fault =
+            entry != null
+                ? entry.faultKey()
+                : event.tenantId().value() + "/" + event.faultId().value();
+        boolean journal = record.topic().equals(Topics.EXECUTION_JOURNAL.name());
+        done.completeExceptionally(
+            new RecordTooLargeException(
+                (journal ? "the journal entry" : "the lifecycle event") + " of fault " + fault,
+                size));
+        return done;
+      }
+    }
     queue.add(new Write(records, entry, owned, null, null, done));
     return done;
   }
@@ -262,6 +289,31 @@ public final class FaultLedger implements AutoCloseable {
     }
     queue.add(new Write(List.of(), null, () -> true, Map.copyOf(offsets), group, done));
     return done;
+  }
+
+  /** What a record weighs on the wire, at most. */
+  static int recordBytes(ProducerRecord<String, byte[]> record) {
+    int size = RECORD_OVERHEAD + (record.value() == null ? 0 : record.value().length);
+    size += record.key() == null ? 0 : record.key().getBytes(StandardCharsets.UTF_8).length;
+    for (var header : record.headers()) {
+      size += header.key().length() + (header.value() == null ? 0 : header.value().length) + 8;
+    }
+    return size;
+  }
+
+  /** A write refused before any transaction: one of its records is larger than a record may be. */
+  public static final class RecordTooLargeException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    RecordTooLargeException(String what, int size) {
+      super(
+          what
+              + " is "
+              + size
+              + " bytes, over the "
+              + MAX_RECORD_BYTES
+              + "-byte record limit; it was not written");
+    }
   }
 
   private void writeLoop() {

@@ -101,7 +101,8 @@ final class Execution {
                   trace,
                   signal,
                   ctx.metrics(),
-                  onFirstWrite)
+                  onFirstWrite,
+                  ctx.settings().maxEventTargets())
               : LifecycleWriter.resumed(
                   approval,
                   recoveredFrom,
@@ -110,7 +111,8 @@ final class Execution {
                   targets,
                   trace,
                   signal,
-                  ctx.metrics());
+                  ctx.metrics(),
+                  ctx.settings().maxEventTargets());
     } else {
       targets =
           TargetLedger.journaled(
@@ -127,7 +129,8 @@ final class Execution {
               targets,
               trace,
               signal,
-              ctx.metrics());
+              ctx.metrics(),
+              ctx.settings().maxEventTargets());
     }
   }
 

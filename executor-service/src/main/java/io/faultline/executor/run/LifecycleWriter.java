@@ -5,12 +5,14 @@ import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.lifecycle.RunningFault;
+import io.faultline.events.lifecycle.TargetSample;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.JournalTarget;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.observability.ExecutorMetrics;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,9 @@ final class LifecycleWriter {
   private final AbortSignal signal;
   private final ExecutorMetrics metrics;
   private final Runnable onFirstWrite;
+  // The most targets and command ids an event lists (ADR 0009); 0 once the ledger refused one of
+  // this fault's records as too large, so its terminal event carries counts only.
+  private int eventTargets;
 
   private long nextSequence;
   // Read by the heartbeat thread (FaultRunner#inFlightFaults).
@@ -56,7 +61,8 @@ final class LifecycleWriter {
       FaultTrace trace,
       AbortSignal signal,
       ExecutorMetrics metrics,
-      Runnable onFirstWrite) {
+      Runnable onFirstWrite,
+      int eventTargets) {
     this.approval = approval;
     this.ledger = ledger;
     this.executorId = executorId;
@@ -67,6 +73,7 @@ final class LifecycleWriter {
     this.signal = signal;
     this.metrics = metrics;
     this.onFirstWrite = onFirstWrite;
+    this.eventTargets = eventTargets;
     this.nextSequence = approval.sequence() + 1;
     this.phase = Phase.STARTED;
   }
@@ -75,6 +82,7 @@ final class LifecycleWriter {
    * A writer for a fault that starts here.
    *
    * @param onFirstWrite runs once the fault's first entry is written
+   * @param eventTargets the most targets and command ids one event lists
    */
   static LifecycleWriter fresh(
       FaultApproved approval,
@@ -86,7 +94,8 @@ final class LifecycleWriter {
       FaultTrace trace,
       AbortSignal signal,
       ExecutorMetrics metrics,
-      Runnable onFirstWrite) {
+      Runnable onFirstWrite,
+      int eventTargets) {
     return new LifecycleWriter(
         approval,
         ledger,
@@ -97,7 +106,8 @@ final class LifecycleWriter {
         trace,
         signal,
         metrics,
-        onFirstWrite);
+        onFirstWrite,
+        eventTargets);
   }
 
   /** A writer that continues a journaled fault where its lost executor left it. */
@@ -109,7 +119,8 @@ final class LifecycleWriter {
       TargetLedger targets,
       FaultTrace trace,
       AbortSignal signal,
-      ExecutorMetrics metrics) {
+      ExecutorMetrics metrics,
+      int eventTargets) {
     LifecycleWriter writer =
         new LifecycleWriter(
             approval,
@@ -121,7 +132,8 @@ final class LifecycleWriter {
             trace,
             signal,
             metrics,
-            () -> {});
+            () -> {},
+            eventTargets);
     writer.nextSequence = entry.nextSequence();
     writer.phase = entry.phase();
     writer.epoch = entry.epoch() + 1;
@@ -227,10 +239,23 @@ final class LifecycleWriter {
   private void write(LifecycleStage stage, Phase next, FailureReason reason, String detail) {
     signal.throwIfReleased();
     FaultLifecycleEvent lifecycle = lifecycleEvent(stage, reason, truncated(detail));
+    Phase before = phase;
     nextSequence++;
     phase = next;
-    // fault.execute's trace context: subscribers (and takeover) continue the fault's trace.
-    ledger.write(lifecycle, trace.traceparent(), entry(), this::owned);
+    try {
+      // fault.execute's trace context: subscribers (and takeover) continue the fault's trace.
+      ledger.write(lifecycle, trace.traceparent(), entry(), this::owned);
+    } catch (IllegalStateException e) {
+      if (!tooLarge(e)) {
+        throw e;
+      }
+      // Nothing was written: the sequence and phase stay free for the event that ends the fault,
+      // which then carries counts only.
+      nextSequence--;
+      phase = before;
+      eventTargets = 0;
+      throw e;
+    }
     if (!firstWriteDone) {
       firstWriteDone = true;
       onFirstWrite.run();
@@ -242,13 +267,14 @@ final class LifecycleWriter {
   private FaultLifecycleEvent lifecycleEvent(
       LifecycleStage stage, FailureReason reason, String detail) {
     RunningFault fault =
-        new RunningFault(
+        RunningFault.sampled(
             approval.coordinates(),
             approval.dryRun(),
             approval.parameters(),
             targets.outcomes(),
             targets.commandIds(),
-            trace.traceId());
+            trace.traceId(),
+            eventTargets);
     long sequence = nextSequence;
     Instant now = Instant.now();
     return switch (stage) {
@@ -266,9 +292,19 @@ final class LifecycleWriter {
 
   /** Moves the journal to {@code next} without an event. */
   void journal(Phase next) {
+    Phase before = phase;
     phase = next;
     signal.throwIfReleased();
-    ledger.write(null, null, entry(), this::owned);
+    try {
+      ledger.write(null, null, entry(), this::owned);
+    } catch (IllegalStateException e) {
+      if (tooLarge(e)) {
+        // Nothing was written, so nothing was sent: the fault ends from where it was.
+        phase = before;
+        eventTargets = 0;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -304,7 +340,24 @@ final class LifecycleWriter {
     return !signal.released();
   }
 
+  /** Whether the ledger refused the write because one of its records was too large. */
+  private static boolean tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FaultLedger.RecordTooLargeException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The journal state now. Bounded below one record: its targets are the ones acted on (at most the
+   * approval's {@code maxTargets}, a policy allows 10,000: ~610 KB at the longest ids), its command
+   * ids only those the events list; a terminal entry after a refused record drops its targets
+   * (nothing is left to roll back).
+   */
   private JournalEntry entry() {
+    boolean countsOnly = eventTargets == 0 && phase == Phase.TERMINAL;
     return new JournalEntry(
         approval.faultId().value(),
         approval.tenantId().value(),
@@ -313,8 +366,10 @@ final class LifecycleWriter {
         partition,
         offset,
         trace.traceparent(),
-        targets.list().stream().map(t -> new JournalTarget(t.id(), t.kind())).toList(),
-        targets.commandIds(),
+        countsOnly
+            ? List.of()
+            : targets.list().stream().map(t -> new JournalTarget(t.id(), t.kind())).toList(),
+        TargetSample.of(targets.outcomes(), targets.commandIds(), eventTargets).ssmCommandIds(),
         heading == null ? null : heading.journalForm(),
         executorId,
         Instant.now(),

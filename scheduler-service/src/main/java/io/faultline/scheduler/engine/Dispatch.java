@@ -4,6 +4,7 @@ import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
+import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.TenantPolicy;
@@ -94,6 +95,31 @@ final class Dispatch {
             abort.issuedBy(),
             now),
         abort.traceparent());
+  }
+
+  /** Passes an operator's abort of one fault on to the executors. */
+  void faultAborted(SchedulerCommand abort, Instant now) {
+    control(
+        new FaultControl(
+            abort.commandId(),
+            ControlAction.ABORT_FAULT,
+            TenantId.of(abort.tenantId()),
+            FaultId.of(abort.id()),
+            null,
+            abort.reason(),
+            abort.issuedBy(),
+            now),
+        abort.traceparent());
+  }
+
+  /**
+   * Removes an abort from the compacted controls topic (a record without value under its scope):
+   * its fault or run has ended, so no executor needs it any more, at start-up or later.
+   */
+  void tombstone(String scope) {
+    context.forward(
+        new Record<String, byte[]>(scope, null, context.currentSystemTimeMs()),
+        SchedulerTopology.CONTROLS_SINK);
   }
 
   void policy(TenantPolicy policy, String traceparent) {

@@ -56,6 +56,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private ProcessorContext<String, byte[]> context;
   private EngineStores stores;
   private Dispatch dispatch;
+  private AbortTombstones aborts;
 
   /**
    * @param signer signs the fault requests it publishes; null: unsigned
@@ -78,6 +79,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     this.context = processorContext;
     stores = new EngineStores(processorContext);
     dispatch = new Dispatch(processorContext, telemetry, signer);
+    aborts = new AbortTombstones(stores, dispatch);
     processorContext.schedule(
         settings.tick(),
         PunctuationType.WALL_CLOCK_TIME,
@@ -88,7 +90,10 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     processorContext.schedule(
         settings.runRetentionSweep(),
         PunctuationType.WALL_CLOCK_TIME,
-        ignored -> deleteExpiredRuns(clock.instant()));
+        ignored -> {
+          deleteExpiredRuns(clock.instant());
+          expireAborts(clock.instant());
+        });
   }
 
   /**
@@ -146,6 +151,10 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       }
       case START_RUN -> startRun(c.experiment(), c.id(), RunPlanner.Origin.runNow(c));
       case ABORT_RUN -> stores.run(key).ifPresent(run -> abortRun(c, run, now));
+      case ABORT_FAULT -> {
+        dispatch.faultAborted(c, now);
+        aborts.faultAborted(c.tenantId(), c.id(), now);
+      }
       case PUT_POLICY -> {
         TenantState next = Commands.putPolicy(c, tenantState(c.tenantId()), now);
         stores.put(next);
@@ -194,6 +203,18 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       log.info("run {} aborted by {}", run.runId(), c.issuedBy());
     }
     dispatch.runAborted(c, run.runId(), now);
+    aborts.runAborted(aborted.orElse(run), now);
+  }
+
+  private void expireAborts(Instant now) {
+    try {
+      aborts.expire(now, settings.abortRetention());
+    } catch (StreamsException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A late tombstone costs only a record on the controls topic; the next sweep tries again.
+      log.error("could not tombstone expired aborts; retried at the next sweep", e);
+    }
   }
 
   private void fireDueSchedules() {
@@ -307,10 +328,14 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private void onLifecycle(Record<String, byte[]> record) {
     FaultlineEvent<FaultLifecycleEvent> event =
         codec.decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
-    if (event == null || event.data().runId() == null) {
+    if (event == null) {
       return;
     }
     FaultLifecycleEvent e = event.data();
+    aborts.lifecycle(e);
+    if (e.runId() == null) {
+      return;
+    }
     try (FaultLogContext ignored =
         FaultLogContext.open(
             e.tenantId().value(), e.faultId().value(), remoteSpan(event.traceparent()))) {
@@ -331,6 +356,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       case STOPPED -> {
         // The wave's other faults must not keep running once the run has stopped.
         dispatch.runStopped(run, traceparent, run.endedAt());
+        aborts.runAborted(run, run.endedAt());
         telemetry.runEnded(run.tenantId(), run.status());
         log.info("run {} stopped: {}", run.runId(), run.stopReason());
       }
@@ -345,6 +371,9 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
       case IGNORED, RECORDED -> {}
     }
     stores.put(run);
+    if (step.outcome() != RunProgress.Outcome.STOPPED) {
+      aborts.runChanged(run);
+    }
   }
 
   /** The remote span a traceparent names, for log context; invalid (left out) when absent. */

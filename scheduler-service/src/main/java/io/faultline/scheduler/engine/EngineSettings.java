@@ -12,7 +12,10 @@ import java.time.Duration;
  * @param commandsTopic the commands topic of this deployment
  * @param runRetention an ended run is deleted, with its timeline, this long after it ended
  * @param retainedRunsPerTenant at most this many ended runs of a tenant are kept (the newest)
- * @param runRetentionSweep how often (wall time) the engine deletes the runs past either bound
+ * @param runRetentionSweep how often (wall time) the engine deletes the runs past either bound (and
+ *     tombstones aborts past {@code abortRetention})
+ * @param abortRetention an abort whose end the engine never sees is tombstoned this long after it
+ *     was issued
  */
 public record EngineSettings(
     Duration tick,
@@ -21,7 +24,8 @@ public record EngineSettings(
     String commandsTopic,
     Duration runRetention,
     int retainedRunsPerTenant,
-    Duration runRetentionSweep) {
+    Duration runRetentionSweep,
+    Duration abortRetention) {
 
   /** With the default run retention ({@link SchedulerProperties.Bounds#defaults()}). */
   public EngineSettings(
@@ -47,6 +51,7 @@ public record EngineSettings(
         commandsTopic,
         bounds.runRetention(),
         bounds.retainedRunsPerTenant(),
-        bounds.runRetentionSweep());
+        bounds.runRetentionSweep(),
+        bounds.abortRetention());
   }
 }

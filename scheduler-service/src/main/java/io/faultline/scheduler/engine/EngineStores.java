@@ -2,6 +2,7 @@ package io.faultline.scheduler.engine;
 
 import io.faultline.scheduler.state.Experiment;
 import io.faultline.scheduler.state.Keys;
+import io.faultline.scheduler.state.PendingAbort;
 import io.faultline.scheduler.state.Run;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.StateJson;
@@ -25,6 +26,7 @@ final class EngineStores {
   private final KeyValueStore<String, byte[]> runs;
   private final KeyValueStore<String, byte[]> tenants;
   private final KeyValueStore<String, byte[]> timelines;
+  private final KeyValueStore<String, byte[]> aborts;
 
   EngineStores(ProcessingContext context) {
     experiments = context.getStateStore(StoreNames.EXPERIMENTS);
@@ -32,6 +34,7 @@ final class EngineStores {
     runs = context.getStateStore(StoreNames.RUNS);
     tenants = context.getStateStore(StoreNames.TENANTS);
     timelines = context.getStateStore(StoreNames.TIMELINES);
+    aborts = context.getStateStore(StoreNames.ABORTS);
   }
 
   Optional<Experiment> experiment(String tenantId, String experimentId) {
@@ -166,6 +169,27 @@ final class EngineStores {
   /** {@code tenant/run/<offset, 19 digits>}: a prefix scan of {@code tenant/run/} is in order. */
   static String timelineKey(String runKey, long offset) {
     return runKey + "/" + String.format("%019d", offset);
+  }
+
+  Optional<PendingAbort> pendingAbort(String scope) {
+    return read(aborts, scope, PendingAbort.class);
+  }
+
+  void put(PendingAbort abort) {
+    aborts.put(abort.scope(), StateJson.write(abort));
+  }
+
+  void deletePendingAbort(String scope) {
+    aborts.delete(scope);
+  }
+
+  /** Every pending abort of the task, read before any is changed. */
+  List<PendingAbort> pendingAborts() {
+    List<PendingAbort> found = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = aborts.all()) {
+      all.forEachRemaining(entry -> found.add(StateJson.read(entry.value, PendingAbort.class)));
+    }
+    return found;
   }
 
   private static <T> Optional<T> read(KeyValueStore<String, byte[]> store, String key, Class<T> t) {

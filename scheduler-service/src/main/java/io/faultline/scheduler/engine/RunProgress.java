@@ -201,6 +201,10 @@ final class RunProgress {
         e.detail(),
         e.targets().stream().map(TargetOutcome::targetId).toList(),
         e.ssmCommandIds(),
+        // Counts from the summary: the lists may be a sample of thousands of targets.
+        e.targets().isEmpty() && e.ssmCommandIds().isEmpty() && e.targetSummary() == null
+            ? null
+            : e.targetCounts(),
         e.traceId());
   }
 }

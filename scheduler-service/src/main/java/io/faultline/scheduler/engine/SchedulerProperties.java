@@ -88,6 +88,9 @@ public record SchedulerProperties(
    * @param sseConnections open event streams on one instance (1000)
    * @param sseClientQueue events waiting to be sent to one client; a client that falls further
    *     behind is disconnected (1024)
+   * @param abortRetention an abort whose fault or run is never seen to end here is tombstoned this
+   *     long after it was issued (8d: past the requests topic's 7 days, so no fault it was meant
+   *     for can still be requested and start)
    */
   public record Bounds(
       Duration minScheduleInterval,
@@ -97,7 +100,8 @@ public record SchedulerProperties(
       Duration runRetentionSweep,
       Integer sseConnectionsPerTenant,
       Integer sseConnections,
-      Integer sseClientQueue) {
+      Integer sseClientQueue,
+      Duration abortRetention) {
     public Bounds {
       minScheduleInterval =
           positive("bounds.min-schedule-interval", minScheduleInterval, Duration.ofMinutes(5));
@@ -112,11 +116,12 @@ public record SchedulerProperties(
           positive("bounds.sse-connections-per-tenant", sseConnectionsPerTenant, 20);
       sseConnections = positive("bounds.sse-connections", sseConnections, 1000);
       sseClientQueue = positive("bounds.sse-client-queue", sseClientQueue, 1024);
+      abortRetention = positive("bounds.abort-retention", abortRetention, Duration.ofDays(8));
     }
 
     /** Every bound at its default. */
     public static Bounds defaults() {
-      return new Bounds(null, null, null, null, null, null, null, null);
+      return new Bounds(null, null, null, null, null, null, null, null, null);
     }
   }
 

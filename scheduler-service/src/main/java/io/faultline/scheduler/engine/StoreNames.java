@@ -14,7 +14,13 @@ public final class StoreNames {
   /** A run's lifecycle events, keyed {@code tenant/run/<lifecycle offset>}. */
   public static final String TIMELINES = "timelines";
 
+  /**
+   * The aborts on the controls topic whose fault or run has not ended yet, keyed by control scope
+   * ({@code fault/<tenant>/<id>}, {@code run/<tenant>/<id>}): each is tombstoned once it has.
+   */
+  public static final String ABORTS = "aborts";
+
   public static List<String> all() {
-    return List.of(EXPERIMENTS, SCHEDULES, RUNS, TENANTS, TIMELINES);
+    return List.of(EXPERIMENTS, SCHEDULES, RUNS, TENANTS, TIMELINES, ABORTS);
   }
 }

@@ -1,10 +1,7 @@
 package io.faultline.scheduler.runs;
 
-import io.faultline.events.control.ControlAction;
-import io.faultline.events.control.FaultControl;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.RunId;
-import io.faultline.events.ids.TenantId;
 import io.faultline.scheduler.engine.CommandBus;
 import io.faultline.scheduler.engine.SchedulerProperties;
 import io.faultline.scheduler.engine.StateQueries;
@@ -103,7 +100,11 @@ class RunController {
     return ResponseEntity.accepted().build();
   }
 
-  @Operation(summary = "Abort one fault (an ABORT_FAULT control to the executors)")
+  @Operation(
+      summary = "Abort one fault (an ABORT_FAULT control to the executors)",
+      description =
+          "The control stays on the compacted controls topic until the fault has ended (or for"
+              + " 8 days when its end is never seen), then it is tombstoned.")
   @PostMapping(BASE + "/faults/{faultId}/abort")
   ResponseEntity<Void> abortFault(
       @PathVariable String tenantId,
@@ -112,17 +113,16 @@ class RunController {
     if (!faultId.matches(FaultId.PATTERN)) {
       throw new InvalidRequestException("faultId", "pattern", "must match " + FaultId.PATTERN);
     }
-    bus.control(
-        new FaultControl(
-            UUID.randomUUID().toString(),
-            ControlAction.ABORT_FAULT,
-            TenantId.of(tenantId),
-            FaultId.of(faultId),
-            null,
-            reason(body),
-            Caller.current().actor(),
-            clock.instant()),
-        null);
+    // Through the engine, which publishes the control and tombstones it once the fault ended.
+    bus.send(
+        SchedulerCommand.of(
+                UUID.randomUUID().toString(),
+                CommandKind.ABORT_FAULT,
+                tenantId,
+                faultId,
+                clock.instant(),
+                Caller.current().actor())
+            .withReason(reason(body)));
     return ResponseEntity.accepted().build();
   }
 

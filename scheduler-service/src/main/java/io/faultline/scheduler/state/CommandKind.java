@@ -10,6 +10,8 @@ public enum CommandKind {
   DISABLE_SCHEDULE,
   START_RUN,
   ABORT_RUN,
+  /** Aborts fault {@code id} of the tenant: an ABORT_FAULT control, tombstoned once it ended. */
+  ABORT_FAULT,
   PUT_POLICY,
   REGISTER_ACCOUNT,
   REMOVE_ACCOUNT,

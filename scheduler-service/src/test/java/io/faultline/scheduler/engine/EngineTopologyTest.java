@@ -335,7 +335,16 @@ class EngineTopologyTest {
               Topics.FAULT_LIFECYCLE.name(), new StringSerializer(), new ByteArraySerializer());
     }
     ProducerRecord<String, byte[]> record =
-        ExecutorStandIn.record(ExecutorStandIn.event(request, stage, sequence, null));
+        ExecutorStandIn.record(
+            ExecutorStandIn.event(
+                request,
+                stage,
+                sequence,
+                switch (stage) {
+                  case ABORTED -> io.faultline.events.lifecycle.FailureReason.ABORTED;
+                  case FAILED -> io.faultline.events.lifecycle.FailureReason.INJECT;
+                  default -> null;
+                }));
     lifecycleInput.pipeInput(
         new TestRecord<>(record.key(), record.value(), record.headers(), now.get()));
   }
@@ -390,5 +399,98 @@ class EngineTopologyTest {
     publishLifecycle(ended, LifecycleStage.COMPLETED, 3);
     assertThat(runs.get(endedKey)).isNull();
     assertThat(timelineKeys(endedKey)).isEmpty();
+  }
+
+  private TestOutputTopic<String, byte[]> controls;
+
+  /** Controls published since the last call: scope → action name, or "tombstone". */
+  private List<String> controlsOut() {
+    if (controls == null) {
+      controls =
+          driver.createOutputTopic(
+              Topics.FAULT_CONTROLS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    }
+    return controls.readRecordsToList().stream()
+        .map(
+            r ->
+                r.key()
+                    + " "
+                    + (r.value() == null
+                        ? "tombstone"
+                        : EventCodec.standard()
+                            .decode(Topics.FAULT_CONTROLS, r.key(), r.headers(), r.value())
+                            .data()
+                            .action()
+                            .name()))
+        .toList();
+  }
+
+  @Test
+  void tombstonesAFaultAbortOnceItsFaultEndedAndKeepsOneForAFaultThatHasNotStarted() {
+    send(
+        SchedulerCommand.of("c1", CommandKind.START_RUN, "acme", "run-a", T0, "user:x")
+            .withExperiment(experiment(List.of())));
+    FaultRequested fault = published().getFirst();
+    String scope = "fault/acme/" + fault.faultId().value();
+    send(
+        SchedulerCommand.of(
+            "c2", CommandKind.ABORT_FAULT, "acme", fault.faultId().value(), T0, "user:ops"));
+    send(SchedulerCommand.of("c3", CommandKind.ABORT_FAULT, "acme", "f-later", T0, "user:ops"));
+    assertThat(controlsOut())
+        .containsExactly(scope + " ABORT_FAULT", "fault/acme/f-later ABORT_FAULT");
+
+    publishLifecycle(fault, LifecycleStage.APPROVED, 1);
+    assertThat(controlsOut()).isEmpty();
+    publishLifecycle(fault, LifecycleStage.ABORTED, 2);
+    // The fault ended: its abort goes, and the run it stopped has nothing left running either.
+    assertThat(controlsOut())
+        .containsExactly(
+            scope + " tombstone", "run/acme/run-a ABORT_RUN", "run/acme/run-a tombstone");
+    KeyValueStore<String, byte[]> pending = driver.getKeyValueStore(StoreNames.ABORTS);
+    assertThat(pending.get(scope)).isNull();
+    assertThat(pending.get("fault/acme/f-later")).isNotNull();
+
+    // A fault that never showed an end keeps its abort for the whole retention, not a second more.
+    now.set(T0.plus(Duration.ofDays(8)));
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    assertThat(controlsOut()).isEmpty();
+    now.set(T0.plus(Duration.ofDays(8)).plusSeconds(1));
+    driver.advanceWallClockTime(Duration.ofMinutes(11));
+    assertThat(controlsOut()).containsExactly("fault/acme/f-later tombstone");
+    assertThat(pending.get("fault/acme/f-later")).isNull();
+  }
+
+  @Test
+  void tombstonesARunAbortOnlyOnceEveryRequestedFaultOfTheRunEnded() {
+    Experiment twoTargets =
+        new Experiment(
+            "acme",
+            "e2",
+            "kill",
+            "ec2-process-kill",
+            Map.of("PROCESS_IDS", "1234", "EC2_INSTANCE_TAG", "app:web"),
+            "survives",
+            List.of(),
+            List.of(
+                new Target("111111111111", "eu-west-1"), new Target("222222222222", "eu-west-1")),
+            List.of(),
+            T0,
+            "user:x",
+            "c0");
+    send(
+        SchedulerCommand.of("c1", CommandKind.START_RUN, "acme", "run-b", T0, "user:x")
+            .withExperiment(twoTargets));
+    List<FaultRequested> faults = published();
+    assertThat(faults).hasSize(2);
+    publishLifecycle(faults.get(0), LifecycleStage.APPROVED, 1);
+    publishLifecycle(faults.get(1), LifecycleStage.APPROVED, 1);
+    publishLifecycle(faults.get(0), LifecycleStage.FAILED, 2);
+    assertThat(controlsOut()).containsExactly("run/acme/run-b ABORT_RUN");
+
+    publishLifecycle(faults.get(1), LifecycleStage.STARTED, 2);
+    assertThat(controlsOut()).isEmpty();
+    publishLifecycle(faults.get(1), LifecycleStage.ABORTED, 3);
+    assertThat(controlsOut()).containsExactly("run/acme/run-b tombstone");
+    assertThat(driver.getKeyValueStore(StoreNames.ABORTS).get("run/acme/run-b")).isNull();
   }
 }

@@ -12,8 +12,10 @@ import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.lifecycle.RunningFault;
 import io.faultline.events.lifecycle.TargetOutcome;
 import io.faultline.events.lifecycle.TargetStatus;
+import io.faultline.events.lifecycle.TargetSummary;
 import io.faultline.scheduler.engine.RunProgress.Outcome;
 import io.faultline.scheduler.engine.RunProgress.Step;
 import io.faultline.scheduler.state.Run;
@@ -24,6 +26,8 @@ import io.faultline.scheduler.state.TimelineEntry;
 import io.faultline.scheduler.state.WaveStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RunProgressTest {
@@ -341,6 +345,47 @@ class RunProgressTest {
                 "agent offline",
                 List.of("i-0abc12345def67890"),
                 List.of("cmd-1"),
+                new TargetSummary(1, Map.of(TargetStatus.INJECTED, 1), 0, 1, 0, false),
                 "0af7651916cd43dd8448eb211c80319c"));
+  }
+
+  @Test
+  void aTimelineEntryCountsEveryTargetOfASampledEvent() {
+    FaultLifecycleEvent template = event("run-1.w0.t0", LifecycleStage.TARGETS_RESOLVED, 3);
+    List<TargetOutcome> all =
+        IntStream.range(0, 2_000)
+            .mapToObj(
+                i ->
+                    new TargetOutcome(
+                        "i-%017x".formatted(i),
+                        "ec2-instance",
+                        i < 2 ? TargetStatus.RESOLVED : TargetStatus.SKIPPED,
+                        null,
+                        null))
+            .toList();
+    FaultLifecycleEvent sampled =
+        FaultLifecycleEvent.targetsResolved(
+            RunningFault.sampled(
+                template.coordinates(),
+                false,
+                io.faultline.events.catalogue.FaultCatalogue.standard()
+                    .validate(
+                        template.faultType(),
+                        Map.of("PROCESS_IDS", "4242", "EC2_INSTANCE_TAG", "app:web")),
+                all,
+                List.of(),
+                template.traceId(),
+                100),
+            3,
+            T0,
+            "chose 2 of 2000");
+
+    TimelineEntry entry = RunProgress.timelineEntry(sampled);
+
+    assertThat(entry.targets()).hasSize(100);
+    assertThat(entry.targetSummary().total()).isEqualTo(2_000);
+    assertThat(entry.targetSummary().count(TargetStatus.RESOLVED)).isEqualTo(2);
+    assertThat(entry.targetSummary().count(TargetStatus.SKIPPED)).isEqualTo(1_998);
+    assertThat(entry.targetSummary().truncated()).isTrue();
   }
 }

@@ -38,7 +38,8 @@ class SchedulerPropertiesTest {
                 Duration.ofMinutes(10),
                 20,
                 1000,
-                1024));
+                1024,
+                Duration.ofDays(8)));
     EnumerablePropertySource<?> yaml =
         (EnumerablePropertySource<?>)
             new YamlPropertySourceLoader()
@@ -49,7 +50,7 @@ class SchedulerPropertiesTest {
             .filter(name -> name.startsWith("faultline.scheduler.bounds."))
             .map(name -> name + "=" + yaml.getProperty(name))
             .toArray(String[]::new);
-    assertThat(bounds).hasSize(8);
+    assertThat(bounds).hasSize(9);
     runner
         .withPropertyValues(bounds)
         .run(
@@ -68,7 +69,8 @@ class SchedulerPropertiesTest {
         "run-retention-sweep=0ms",
         "sse-connections-per-tenant=0",
         "sse-connections=-1",
-        "sse-client-queue=0"
+        "sse-client-queue=0",
+        "abort-retention=0s"
       })
   void refusesToStartWithABoundThatIsNotPositiveNamingIt(String setting) {
     String property = "faultline.scheduler.bounds." + setting.substring(0, setting.indexOf('='));

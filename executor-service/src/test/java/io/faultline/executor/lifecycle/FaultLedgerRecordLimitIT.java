@@ -1,0 +1,144 @@
+package io.faultline.executor.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.faultline.events.Fixtures;
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.ids.FaultCoordinates;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.TenantId;
+import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.RunningFault;
+import io.faultline.events.topics.Topics;
+import io.faultline.executor.RawRecords;
+import io.faultline.executor.TestFaults;
+import io.faultline.executor.lifecycle.JournalEntry.Phase;
+import io.faultline.testsupport.TestKafka;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ledger's group commit on a real broker: a record larger than a record may be is refused on
+ * its own, before it joins a transaction, and the other faults' writes queued with it commit.
+ */
+class FaultLedgerRecordLimitIT {
+  @BeforeAll
+  static void topics() {
+    TestFaults.createTopics();
+  }
+
+  private static FaultLifecycleEvent started(String tenant, String faultId, String detail) {
+    FaultCoordinates base = Fixtures.aProcessKillRequest().coordinates();
+    FaultCoordinates fault =
+        new FaultCoordinates(
+            FaultId.of(faultId),
+            TenantId.of(tenant),
+            base.experimentId(),
+            base.runId(),
+            base.faultType(),
+            base.accountId(),
+            base.region());
+    return FaultLifecycleEvent.started(
+        new RunningFault(
+            fault, false, Fixtures.aProcessKillRequest().parameters(), null, null, null),
+        2,
+        Instant.now(),
+        detail);
+  }
+
+  private static JournalEntry entry(String tenant, String faultId) {
+    return new JournalEntry(
+        faultId,
+        tenant,
+        Phase.STARTED,
+        3,
+        0,
+        0,
+        null,
+        List.of(),
+        List.of(),
+        null,
+        "ledger-it",
+        Instant.now());
+  }
+
+  @Test
+  void anOversizedEventFailsOnlyItsOwnWrite() throws Exception {
+    String tenant = TestFaults.unique("ledger");
+    try (FaultLedger ledger =
+        new FaultLedger(TestKafka.bootstrapServers(), TestFaults.unique("ledger-it"))) {
+      List<CompletableFuture<Void>> others =
+          List.of(
+              ledger.submit(started(tenant, "f-before", "fine"), null, entry(tenant, "f-before")));
+      CompletableFuture<Void> oversized =
+          ledger.submit(
+              started(tenant, "f-huge", "x".repeat(1_100_000)), null, entry(tenant, "f-huge"));
+      CompletableFuture<Void> after =
+          ledger.submit(started(tenant, "f-after", "fine"), null, entry(tenant, "f-after"));
+
+      assertThatThrownBy(() -> oversized.get(30, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(FaultLedger.RecordTooLargeException.class)
+          .hasMessageStartingWith("the lifecycle event of fault " + tenant + "/f-huge is ")
+          .hasMessageContaining("bytes, over the 1048576-byte record limit; it was not written");
+      others.getFirst().get(30, TimeUnit.SECONDS);
+      after.get(30, TimeUnit.SECONDS);
+      assertThatThrownBy(
+              () -> ledger.write(started(tenant, "f-huge", "x".repeat(1_100_000)), null, null))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("over the 1048576-byte record limit");
+    }
+
+    List<ConsumerRecord<String, byte[]>> events =
+        RawRecords.read(Topics.FAULT_LIFECYCLE.name(), tenant::equals);
+    assertThat(events)
+        .extracting(
+            r ->
+                EventCodec.standard()
+                    .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
+                    .data()
+                    .faultId()
+                    .value())
+        .containsExactlyInAnyOrder("f-before", "f-after");
+    assertThat(RawRecords.read(Topics.EXECUTION_JOURNAL.name(), k -> k.startsWith(tenant + "/")))
+        .extracting(ConsumerRecord::key)
+        .containsExactlyInAnyOrder(tenant + "/f-before", tenant + "/f-after");
+  }
+
+  @Test
+  void anOversizedJournalEntryIsRefusedNamingTheFault() {
+    String tenant = TestFaults.unique("ledger");
+    JournalEntry huge =
+        new JournalEntry(
+            "f-wide",
+            tenant,
+            Phase.INJECTING,
+            3,
+            0,
+            0,
+            null,
+            java.util.stream.IntStream.range(0, 30_000)
+                .mapToObj(
+                    i -> new JournalEntry.JournalTarget("i-%017x".formatted(i), "ec2-instance"))
+                .toList(),
+            List.of(),
+            null,
+            "ledger-it",
+            Instant.now());
+    try (FaultLedger ledger =
+        new FaultLedger(TestKafka.bootstrapServers(), TestFaults.unique("ledger-it"))) {
+      assertThatThrownBy(() -> ledger.write(null, null, huge))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("the journal entry of fault " + tenant + "/f-wide is ")
+          .hasMessageContaining("over the 1048576-byte record limit");
+    }
+  }
+}
