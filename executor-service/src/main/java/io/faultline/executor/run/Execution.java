@@ -14,8 +14,6 @@ import io.faultline.executor.fault.FaultContext;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.fault.FaultSpec;
 import io.faultline.executor.fault.Target;
-import io.faultline.executor.fault.Timing;
-import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.guard.TenantGuards;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.lifecycle.JournalEntry;
@@ -26,8 +24,6 @@ import io.faultline.telemetry.FaultLogContext;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -217,10 +213,10 @@ final class Execution {
         FaultLogContext logs = trace.logContext()) {
       try {
         if (recoveredFrom == null) {
-          execute();
+          fresh().run();
         } else if (!recoveredFrom.phase().mayHaveInjected()) {
           writer.claim();
-          runOnAfterTakeover();
+          fresh().runOnAfterTakeover(recoveredFrom);
         } else {
           new TakenOverFault(approval, recoveredFrom, ctx, writer, targets, trace, signal).finish();
         }
@@ -249,269 +245,10 @@ final class Execution {
     }
   }
 
-  // ---------------------------------------------------------------- a fault approved here
-
-  private void execute() {
-    // Before anything else: past its deadline the target may already be another fault's.
-    Optional<String> missed = StartDeadline.missed(approval, Instant.now());
-    if (missed.isPresent()) {
-      log.warn("fault {} {}", approval.faultId(), missed.get());
-      writer.terminal(LifecycleStage.ABORTED, FailureReason.APPROVAL_EXPIRED, missed.get());
-      return;
-    }
-    accepted = true;
-    runOn(true);
+  private FreshFault fresh() {
+    return new FreshFault(
+        approval, ctx, writer, targets, trace, signal, () -> accepted = true, this::abort);
   }
-
-  /**
-   * A fault taken over before its lost owner sent any command: nothing to undo, so it runs on from
-   * target resolution under the new epoch (its lease is kept by this executor's heartbeat).
-   */
-  private void runOnAfterTakeover() {
-    log.warn(
-        "fault {} taken over from executor {} before any command was sent: running it on",
-        approval.faultId(),
-        recoveredFrom.executor());
-    runOn(false);
-  }
-
-  /** From the halt check on; {@code announce}: publish STARTED (not again after a takeover). */
-  private void runOn(boolean announce) {
-    Optional<FailureReason> blocked =
-        ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
-    if (blocked.isPresent()) {
-      writer.terminal(
-          LifecycleStage.ABORTED,
-          blocked.get(),
-          blocked.get() == FailureReason.HALTED
-              ? "not started: tenant or platform is halted"
-              : "not started: fault or run was aborted");
-      return;
-    }
-    if (announce) {
-      writer.event(LifecycleStage.STARTED, "executor " + ctx.executorId());
-    }
-    FaultSpec spec = specOrFail();
-    if (spec == null) {
-      return;
-    }
-    AssumeRole.Result role = AssumeRole.run(ctx.connector(), approval, trace);
-    if (role.session() == null) {
-      writer.terminal(LifecycleStage.FAILED, FailureReason.ASSUME_ROLE, role.error());
-      return;
-    }
-    AccountSession session = role.session();
-    if (stopBeforeInject()) {
-      return;
-    }
-    ResolveTargets.Result resolution =
-        ResolveTargets.run(
-            spec.selector(),
-            session,
-            approval,
-            ctx.guards().forFault(approval.tenantId(), approval.guard()),
-            ctx.random(),
-            trace,
-            targets);
-    if (resolution.refused() != null) {
-      writer.terminal(LifecycleStage.FAILED, resolution.refused(), resolution.refusal());
-      return;
-    }
-    TargetResolution.Resolved resolved = resolution.resolved();
-    PreCheck.Result checked =
-        PreCheck.run(ctx.settings().precheckSsmOnline(), session, resolved, trace, targets);
-    if (checked.refusal() != null) {
-      writer.terminal(LifecycleStage.FAILED, FailureReason.PRE_CHECK, checked.refusal());
-      return;
-    }
-    targets.actOn(checked.targets(), resolved.outcomes());
-    trace.execute().setAttribute(FaultSpans.TARGET_COUNT, (long) targets.list().size());
-    writer.event(LifecycleStage.TARGETS_RESOLVED, resolved.summary());
-
-    if (approval.dryRun()) {
-      writer.terminal(
-          LifecycleStage.COMPLETED, null, "dry run: targets resolved, nothing injected");
-      return;
-    }
-    if (stopBeforeInject()) {
-      return;
-    }
-    FaultContext faultContext = new FaultContext(approval.faultId(), trace.traceId());
-    CommandContext commands;
-    try {
-      commands =
-          CommandContext.prepare(
-              session, spec, faultContext, Direction.INJECT, targets.list().getFirst());
-    } catch (TransportException e) {
-      writer.terminal(LifecycleStage.FAILED, FailureReason.INJECT, "document: " + e.getMessage());
-      return;
-    }
-    Timing timing = spec.timing();
-    ramp(timing);
-    if (stopBeforeInject()) {
-      return;
-    }
-    // Halts and the tenant's protected targets again, before each batch: the ramp may be long.
-    InjectGate gate =
-        new InjectGate(
-            approval,
-            spec.selector(),
-            ctx.controls(),
-            ctx.guards(),
-            targets,
-            trace,
-            this::abort,
-            () -> {
-              if (writer.phase() == Phase.INJECTING) {
-                // The journal's targets are what a takeover rolls back: never an excluded one.
-                writer.journal(Phase.INJECTING);
-              }
-            });
-    gate.admit(targets.list());
-    if (stopBeforeInject() || endIfNothingLeft()) {
-      return;
-    }
-
-    // Intent before any SendCommand: whoever takes over knows what to roll back.
-    writer.journal(Phase.INJECTING);
-    long injectStarted = System.nanoTime();
-    boolean injected =
-        new CommandRound(Direction.INJECT, commands, trace, targets, signal, ctx.settings(), gate)
-            .run();
-    trace.timed(FaultSpans.INJECT, injected, injectStarted);
-    signal.throwIfReleased();
-    if (endIfNothingLeft()) {
-      return;
-    }
-    if (!injected || signal.aborted()) {
-      Heading heading =
-          signal.aborted()
-              ? new Heading.Aborted(signal.reason())
-              : new Heading.Failed(FailureReason.INJECT);
-      rollBackAndFinish(commands, heading);
-      return;
-    }
-    writer.holdUntil(Instant.now().plus(timing.hold()));
-    writer.event(LifecycleStage.INJECTED, "held for " + timing.durationSeconds() + " s");
-    boolean fullHold = waitOut(FaultSpans.HOLD, timing.hold());
-    signal.throwIfReleased();
-    if (!fullHold && signal.aborted()) {
-      rollBackAndFinish(commands, new Heading.Aborted(signal.reason()));
-      return;
-    }
-    rollBackAndFinish(commands, new Heading.Completed());
-  }
-
-  /** The fault's typed spec, or null once the fault has failed INVALID_REQUEST. */
-  private FaultSpec specOrFail() {
-    Fault fault = ctx.registry().find(approval.faultType()).orElse(null);
-    if (fault == null) {
-      writer.terminal(
-          LifecycleStage.FAILED,
-          FailureReason.INVALID_REQUEST,
-          "this executor cannot run fault type " + approval.faultType());
-      return null;
-    }
-    try {
-      return fault.spec(approval.parameters());
-    } catch (RuntimeException e) {
-      writer.terminal(
-          LifecycleStage.FAILED,
-          FailureReason.INVALID_REQUEST,
-          "parameters refused before any command: " + e.getMessage());
-      return null;
-    }
-  }
-
-  /** RAMP_TIME, cut short by an abort or a release. */
-  private void ramp(Timing timing) {
-    waitOut(FaultSpans.RAMP, timing.ramp());
-  }
-
-  /**
-   * A phase that only waits (ramp, hold), cut short by an abort or a release.
-   *
-   * @return true when the full duration passed
-   */
-  private boolean waitOut(String spanName, Duration duration) {
-    try (FaultTrace.PhaseSpan p = trace.phase(spanName)) {
-      boolean full = signal.await(duration);
-      if (!full && signal.aborted()) {
-        p.stopped(signal.reason());
-      }
-      return full;
-    }
-  }
-
-  /**
-   * Ends a fault whose every target became protected after approval before its inject was sent:
-   * nothing was sent, nothing is rolled back, it fails as resolution does with nothing eligible.
-   */
-  private boolean endIfNothingLeft() {
-    if (!targets.list().isEmpty()) {
-      return false;
-    }
-    if (!stopBeforeInject()) {
-      writer.terminal(
-          LifecycleStage.FAILED,
-          FailureReason.TARGET_SELECTION,
-          "no eligible target: every target became protected after approval; nothing injected");
-    }
-    return true;
-  }
-
-  /** Ends the fault before anything was sent when it was aborted or released meanwhile. */
-  private boolean stopBeforeInject() {
-    signal.throwIfReleased();
-    if (signal.aborted()) {
-      writer.terminal(
-          LifecycleStage.ABORTED, signal.reason(), "aborted before anything was injected");
-      return true;
-    }
-    return false;
-  }
-
-  private void rollBackAndFinish(CommandContext commands, Heading heading) {
-    writer.headFor(heading);
-    // Queued, not awaited: a halt while the broker is away still rolls back at once (the events
-    // follow when it is back; a takeover meanwhile rolls back again, which is idempotent).
-    writer.eventWithoutWaiting(
-        LifecycleStage.ROLLING_BACK,
-        switch (heading) {
-          case Heading.Completed c -> "hold over";
-          case Heading.Aborted a -> "stopping: " + a.reason();
-          case Heading.Failed f -> "stopping: " + f.reason();
-        });
-    Rollback.Result result = Rollback.run(commands, trace, targets, signal, ctx.settings());
-    if (!result.ok()) {
-      writer.terminal(LifecycleStage.FAILED, result.reason(), result.andLate(result.detail()));
-      return;
-    }
-    String rolledBack = result.andLate("rolled back " + targets.list().size() + " targets");
-    switch (heading) {
-      case Heading.Completed c -> {
-        ramp(commands.spec().timing());
-        writer.terminal(LifecycleStage.COMPLETED, null, rolledBack);
-      }
-      case Heading.Aborted a ->
-          writer.terminal(
-              LifecycleStage.ABORTED, a.reason(), describeStop(a.reason()) + "; " + rolledBack);
-      case Heading.Failed f ->
-          writer.terminal(
-              LifecycleStage.FAILED, f.reason(), describeStop(f.reason()) + "; " + rolledBack);
-    }
-  }
-
-  private static String describeStop(FailureReason reason) {
-    return switch (reason) {
-      case ABORTED -> "aborted by a control";
-      case HALTED -> "aborted: tenant or platform halted";
-      case INJECT -> "inject failed on at least one target";
-      default -> String.valueOf(reason);
-    };
-  }
-
-  // ---------------------------------------------------------------- common
 
   /** Rolls back what an unexpected error may have left injected, then ends the fault INTERNAL. */
   private void finishAfterError(Throwable error) {

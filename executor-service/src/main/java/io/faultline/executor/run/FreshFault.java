@@ -1,0 +1,324 @@
+package io.faultline.executor.run;
+
+import io.faultline.events.decision.FaultApproved;
+import io.faultline.events.lifecycle.FailureReason;
+import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.tracing.FaultSpans;
+import io.faultline.executor.fault.AccountSession;
+import io.faultline.executor.fault.Fault;
+import io.faultline.executor.fault.FaultContext;
+import io.faultline.executor.fault.FaultSpec;
+import io.faultline.executor.fault.Timing;
+import io.faultline.executor.fault.TransportException;
+import io.faultline.executor.lifecycle.JournalEntry;
+import io.faultline.executor.lifecycle.JournalEntry.Phase;
+import io.faultline.executor.run.CommandRound.Direction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of a fault this executor runs from its approval (or from a takeover before any command
+ * was sent): start deadline, halt check, STARTED, spec, assume role, resolve, pre-check,
+ * TARGETS_RESOLVED, ramp, the inject gate, inject, INJECTED, hold, rollback and the terminal event.
+ * Each step is a small type of its own; this class is their order.
+ */
+final class FreshFault {
+  private static final Logger log = LoggerFactory.getLogger(FreshFault.class);
+
+  private final FaultApproved approval;
+  private final Execution.Context ctx;
+  private final LifecycleWriter writer;
+  private final TargetLedger targets;
+  private final FaultTrace trace;
+  private final AbortSignal signal;
+  private final Runnable onAccepted;
+  private final Consumer<FailureReason> abort;
+
+  /**
+   * @param onAccepted runs once the approval passed its start deadline (heartbeats name it)
+   * @param abort aborts the fault as a control would (the inject gate's halts)
+   */
+  FreshFault(
+      FaultApproved approval,
+      Execution.Context ctx,
+      LifecycleWriter writer,
+      TargetLedger targets,
+      FaultTrace trace,
+      AbortSignal signal,
+      Runnable onAccepted,
+      Consumer<FailureReason> abort) {
+    this.approval = approval;
+    this.ctx = ctx;
+    this.writer = writer;
+    this.targets = targets;
+    this.trace = trace;
+    this.signal = signal;
+    this.onAccepted = onAccepted;
+    this.abort = abort;
+  }
+
+  /** The fault from its start deadline on. */
+  void run() {
+    // Before anything else: past its deadline the target may already be another fault's.
+    Optional<String> missed = StartDeadline.missed(approval, Instant.now());
+    if (missed.isPresent()) {
+      log.warn("fault {} {}", approval.faultId(), missed.get());
+      writer.terminal(LifecycleStage.ABORTED, FailureReason.APPROVAL_EXPIRED, missed.get());
+      return;
+    }
+    onAccepted.run();
+    runOn(true);
+  }
+
+  /**
+   * A fault taken over before its lost owner sent any command: nothing to undo, so it runs on from
+   * target resolution under the new epoch (its lease is kept by this executor's heartbeat).
+   */
+  void runOnAfterTakeover(JournalEntry lost) {
+    log.warn(
+        "fault {} taken over from executor {} before any command was sent: running it on",
+        approval.faultId(),
+        lost.executor());
+    runOn(false);
+  }
+
+  /** From the halt check on; {@code announce}: publish STARTED (not again after a takeover). */
+  private void runOn(boolean announce) {
+    Optional<FailureReason> blocked =
+        ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
+    if (blocked.isPresent()) {
+      writer.terminal(
+          LifecycleStage.ABORTED,
+          blocked.get(),
+          blocked.get() == FailureReason.HALTED
+              ? "not started: tenant or platform is halted"
+              : "not started: fault or run was aborted");
+      return;
+    }
+    if (announce) {
+      writer.event(LifecycleStage.STARTED, "executor " + ctx.executorId());
+    }
+    FaultSpec spec = specOrFail();
+    if (spec == null) {
+      return;
+    }
+    AssumeRole.Result role = AssumeRole.run(ctx.connector(), approval, trace);
+    if (role.session() == null) {
+      writer.terminal(LifecycleStage.FAILED, FailureReason.ASSUME_ROLE, role.error());
+      return;
+    }
+    AccountSession session = role.session();
+    if (stopBeforeInject()) {
+      return;
+    }
+    ResolveTargets.Result resolution =
+        ResolveTargets.run(
+            spec.selector(),
+            session,
+            approval,
+            ctx.guards().forFault(approval.tenantId(), approval.guard()),
+            ctx.random(),
+            trace,
+            targets);
+    if (resolution.refused() != null) {
+      writer.terminal(LifecycleStage.FAILED, resolution.refused(), resolution.refusal());
+      return;
+    }
+    TargetResolution.Resolved resolved = resolution.resolved();
+    PreCheck.Result checked =
+        PreCheck.run(ctx.settings().precheckSsmOnline(), session, resolved, trace, targets);
+    if (checked.refusal() != null) {
+      writer.terminal(LifecycleStage.FAILED, FailureReason.PRE_CHECK, checked.refusal());
+      return;
+    }
+    targets.actOn(checked.targets(), resolved.outcomes());
+    trace.execute().setAttribute(FaultSpans.TARGET_COUNT, (long) targets.list().size());
+    writer.event(LifecycleStage.TARGETS_RESOLVED, resolved.summary());
+
+    if (approval.dryRun()) {
+      writer.terminal(
+          LifecycleStage.COMPLETED, null, "dry run: targets resolved, nothing injected");
+      return;
+    }
+    if (stopBeforeInject()) {
+      return;
+    }
+    FaultContext faultContext = new FaultContext(approval.faultId(), trace.traceId());
+    CommandContext commands;
+    try {
+      commands =
+          CommandContext.prepare(
+              session, spec, faultContext, Direction.INJECT, targets.list().getFirst());
+    } catch (TransportException e) {
+      writer.terminal(LifecycleStage.FAILED, FailureReason.INJECT, "document: " + e.getMessage());
+      return;
+    }
+    Timing timing = spec.timing();
+    ramp(timing);
+    if (stopBeforeInject()) {
+      return;
+    }
+    // Halts and the tenant's protected targets again, before each batch: the ramp may be long.
+    InjectGate gate =
+        new InjectGate(
+            approval,
+            spec.selector(),
+            ctx.controls(),
+            ctx.guards(),
+            targets,
+            trace,
+            abort,
+            () -> {
+              if (writer.phase() == Phase.INJECTING) {
+                // The journal's targets are what a takeover rolls back: never an excluded one.
+                writer.journal(Phase.INJECTING);
+              }
+            });
+    gate.admit(targets.list());
+    if (stopBeforeInject() || endIfNothingLeft()) {
+      return;
+    }
+
+    // Intent before any SendCommand: whoever takes over knows what to roll back.
+    writer.journal(Phase.INJECTING);
+    long injectStarted = System.nanoTime();
+    boolean injected =
+        new CommandRound(Direction.INJECT, commands, trace, targets, signal, ctx.settings(), gate)
+            .run();
+    trace.timed(FaultSpans.INJECT, injected, injectStarted);
+    signal.throwIfReleased();
+    if (endIfNothingLeft()) {
+      return;
+    }
+    if (!injected || signal.aborted()) {
+      Heading heading =
+          signal.aborted()
+              ? new Heading.Aborted(signal.reason())
+              : new Heading.Failed(FailureReason.INJECT);
+      rollBackAndFinish(commands, heading);
+      return;
+    }
+    writer.holdUntil(Instant.now().plus(timing.hold()));
+    writer.event(LifecycleStage.INJECTED, "held for " + timing.durationSeconds() + " s");
+    boolean fullHold = waitOut(FaultSpans.HOLD, timing.hold());
+    signal.throwIfReleased();
+    if (!fullHold && signal.aborted()) {
+      rollBackAndFinish(commands, new Heading.Aborted(signal.reason()));
+      return;
+    }
+    rollBackAndFinish(commands, new Heading.Completed());
+  }
+
+  /** The fault's typed spec, or null once the fault has failed INVALID_REQUEST. */
+  private FaultSpec specOrFail() {
+    Fault fault = ctx.registry().find(approval.faultType()).orElse(null);
+    if (fault == null) {
+      writer.terminal(
+          LifecycleStage.FAILED,
+          FailureReason.INVALID_REQUEST,
+          "this executor cannot run fault type " + approval.faultType());
+      return null;
+    }
+    try {
+      return fault.spec(approval.parameters());
+    } catch (RuntimeException e) {
+      writer.terminal(
+          LifecycleStage.FAILED,
+          FailureReason.INVALID_REQUEST,
+          "parameters refused before any command: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** RAMP_TIME, cut short by an abort or a release. */
+  private void ramp(Timing timing) {
+    waitOut(FaultSpans.RAMP, timing.ramp());
+  }
+
+  /**
+   * A phase that only waits (ramp, hold), cut short by an abort or a release.
+   *
+   * @return true when the full duration passed
+   */
+  private boolean waitOut(String spanName, Duration duration) {
+    try (FaultTrace.PhaseSpan p = trace.phase(spanName)) {
+      boolean full = signal.await(duration);
+      if (!full && signal.aborted()) {
+        p.stopped(signal.reason());
+      }
+      return full;
+    }
+  }
+
+  /**
+   * Ends a fault whose every target became protected after approval before its inject was sent:
+   * nothing was sent, nothing is rolled back, it fails as resolution does with nothing eligible.
+   */
+  private boolean endIfNothingLeft() {
+    if (!targets.list().isEmpty()) {
+      return false;
+    }
+    if (!stopBeforeInject()) {
+      writer.terminal(
+          LifecycleStage.FAILED,
+          FailureReason.TARGET_SELECTION,
+          "no eligible target: every target became protected after approval; nothing injected");
+    }
+    return true;
+  }
+
+  /** Ends the fault before anything was sent when it was aborted or released meanwhile. */
+  private boolean stopBeforeInject() {
+    signal.throwIfReleased();
+    if (signal.aborted()) {
+      writer.terminal(
+          LifecycleStage.ABORTED, signal.reason(), "aborted before anything was injected");
+      return true;
+    }
+    return false;
+  }
+
+  private void rollBackAndFinish(CommandContext commands, Heading heading) {
+    writer.headFor(heading);
+    // Queued, not awaited: a halt while the broker is away still rolls back at once (the events
+    // follow when it is back; a takeover meanwhile rolls back again, which is idempotent).
+    writer.eventWithoutWaiting(
+        LifecycleStage.ROLLING_BACK,
+        switch (heading) {
+          case Heading.Completed c -> "hold over";
+          case Heading.Aborted a -> "stopping: " + a.reason();
+          case Heading.Failed f -> "stopping: " + f.reason();
+        });
+    Rollback.Result result = Rollback.run(commands, trace, targets, signal, ctx.settings());
+    if (!result.ok()) {
+      writer.terminal(LifecycleStage.FAILED, result.reason(), result.andLate(result.detail()));
+      return;
+    }
+    String rolledBack = result.andLate("rolled back " + targets.list().size() + " targets");
+    switch (heading) {
+      case Heading.Completed c -> {
+        ramp(commands.spec().timing());
+        writer.terminal(LifecycleStage.COMPLETED, null, rolledBack);
+      }
+      case Heading.Aborted a ->
+          writer.terminal(
+              LifecycleStage.ABORTED, a.reason(), describeStop(a.reason()) + "; " + rolledBack);
+      case Heading.Failed f ->
+          writer.terminal(
+              LifecycleStage.FAILED, f.reason(), describeStop(f.reason()) + "; " + rolledBack);
+    }
+  }
+
+  private static String describeStop(FailureReason reason) {
+    return switch (reason) {
+      case ABORTED -> "aborted by a control";
+      case HALTED -> "aborted: tenant or platform halted";
+      case INJECT -> "inject failed on at least one target";
+      default -> String.valueOf(reason);
+    };
+  }
+}
