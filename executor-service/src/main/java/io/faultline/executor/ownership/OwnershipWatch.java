@@ -60,8 +60,13 @@ public final class OwnershipWatch implements AutoCloseable {
   private final PoisonRecords poison;
   private final ConsumerLiveness readers;
   private final HeartbeatView view = new HeartbeatView();
+  // The latest append time read per heartbeat partition (the watermark's parts).
+  private final Map<TopicPartition, Instant> readUpTo = new HashMap<>();
+  private List<TopicPartition> partitions = List.of();
   private final CountDownLatch caughtUp = new CountDownLatch(1);
   private volatile Instant clock = Instant.EPOCH;
+  // The clock takeovers are judged by, as of the current check (see watermark()).
+  private Instant watermark = Instant.EPOCH;
   private volatile boolean closed;
   private Thread thread;
   private KafkaConsumer<String, byte[]> consumer;
@@ -116,6 +121,7 @@ public final class OwnershipWatch implements AutoCloseable {
         tps.add(new TopicPartition(Topics.EXECUTOR_HEARTBEATS.name(), p));
       }
       consumer.assign(tps);
+      partitions = List.copyOf(tps);
       seekToLookback(tps);
       Map<TopicPartition, Long> end = consumer.endOffsets(tps);
       Instant nextCheck = Instant.now();
@@ -169,7 +175,12 @@ public final class OwnershipWatch implements AutoCloseable {
           EventCodec.standard()
               .decode(Topics.EXECUTOR_HEARTBEATS, record.key(), record.headers(), record.value())
               .data();
-      view.record(beat, Instant.ofEpochMilli(record.timestamp()));
+      Instant appended = Instant.ofEpochMilli(record.timestamp());
+      view.record(beat, appended);
+      readUpTo.merge(
+          new TopicPartition(record.topic(), record.partition()),
+          appended,
+          (a, b) -> a.isAfter(b) ? a : b);
       clock = view.clock();
     } catch (RuntimeException e) {
       poison.skipped(record.topic(), record.partition(), record.offset(), e);
@@ -203,6 +214,7 @@ public final class OwnershipWatch implements AutoCloseable {
   }
 
   private void takeOverOrphans() {
+    watermark = watermark();
     Set<Integer> toRead = new TreeSet<>();
     for (JournalIndex.Known known : index.inFlight()) {
       if (verdict(known) != OrphanRule.Verdict.WAIT) {
@@ -242,8 +254,28 @@ public final class OwnershipWatch implements AutoCloseable {
         known.seenAt(),
         named,
         view.beatsAfter(entry.executor(), lastAlive),
-        view.clock(),
+        watermark,
         grace);
+  }
+
+  /**
+   * The heartbeat time every partition has been read up to: the latest append time read, held back
+   * by any partition not caught up (its latest append time read). A watch that lags on one
+   * partition so never takes over a fault whose owner's newer beats sit unread there.
+   */
+  private Instant watermark() {
+    Instant watermark = view.clock();
+    for (TopicPartition tp : partitions) {
+      java.util.OptionalLong lag = consumer.currentLag(tp);
+      if (lag.isPresent() && lag.getAsLong() == 0) {
+        continue;
+      }
+      Instant upTo = readUpTo.getOrDefault(tp, Instant.EPOCH);
+      if (upTo.isBefore(watermark)) {
+        watermark = upTo;
+      }
+    }
+    return watermark;
   }
 
   @Override
