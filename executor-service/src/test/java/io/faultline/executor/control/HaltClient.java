@@ -80,6 +80,7 @@ final class HaltClient {
         new ArrayList<>(
             List.of(
                 "--server.port=0",
+                "--management.server.port=0",
                 "--spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
                 "--faultline.executor.group-id=" + TestFaults.unique(name),
                 "--faultline.executor.executor-id=" + name,
@@ -97,6 +98,12 @@ final class HaltClient {
   static HaltClient of(ConfigurableApplicationContext executor) {
     return new HaltClient(
         Integer.parseInt(executor.getEnvironment().getProperty("local.server.port")));
+  }
+
+  /** A client of the executor's management port (actuator). */
+  static HaltClient management(ConfigurableApplicationContext executor) {
+    return new HaltClient(
+        Integer.parseInt(executor.getEnvironment().getProperty("local.management.port")));
   }
 
   Response post(String path, String token, String body) {
