@@ -1,6 +1,7 @@
 package io.faultline.local;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.faultline.events.catalogue.FaultCatalogue;
 import io.faultline.events.cloudevents.Json;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
@@ -14,6 +15,7 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.policy.Windows;
 import java.net.URI;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -21,7 +23,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The demo tenant {@code demo}: moto account {@value #ACCOUNT} with two running instances tagged
  * {@code app=checkout} and one tagged {@code app=payments}, registered through the scheduler's API
- * with a policy that allows every seed fault any time (no cooldown, so the demo can be repeated).
+ * with a policy that allows every fault of the catalogue any time (no cooldown, so the demo can be
+ * repeated).
  */
 final class DemoTenant {
   static final String TENANT = "demo";
@@ -64,10 +67,10 @@ final class DemoTenant {
                     account.roleArn(),
                     "set-by-the-platform",
                     List.of(AwsRegion.of(account.region())))),
-            List.of(
-                FaultType.of("ec2-process-kill"),
-                FaultType.of("ecs-agent-stop"),
-                FaultType.of("ec2-http-reset-peer")),
+            // Every fault of the catalogue, so a fault added to it is in the demo at once.
+            FaultCatalogue.standard().types().stream()
+                .sorted(Comparator.comparing(FaultType::value))
+                .toList(),
             ProtectedTargets.none(),
             Windows.always(),
             new Bounds(600, 100, 10),

@@ -38,7 +38,7 @@ public final class FaultCatalogue {
   private static final Map<String, Pattern> PATTERNS =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static final FaultCatalogue STANDARD = new FaultCatalogue(SeedFaults.all());
+  private static final FaultCatalogue STANDARD = new FaultCatalogue(StandardFaults.all());
 
   private final Map<FaultType, FaultTypeSpec> types;
 
