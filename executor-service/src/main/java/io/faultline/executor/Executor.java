@@ -214,7 +214,7 @@ public final class Executor implements AutoCloseable {
             config.takeoverGrace(),
             index,
             runner,
-            new Takeover(config.kafka(), runner),
+            new Takeover(config.kafka(), runner, heartbeats::beatNow),
             observability.poison(),
             observability.readers());
     watch.set(ownership);

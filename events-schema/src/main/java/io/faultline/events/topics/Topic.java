@@ -60,13 +60,15 @@ public record Topic<V>(
 
   /**
    * Whether the broker stamps each record with its append time: so for fault requests, whose
-   * signatures expire by append time (ADR 0008), and heartbeats, by whose append time leases are
-   * kept (ADR 0007); their writers must not choose it.
+   * signatures expire by append time (ADR 0008), heartbeats, by whose append time leases are kept
+   * and takeovers judged, and the execution journal, whose entries say when their writer was last
+   * known alive on that same clock (ADR 0007); their writers must not choose it.
    */
   public boolean stampedByBroker() {
-    return events()
-        .filter(f -> f == EventFamily.FAULT_REQUESTED || f == EventFamily.EXECUTOR_HEARTBEAT)
-        .isPresent();
+    return name.equals("faultline.execution-journal.v1")
+        || events()
+            .filter(f -> f == EventFamily.FAULT_REQUESTED || f == EventFamily.EXECUTOR_HEARTBEAT)
+            .isPresent();
   }
 
   /**

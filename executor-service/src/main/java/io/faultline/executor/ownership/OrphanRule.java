@@ -24,15 +24,17 @@ final class OrphanRule {
 
   /**
    * @param entry the fault's latest journal entry read
-   * @param seenAt the heartbeat clock when that entry was read
+   * @param writtenAt when that entry was appended to the journal (the heartbeats' clock): its
+   *     writer was alive then, whenever this executor came to read it — so a partition that moves
+   *     late does not delay a takeover past the fault's lease
    * @param named the latest beat naming the fault, if any
    * @param ownerBeatsSince how many beats of the entry's writer were appended after the later of
-   *     {@code seenAt} and {@code named}
+   *     {@code writtenAt} and {@code named}
    * @param clock the heartbeat clock now
    */
   static Verdict judge(
       JournalEntry entry,
-      Instant seenAt,
+      Instant writtenAt,
       Optional<HeartbeatView.Named> named,
       int ownerBeatsSince,
       Instant clock,
@@ -43,7 +45,7 @@ final class OrphanRule {
     if (entry.handedOver()) {
       return Verdict.TAKE_OVER;
     }
-    if (clock.isAfter(lastAlive(entry, seenAt, named).plus(grace))) {
+    if (clock.isAfter(lastAlive(entry, writtenAt, named).plus(grace))) {
       return Verdict.TAKE_OVER;
     }
     // A beat of its writer since that did not name it: handed over, ended, or (rarely) a beat built
@@ -51,12 +53,12 @@ final class OrphanRule {
     return ownerBeatsSince >= 1 ? Verdict.CHECK_JOURNAL : Verdict.WAIT;
   }
 
-  /** The later of the entry's sighting and the last beat naming it at its epoch or later. */
+  /** The later of the entry's append time and the last beat naming it at its epoch or later. */
   static Instant lastAlive(
-      JournalEntry entry, Instant seenAt, Optional<HeartbeatView.Named> named) {
+      JournalEntry entry, Instant writtenAt, Optional<HeartbeatView.Named> named) {
     return named
-        .filter(n -> n.epoch() >= entry.epoch() && n.at().isAfter(seenAt))
+        .filter(n -> n.epoch() >= entry.epoch() && n.at().isAfter(writtenAt))
         .map(HeartbeatView.Named::at)
-        .orElse(seenAt);
+        .orElse(writtenAt);
   }
 }

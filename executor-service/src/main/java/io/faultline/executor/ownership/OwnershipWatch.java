@@ -248,10 +248,10 @@ public final class OwnershipWatch implements AutoCloseable {
       return OrphanRule.Verdict.WAIT;
     }
     var named = view.named(entry.faultKey());
-    Instant lastAlive = OrphanRule.lastAlive(entry, known.seenAt(), named);
+    Instant lastAlive = OrphanRule.lastAlive(entry, known.writtenAt(), named);
     return OrphanRule.judge(
         entry,
-        known.seenAt(),
+        known.writtenAt(),
         named,
         view.beatsAfter(entry.executor(), lastAlive),
         watermark,

@@ -24,17 +24,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The journal's latest entry of every fault in the approvals partitions this executor owns, with
- * the heartbeat time it was read at. Loaded from the journal on assignment (read_committed, so a
- * dead executor's open transaction is never seen), kept current by the ledger's own writes, and
- * read on from where it stopped when another executor's writes matter ({@link #refresh}): a fault
- * keeps running where it runs when its partition moves, so the partition's owner sees it written by
- * another executor.
+ * the time it was written: the broker's append time (the journal is {@code LogAppendTime}, the
+ * heartbeats' clock), so when its writer was last known alive. Loaded from the journal on
+ * assignment (read_committed, so a dead executor's open transaction is never seen), kept current by
+ * the ledger's own writes, and read on from where it stopped when another executor's writes matter
+ * ({@link #refresh}): a fault keeps running where it runs when its partition moves, so the
+ * partition's owner sees it written by another executor.
  */
 public final class JournalIndex {
   private static final Logger log = LoggerFactory.getLogger(JournalIndex.class);
 
-  /** A journal entry and the heartbeat clock when this executor read it. */
-  public record Known(JournalEntry entry, Instant seenAt) {}
+  /**
+   * A journal entry and when it was written: its append time when read from the journal, the
+   * heartbeat clock of the moment for this executor's own writes.
+   */
+  public record Known(JournalEntry entry, Instant writtenAt) {}
 
   private final KafkaClients kafka;
   private final PoisonRecords poison;
@@ -43,8 +47,8 @@ public final class JournalIndex {
   private final Map<Integer, Long> positions = new ConcurrentHashMap<>();
 
   /**
-   * @param heartbeatClock the latest heartbeat append time read (when an entry was seen, judged as
-   *     heartbeats are)
+   * @param heartbeatClock the latest heartbeat append time read (when this executor's own writes
+   *     were made, judged as heartbeats are)
    */
   public JournalIndex(KafkaClients kafka, PoisonRecords poison, Supplier<Instant> heartbeatClock) {
     this.kafka = kafka;
@@ -89,7 +93,6 @@ public final class JournalIndex {
 
   private Map<String, JournalEntry> read(Collection<Integer> partitions) {
     Map<String, JournalEntry> latest = new LinkedHashMap<>();
-    Instant seenAt = heartbeatClock.get();
     try (KafkaConsumer<String, byte[]> consumer =
         kafka.consumer(
             "journal",
@@ -133,7 +136,7 @@ public final class JournalIndex {
                       + (record.key() == null ? "no key" : "'" + record.key() + "'"));
             }
             latest.put(entry.faultKey(), entry);
-            remember(record.partition(), entry, seenAt);
+            remember(record.partition(), entry, Instant.ofEpochMilli(record.timestamp()));
           } catch (RuntimeException e) {
             poison.skipped(record.topic(), record.partition(), record.offset(), e);
           }
@@ -144,7 +147,7 @@ public final class JournalIndex {
     return latest;
   }
 
-  private void remember(int partition, JournalEntry entry, Instant seenAt) {
+  private void remember(int partition, JournalEntry entry, Instant writtenAt) {
     Map<String, Known> known = byPartition.get(partition);
     if (known == null) {
       return;
@@ -152,7 +155,7 @@ public final class JournalIndex {
     Known previous = known.get(entry.faultKey());
     // A stale owner's lower epoch never replaces a takeover's entry.
     if (previous == null || entry.epoch() >= previous.entry().epoch()) {
-      known.put(entry.faultKey(), new Known(entry, seenAt));
+      known.put(entry.faultKey(), new Known(entry, writtenAt));
     }
   }
 

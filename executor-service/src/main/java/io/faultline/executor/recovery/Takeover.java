@@ -32,12 +32,18 @@ public final class Takeover {
 
   private final KafkaClients kafka;
   private final FaultRunner runner;
+  private final Runnable beatNow;
   // Faults whose approval is being read: not launched twice while that takes.
   private final Set<String> launching = ConcurrentHashMap.newKeySet();
 
-  public Takeover(KafkaClients kafka, FaultRunner runner) {
+  /**
+   * @param beatNow sends a heartbeat at once (after faults are taken over, so their leases are
+   *     renewed without waiting for the interval)
+   */
+  public Takeover(KafkaClients kafka, FaultRunner runner, Runnable beatNow) {
     this.kafka = kafka;
     this.runner = runner;
+    this.beatNow = beatNow;
   }
 
   /** Takes over the faults on a virtual thread, so the caller (a rebalance) is not held up. */
@@ -86,6 +92,8 @@ public final class Takeover {
             continue;
           }
           runner.takeOver(approval, entry);
+          // Running here now: name it in a beat before the policy's lease grace runs out.
+          beatNow.run();
         } catch (RuntimeException e) {
           log.error("taking over fault {} failed", entry.faultId(), e);
         }

@@ -1,6 +1,7 @@
 package io.faultline.executor.run;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * This executor's own heartbeat deadline (ADR 0007 §5). Another executor may take a fault over once
@@ -18,17 +19,26 @@ public final class OwnDeadline {
   public static final long LAPSED = -1;
 
   private final long limitNanos;
+  private final LongSupplier nanoClock;
   private long lastAppendedBuiltAt;
   private long generation;
   private boolean lapsed;
 
   /** A deadline of {@code limit}, counted from now (an executor starts with no fault to lose). */
   public OwnDeadline(Duration limit) {
+    this(limit, System::nanoTime);
+  }
+
+  /**
+   * A deadline on another monotonic clock of nanoseconds (the ownership property's virtual time).
+   */
+  public OwnDeadline(Duration limit, LongSupplier nanoClock) {
     if (limit.isNegative() || limit.isZero()) {
       throw new IllegalArgumentException("deadline must be positive, not " + limit);
     }
     this.limitNanos = limit.toNanos();
-    this.lastAppendedBuiltAt = System.nanoTime();
+    this.nanoClock = nanoClock;
+    this.lastAppendedBuiltAt = nanoClock.getAsLong();
   }
 
   /**
@@ -36,7 +46,12 @@ public final class OwnDeadline {
    * be appended and this executor still stops a third of the grace before anyone takes over.
    */
   public static OwnDeadline forTakeoverGrace(Duration takeoverGrace) {
-    return new OwnDeadline(takeoverGrace.multipliedBy(2).dividedBy(3));
+    return forTakeoverGrace(takeoverGrace, System::nanoTime);
+  }
+
+  /** {@link #forTakeoverGrace(Duration)} on another clock. */
+  public static OwnDeadline forTakeoverGrace(Duration takeoverGrace, LongSupplier nanoClock) {
+    return new OwnDeadline(takeoverGrace.multipliedBy(2).dividedBy(3), nanoClock);
   }
 
   /**
@@ -56,7 +71,7 @@ public final class OwnDeadline {
 
   /** The current generation, or {@link #LAPSED} while the deadline has passed. */
   public synchronized long generation() {
-    if (!lapsed && System.nanoTime() - lastAppendedBuiltAt >= limitNanos) {
+    if (!lapsed && nanoClock.getAsLong() - lastAppendedBuiltAt >= limitNanos) {
       lapse();
     }
     return lapsed ? LAPSED : generation;
