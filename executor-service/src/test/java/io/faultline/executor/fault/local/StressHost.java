@@ -45,6 +45,7 @@ public final class StressHost implements AutoCloseable {
   public final TestCgroup cgroup;
   public final Path stateDir;
   private final Path dir;
+  private final Path wrapper;
   private final Map<String, String> environment = new HashMap<>();
 
   /** A host in {@code dir} whose runs get {@code cpuPercent} of one core and the memory limit. */
@@ -54,6 +55,12 @@ public final class StressHost implements AutoCloseable {
     this.cgroup = new TestCgroup(cpuPercent, memoryLimitBytes);
     environment.put("FAULTLINE_STATE_DIR", stateDir.toString());
     environment.put("FAULTLINE_DEADMAN_MARGIN_SECONDS", "1");
+    wrapper = HostProcesses.installExecutable("/local/stress/stress-ng", dir.resolve("wrap"));
+    environment.put("FAKE_STRESS_NG", resolve("stress-ng"));
+    environment.put(
+        "FAKE_STRESS_CGROUP_PROCS",
+        String.join(" ", cgroup.cpuProcs().stream().map(Path::toString).toList()));
+    wrapStressNg(0, false);
   }
 
   /** Starts the document with these parameters inside the cgroup. */
@@ -70,12 +77,11 @@ public final class StressHost implements AutoCloseable {
   }
 
   /**
-   * Puts the stand-in stress-ng first on the PATH: it starts the real one after {@code
-   * delaySeconds}, and without its {@code --timeout} when {@code dropTimeout}.
+   * The stand-in stress-ng is first on the PATH of every run: it moves itself into the group's CPU
+   * quota and starts the real one, after {@code delaySeconds}, without its {@code --timeout} when
+   * {@code dropTimeout}.
    */
   public void wrapStressNg(int delaySeconds, boolean dropTimeout) {
-    Path wrapper = HostProcesses.installExecutable("/local/stress/stress-ng", dir.resolve("wrap"));
-    environment.put("FAKE_STRESS_NG", resolve("stress-ng"));
     environment.put("FAKE_STRESS_DELAY", Integer.toString(delaySeconds));
     environment.put("FAKE_STRESS_NO_TIMEOUT", dropTimeout ? "1" : "0");
     environment.put("PATH", wrapper.getParent() + ":" + System.getenv("PATH"));
@@ -83,7 +89,8 @@ public final class StressHost implements AutoCloseable {
 
   /**
    * Makes the PATH a directory of the basic tools a document needs, without stress-ng; with {@code
-   * fakeApt}, the stand-in apt-get (logging to {@code aptLog}) that "installs" the real one.
+   * fakeApt}, the stand-in apt-get (logging to {@code aptLog}) that "installs" the stand-in
+   * stress-ng.
    */
   public void withoutStressNg(boolean fakeApt, Path aptLog) throws IOException {
     Path bin = Files.createDirectories(dir.resolve("bare-bin"));
@@ -93,7 +100,7 @@ public final class StressHost implements AutoCloseable {
     if (fakeApt) {
       HostProcesses.installExecutable("/local/stress/apt-get", bin);
       environment.put("FAKE_APT_LOG", aptLog.toString());
-      environment.put("FAKE_APT_STRESS_NG", resolve("stress-ng"));
+      environment.put("FAKE_APT_STRESS_NG", wrapper.toString());
     }
     environment.put("PATH", bin.toString());
   }
