@@ -23,13 +23,15 @@ lock() {
 }
 # The dead-man (and any helper a document starts with setsid) is a session leader: kill its group.
 kill_tree() { kill -KILL -- "-$1" 2>/dev/null; kill -KILL "$1" 2>/dev/null; }
-# Pids of processes whose command line names the given file of this fault, never ours.
+# Pids of processes whose command line names the given file of this fault, never ours. Builtins
+# only: a process forked per /proc entry makes a scan take seconds on a host under CPU stress.
 pids_running() {
-  local p pid cmd
+  local p pid cmd arg
   for p in /proc/[0-9]*; do
     pid=${p#/proc/}
     [ "$pid" = "$$" ] || [ "$pid" = "${BASHPID:-}" ] && continue
-    cmd=$(tr '\0' ' ' < "$p/cmdline" 2>/dev/null) || continue
+    cmd=""
+    while IFS= read -r -d '' arg || [ -n "$arg" ]; do cmd+="$arg "; done 2>/dev/null < "$p/cmdline"
     case "$cmd" in *"$1"*) echo "$pid" ;; esac
   done
 }
