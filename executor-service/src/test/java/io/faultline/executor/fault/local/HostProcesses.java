@@ -37,7 +37,7 @@ public final class HostProcesses {
   }
 
   /** Runs a command and fails unless it exits 0. */
-  static String runOk(String... command) {
+  public static String runOk(String... command) {
     Result result = run(List.of(command));
     if (result.exitCode() != 0) {
       throw new IllegalStateException(
