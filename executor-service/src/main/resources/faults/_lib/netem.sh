@@ -19,23 +19,25 @@ root_qdisc() {
   tcx qdisc show dev "$IFACE" 2>/dev/null | awk '$1 == "qdisc" && $4 == "root" { print $2 " " $3; exit }'
 }
 # Installs tc with the host's package manager, through PROXY when one is given.
-netem_install() (
-  if [ -n "$PROXY" ]; then
-    case "$PROXY" in
-      *=*) export "${PROXY%%=*}=${PROXY#*=}" ;;
-      *) export http_proxy="$PROXY" https_proxy="$PROXY" HTTP_PROXY="$PROXY" HTTPS_PROXY="$PROXY" ;;
-    esac
-  fi
+netem_install() {
+  local proxy=() run
+  case "$PROXY" in
+    '') ;;
+    *=*) proxy=("$PROXY") ;;
+    *) proxy=("http_proxy=$PROXY" "https_proxy=$PROXY" "HTTP_PROXY=$PROXY" "HTTPS_PROXY=$PROXY") ;;
+  esac
+  run=(env ${proxy[@]+"${proxy[@]}"} DEBIAN_FRONTEND=noninteractive timeout --foreground 300)
+  if command -v apt-get >/dev/null 2>&1; then
+    "${run[@]}" apt-get update -qq && "${run[@]}" apt-get install -y -qq iproute2
   # Amazon Linux 2023 and RHEL 9 ship tc apart (iproute-tc); older ones inside iproute.
-  if command -v dnf >/dev/null 2>&1; then
-    timeout --foreground 300 dnf install -y iproute-tc || timeout --foreground 300 dnf install -y iproute
+  elif command -v dnf >/dev/null 2>&1; then
+    "${run[@]}" dnf install -y iproute-tc || "${run[@]}" dnf install -y iproute
   elif command -v yum >/dev/null 2>&1; then
-    timeout --foreground 300 yum install -y iproute-tc || timeout --foreground 300 yum install -y iproute
-  elif command -v apt-get >/dev/null 2>&1; then
-    timeout --foreground 300 apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive timeout --foreground 300 apt-get install -y -qq iproute2
-  else return 1; fi
-)
+    "${run[@]}" yum install -y iproute-tc || "${run[@]}" yum install -y iproute
+  else
+    return 1
+  fi
+}
 netem_dependencies() {
   command -v tc >/dev/null 2>&1 && return 0
   [ "$INSTALL_DEPENDENCIES" = true ] || fail missing-dependency "missing=tc"
@@ -95,9 +97,9 @@ netem_applied() {
   filters=$(tcx filter show dev "$IFACE" parent "$NETEM_HANDLE:" | grep -c "flowid $NETEM_HANDLE:4")
   [ "$filters" = "$(netem_matches | wc -l)" ]
 }
-# Deletes the root qdisc only when it is this fault's (its handle), then verifies the kernel's
-# default is back. Never injected, or the interface gone: nothing of this fault is there.
-revert() {
+# The documents' revert BY: deletes the root qdisc only when it is this fault's (its handle), then
+# verifies the kernel's default is back. Never injected, or the interface gone: nothing to delete.
+netem_revert() {
   local by=$1 root qdisc=absent
   [ "$by" != deadman ] && disarm_deadman
   root=$(root_qdisc)
@@ -118,13 +120,14 @@ netem_fault() {
   local root
   if [ "$ACTION" = rollback ]; then
     lock || fail lock-timeout
-    if revert rollback; then summary outcome=ok; exit 0; fi
-    fail revert-not-verified
+    revert rollback || fail revert-not-verified
+    summary outcome=ok
+    exit 0
   fi
   # The document's patterns already hold; matches are word-split, so never trust them alone.
   [[ "$DESTINATION_IPS" =~ ^[0-9./,]*$ && "$DESTINATION_PORTS" =~ ^[0-9,]*$ ]] ||
     fail invalid-destinations
-  [ -e "/sys/class/net/$IFACE" ] || fail no-such-interface "interface=$IFACE"
+  [ -d "/sys/class/net/$IFACE" ] || fail no-such-interface "interface=$IFACE"
   netem_dependencies
   lock || fail lock-timeout
   if [ -d "$STATE_DIR" ]; then
@@ -136,9 +139,9 @@ netem_fault() {
   # when ours is deleted. Anything else is someone's shaping, left alone.
   root=$(root_qdisc)
   [ "${root#* }" = 0: ] || fail root-qdisc-in-use "root_qdisc=${root// //}"
-  mkdir -p "$STATE_DIR" || fail cannot-create-state
+  mkdir -p -- "$STATE_DIR" || fail cannot-create-state
   guard_injection
-  arm_deadman IFACE NETEM_HANDLE tcx root_qdisc || fail cannot-arm-deadman
+  arm_deadman IFACE NETEM_HANDLE tcx root_qdisc netem_revert || fail cannot-arm-deadman
   netem_apply "$@"
   netem_applied || fail injection-not-verified
   injection_verified
