@@ -28,14 +28,41 @@ import java.util.Map;
  */
 public final class NetemHost implements AutoCloseable {
   public final NetworkNamespace namespace = new NetworkNamespace();
+  private static final List<String> BASIC_TOOLS =
+      List.of(
+          "bash",
+          "env",
+          "setsid",
+          "nohup",
+          "ip",
+          "sleep",
+          "seq",
+          "cat",
+          "tr",
+          "sha256sum",
+          "cut",
+          "mkdir",
+          "rm",
+          "timeout",
+          "flock",
+          "grep",
+          "dirname",
+          "ls",
+          "ln",
+          "awk",
+          "sed",
+          "wc");
+  private final Path dir;
   private final Path stateDir;
   private final Path tcLog;
+  private final Path recordingTc;
   private final Map<String, String> environment = new HashMap<>();
 
   public NetemHost(Path dir) {
+    this.dir = dir;
     stateDir = dir.resolve("state");
     tcLog = dir.resolve("tc.log");
-    Path bin = HostProcesses.installExecutable("/local/recording-tc/tc", dir.resolve("bin"));
+    recordingTc = HostProcesses.installExecutable("/local/recording-tc/tc", dir.resolve("bin"));
     environment.put("FAULTLINE_STATE_DIR", stateDir.toString());
     environment.put("FAULTLINE_DEADMAN_MARGIN_SECONDS", "1");
     environment.put("FAKE_TC_LOG", tcLog.toString());
@@ -54,6 +81,26 @@ public final class NetemHost implements AutoCloseable {
   public NetemHost withRealTc() {
     environment.put("PATH", System.getenv("PATH") + ":/usr/sbin:/sbin");
     return this;
+  }
+
+  /**
+   * Documents started from now on find basic tools only, no tc, and the stand-in apt-get ({@code
+   * local/fake-apt}), which "installs" iproute2 by linking the recording tc beside itself.
+   *
+   * @return the file where the stand-in apt-get logs its calls and proxy environment
+   */
+  public Path withoutTcButAnInstaller() throws IOException {
+    Path bin = Files.createDirectories(dir.resolve("bare-bin"));
+    for (String tool : BASIC_TOOLS) {
+      String path = HostProcesses.runOk("bash", "-c", "command -v \"$1\"", "resolve", tool).strip();
+      Files.createSymbolicLink(bin.resolve(tool), Path.of(path));
+    }
+    HostProcesses.installExecutable("/local/fake-apt/apt-get", bin);
+    Path aptLog = dir.resolve("apt.log");
+    environment.put("PATH", bin.toString());
+    environment.put("FAKE_APT_LOG", aptLog.toString());
+    environment.put("FAKE_APT_TC", recordingTc.toString());
+    return aptLog;
   }
 
   /** The stand-in hangs before a tc call whose arguments contain {@code text}. */

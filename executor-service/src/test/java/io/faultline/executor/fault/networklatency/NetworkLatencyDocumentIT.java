@@ -209,4 +209,33 @@ class NetworkLatencyDocumentIT {
         .containsEntry("kind", "netem");
     assertThat(host.nothingLeft("lat-nonetem")).isTrue();
   }
+
+  @Test
+  void failsWithoutTcUnlessAllowedToInstallItThroughTheProxy() throws Exception {
+    Path aptLog = host.withoutTcButAnInstaller();
+
+    LocalRun refused = host.run(DOCUMENT, parameters("inject", "lat-nodeps", "60"));
+
+    assertThat(refused.exitCode()).isEqualTo(1);
+    assertThat(ResultLine.summary(refused.output()).orElseThrow().fields())
+        .containsEntry("reason", "missing-dependency")
+        .containsEntry("missing", "tc");
+    assertThat(host.nothingLeft("lat-nodeps")).isTrue();
+    assertThat(aptLog).doesNotExist();
+
+    Map<String, String> install = parameters("inject", "lat-install", "60");
+    install.put("InstallDependencies", "true");
+    install.put("Proxy", "https_proxy=http://proxy.example:3128");
+    LocalRun run = host.run(DOCUMENT, install);
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    assertThat(run.output()).contains("dependencies=installed packages=tc", "outcome=injected");
+    assertThat(Files.readAllLines(aptLog))
+        .containsExactly(
+            "apt-get update -qq http_proxy= https_proxy=http://proxy.example:3128",
+            "apt-get install -y -qq iproute2 http_proxy= https_proxy=http://proxy.example:3128");
+    install.put("Action", "rollback");
+    assertThat(host.run(DOCUMENT, install).exitCode()).isZero();
+    assertThat(host.nothingLeft("lat-install")).isTrue();
+  }
 }
