@@ -69,7 +69,8 @@ public final class NetemHost implements AutoCloseable {
     environment.put(
         "FAKE_TC_REAL",
         HostProcesses.runOk("bash", "-c", "PATH=$PATH:/usr/sbin:/sbin; command -v tc").strip());
-    environment.put("PATH", bin.getParent() + ":" + System.getenv("PATH") + ":/usr/sbin:/sbin");
+    environment.put(
+        "PATH", recordingTc.getParent() + ":" + System.getenv("PATH") + ":/usr/sbin:/sbin");
   }
 
   /** The interface the documents act on (inside the namespace). */
