@@ -1,7 +1,8 @@
 # Faultline host library netem.sh: tc netem on one interface, whole or towards given destinations,
 # shared by the network latency and packet loss documents. Needs the variables of deadman.sh (which
 # it includes) and IFACE, DESTINATION_IPS, DESTINATION_PORTS, INSTALL_DEPENDENCIES and PROXY; a
-# document calls netem_fault with its netem options (e.g. delay 2000ms, loss 100%).
+# document defines revert() { netem_revert "$@"; } and calls netem_fault with its netem options
+# (e.g. delay 2000ms, loss 100%).
 # Whole interface: root qdisc "netem". Scoped: root "prio bands 4" whose priomap uses bands 1-3
 # only (the kernel's default mapping), netem on band 4, and one u32 filter per destination x port
 # sending matching IPv4 packets there. The root qdisc's handle is derived from FAULT_HASH, so a
