@@ -15,6 +15,8 @@ final class StandardFaults {
         SeedFaults.ecsAgentStop(),
         SeedFaults.httpResetPeer(),
         StressFaults.cpuStress(),
-        StressFaults.memoryStress());
+        StressFaults.memoryStress(),
+        NetworkFaults.latency(),
+        NetworkFaults.packetLoss());
   }
 }

@@ -15,16 +15,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * A throw-away "host" for network faults: a network namespace joined to this host by a veth pair on
  * a random /30, running a real HTTP server ({@code python3 -m http.server}) on {@link #PORT}.
  */
-final class NetworkNamespace implements AutoCloseable {
+public final class NetworkNamespace implements AutoCloseable {
   static final int PORT = 8080;
 
   final String name;
   final String hostInterface;
-  final String innerInterface;
+  public final String innerInterface;
   final String innerAddress;
   private Process server;
 
-  NetworkNamespace() {
+  public NetworkNamespace() {
     String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
     name = "flt-" + id;
     hostInterface = "flh" + id;
@@ -67,7 +67,7 @@ final class NetworkNamespace implements AutoCloseable {
   }
 
   /** Runs a command inside the namespace and fails unless it exits 0. */
-  String inside(String... command) {
+  public String inside(String... command) {
     String[] full = new String[command.length + 4];
     full[0] = "ip";
     full[1] = "netns";
@@ -83,7 +83,7 @@ final class NetworkNamespace implements AutoCloseable {
   }
 
   /** The launcher that makes a document run "on" this namespace. */
-  List<String> launcher() {
+  public List<String> launcher() {
     return List.of("ip", "netns", "exec", name);
   }
 
