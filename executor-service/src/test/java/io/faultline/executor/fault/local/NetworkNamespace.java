@@ -15,16 +15,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * A throw-away "host" for network faults: a network namespace joined to this host by a veth pair on
  * a random /30, running a real HTTP server ({@code python3 -m http.server}) on {@link #PORT}.
  */
-final class NetworkNamespace implements AutoCloseable {
-  static final int PORT = 8080;
+public final class NetworkNamespace implements AutoCloseable {
+  public static final int PORT = 8080;
 
-  final String name;
-  final String hostInterface;
-  final String innerInterface;
-  final String innerAddress;
+  public final String name;
+  public final String hostInterface;
+  public final String innerInterface;
+  public final String innerAddress;
+
+  /** This host's end of the veth pair, reachable from inside the namespace. */
+  public final String hostAddress;
+
   private Process server;
 
-  NetworkNamespace() {
+  public NetworkNamespace() {
     String id = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
     name = "flt-" + id;
     hostInterface = "flh" + id;
@@ -32,7 +36,7 @@ final class NetworkNamespace implements AutoCloseable {
     int a = 200 + ThreadLocalRandom.current().nextInt(50);
     int b = ThreadLocalRandom.current().nextInt(256);
     int c = 4 * ThreadLocalRandom.current().nextInt(64);
-    String hostAddress = "10." + a + "." + b + "." + (c + 1);
+    hostAddress = "10." + a + "." + b + "." + (c + 1);
     innerAddress = "10." + a + "." + b + "." + (c + 2);
     HostProcesses.runOk("ip", "netns", "add", name);
     try {
@@ -67,7 +71,7 @@ final class NetworkNamespace implements AutoCloseable {
   }
 
   /** Runs a command inside the namespace and fails unless it exits 0. */
-  String inside(String... command) {
+  public String inside(String... command) {
     String[] full = new String[command.length + 4];
     full[0] = "ip";
     full[1] = "netns";
@@ -78,12 +82,12 @@ final class NetworkNamespace implements AutoCloseable {
   }
 
   /** Every iptables rule of the namespace (nat and filter tables), as {@code iptables -S}. */
-  String rules() {
+  public String rules() {
     return inside("iptables", "-t", "nat", "-S") + inside("iptables", "-t", "filter", "-S");
   }
 
   /** The launcher that makes a document run "on" this namespace. */
-  List<String> launcher() {
+  public List<String> launcher() {
     return List.of("ip", "netns", "exec", name);
   }
 
