@@ -128,4 +128,28 @@ class NetworkBlackholeFaultTest {
                     selector, timing, List.of("10.0.0.1;x"), List.of(), List.of(), "all", true, ""))
         .hasMessageContaining("DESTINATION_IPS");
   }
+
+  @ParameterizedTest
+  @CsvSource({
+    "DESTINATION_IPS, DestinationIps",
+    "DESTINATION_HOSTS, DestinationHosts",
+    "DESTINATION_PORTS, DestinationPorts"
+  })
+  void theDocumentAllowsExactlyWhatTheCatalogueAllowsOrNothing(String tunable, String parameter) {
+    String catalogue =
+        FaultCatalogue.standard()
+            .find(NetworkBlackholeFault.TYPE)
+            .orElseThrow()
+            .parameter(tunable)
+            .orElseThrow()
+            .allowedPattern();
+    String inner = catalogue.substring(1, catalogue.length() - 1);
+
+    assertThat(
+            SsmDocument.forFaultType("ec2-network-blackhole")
+                .parameters()
+                .get(parameter)
+                .allowedPattern())
+        .isEqualTo("^(" + inner + ")?$");
+  }
 }
