@@ -36,7 +36,15 @@ final class ProtectedDestinations {
       }
     }
     for (String value : given.split(",")) {
-      Ipv4Block destination = Ipv4Block.parse(value);
+      Ipv4Block destination;
+      try {
+        destination = Ipv4Block.parse(value);
+      } catch (IllegalArgumentException e) {
+        // Another fault type may spell DESTINATION_IPS differently: what cannot be checked is
+        // refused, never let through.
+        out.add(TUNABLE + " " + e.getMessage() + " and cannot be checked against them");
+        continue;
+      }
       for (Ipv4Block block : guarded) {
         if (destination.overlaps(block)) {
           out.add(

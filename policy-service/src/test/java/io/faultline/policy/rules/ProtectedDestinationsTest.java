@@ -71,4 +71,12 @@ class ProtectedDestinationsTest {
                 Map.of("EC2_INSTANCE_ID", "i-0abc12345def67890", "DESTINATION_HOSTS", "db"));
     assertThat(ProtectedDestinations.overlaps(hostsOnly, PROTECTED)).isEmpty();
   }
+
+  @Test
+  void refusesWhatItCannotCheckRatherThanLettingItThrough() {
+    assertThat(
+            ProtectedDestinations.overlaps(blackhole("10.21.0.1"), List.of("10.20.0.0/16", "db")))
+        .containsExactly(
+            "protected destination 'db' is not an IPv4 address or CIDR and cannot be checked");
+  }
 }
