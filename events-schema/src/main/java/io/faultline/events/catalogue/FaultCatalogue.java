@@ -152,6 +152,9 @@ public final class FaultCatalogue {
                         name + " applies only when " + companion + " is set"));
               }
             });
+    for (TunableRule rule : spec.rules()) {
+      check(spec, rule, canonical, violations);
+    }
     if (violations.size() > before) {
       return null;
     }
@@ -166,6 +169,51 @@ public final class FaultCatalogue {
       }
     }
     return new FaultParameters(withDefaults);
+  }
+
+  private static void check(
+      FaultTypeSpec spec,
+      TunableRule rule,
+      Map<String, String> canonical,
+      List<Violation> violations) {
+    switch (rule) {
+      case TunableRule.AtLeastOneOf(List<String> names, String why) -> {
+        if (names.stream().noneMatch(n -> isSet(canonical.get(n)))) {
+          violations.add(
+              new Violation(
+                  "$.parameters." + names.getFirst(),
+                  "atLeastOneOf",
+                  "at least one of "
+                      + String.join(", ", names)
+                      + " must be set, but none is: "
+                      + why));
+        }
+      }
+      case TunableRule.OnlyWithValue(String name, String companion, List<String> values) -> {
+        String value = canonical.get(name);
+        String defaultValue = spec.parameter(name).flatMap(ParameterSpec::defaultIfAny).orElse("");
+        String other =
+            canonical.getOrDefault(
+                companion,
+                spec.parameter(companion).flatMap(ParameterSpec::defaultIfAny).orElse(""));
+        if (isSet(value) && !value.equals(defaultValue) && !values.contains(other)) {
+          violations.add(
+              new Violation(
+                  "$.parameters." + name,
+                  "onlyWithValue",
+                  name
+                      + " applies only when "
+                      + companion
+                      + " is one of "
+                      + values
+                      + ", but "
+                      + companion
+                      + " is '"
+                      + other
+                      + "'"));
+        }
+      }
+    }
   }
 
   private static boolean isSet(String value) {

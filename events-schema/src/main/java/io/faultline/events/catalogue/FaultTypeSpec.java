@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param parameters its tunables, in documentation order
  * @param exactlyOneOf groups of tunables of which exactly one must be set (the either-or rule)
  * @param onlyWith tunables that may only be set (to a non-default value) together with another
+ * @param rules further rules spanning several tunables
  */
 public record FaultTypeSpec(
     FaultType type,
@@ -25,19 +26,33 @@ public record FaultTypeSpec(
     TargetKind targetKind,
     List<ParameterSpec> parameters,
     List<List<String>> exactlyOneOf,
-    Map<String, String> onlyWith) {
+    Map<String, String> onlyWith,
+    List<TunableRule> rules) {
 
   public FaultTypeSpec {
     Objects.requireNonNull(type, "type");
     parameters = List.copyOf(parameters);
     exactlyOneOf = exactlyOneOf.stream().map(List::copyOf).toList();
     onlyWith = Map.copyOf(onlyWith);
+    rules = rules == null ? List.of() : List.copyOf(rules);
     Map<String, ParameterSpec> seen = new LinkedHashMap<>();
     for (ParameterSpec p : parameters) {
       if (seen.put(p.name(), p) != null) {
         throw new IllegalArgumentException(type + ": duplicate tunable " + p.name());
       }
     }
+  }
+
+  /** A fault type whose tunables need no rule beyond either-or and only-with. */
+  public FaultTypeSpec(
+      FaultType type,
+      String title,
+      String description,
+      TargetKind targetKind,
+      List<ParameterSpec> parameters,
+      List<List<String>> exactlyOneOf,
+      Map<String, String> onlyWith) {
+    this(type, title, description, targetKind, parameters, exactlyOneOf, onlyWith, List.of());
   }
 
   public Optional<ParameterSpec> parameter(String name) {

@@ -17,6 +17,7 @@ final class StandardFaults {
         StressFaults.cpuStress(),
         StressFaults.memoryStress(),
         NetworkFaults.latency(),
-        NetworkFaults.packetLoss());
+        NetworkFaults.packetLoss(),
+        BlackholeFaults.networkBlackhole());
   }
 }

@@ -10,13 +10,26 @@ import java.util.Objects;
  * What the executor must exclude after resolving targets: instance ids, cluster names and tag
  * rules. Applied to every resolved target, whatever selector reached it, and again before each
  * inject batch together with the tenant's current protected targets.
+ *
+ * @param destinations IPv4 addresses or CIDRs a network fault may never act on; handed to the
+ *     fault's document, which refuses a host name resolving into one (names are only known there)
  */
 public record ProtectedTargetGuard(
-    List<String> instanceIds, List<String> clusterNames, List<TagRule> tags) {
+    List<String> instanceIds,
+    List<String> clusterNames,
+    List<TagRule> tags,
+    List<String> destinations) {
   public ProtectedTargetGuard {
     instanceIds = instanceIds == null ? List.of() : List.copyOf(instanceIds);
     clusterNames = clusterNames == null ? List.of() : List.copyOf(clusterNames);
     tags = tags == null ? List.of() : List.copyOf(tags);
+    destinations = destinations == null ? List.of() : List.copyOf(destinations);
+  }
+
+  /** A guard of instances, clusters and tags only. */
+  public ProtectedTargetGuard(
+      List<String> instanceIds, List<String> clusterNames, List<TagRule> tags) {
+    this(instanceIds, clusterNames, tags, List.of());
   }
 
   public static ProtectedTargetGuard none() {
@@ -26,7 +39,8 @@ public record ProtectedTargetGuard(
   /** The guard of a tenant policy's protected targets. */
   public static ProtectedTargetGuard of(ProtectedTargets targets) {
     Objects.requireNonNull(targets, "targets");
-    return new ProtectedTargetGuard(targets.instanceIds(), targets.clusterNames(), targets.tags());
+    return new ProtectedTargetGuard(
+        targets.instanceIds(), targets.clusterNames(), targets.tags(), targets.destinations());
   }
 
   /**
@@ -38,7 +52,8 @@ public record ProtectedTargetGuard(
     return new ProtectedTargetGuard(
         merged(instanceIds, other.instanceIds),
         merged(clusterNames, other.clusterNames),
-        merged(tags, other.tags));
+        merged(tags, other.tags),
+        merged(destinations, other.destinations));
   }
 
   private static <T> List<T> merged(List<T> first, List<T> second) {

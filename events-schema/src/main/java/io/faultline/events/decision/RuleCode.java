@@ -53,5 +53,10 @@ public enum RuleCode {
   /** The signature cannot be read or does not verify over the request's canonical bytes. */
   SIGNATURE_INVALID,
   /** The request's time is too far before (or after) its append time. */
-  SIGNATURE_EXPIRED
+  SIGNATURE_EXPIRED,
+  /**
+   * A DESTINATION_IPS address or CIDR overlaps one of the tenant's protected destinations (a host
+   * name resolving into one is refused by the fault's document on the host).
+   */
+  PROTECTED_DESTINATION
 }

@@ -37,6 +37,21 @@ class ProtectedTargetGuardTest {
   }
 
   @Test
+  void carriesTheProtectedDestinationsAndUnitesThem() {
+    ProtectedTargets targets =
+        new ProtectedTargets(
+            List.of(), List.of(), List.of(), List.of("10.0.0.0/16", "192.168.1.7"), List.of());
+    ProtectedTargetGuard approved = ProtectedTargetGuard.of(targets);
+    ProtectedTargetGuard current =
+        new ProtectedTargetGuard(
+            List.of(), List.of(), List.of(), List.of("192.168.1.7", "172.16.0.0/12"));
+
+    assertThat(approved.destinations()).containsExactly("10.0.0.0/16", "192.168.1.7");
+    assertThat(approved.union(current).destinations())
+        .containsExactly("10.0.0.0/16", "192.168.1.7", "172.16.0.0/12");
+  }
+
+  @Test
   void unionWithNoneChangesNothing() {
     ProtectedTargetGuard approved =
         new ProtectedTargetGuard(List.of("i-1"), List.of("payments"), List.of());

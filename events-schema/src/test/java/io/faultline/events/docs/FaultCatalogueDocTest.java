@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.faultline.events.catalogue.FaultCatalogue;
 import io.faultline.events.catalogue.FaultTypeSpec;
 import io.faultline.events.catalogue.ParameterSpec;
+import io.faultline.events.catalogue.TunableRule;
 import io.faultline.events.ids.FaultType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,8 +100,30 @@ class FaultCatalogueDocTest {
                               .append("` may differ from its default only with `")
                               .append(companion)
                               .append("` (rule `onlyWith`).\n"));
+              for (TunableRule rule : spec.rules()) {
+                out.append('\n').append(describe(rule)).append('\n');
+              }
             });
     return out.toString();
+  }
+
+  private static String describe(TunableRule rule) {
+    return switch (rule) {
+      case TunableRule.AtLeastOneOf(var names, var why) ->
+          "At least one of "
+              + String.join(", ", names.stream().map(n -> "`" + n + "`").toList())
+              + " must be set (rule `atLeastOneOf`): "
+              + why
+              + ".";
+      case TunableRule.OnlyWithValue(var name, var companion, var values) ->
+          "`"
+              + name
+              + "` may be set only while `"
+              + companion
+              + "` is "
+              + String.join(" or ", values.stream().map(v -> "`" + v + "`").toList())
+              + " (rule `onlyWithValue`).";
+    };
   }
 
   @Test

@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * A fault spec whose inject and rollback are the same document with {@code Action=inject} or {@code
- * Action=rollback}, the common parameters, and the fault's own document parameters.
+ * Action=rollback}, the common parameters, and the fault's own document parameters. A document that
+ * declares {@value #PROTECTED_DESTINATIONS} also gets the context's protected destinations,
+ * comma-separated, so it can refuse a destination it only learns on the host (a resolved name).
  *
  * @param documentValues the fault type's document parameters (beyond the common ones)
  */
@@ -15,6 +17,8 @@ public record DocumentFaultSpec(
     SsmDocument document,
     Map<String, String> documentValues)
     implements FaultSpec {
+  /** The document parameter carrying {@link FaultContext#protectedDestinations()}. */
+  public static final String PROTECTED_DESTINATIONS = "ProtectedDestinations";
 
   public DocumentFaultSpec {
     documentValues = Map.copyOf(documentValues);
@@ -33,6 +37,9 @@ public record DocumentFaultSpec(
   private DocumentCall call(String action, FaultContext context) {
     Map<String, String> values = DocumentCall.common(action, context, timing);
     values.putAll(documentValues);
+    if (document.parameters().containsKey(PROTECTED_DESTINATIONS)) {
+      values.put(PROTECTED_DESTINATIONS, String.join(",", context.protectedDestinations()));
+    }
     return new DocumentCall(document, values);
   }
 }

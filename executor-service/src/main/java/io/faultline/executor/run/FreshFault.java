@@ -147,7 +147,12 @@ final class FreshFault {
     if (stopBeforeInject()) {
       return;
     }
-    FaultContext faultContext = new FaultContext(approval.faultId(), trace.traceId());
+    // Names resolved on the host are checked there against every destination protected now.
+    FaultContext faultContext =
+        new FaultContext(
+            approval.faultId(),
+            trace.traceId(),
+            ctx.guards().forFault(approval.tenantId(), approval.guard()).destinations());
     CommandContext commands;
     try {
       commands =

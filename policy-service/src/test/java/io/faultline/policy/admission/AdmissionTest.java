@@ -9,9 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.faultline.events.decision.RuleCode;
 import io.faultline.events.decision.RuleOutcome;
+import io.faultline.events.ids.FaultType;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.policy.ProtectedTargets;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.validation.Violation;
@@ -109,6 +111,79 @@ class AdmissionTest {
             view,
             NOW),
         RuleCode.PROTECTED_TARGET);
+  }
+
+  /** The permissive policy, also protecting two destinations and allowing the blackhole. */
+  private static TenantPolicy protectingDestinations(String tenant) {
+    TenantPolicy p = policy(tenant, "111111111111");
+    ProtectedTargets t = p.protectedTargets();
+    return new TenantPolicy(
+            p.tenantId(),
+            p.revision(),
+            p.accounts(),
+            java.util.stream.Stream.concat(
+                    p.allowedFaultTypes().stream(),
+                    java.util.stream.Stream.of(FaultType.of("ec2-network-blackhole")))
+                .toList(),
+            new ProtectedTargets(
+                t.instanceIds(),
+                t.clusterNames(),
+                t.tags(),
+                List.of("10.20.0.0/16", "192.168.7.9"),
+                t.processNames()),
+            p.windows(),
+            p.bounds(),
+            p.concurrency(),
+            p.cooldownSeconds(),
+            p.dryRunOnly(),
+            p.updatedAt(),
+            p.updatedBy())
+        .withSigning(List.of(), false);
+  }
+
+  private static FaultRequested blackhole(Map<String, ?> destinations) {
+    Map<String, Object> parameters = new HashMap<>(destinations);
+    parameters.put("EC2_INSTANCE_ID", INSTANCE);
+    return PolicyExamples.request(
+        "acme", "f-1", "111111111111", "ec2-network-blackhole", parameters);
+  }
+
+  @Test
+  void rejectsDestinationIpsOverlappingAProtectedDestinationNamingBoth() {
+    view.policies.put("acme", protectingDestinations("acme"));
+
+    Outcome.Decision decision =
+        admission.decide(
+            blackhole(Map.of("DESTINATION_IPS", "172.16.0.9,10.0.0.0/8")), null, view, NOW);
+
+    assertRejected(decision, RuleCode.PROTECTED_DESTINATION);
+    assertThat(decision.rules())
+        .filteredOn(r -> !r.passed())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.rule()).isEqualTo("protected-targets");
+              assertThat(r.message())
+                  .contains(
+                      "DESTINATION_IPS 10.0.0.0/8 overlaps protected destination 10.20.0.0/16")
+                  .doesNotContain("172.16.0.9");
+            });
+  }
+
+  @Test
+  void approvesHostNamesAndCarriesTheProtectedDestinationsToTheExecutor() {
+    view.policies.put("acme", protectingDestinations("acme"));
+
+    Outcome.Decision decision =
+        admission.decide(
+            blackhole(Map.of("DESTINATION_HOSTS", "db.internal", "DESTINATION_IPS", "172.16.0.9")),
+            null,
+            view,
+            NOW);
+
+    assertThat(decision).isInstanceOf(Outcome.Approved.class);
+    assertThat(((Outcome.Approved) decision).approval().guard().destinations())
+        .containsExactly("10.20.0.0/16", "192.168.7.9");
   }
 
   @Test

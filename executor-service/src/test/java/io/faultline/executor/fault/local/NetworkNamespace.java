@@ -16,12 +16,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * a random /30, running a real HTTP server ({@code python3 -m http.server}) on {@link #PORT}.
  */
 public final class NetworkNamespace implements AutoCloseable {
-  static final int PORT = 8080;
+  public static final int PORT = 8080;
 
-  final String name;
-  final String hostInterface;
+  public final String name;
+  public final String hostInterface;
   public final String innerInterface;
-  final String innerAddress;
+  public final String innerAddress;
+
+  /** This host's end of the veth pair, reachable from inside the namespace. */
+  public final String hostAddress;
+
   private Process server;
 
   public NetworkNamespace() {
@@ -32,7 +36,7 @@ public final class NetworkNamespace implements AutoCloseable {
     int a = 200 + ThreadLocalRandom.current().nextInt(50);
     int b = ThreadLocalRandom.current().nextInt(256);
     int c = 4 * ThreadLocalRandom.current().nextInt(64);
-    String hostAddress = "10." + a + "." + b + "." + (c + 1);
+    hostAddress = "10." + a + "." + b + "." + (c + 1);
     innerAddress = "10." + a + "." + b + "." + (c + 2);
     HostProcesses.runOk("ip", "netns", "add", name);
     try {
@@ -78,7 +82,7 @@ public final class NetworkNamespace implements AutoCloseable {
   }
 
   /** Every iptables rule of the namespace (nat and filter tables), as {@code iptables -S}. */
-  String rules() {
+  public String rules() {
     return inside("iptables", "-t", "nat", "-S") + inside("iptables", "-t", "filter", "-S");
   }
 
