@@ -10,6 +10,11 @@ final class StandardFaults {
   private StandardFaults() {}
 
   static List<FaultTypeSpec> all() {
-    return List.of(SeedFaults.processKill(), SeedFaults.ecsAgentStop(), SeedFaults.httpResetPeer());
+    return List.of(
+        SeedFaults.processKill(),
+        SeedFaults.ecsAgentStop(),
+        SeedFaults.httpResetPeer(),
+        DiskFaults.diskFill(),
+        DiskFaults.diskIoStress());
   }
 }
