@@ -15,10 +15,10 @@ public final class HostProcesses {
   private HostProcesses() {}
 
   /** A result of {@link #run}. */
-  record Result(int exitCode, String output) {}
+  public record Result(int exitCode, String output) {}
 
   /** Runs a command to completion (at most 30 s), stdout and stderr merged. */
-  static Result run(List<String> command) {
+  public static Result run(List<String> command) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       process.getOutputStream().close();
@@ -37,7 +37,7 @@ public final class HostProcesses {
   }
 
   /** Runs a command and fails unless it exits 0. */
-  static String runOk(String... command) {
+  public static String runOk(String... command) {
     Result result = run(List.of(command));
     if (result.exitCode() != 0) {
       throw new IllegalStateException(
