@@ -18,6 +18,8 @@ final class StandardFaults {
         StressFaults.memoryStress(),
         NetworkFaults.latency(),
         NetworkFaults.packetLoss(),
-        BlackholeFaults.networkBlackhole());
+        BlackholeFaults.networkBlackhole(),
+        DiskFaults.diskFill(),
+        DiskFaults.diskIoStress());
   }
 }
