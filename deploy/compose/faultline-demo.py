@@ -41,11 +41,17 @@ INSTANCES = [
     (1, {"app": "payments", "env": "demo", "Name": "payments"}),
 ]
 
-# The demo policy, as local-platform's DemoTenant puts it: every seed fault any time, at most
+# The demo policy, as local-platform's DemoTenant puts it: every catalogue fault any time, at most
 # 600 s, 100 %, 10 targets, no cooldown (so the demo can be repeated). Signed requests required:
 # the scheduler signs with the platform key.
 POLICY = {
-    "allowedFaultTypes": ["ec2-process-kill", "ecs-agent-stop", "ec2-http-reset-peer"],
+    # Every fault of the catalogue (ComposeFileTest keeps this list equal to it).
+    "allowedFaultTypes": [
+        "ec2-process-kill", "ecs-agent-stop", "ec2-http-reset-peer",
+        "ec2-cpu-stress", "ec2-memory-stress",
+        "ec2-network-latency", "ec2-network-packet-loss", "ec2-network-blackhole",
+        "ec2-disk-io-stress", "ec2-disk-fill",
+    ],
     "protectedTargets": {"instanceIds": [], "clusterNames": [], "tags": []},
     "windows": {"timeZone": "UTC", "allowed": [], "blackout": []},
     "bounds": {"maxDurationSeconds": 600, "maxAffectedPercent": 100, "maxTargets": 10},

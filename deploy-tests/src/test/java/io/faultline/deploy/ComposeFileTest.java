@@ -184,6 +184,27 @@ class ComposeFileTest {
   }
 
   @Test
+  void theDemoPolicyAllowsEveryFaultOfTheCatalogue() throws IOException {
+    String demo =
+        Files.readString(
+            Repository.ROOT.resolve("deploy/compose/faultline-demo.py"), StandardCharsets.UTF_8);
+    java.util.regex.Matcher list =
+        java.util.regex.Pattern.compile("\"allowedFaultTypes\": \\[([^\\]]*)\\]").matcher(demo);
+    assertThat(list.find()).as("allowedFaultTypes in faultline-demo.py").isTrue();
+    List<String> allowed = new ArrayList<>();
+    java.util.regex.Matcher type =
+        java.util.regex.Pattern.compile("\"([a-z0-9-]+)\"").matcher(list.group(1));
+    while (type.find()) {
+      allowed.add(type.group(1));
+    }
+    assertThat(allowed)
+        .containsExactlyInAnyOrderElementsOf(
+            io.faultline.events.catalogue.FaultCatalogue.standard().types().stream()
+                .map(io.faultline.events.ids.FaultType::value)
+                .toList());
+  }
+
+  @Test
   void theDemoAndThePlatformKeyAreWiredToTheServices() {
     Map<String, Object> demo = COMPOSE.service("demo");
     // /dev/tokens answers loopback callers only: the demo job shares the scheduler's network.
