@@ -9,14 +9,28 @@ import java.util.Objects;
 /**
  * What the executor must exclude after resolving targets: instance ids, cluster names and tag
  * rules. Applied to every resolved target, whatever selector reached it, and again before each
- * inject batch together with the tenant's current protected targets.
+ * inject batch together with the tenant's current protected targets. Destinations and process names
+ * resolve only on a host, so they travel to the host with the fault's document (a process fault
+ * never signals a process whose name is protected).
  */
 public record ProtectedTargetGuard(
-    List<String> instanceIds, List<String> clusterNames, List<TagRule> tags) {
+    List<String> instanceIds,
+    List<String> clusterNames,
+    List<TagRule> tags,
+    List<String> destinations,
+    List<String> processNames) {
   public ProtectedTargetGuard {
     instanceIds = instanceIds == null ? List.of() : List.copyOf(instanceIds);
     clusterNames = clusterNames == null ? List.of() : List.copyOf(clusterNames);
     tags = tags == null ? List.of() : List.copyOf(tags);
+    destinations = destinations == null ? List.of() : List.copyOf(destinations);
+    processNames = processNames == null ? List.of() : List.copyOf(processNames);
+  }
+
+  /** A guard by instance, cluster and tag only. */
+  public ProtectedTargetGuard(
+      List<String> instanceIds, List<String> clusterNames, List<TagRule> tags) {
+    this(instanceIds, clusterNames, tags, List.of(), List.of());
   }
 
   public static ProtectedTargetGuard none() {
@@ -26,7 +40,12 @@ public record ProtectedTargetGuard(
   /** The guard of a tenant policy's protected targets. */
   public static ProtectedTargetGuard of(ProtectedTargets targets) {
     Objects.requireNonNull(targets, "targets");
-    return new ProtectedTargetGuard(targets.instanceIds(), targets.clusterNames(), targets.tags());
+    return new ProtectedTargetGuard(
+        targets.instanceIds(),
+        targets.clusterNames(),
+        targets.tags(),
+        targets.destinations(),
+        targets.processNames());
   }
 
   /**
@@ -38,7 +57,9 @@ public record ProtectedTargetGuard(
     return new ProtectedTargetGuard(
         merged(instanceIds, other.instanceIds),
         merged(clusterNames, other.clusterNames),
-        merged(tags, other.tags));
+        merged(tags, other.tags),
+        merged(destinations, other.destinations),
+        merged(processNames, other.processNames));
   }
 
   private static <T> List<T> merged(List<T> first, List<T> second) {
