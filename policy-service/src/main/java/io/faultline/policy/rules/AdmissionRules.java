@@ -80,7 +80,7 @@ public final class AdmissionRules {
     ownership(request, policy, out);
     faultType(request, policy, out);
     RequestedTargets targets = RequestedTargets.of(request.parameters());
-    protectedTargets(targets, policy.protectedTargets(), out);
+    protectedTargets(targets, request, policy.protectedTargets(), out);
     windows(policy, now, out);
     bounds(request, policy, targets, out);
     concurrency(request, policy, active, platformMaxActive, out);
@@ -142,7 +142,16 @@ public final class AdmissionRules {
   }
 
   private static void protectedTargets(
-      RequestedTargets targets, ProtectedTargets guard, List<RuleOutcome> out) {
+      RequestedTargets targets,
+      FaultRequested request,
+      ProtectedTargets guard,
+      List<RuleOutcome> out) {
+    Optional<String> process =
+        ProtectedProcesses.refusal(request.parameters(), guard.processNames());
+    if (process.isPresent()) {
+      out.add(RuleOutcome.fail(PROTECTED_TARGETS, RuleCode.PROTECTED_TARGET, process.get()));
+      return;
+    }
     List<String> hit = new ArrayList<>();
     targets.instanceIds().stream().filter(guard.instanceIds()::contains).forEach(hit::add);
     if (targets.clusterName() != null && guard.clusterNames().contains(targets.clusterName())) {
