@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param detail why it was excluded or skipped, or the script's results and errors other than
  *     per-process ones
  * @param processes what a process fault did to each process on the target, at most {@link
- *     #MAX_PROCESSES} (ADR 0010); empty for other faults, and then absent from the JSON
+ *     #MAX_PROCESSES} (ADR 0011); empty for other faults, and then absent from the JSON
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetOutcome(

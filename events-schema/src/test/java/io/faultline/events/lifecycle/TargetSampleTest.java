@@ -246,7 +246,7 @@ class TargetSampleTest {
   }
 
   /**
-   * ADR 0010: a process fault's target carries up to 50 process results; the executor then cuts its
+   * ADR 0011: a process fault's target carries up to 50 process results; the executor then cuts its
    * detail to {@code 250} characters, so such a target costs no more than the worst target above.
    * Every listed target an EC2 instance with 50 processes of the longest kind.
    */

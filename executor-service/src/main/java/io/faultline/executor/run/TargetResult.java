@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /**
  * What one command's output says about its target (pure): the {@code FAULTLINE_RESULT pid=…} lines
- * as structured process results (ADR 0010), every other result line as the detail text, bounded so
+ * as structured process results (ADR 0011), every other result line as the detail text, bounded so
  * the target fits its share of an event.
  *
  * @param detail the other result lines ({@code key=value …; …}), else the first output line of a
@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
 record TargetResult(String detail, List<ProcessOutcome> processes) {
   /**
    * The longest detail of a target that reports processes: its 50 results and this detail cost no
-   * more of an event than the longest detail of any other target (ADR 0010).
+   * more of an event than the longest detail of any other target (ADR 0011).
    */
   static final int MAX_DETAIL_WITH_PROCESSES = 250;
 
