@@ -29,22 +29,53 @@ final class SeedFaults {
   static final FaultType ECS_AGENT_STOP = FaultType.of("ecs-agent-stop");
   static final FaultType EC2_HTTP_RESET_PEER = FaultType.of("ec2-http-reset-peer");
 
+  /**
+   * One process name or pattern, up to 64 characters: letters, digits, {@code . _ : @ + / = -} and
+   * the extended-regex operators {@code ^ $ * ? [ ]} (with {@code .} and {@code +}); no spaces,
+   * quotes, {@code ( ) | { } \\} or other shell metacharacters. Never starts with a dash.
+   */
+  static final String PROCESS_NAME =
+      "[A-Za-z0-9._:@+/=^$*?\\[\\]][A-Za-z0-9._:@+/=^$*?\\[\\]-]{0,63}";
+
+  /** Comma-separated process names or patterns, at most 20. */
+  static final String PROCESS_NAME_LIST = "^" + PROCESS_NAME + "(," + PROCESS_NAME + "){0,19}$";
+
   static FaultTypeSpec processKill() {
     return new FaultTypeSpec(
         EC2_PROCESS_KILL,
         "EC2 process kill",
-        "Kills the processes named by PROCESS_IDS on the target instances (SIGKILL when FORCE,"
-            + " otherwise SIGTERM) and holds for TOTAL_CHAOS_DURATION. A killed process is not"
+        "Kills the processes named by PROCESS_IDS, or those PROCESS_NAMES resolves to on the host,"
+            + " on the target instances (SIGKILL when FORCE, otherwise SIGTERM) and holds for"
+            + " TOTAL_CHAOS_DURATION. Never signals PID 1, the SSM agent, the script itself or its"
+            + " parent, or a process whose name the tenant protects. A killed process is not"
             + " restarted by Faultline; its supervisor is what the experiment tests.",
         TargetKind.EC2_INSTANCES,
         List.of(
             ParameterSpec.text(
                 "PROCESS_IDS",
-                null,
+                "",
                 PID_LIST,
+                false,
                 true,
+                "Comma-separated list of PIDs to kill on the target instance, e.g. 1234,1235 (at"
+                    + " most 50). Set this or PROCESS_NAMES."),
+            ParameterSpec.text(
+                "PROCESS_NAMES",
+                "",
+                PROCESS_NAME_LIST,
+                false,
                 true,
-                "Comma-separated list of PIDs to kill on the target instance, e.g. 1234,1235."),
+                "Comma-separated process names (at most 20), resolved to PIDs on the host at"
+                    + " inject time: exact names (comm; a name over 15 characters matches its"
+                    + " first 15) or, with PROCESS_MATCH=pattern, extended regular expressions"
+                    + " matched against the full command line like pkill -f. At most 50 processes"
+                    + " in all; more refuses the inject. Set this or PROCESS_IDS."),
+            ParameterSpec.oneOf(
+                "PROCESS_MATCH",
+                "exact",
+                List.of("exact", "pattern"),
+                "How PROCESS_NAMES match: exact (the process name) or pattern (the command"
+                    + " line)."),
             instanceId(),
             instanceTag(),
             duration(),
@@ -57,8 +88,8 @@ final class SeedFaults {
             proxy(),
             sequence("instances"),
             rampTime()),
-        ONE_SELECTOR,
-        PERCENT_NEEDS_TAG);
+        List.of(ONE_SELECTOR.getFirst(), List.of("PROCESS_IDS", "PROCESS_NAMES")),
+        Map.of("INSTANCE_AFFECTED_PERC", "EC2_INSTANCE_TAG", "PROCESS_MATCH", "PROCESS_NAMES"));
   }
 
   static FaultTypeSpec ecsAgentStop() {

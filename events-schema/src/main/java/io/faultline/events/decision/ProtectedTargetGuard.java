@@ -9,27 +9,32 @@ import java.util.Objects;
 /**
  * What the executor must exclude after resolving targets: instance ids, cluster names and tag
  * rules. Applied to every resolved target, whatever selector reached it, and again before each
- * inject batch together with the tenant's current protected targets.
+ * inject batch together with the tenant's current protected targets. Destinations and process names
+ * resolve only on a host, so they travel to the host with the fault's document (a process fault
+ * never signals a process whose name is protected).
  *
  * @param destinations IPv4 addresses or CIDRs a network fault may never act on; handed to the
  *     fault's document, which refuses a host name resolving into one (names are only known there)
+ * @param processNames process names a process fault never signals
  */
 public record ProtectedTargetGuard(
     List<String> instanceIds,
     List<String> clusterNames,
     List<TagRule> tags,
-    List<String> destinations) {
+    List<String> destinations,
+    List<String> processNames) {
   public ProtectedTargetGuard {
     instanceIds = instanceIds == null ? List.of() : List.copyOf(instanceIds);
     clusterNames = clusterNames == null ? List.of() : List.copyOf(clusterNames);
     tags = tags == null ? List.of() : List.copyOf(tags);
     destinations = destinations == null ? List.of() : List.copyOf(destinations);
+    processNames = processNames == null ? List.of() : List.copyOf(processNames);
   }
 
-  /** A guard of instances, clusters and tags only. */
+  /** A guard by instance, cluster and tag only. */
   public ProtectedTargetGuard(
       List<String> instanceIds, List<String> clusterNames, List<TagRule> tags) {
-    this(instanceIds, clusterNames, tags, List.of());
+    this(instanceIds, clusterNames, tags, List.of(), List.of());
   }
 
   public static ProtectedTargetGuard none() {
@@ -40,7 +45,11 @@ public record ProtectedTargetGuard(
   public static ProtectedTargetGuard of(ProtectedTargets targets) {
     Objects.requireNonNull(targets, "targets");
     return new ProtectedTargetGuard(
-        targets.instanceIds(), targets.clusterNames(), targets.tags(), targets.destinations());
+        targets.instanceIds(),
+        targets.clusterNames(),
+        targets.tags(),
+        targets.destinations(),
+        targets.processNames());
   }
 
   /**
@@ -53,7 +62,8 @@ public record ProtectedTargetGuard(
         merged(instanceIds, other.instanceIds),
         merged(clusterNames, other.clusterNames),
         merged(tags, other.tags),
-        merged(destinations, other.destinations));
+        merged(destinations, other.destinations),
+        merged(processNames, other.processNames));
   }
 
   private static <T> List<T> merged(List<T> first, List<T> second) {

@@ -59,4 +59,20 @@ class ProtectedTargetGuardTest {
     assertThat(approved.union(ProtectedTargetGuard.none())).isEqualTo(approved);
     assertThat(ProtectedTargetGuard.none().union(approved)).isEqualTo(approved);
   }
+
+  @Test
+  void carriesThePolicysProcessNamesAndDestinationsAndUnitesThem() {
+    ProtectedTargetGuard policy =
+        ProtectedTargetGuard.of(
+            new io.faultline.events.policy.ProtectedTargets(
+                List.of(), List.of(), List.of(), List.of("10.0.0.0/8"), List.of("sshd")));
+    ProtectedTargetGuard later =
+        new ProtectedTargetGuard(
+            List.of(), List.of(), List.of(), List.of(), List.of("postgres", "sshd"));
+
+    assertThat(policy.processNames()).containsExactly("sshd");
+    assertThat(policy.destinations()).containsExactly("10.0.0.0/8");
+    assertThat(policy.union(later).processNames()).containsExactly("sshd", "postgres");
+    assertThat(policy.union(later).destinations()).containsExactly("10.0.0.0/8");
+  }
 }

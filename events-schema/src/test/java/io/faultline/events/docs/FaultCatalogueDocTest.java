@@ -92,7 +92,8 @@ class FaultCatalogueDocTest {
                     .append(String.join(", ", group.stream().map(n -> "`" + n + "`").toList()))
                     .append(" must be set (rule `exactlyOneOf`).\n");
               }
-              spec.onlyWith()
+              // Sorted: onlyWith is an unordered map, and the document must not change by run.
+              new java.util.TreeMap<>(spec.onlyWith())
                   .forEach(
                       (name, companion) ->
                           out.append("\n`")

@@ -244,4 +244,120 @@ class TargetSampleTest {
     assertThat(size).isLessThan(800 * 1024);
     assertThat(Topics.FAULT_LIFECYCLE.maxEventBytes()).isEqualTo(1024 * 1024);
   }
+
+  /**
+   * ADR 0011: a process fault's target carries up to 50 process results; the executor then cuts its
+   * detail to {@code 250} characters, so such a target costs no more than the worst target above.
+   * Every listed target an EC2 instance with 50 processes of the longest kind.
+   */
+  @Test
+  void theWorstCaseEventOfProcessResultsStaysWellUnderTheRecordLimit() {
+    String worstDetail = "\u0001".repeat(250);
+    List<ProcessOutcome> processes =
+        IntStream.range(0, TargetOutcome.MAX_PROCESSES)
+            .mapToObj(
+                p ->
+                    new ProcessOutcome(
+                        9_999_999_000L + p, "n".repeat(15), "TERM", "not-found", "name-refused"))
+            .toList();
+    List<TargetOutcome> listed = new ArrayList<>();
+    List<String> commands = new ArrayList<>();
+    for (int i = 0; i < TargetSample.DEFAULT_LIMIT; i++) {
+      String command = UUID.randomUUID().toString();
+      commands.add(command);
+      listed.add(
+          new TargetOutcome(
+              "i-%017x".formatted(i),
+              "ec2-instance",
+              TargetStatus.ROLLBACK_FAILED,
+              command,
+              worstDetail,
+              processes));
+    }
+    TargetSample sample = TargetSample.of(listed, commands, TargetSample.DEFAULT_LIMIT);
+    FaultLifecycleEvent event =
+        new FaultLifecycleEvent(
+            FAULT.faultId(),
+            FAULT.tenantId(),
+            FAULT.experimentId(),
+            FAULT.runId(),
+            FAULT.faultType(),
+            FAULT.accountId(),
+            FAULT.region(),
+            LifecycleStage.FAILED,
+            Long.MAX_VALUE,
+            Fixtures.NOW,
+            "executor-service",
+            false,
+            Map.of("PROCESS_IDS", "1".repeat(64 * 1024)),
+            sample.targets(),
+            sample.ssmCommandIds(),
+            sample.summary(),
+            FailureReason.ROLLBACK,
+            "\u0001".repeat(1_000),
+            null,
+            "4bf92f3577b34da6a3ce929d0e0e4736");
+
+    byte[] json = EventCodec.standard().toJson(event);
+    assertThat(sample.targets())
+        .hasSize(100)
+        .allSatisfy(t -> assertThat(t.processes()).hasSize(50));
+    assertThat(json.length).isLessThan(800 * 1024);
+  }
+
+  @Test
+  void aTargetListsAtMostFiftyProcessesAndEachOnlyKnownOutcomes() {
+    ProcessOutcome one = new ProcessOutcome(1234, "sleep", "KILL", "killed", null);
+    assertThatThrownBy(
+            () ->
+                new TargetOutcome(
+                    "i-1",
+                    "ec2-instance",
+                    TargetStatus.INJECTED,
+                    null,
+                    null,
+                    java.util.Collections.nCopies(51, one)))
+        .hasMessageContaining("at most 50 processes");
+    assertThatThrownBy(() -> new ProcessOutcome(1234, "sleep", "KILL", "gone", null))
+        .hasMessageContaining("outcome must be one of");
+    assertThatThrownBy(() -> new ProcessOutcome(1234, "has space", "KILL", "killed", null))
+        .hasMessageContaining("name must match");
+    assertThatThrownBy(() -> new ProcessOutcome(1234, "sleep", "HUP", "killed", null))
+        .hasMessageContaining("signal must be TERM or KILL");
+  }
+
+  @Test
+  void processResultsPassTheSchemaAndAreAbsentForOtherTargets() {
+    List<ProcessOutcome> processes =
+        List.of(
+            new ProcessOutcome(4321, "payment-worker", "TERM", "killed", null),
+            new ProcessOutcome(1, "systemd", "TERM", "refused", "init"),
+            new ProcessOutcome(999, null, "TERM", "not-found", null));
+    FaultLifecycleEvent event =
+        FaultLifecycleEvent.injected(
+            new RunningFault(
+                FAULT,
+                false,
+                Fixtures.aProcessKillRequest().parameters(),
+                List.of(
+                    new TargetOutcome(
+                        "i-0abc", "ec2-instance", TargetStatus.INJECTED, "cmd-1", "ok", processes),
+                    target(2, TargetStatus.SKIPPED)),
+                List.of("cmd-1"),
+                null),
+            4,
+            Fixtures.NOW,
+            null);
+    EventCodec codec = EventCodec.standard();
+    String json = new String(codec.toJson(event), java.nio.charset.StandardCharsets.UTF_8);
+    FaultLifecycleEvent read =
+        codec.fromJson(EventFamily.FAULT_LIFECYCLE, FaultLifecycleEvent.class, codec.toJson(event));
+
+    assertThat(read).isEqualTo(event);
+    assertThat(read.targets().getFirst().processes()).isEqualTo(processes);
+    assertThat(json)
+        .contains(
+            "\"processes\":[{\"pid\":4321,\"name\":\"payment-worker\",\"signal\":\"TERM\",\"outcome\":\"killed\"}")
+        .containsOnlyOnce("\"processes\"");
+  }
 }

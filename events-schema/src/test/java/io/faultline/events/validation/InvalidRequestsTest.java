@@ -240,11 +240,56 @@ class InvalidRequestsTest {
             "$.parameters.AWS_AUTHENTICATION_SECRET",
             "platformManaged"),
         data(
-            "missing PROCESS_IDS",
+            "neither PROCESS_IDS nor PROCESS_NAMES",
             processKill(),
             withoutParam("PROCESS_IDS"),
             "$.parameters.PROCESS_IDS",
-            "required"),
+            "exactlyOneOf"),
+        data(
+            "both PROCESS_IDS and PROCESS_NAMES",
+            processKill(),
+            param("PROCESS_NAMES", "nginx"),
+            "$.parameters.PROCESS_IDS",
+            "exactlyOneOf"),
+        data(
+            "PROCESS_NAMES with a quote",
+            processKill(),
+            withoutParam("PROCESS_IDS").andThen(param("PROCESS_NAMES", "ngi'nx")),
+            "$.parameters.PROCESS_NAMES",
+            "pattern"),
+        data(
+            "PROCESS_NAMES with a pipe",
+            processKill(),
+            withoutParam("PROCESS_IDS").andThen(param("PROCESS_NAMES", "a|b")),
+            "$.parameters.PROCESS_NAMES",
+            "pattern"),
+        data(
+            "PROCESS_NAMES with a space",
+            processKill(),
+            withoutParam("PROCESS_IDS").andThen(param("PROCESS_NAMES", "java -jar")),
+            "$.parameters.PROCESS_NAMES",
+            "pattern"),
+        data(
+            "PROCESS_NAMES with a command substitution",
+            processKill(),
+            withoutParam("PROCESS_IDS").andThen(param("PROCESS_NAMES", "$(id)")),
+            "$.parameters.PROCESS_NAMES",
+            "pattern"),
+        data(
+            "more than 20 PROCESS_NAMES",
+            processKill(),
+            withoutParam("PROCESS_IDS")
+                .andThen(
+                    param(
+                        "PROCESS_NAMES", String.join(",", java.util.Collections.nCopies(21, "a")))),
+            "$.parameters.PROCESS_NAMES",
+            "pattern"),
+        data(
+            "PROCESS_MATCH without PROCESS_NAMES",
+            processKill(),
+            param("PROCESS_MATCH", "pattern"),
+            "$.parameters.PROCESS_MATCH",
+            "onlyWith"),
         data(
             "missing CLUSTER_NAME",
             ecsAgentStop(),

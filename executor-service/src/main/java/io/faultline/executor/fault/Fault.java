@@ -1,6 +1,7 @@
 package io.faultline.executor.fault;
 
 import io.faultline.events.catalogue.FaultParameters;
+import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.ids.FaultType;
 
 /**
@@ -21,4 +22,16 @@ public interface Fault {
    * @throws IllegalArgumentException when a tunable is missing or not acceptable to the document
    */
   FaultSpec spec(FaultParameters parameters);
+
+  /**
+   * The typed spec of one approval's tunables under the fault's guard (the approval's, with the
+   * tenant's current protected targets): a fault whose targets resolve only on the host (process
+   * names, destinations) hands what the guard protects there to its document. Pure, like {@link
+   * #spec(FaultParameters)}, which it is unless a fault needs the guard.
+   *
+   * @throws IllegalArgumentException when a tunable is missing or not acceptable to the document
+   */
+  default FaultSpec spec(FaultParameters parameters, ProtectedTargetGuard guard) {
+    return spec(parameters);
+  }
 }

@@ -13,7 +13,6 @@ import io.faultline.executor.fault.FaultSpec;
 import io.faultline.executor.fault.Target;
 import io.faultline.executor.fault.Timing;
 import io.faultline.executor.fault.TransportException;
-import io.faultline.executor.fault.document.ResultLine;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -386,7 +384,8 @@ final class CommandRound {
 
   private void record(Pending p, Invocation invocation, Map<String, CommandSpan> spans) {
     boolean ok = succeeded(invocation);
-    String detail = resultDetail(invocation);
+    TargetResult result = TargetResult.of(invocation);
+    String detail = result.detail();
     if (!ok && detail == null) {
       detail = invocation.status().name().toLowerCase(Locale.ROOT);
     }
@@ -394,29 +393,12 @@ final class CommandRound {
     if (span != null) {
       span.done(ok, p.target().id() + ": " + detail);
     }
-    targets.record(p.target(), ok ? direction.ok : direction.failed, p.commandId(), detail);
-  }
-
-  /** The script's FAULTLINE_RESULT lines (per PID, per rule), else the first output line. */
-  private static String resultDetail(Invocation invocation) {
-    List<ResultLine> lines = ResultLine.parseAll(invocation.output());
-    String detail;
-    if (!lines.isEmpty()) {
-      detail =
-          lines.stream()
-              .map(
-                  l ->
-                      l.fields().entrySet().stream()
-                          .map(e -> e.getKey() + "=" + e.getValue())
-                          .collect(Collectors.joining(" ")))
-              .collect(Collectors.joining("; "));
-    } else if (invocation.status() != Invocation.Status.SUCCESS && !invocation.output().isBlank()) {
-      detail = invocation.output().strip().lines().findFirst().orElse("");
-    } else {
-      return null;
-    }
-    int max = LifecycleWriter.MAX_DETAIL;
-    return detail.length() > max ? detail.substring(0, max) : detail;
+    targets.record(
+        p.target(),
+        ok ? direction.ok : direction.failed,
+        p.commandId(),
+        detail,
+        result.processes());
   }
 
   /**

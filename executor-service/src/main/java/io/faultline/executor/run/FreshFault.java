@@ -229,7 +229,8 @@ final class FreshFault {
       return null;
     }
     try {
-      return fault.spec(approval.parameters());
+      return fault.spec(
+          approval.parameters(), ctx.guards().forFault(approval.tenantId(), approval.guard()));
     } catch (RuntimeException e) {
       writer.terminal(
           LifecycleStage.FAILED,

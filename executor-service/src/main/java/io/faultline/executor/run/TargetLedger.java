@@ -1,5 +1,6 @@
 package io.faultline.executor.run;
 
+import io.faultline.events.lifecycle.ProcessOutcome;
 import io.faultline.events.lifecycle.TargetOutcome;
 import io.faultline.events.lifecycle.TargetStatus;
 import io.faultline.executor.fault.Target;
@@ -95,8 +96,30 @@ final class TargetLedger {
   }
 
   void record(Target target, TargetStatus status, String commandId, String detail) {
+    record(target, status, commandId, detail, List.of());
+  }
+
+  /**
+   * Records the target's latest outcome; without process results of its own it keeps the ones the
+   * target reported before (a rollback's never undoes what its inject did to processes).
+   */
+  void record(
+      Target target,
+      TargetStatus status,
+      String commandId,
+      String detail,
+      List<ProcessOutcome> processes) {
+    List<ProcessOutcome> kept = processes;
+    TargetOutcome before = outcomes.get(target.id());
+    if (kept.isEmpty() && before != null) {
+      kept = before.processes();
+    }
+    if (!kept.isEmpty()) {
+      detail = TargetResult.bounded(detail, true);
+    }
     outcomes.put(
-        target.id(), new TargetOutcome(target.id(), target.kind(), status, commandId, detail));
+        target.id(),
+        new TargetOutcome(target.id(), target.kind(), status, commandId, detail, kept));
   }
 
   /**
@@ -161,10 +184,10 @@ final class TargetLedger {
         continue;
       }
       String detail = String.join("; ", noted) + (o.detail() == null ? "" : "; " + o.detail());
-      if (detail.length() > LifecycleWriter.MAX_DETAIL) {
-        detail = detail.substring(0, LifecycleWriter.MAX_DETAIL);
-      }
-      all.add(new TargetOutcome(o.targetId(), o.kind(), o.status(), o.ssmCommandId(), detail));
+      detail = TargetResult.bounded(detail, !o.processes().isEmpty());
+      all.add(
+          new TargetOutcome(
+              o.targetId(), o.kind(), o.status(), o.ssmCommandId(), detail, o.processes()));
     }
     return all;
   }

@@ -156,6 +156,12 @@ public final class AdmissionRules {
               "protected destinations selected: " + String.join("; ", destinations)));
       return;
     }
+    Optional<String> process =
+        ProtectedProcesses.refusal(request.parameters(), guard.processNames());
+    if (process.isPresent()) {
+      out.add(RuleOutcome.fail(PROTECTED_TARGETS, RuleCode.PROTECTED_TARGET, process.get()));
+      return;
+    }
     List<String> hit = new ArrayList<>();
     targets.instanceIds().stream().filter(guard.instanceIds()::contains).forEach(hit::add);
     if (targets.clusterName() != null && guard.clusterNames().contains(targets.clusterName())) {

@@ -40,6 +40,9 @@ class SsmDocumentTest {
   static Stream<Arguments> hostileValuesPerParameter() {
     return Stream.of(
             Map.entry("ec2-process-kill", "ProcessIds"),
+            Map.entry("ec2-process-kill", "ProcessNames"),
+            Map.entry("ec2-process-kill", "ProcessMatch"),
+            Map.entry("ec2-process-kill", "ProtectedNames"),
             Map.entry("ec2-process-kill", "FaultId"),
             Map.entry("ec2-process-kill", "Signal"),
             Map.entry("ec2-process-kill", "Proxy"),
@@ -52,9 +55,17 @@ class SsmDocumentTest {
         .flatMap(
             e ->
                 HOSTILE.stream()
-                    // An empty TraceId/Proxy means "none" and is legitimately allowed.
+                    // An empty TraceId/Proxy/process list means "none" and is legitimately allowed.
                     .filter(
-                        v -> !(v.isEmpty() && List.of("TraceId", "Proxy").contains(e.getValue())))
+                        v ->
+                            !(v.isEmpty()
+                                && List.of(
+                                        "TraceId",
+                                        "Proxy",
+                                        "ProcessIds",
+                                        "ProcessNames",
+                                        "ProtectedNames")
+                                    .contains(e.getValue())))
                     .map(v -> Arguments.of(e.getKey(), e.getValue(), v)));
   }
 
@@ -126,6 +137,9 @@ class SsmDocumentTest {
             "DurationSeconds",
             "TraceId",
             "ProcessIds",
+            "ProcessNames",
+            "ProcessMatch",
+            "ProtectedNames",
             "Signal",
             "InstallDependencies",
             "Proxy");
@@ -143,6 +157,7 @@ class SsmDocumentTest {
             "Proxy");
     Map<String, DocumentParameter> kill = SsmDocument.forFaultType("ec2-process-kill").parameters();
     assertThat(kill.get("Signal").allowedValues()).containsExactly("TERM", "KILL");
+    assertThat(kill.get("ProcessMatch").allowedValues()).containsExactly("exact", "pattern");
     assertThat(kill.get("InstallDependencies").allowedValues()).containsExactly("true", "false");
   }
 
@@ -150,15 +165,16 @@ class SsmDocumentTest {
   void sharesTheCataloguePatternsForValuesThatReachTheHost() {
     FaultCatalogue catalogue = FaultCatalogue.standard();
     String pids = cataloguePattern(catalogue, "ec2-process-kill", "PROCESS_IDS");
+    String names = cataloguePattern(catalogue, "ec2-process-kill", "PROCESS_NAMES");
     String iface = cataloguePattern(catalogue, "ec2-http-reset-peer", "NETWORK_INTERFACE");
     String proxy = cataloguePattern(catalogue, "ec2-process-kill", "PROXY");
 
-    assertThat(
-            SsmDocument.forFaultType("ec2-process-kill")
-                .parameters()
-                .get("ProcessIds")
-                .allowedPattern())
-        .isEqualTo(pids);
+    // The process lists also accept the empty "the other one is set"; otherwise the catalogue's.
+    Map<String, DocumentParameter> kill = SsmDocument.forFaultType("ec2-process-kill").parameters();
+    assertThat(kill.get("ProcessIds").allowedPattern())
+        .isEqualTo("^(" + pids.substring(1, pids.length() - 1) + ")?$");
+    assertThat(kill.get("ProcessNames").allowedPattern())
+        .isEqualTo("^(" + names.substring(1, names.length() - 1) + ")?$");
     assertThat(
             SsmDocument.forFaultType("ec2-http-reset-peer")
                 .parameters()
@@ -238,14 +254,14 @@ class SsmDocumentTest {
     Map<String, String> unknown = validParameters("ec2-process-kill");
     unknown.put("Command", "reboot");
     Map<String, String> missing = validParameters("ec2-process-kill");
-    missing.remove("ProcessIds");
+    missing.remove("FaultId");
 
     assertThatThrownBy(() -> document.validate(unknown))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown parameter 'Command'");
     assertThatThrownBy(() -> document.validate(missing))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("'ProcessIds' is required");
+        .hasMessageContaining("'FaultId' is required");
   }
 
   @Test
