@@ -138,13 +138,48 @@ final class TargetLedger {
 
   /** Targets without a confirmed rollback. */
   List<String> notRolledBack() {
-    return targets.stream()
+    return notRolledBack(targets);
+  }
+
+  /** Those of {@code scope} without a confirmed rollback. */
+  List<String> notRolledBack(List<Target> scope) {
+    return scope.stream()
         .filter(
             t -> {
               TargetOutcome o = outcomes.get(t.id());
               return o == null || o.status() != TargetStatus.ROLLED_BACK;
             })
         .map(Target::id)
+        .toList();
+  }
+
+  /** The ids of the targets sent a command (an inject, at least), in order. */
+  List<String> reached() {
+    return targets.stream()
+        .filter(
+            t -> {
+              TargetOutcome o = outcomes.get(t.id());
+              return o != null && o.status() != TargetStatus.RESOLVED;
+            })
+        .map(Target::id)
+        .toList();
+  }
+
+  /**
+   * The targets a command may have reached that are not rolled back yet: every one but those never
+   * sent an inject (still RESOLVED) and those already rolled back or verified. A target with an
+   * inject given up on stays here ({@link LateInjects} learns how it ended).
+   */
+  List<Target> reachedAndNotRolledBack() {
+    return targets.stream()
+        .filter(
+            t -> {
+              TargetOutcome o = outcomes.get(t.id());
+              return o != null
+                  && o.status() != TargetStatus.RESOLVED
+                  && o.status() != TargetStatus.ROLLED_BACK
+                  && o.status() != TargetStatus.VERIFIED;
+            })
         .toList();
   }
 
