@@ -51,7 +51,12 @@ final class CommonTunables {
         "SEQUENCE",
         "parallel",
         List.of("parallel", "serial"),
-        "Order in which multiple " + what + " are processed: parallel or serial.");
+        "Order in which multiple "
+            + what
+            + " are processed: parallel acts on all at once; serial injects, holds for the"
+            + " duration and rolls back one at a time (the duration is per "
+            + what.replaceAll("s$", "")
+            + ", so the run lasts their number x the duration).");
   }
 
   static ParameterSpec affectedPercent() {

@@ -153,16 +153,17 @@ final class TargetLedger {
         .toList();
   }
 
-  /** The ids of the targets sent a command (an inject, at least), in order. */
+  /**
+   * The ids of the targets a command was sent to (an inject, at least), in order: those with an
+   * outcome past RESOLVED, and those whose inject was given up on before any result.
+   */
   List<String> reached() {
-    return targets.stream()
-        .filter(
-            t -> {
-              TargetOutcome o = outcomes.get(t.id());
-              return o != null && o.status() != TargetStatus.RESOLVED;
-            })
-        .map(Target::id)
-        .toList();
+    return targets.stream().filter(this::reached).map(Target::id).toList();
+  }
+
+  private boolean reached(Target t) {
+    TargetOutcome o = outcomes.get(t.id());
+    return givenUp.containsKey(t.id()) || (o != null && o.status() != TargetStatus.RESOLVED);
   }
 
   /**
@@ -175,10 +176,10 @@ final class TargetLedger {
         .filter(
             t -> {
               TargetOutcome o = outcomes.get(t.id());
-              return o != null
-                  && o.status() != TargetStatus.RESOLVED
-                  && o.status() != TargetStatus.ROLLED_BACK
-                  && o.status() != TargetStatus.VERIFIED;
+              return reached(t)
+                  && (o == null
+                      || (o.status() != TargetStatus.ROLLED_BACK
+                          && o.status() != TargetStatus.VERIFIED));
             })
         .toList();
   }
