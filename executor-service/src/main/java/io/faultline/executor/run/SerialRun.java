@@ -1,5 +1,6 @@
 package io.faultline.executor.run;
 
+import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.tracing.FaultSpans;
 import io.faultline.executor.fault.Target;
@@ -90,7 +91,7 @@ final class SerialRun {
       }
       if (!ok) {
         return new Outcome(
-            new Heading.Failed(io.faultline.events.lifecycle.FailureReason.INJECT),
+            new Heading.Failed(FailureReason.INJECT),
             injected,
             "serial: inject failed on "
                 + target.id()
@@ -108,7 +109,9 @@ final class SerialRun {
             LifecycleStage.INJECTED,
             "serial: "
                 + target.id()
-                + " injected, host 1 of "
+                + " injected, host "
+                + (i + 1)
+                + " of "
                 + all.size()
                 + "; each host held for "
                 + timing.durationSeconds()
