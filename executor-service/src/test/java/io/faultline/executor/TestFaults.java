@@ -91,7 +91,9 @@ public final class TestFaults {
         now,
         now.plusSeconds(3600),
         1,
-        List.of());
+        List.of(),
+        // The policy bound a serial fault's hosts x duration is checked against.
+        3600);
   }
 
   /** The same approval with another start deadline ({@code leaseExpiresAt}). */
@@ -113,7 +115,31 @@ public final class TestFaults {
         a.approvedAt(),
         deadline,
         a.sequence(),
-        a.rules());
+        a.rules(),
+        a.maxDurationSeconds());
+  }
+
+  /** The same approval with another policy bound on the duration ({@code maxDurationSeconds}). */
+  public static FaultApproved withMaxDuration(FaultApproved a, Integer seconds) {
+    return new FaultApproved(
+        a.faultId(),
+        a.tenantId(),
+        a.experimentId(),
+        a.runId(),
+        a.faultType(),
+        a.accountId(),
+        a.region(),
+        a.parameters(),
+        a.dryRun(),
+        a.access(),
+        a.guard(),
+        a.maxTargets(),
+        a.requestedBy(),
+        a.approvedAt(),
+        a.leaseExpiresAt(),
+        a.sequence(),
+        a.rules(),
+        seconds);
   }
 
   public static ProducerRecord<String, byte[]> record(FaultApproved approval, String traceparent) {

@@ -29,6 +29,9 @@ final class CommonTunables {
   /** An ECS cluster name as AWS allows it. */
   static final String CLUSTER_NAME = "^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$";
 
+  /** An AWS availability zone name, e.g. {@code eu-west-1a} or {@code us-west-2-lax-1a}. */
+  static final String AVAILABILITY_ZONE = "^[a-z]{2}(-[a-z0-9]{1,16}){2,5}$";
+
   /** An installer proxy: a bare URL or {@code http(s)_proxy=URL}; host and port only. */
   static final String PROXY =
       "^((https?_proxy|HTTPS?_PROXY)=)?https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?/?$";
@@ -48,7 +51,12 @@ final class CommonTunables {
         "SEQUENCE",
         "parallel",
         List.of("parallel", "serial"),
-        "Order in which multiple " + what + " are processed: parallel or serial.");
+        "Order in which multiple "
+            + what
+            + " are processed: parallel acts on all at once; serial injects, holds for the"
+            + " duration and rolls back one at a time (the duration is per "
+            + what.replaceAll("s$", "")
+            + ", so the run lasts their number x the duration).");
   }
 
   static ParameterSpec affectedPercent() {

@@ -1,10 +1,12 @@
 package io.faultline.events.catalogue;
 
+import static io.faultline.events.catalogue.CommonTunables.AVAILABILITY_ZONE;
 import static io.faultline.events.catalogue.CommonTunables.CLUSTER_NAME;
 import static io.faultline.events.catalogue.CommonTunables.INTERFACE_NAME;
 import static io.faultline.events.catalogue.CommonTunables.ONE_SELECTOR;
 import static io.faultline.events.catalogue.CommonTunables.PERCENT_NEEDS_TAG;
 import static io.faultline.events.catalogue.CommonTunables.PID_LIST;
+import static io.faultline.events.catalogue.CommonTunables.TAG_SELECTOR;
 import static io.faultline.events.catalogue.CommonTunables.affectedPercent;
 import static io.faultline.events.catalogue.CommonTunables.duration;
 import static io.faultline.events.catalogue.CommonTunables.installDependencies;
@@ -96,9 +98,12 @@ final class SeedFaults {
     return new FaultTypeSpec(
         ECS_AGENT_STOP,
         "ECS agent stop",
-        "Stops the ECS agent on every EC2 container instance of CLUSTER_NAME for"
-            + " TOTAL_CHAOS_DURATION, starts it again and waits until every instance reports"
-            + " agentConnected=true.",
+        "Stops the ECS agent on the EC2 container instances of CLUSTER_NAME (all of them, or"
+            + " those CONTAINER_INSTANCE_TAG, AVAILABILITY_ZONE and INSTANCE_AFFECTED_PERC"
+            + " select) for TOTAL_CHAOS_DURATION, starts it again and waits until each instance"
+            + " reports agentConnected=true. Serial: one host at a time, each held for the"
+            + " duration. ECS notices a stopped agent after about 30 s: shorter durations are"
+            + " warned about.",
         TargetKind.ECS_CLUSTER,
         List.of(
             ParameterSpec.text(
@@ -108,6 +113,30 @@ final class SeedFaults {
                 true,
                 true,
                 "Name of the target ECS cluster (EC2 launch type)."),
+            ParameterSpec.text(
+                "CONTAINER_INSTANCE_TAG",
+                "",
+                TAG_SELECTOR,
+                false,
+                false,
+                "Only container instances whose EC2 instance has this tag, as key:value. Empty for"
+                    + " every container instance."),
+            ParameterSpec.text(
+                "AVAILABILITY_ZONE",
+                "",
+                AVAILABILITY_ZONE,
+                false,
+                false,
+                "Only container instances whose EC2 instance runs in this availability zone, e.g."
+                    + " eu-west-1a. Empty for every zone."),
+            ParameterSpec.integer(
+                "INSTANCE_AFFECTED_PERC",
+                0,
+                0,
+                100,
+                false,
+                "Percentage of the selected container instances to target, chosen at random"
+                    + " (at least one). 0 targets every selected instance."),
             duration(),
             sequence("container instances"),
             rampTime()),

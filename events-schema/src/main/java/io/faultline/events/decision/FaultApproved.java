@@ -30,6 +30,10 @@ import java.util.Objects;
  * @param guard targets to exclude after resolution
  * @param maxTargets the most targets the executor may act on
  * @param sequence the per-fault sequence number of the matching {@code APPROVED} lifecycle event
+ * @param maxDurationSeconds the tenant policy's longest hold with ramps when admitted ({@code
+ *     Bounds.maxDurationSeconds}); the executor checks a serial fault's resolved hosts x duration
+ *     against it, since admission cannot count a tag's hosts. Null in approvals of policy services
+ *     before it existed.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FaultApproved(
@@ -49,7 +53,8 @@ public record FaultApproved(
     Instant approvedAt,
     Instant leaseExpiresAt,
     long sequence,
-    List<RuleOutcome> rules) {
+    List<RuleOutcome> rules,
+    Integer maxDurationSeconds) {
 
   public FaultApproved {
     Objects.requireNonNull(faultId, "faultId");
@@ -63,6 +68,77 @@ public record FaultApproved(
     Objects.requireNonNull(approvedAt, "approvedAt");
     Objects.requireNonNull(leaseExpiresAt, "leaseExpiresAt");
     rules = rules == null ? List.of() : List.copyOf(rules);
+    if (maxDurationSeconds != null && maxDurationSeconds < 1) {
+      throw new IllegalArgumentException("maxDurationSeconds must be at least 1");
+    }
+  }
+
+  /** An approval without {@code maxDurationSeconds}. */
+  public FaultApproved(
+      FaultId faultId,
+      TenantId tenantId,
+      ExperimentId experimentId,
+      RunId runId,
+      FaultType faultType,
+      AccountId accountId,
+      AwsRegion region,
+      FaultParameters parameters,
+      boolean dryRun,
+      AccountAccess access,
+      ProtectedTargetGuard guard,
+      int maxTargets,
+      String requestedBy,
+      Instant approvedAt,
+      Instant leaseExpiresAt,
+      long sequence,
+      List<RuleOutcome> rules) {
+    this(
+        faultId,
+        tenantId,
+        experimentId,
+        runId,
+        faultType,
+        accountId,
+        region,
+        parameters,
+        dryRun,
+        access,
+        guard,
+        maxTargets,
+        requestedBy,
+        approvedAt,
+        leaseExpiresAt,
+        sequence,
+        rules,
+        null);
+  }
+
+  /** An approval of the fault at {@code fault} without {@code maxDurationSeconds}. */
+  public FaultApproved(
+      FaultCoordinates fault,
+      FaultParameters parameters,
+      boolean dryRun,
+      AccountAccess access,
+      ProtectedTargetGuard guard,
+      int maxTargets,
+      String requestedBy,
+      Instant approvedAt,
+      Instant leaseExpiresAt,
+      long sequence,
+      List<RuleOutcome> rules) {
+    this(
+        fault,
+        parameters,
+        dryRun,
+        access,
+        guard,
+        maxTargets,
+        requestedBy,
+        approvedAt,
+        leaseExpiresAt,
+        sequence,
+        rules,
+        null);
   }
 
   /** An approval of the fault at {@code fault}; a request's coordinates are carried over whole. */
@@ -77,7 +153,8 @@ public record FaultApproved(
       Instant approvedAt,
       Instant leaseExpiresAt,
       long sequence,
-      List<RuleOutcome> rules) {
+      List<RuleOutcome> rules,
+      Integer maxDurationSeconds) {
     this(
         fault.faultId(),
         fault.tenantId(),
@@ -95,7 +172,8 @@ public record FaultApproved(
         approvedAt,
         leaseExpiresAt,
         sequence,
-        rules);
+        rules,
+        maxDurationSeconds);
   }
 
   @JsonCreator
@@ -116,7 +194,8 @@ public record FaultApproved(
       @JsonProperty("approvedAt") Instant approvedAt,
       @JsonProperty("leaseExpiresAt") Instant leaseExpiresAt,
       @JsonProperty("sequence") long sequence,
-      @JsonProperty("rules") List<RuleOutcome> rules) {
+      @JsonProperty("rules") List<RuleOutcome> rules,
+      @JsonProperty("maxDurationSeconds") Integer maxDurationSeconds) {
     return new FaultApproved(
         faultId,
         tenantId,
@@ -134,7 +213,8 @@ public record FaultApproved(
         approvedAt,
         leaseExpiresAt,
         sequence,
-        rules);
+        rules,
+        maxDurationSeconds);
   }
 
   /** Which fault is approved, and where: the same as its request's. */

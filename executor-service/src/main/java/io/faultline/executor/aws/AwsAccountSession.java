@@ -123,7 +123,12 @@ final class AwsAccountSession implements AccountSession {
               i -> {
                 Map<String, String> tags = new LinkedHashMap<>();
                 i.tags().forEach(t -> tags.put(t.key(), t.value()));
-                found.add(new Instance(i.instanceId(), i.state().nameAsString(), tags));
+                found.add(
+                    new Instance(
+                        i.instanceId(),
+                        i.state().nameAsString(),
+                        tags,
+                        i.placement() == null ? null : i.placement().availabilityZone()));
               });
       token = response.nextToken();
     } while (token != null && !token.isEmpty());

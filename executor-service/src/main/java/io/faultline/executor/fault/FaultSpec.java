@@ -33,6 +33,14 @@ public interface FaultSpec {
     return false;
   }
 
+  /**
+   * One sentence the fault's TARGETS_RESOLVED event adds to its detail: a tunable outside what the
+   * fault's documentation advises (e.g. a hold too short to be noticed). Empty for none.
+   */
+  default java.util.Optional<String> warning() {
+    return java.util.Optional.empty();
+  }
+
   /** As {@link #verifies()} says; called after a successful rollback. */
   default Map<String, String> verify(List<Target> targets, TargetDirectory directory) {
     return Map.of();

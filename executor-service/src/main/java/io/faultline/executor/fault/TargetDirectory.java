@@ -32,10 +32,19 @@ public interface TargetDirectory {
   /** For each EC2 instance id of the cluster, whether its ECS agent is connected. */
   Map<String, Boolean> agentConnected(String cluster);
 
-  /** An EC2 instance as the directory knows it. */
-  record Instance(String id, String state, Map<String, String> tags) {
+  /**
+   * An EC2 instance as the directory knows it.
+   *
+   * @param availabilityZone where it runs, or null when unknown
+   */
+  record Instance(String id, String state, Map<String, String> tags, String availabilityZone) {
     public Instance {
       tags = tags == null ? Map.of() : Map.copyOf(tags);
+    }
+
+    /** An instance whose zone is unknown. */
+    public Instance(String id, String state, Map<String, String> tags) {
+      this(id, state, tags, null);
     }
 
     public boolean running() {

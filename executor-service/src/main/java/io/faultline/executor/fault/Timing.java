@@ -7,8 +7,8 @@ import java.util.Objects;
  * When a fault acts.
  *
  * @param rampSeconds the wait before injecting and after rolling back (RAMP_TIME)
- * @param durationSeconds how long the fault is held (TOTAL_CHAOS_DURATION); also the host-side
- *     dead-man timer of every inject
+ * @param durationSeconds how long the fault is held (TOTAL_CHAOS_DURATION), on each target in turn
+ *     when serial; also the host-side dead-man timer of every inject
  * @param sequence parallel (batched) or serial (one target at a time)
  */
 public record Timing(int rampSeconds, int durationSeconds, Sequence sequence) {
@@ -39,7 +39,10 @@ public record Timing(int rampSeconds, int durationSeconds, Sequence sequence) {
   public enum Sequence {
     /** Every target at once, one command per batch of at most 50 instances. */
     PARALLEL,
-    /** One target at a time, in resolution order. */
+    /**
+     * One target at a time, in resolution order: each is injected, held for the full duration and
+     * rolled back before the next is injected.
+     */
     SERIAL;
 
     static Sequence of(String value) {

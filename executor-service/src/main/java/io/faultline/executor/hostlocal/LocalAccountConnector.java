@@ -25,9 +25,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * CANCELLED, one that had already succeeded SUCCESS, as in SSM.
  */
 public final class LocalAccountConnector implements AccountConnector {
+  /**
+   * Whether a container instance's ECS agent is connected, as DescribeContainerInstances would
+   * report it; on this host, e.g. whether the agent process a document stops and starts runs.
+   */
+  @FunctionalInterface
+  public interface AgentStatus {
+    /** Every agent always connected (what moto reports too). */
+    AgentStatus CONNECTED = (cluster, instanceId) -> true;
+
+    boolean connected(String cluster, String instanceId);
+  }
+
   private final LocalDocumentRunner runner;
   private final Map<String, Map<String, String>> instances;
   private final Map<String, List<String>> clusters;
+  private final AgentStatus agents;
+  private final List<Sent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, SsmDocument> documents = new ConcurrentHashMap<>();
   private final Map<String, Map<String, LocalRun>> commands = new ConcurrentHashMap<>();
   // "<command id>/<instance id>" of every run asked to cancel.
@@ -41,14 +55,32 @@ public final class LocalAccountConnector implements AccountConnector {
       LocalDocumentRunner runner,
       Map<String, Map<String, String>> instances,
       Map<String, List<String>> clusters) {
+    this(runner, instances, clusters, AgentStatus.CONNECTED);
+  }
+
+  /** As above, with each container instance's agent connected when {@code agents} says so. */
+  public LocalAccountConnector(
+      LocalDocumentRunner runner,
+      Map<String, Map<String, String>> instances,
+      Map<String, List<String>> clusters,
+      AgentStatus agents) {
     this.runner = runner;
     this.instances = Map.copyOf(instances);
     this.clusters = Map.copyOf(clusters);
+    this.agents = java.util.Objects.requireNonNull(agents, "agents");
   }
 
   @Override
   public AccountSession connect(AccountRequest request) {
     return new Session();
+  }
+
+  /** One instance of a command as it was sent: its document's Action, and when. */
+  public record Sent(String commandId, String instanceId, String action, java.time.Instant at) {}
+
+  /** Every instance of every command sent so far, in the order sent, for tests. */
+  public List<Sent> sent() {
+    return List.copyOf(sent);
   }
 
   /** Commands sent so far (command id → instance ids), for tests. */
@@ -89,7 +121,7 @@ public final class LocalAccountConnector implements AccountConnector {
                           "arn:aws:ecs:local:000000000000:container-instance/" + cluster + "/" + id,
                           id,
                           "ACTIVE",
-                          true))
+                          agents.connected(cluster, id)))
               .toList());
     }
 
@@ -103,7 +135,9 @@ public final class LocalAccountConnector implements AccountConnector {
     @Override
     public Map<String, Boolean> agentConnected(String cluster) {
       Map<String, Boolean> connected = new LinkedHashMap<>();
-      clusters.getOrDefault(cluster, List.of()).forEach(id -> connected.put(id, true));
+      clusters
+          .getOrDefault(cluster, List.of())
+          .forEach(id -> connected.put(id, agents.connected(cluster, id)));
       return connected;
     }
 
@@ -130,6 +164,12 @@ public final class LocalAccountConnector implements AccountConnector {
       for (String instanceId : instanceIds) {
         try {
           runs.put(instanceId, runner.start(doc, parameters));
+          sent.add(
+              new Sent(
+                  commandId,
+                  instanceId,
+                  parameters.getOrDefault("Action", ""),
+                  java.time.Instant.now()));
         } catch (IllegalArgumentException e) {
           throw new TransportException("document refused its parameters: " + e.getMessage(), e);
         }

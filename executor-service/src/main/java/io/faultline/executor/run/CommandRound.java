@@ -11,7 +11,6 @@ import io.faultline.executor.fault.DocumentCall;
 import io.faultline.executor.fault.FaultContext;
 import io.faultline.executor.fault.FaultSpec;
 import io.faultline.executor.fault.Target;
-import io.faultline.executor.fault.Timing;
 import io.faultline.executor.fault.TransportException;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
@@ -38,9 +37,9 @@ final class CommandRound {
   private static final int MAX_POLL_ERRORS = 5;
 
   /**
-   * Which way a round acts. An inject stops at an abort (cancelling the commands still running)
-   * and, when serial, at the first target that fails; a rollback reaches every target whatever
-   * happens, because every target it skips stays broken until the host's own timer fires.
+   * Which way a round acts. An inject stops at an abort (cancelling the commands still running); a
+   * rollback reaches every target whatever happens, because every target it skips stays broken
+   * until the host's own timer fires.
    */
   enum Direction {
     INJECT(
@@ -146,11 +145,12 @@ final class CommandRound {
   }
 
   /**
-   * Acts on every target of the ledger: all at once (one command per batch of targets sharing a
-   * document call), or one target after the other when the spec's timing is serial.
+   * Acts on every target of the ledger at once: one command per batch of targets sharing a document
+   * call. A serial fault's one-target-at-a-time order is {@link SerialRun}'s, which hands this
+   * round one target at a time.
    *
-   * @return false when a target failed; all at once, also when a target still acted on has no
-   *     result (the round was cut short)
+   * @return false when a target failed, or a target still acted on has no result (the round was cut
+   *     short)
    */
   boolean run() {
     return run(targets.list());
@@ -158,27 +158,6 @@ final class CommandRound {
 
   /** As {@link #run()}, on some of the ledger's targets only. */
   boolean run(List<Target> all) {
-    if (spec.timing().sequence() == Timing.Sequence.SERIAL) {
-      boolean succeeded = true;
-      for (Target target : all) {
-        if (direction.stoppable() && (signal.aborted() || signal.released())) {
-          return false;
-        }
-        if (direction.stoppable() && gate.admit(List.of(target)).isEmpty()) {
-          if (signal.aborted()) {
-            return false;
-          }
-          continue;
-        }
-        Collection<Invocation> results =
-            send(Map.of(direction.call(spec, target, context), List.of(target)));
-        succeeded &= results.stream().allMatch(CommandRound::succeeded);
-        if (!succeeded && direction.stoppable()) {
-          return false;
-        }
-      }
-      return succeeded;
-    }
     Map<DocumentCall, List<Target>> groups = new LinkedHashMap<>();
     for (Target target : all) {
       groups
@@ -399,54 +378,5 @@ final class CommandRound {
         p.commandId(),
         detail,
         result.processes());
-  }
-
-  /**
-   * One SSM command's span: ends when every instance it addressed has a result, with ERROR status
-   * when any of them failed.
-   */
-  private static final class CommandSpan {
-    private final Span span;
-    private final FailureReason failReason;
-    private int open;
-    private String failure;
-
-    CommandSpan(Span span, FailureReason failReason, int instances) {
-      this.span = span;
-      this.failReason = failReason;
-      this.open = instances;
-    }
-
-    void done(boolean ok, String detail) {
-      if (!ok && failure == null) {
-        failure = detail;
-      }
-      if (--open == 0) {
-        end();
-      }
-    }
-
-    /** Ends a command left without every result (aborted, released or interrupted). */
-    void cutShort(FailureReason stoppedBy) {
-      if (open <= 0) {
-        return;
-      }
-      open = 0;
-      if (stoppedBy != null) {
-        span.setAttribute(FaultSpans.REASON_CODE, stoppedBy.name());
-        span.addEvent("cut short");
-        span.end();
-      } else {
-        failure = failure == null ? "no result" : failure;
-        end();
-      }
-    }
-
-    private void end() {
-      if (failure != null) {
-        FaultSpans.fail(span, failReason.name(), FaultTrace.brief(failure));
-      }
-      span.end();
-    }
   }
 }

@@ -15,6 +15,7 @@ import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.run.CommandRound.Direction;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -137,7 +138,15 @@ final class FreshFault {
     }
     targets.actOn(checked.targets(), resolved.outcomes());
     trace.execute().setAttribute(FaultSpans.TARGET_COUNT, (long) targets.list().size());
-    writer.event(LifecycleStage.TARGETS_RESOLVED, resolved.summary());
+    writer.event(
+        LifecycleStage.TARGETS_RESOLVED,
+        resolved.summary() + spec.warning().map(w -> "; " + w).orElse(""));
+    Optional<String> tooLong =
+        SerialBound.exceeded(spec.timing(), targets.list().size(), approval.maxDurationSeconds());
+    if (tooLong.isPresent()) {
+      writer.terminal(LifecycleStage.FAILED, FailureReason.POLICY_RULE, tooLong.get());
+      return;
+    }
 
     if (approval.dryRun()) {
       writer.terminal(
@@ -178,9 +187,10 @@ final class FreshFault {
             trace,
             abort,
             () -> {
-              if (writer.phase() == Phase.INJECTING) {
+              Phase now = writer.phase();
+              if (now == Phase.INJECTING || now == Phase.HOLDING) {
                 // The journal's targets are what a takeover rolls back: never an excluded one.
-                writer.journal(Phase.INJECTING);
+                writer.journal(now);
               }
             });
     gate.admit(targets.list());
@@ -190,6 +200,10 @@ final class FreshFault {
 
     // Intent before any SendCommand: whoever takes over knows what to roll back.
     writer.journal(Phase.INJECTING);
+    if (timing.sequence() == Timing.Sequence.SERIAL) {
+      runSerially(commands, gate);
+      return;
+    }
     long injectStarted = System.nanoTime();
     boolean injected =
         new CommandRound(Direction.INJECT, commands, trace, targets, signal, ctx.settings(), gate)
@@ -216,6 +230,17 @@ final class FreshFault {
       return;
     }
     rollBackAndFinish(commands, new Heading.Completed());
+  }
+
+  /** Inject, hold and roll back one host at a time ({@link SerialRun}), then the terminal event. */
+  private void runSerially(CommandContext commands, InjectGate gate) {
+    SerialRun.Outcome outcome =
+        new SerialRun(commands, writer, targets, trace, signal, ctx.settings(), gate).run();
+    signal.throwIfReleased();
+    if (!outcome.injected() && (endIfNothingLeft() || nothingSentAndStopped())) {
+      return;
+    }
+    rollBackAndFinish(commands, outcome.heading(), outcome.detail());
   }
 
   /** The fault's typed spec, or null once the fault has failed INVALID_REQUEST. */
@@ -289,6 +314,15 @@ final class FreshFault {
   }
 
   private void rollBackAndFinish(CommandContext commands, Heading heading) {
+    rollBackAndFinish(commands, heading, null);
+  }
+
+  /**
+   * @param serialDetail what a serial run says about how it stopped, or null; a serial fault rolls
+   *     back only the hosts it reached and has not rolled back yet, all at once
+   */
+  private void rollBackAndFinish(CommandContext commands, Heading heading, String serialDetail) {
+    boolean serial = commands.spec().timing().sequence() == Timing.Sequence.SERIAL;
     writer.headFor(heading);
     // Queued, not awaited: a halt while the broker is away still rolls back at once (the events
     // follow when it is back; a takeover meanwhile rolls back again, which is idempotent).
@@ -299,12 +333,21 @@ final class FreshFault {
           case Heading.Aborted a -> "stopping: " + a.reason();
           case Heading.Failed f -> "stopping: " + f.reason();
         });
-    Rollback.Result result = Rollback.run(commands, trace, targets, signal, ctx.settings());
+    Rollback.Result result =
+        serial
+            ? Rollback.run(
+                commands, trace, targets, signal, ctx.settings(), targets.reachedAndNotRolledBack())
+            : Rollback.run(commands, trace, targets, signal, ctx.settings());
+    String before = serialDetail == null ? "" : serialDetail + "; ";
     if (!result.ok()) {
-      writer.terminal(LifecycleStage.FAILED, result.reason(), result.andLate(result.detail()));
+      writer.terminal(
+          LifecycleStage.FAILED, result.reason(), before + result.andLate(result.detail()));
       return;
     }
-    String rolledBack = result.andLate("rolled back " + targets.list().size() + " targets");
+    String rolledBack =
+        before
+            + result.andLate(
+                serial ? serialSummary() : "rolled back " + targets.list().size() + " targets");
     switch (heading) {
       case Heading.Completed c -> {
         ramp(commands.spec().timing());
@@ -317,6 +360,29 @@ final class FreshFault {
           writer.terminal(
               LifecycleStage.FAILED, f.reason(), describeStop(f.reason()) + "; " + rolledBack);
     }
+  }
+
+  /** Ends a serial run aborted before its first inject was sent (nothing to roll back). */
+  private boolean nothingSentAndStopped() {
+    return targets.reached().isEmpty() && stopBeforeInject();
+  }
+
+  /** Which hosts a serial run reached, one at a time. */
+  private String serialSummary() {
+    List<String> reached = targets.reached();
+    int notReached = targets.list().size() - reached.size();
+    return "serial: "
+        + reached.size()
+        + " of "
+        + targets.list().size()
+        + " hosts injected one at a time, each rolled back before the next"
+        + (notReached == 0
+            ? ""
+            : "; "
+                + notReached
+                + (notReached == 1 ? " host was" : " hosts were")
+                + " never sent"
+                + " a command");
   }
 
   private static String describeStop(FailureReason reason) {

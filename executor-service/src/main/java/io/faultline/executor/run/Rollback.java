@@ -47,18 +47,39 @@ final class Rollback {
       TargetLedger targets,
       AbortSignal signal,
       RunSettings settings) {
+    return run(commands, trace, targets, signal, settings, targets.list());
+  }
+
+  /**
+   * As {@link #run(CommandContext, FaultTrace, TargetLedger, AbortSignal, RunSettings)}, on {@code
+   * scope} only: a serial fault rolls back (and verifies) each host after its own hold, and at the
+   * end only the hosts it reached and has not rolled back yet.
+   */
+  static Result run(
+      CommandContext commands,
+      FaultTrace trace,
+      TargetLedger targets,
+      AbortSignal signal,
+      RunSettings settings,
+      List<Target> scope) {
     long started = System.nanoTime();
     LateInjects late = new LateInjects(commands, targets, trace, signal, settings);
     late.beforeRollback();
     CommandRound round =
         new CommandRound(
             CommandRound.Direction.ROLLBACK, commands, trace, targets, signal, settings);
-    round.run();
+    if (!scope.isEmpty()) {
+      round.run(scope);
+    }
     List<Target> again = late.afterRollback();
     if (!again.isEmpty()) {
       round.run(again);
     }
-    List<String> failed = targets.notRolledBack();
+    if (scope.isEmpty() && again.isEmpty()) {
+      // A serial run whose every reached host was rolled back after its own hold.
+      return new Result(true, null, null).withLate(late.summary());
+    }
+    List<String> failed = targets.notRolledBack(scope);
     trace.timed(FaultSpans.ROLLBACK, failed.isEmpty(), started);
     if (!failed.isEmpty()) {
       return new Result(
@@ -68,7 +89,7 @@ final class Rollback {
           .withLate(late.summary());
     }
     try (FaultTrace.PhaseSpan p = trace.phase(FaultSpans.VERIFY)) {
-      Result result = verify(commands.session(), commands.spec(), targets);
+      Result result = verify(commands.session(), commands.spec(), targets, scope);
       if (!result.ok()) {
         p.fail(result.reason(), result.detail());
       }
@@ -76,13 +97,17 @@ final class Rollback {
     }
   }
 
-  private static Result verify(TargetDirectory directory, FaultSpec spec, TargetLedger targets) {
+  private static Result verify(
+      TargetDirectory directory, FaultSpec spec, TargetLedger targets, List<Target> scope) {
+    if (scope.isEmpty()) {
+      return new Result(true, null, null);
+    }
     Map<String, String> unverified;
     try {
-      unverified = spec.verify(targets.list(), directory);
+      unverified = spec.verify(scope, directory);
     } catch (TransportException e) {
       unverified =
-          targets.list().stream()
+          scope.stream()
               .collect(
                   Collectors.toMap(
                       Target::id,
@@ -91,14 +116,14 @@ final class Rollback {
                       LinkedHashMap::new));
     }
     if (spec.verifies()) {
-      for (Target target : targets.list()) {
+      for (Target target : scope) {
         if (!unverified.containsKey(target.id())) {
           targets.record(target, TargetStatus.VERIFIED, targets.commandOf(target), null);
         }
       }
     }
     if (!unverified.isEmpty()) {
-      for (Target target : targets.list()) {
+      for (Target target : scope) {
         String why = unverified.get(target.id());
         if (why != null) {
           targets.record(target, TargetStatus.ROLLBACK_FAILED, targets.commandOf(target), why);

@@ -5,6 +5,7 @@ import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.executor.fault.FaultContext;
 import io.faultline.executor.fault.FaultSpec;
+import io.faultline.executor.fault.Timing;
 import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.lifecycle.JournalEntry;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
@@ -17,9 +18,10 @@ import java.util.Optional;
  * The rest of a fault whose owner stopped driving it after a command may have reached a target (its
  * heartbeat stopped naming it, or it handed the fault over at shutdown). The claim comes first: the
  * journal entry of the next owner epoch, so the old owner's late writes are refused. Then: a fault
- * that was holding holds on to its planned end and completes; one that was rolling back finishes
- * the rollback and ends the way it was heading; one caught injecting (results unknown) is rolled
- * back and ends FAILED EXECUTOR_LOST.
+ * that was holding holds on to its planned end and completes (a serial one is rolled back at once
+ * and ends FAILED EXECUTOR_LOST: the journal does not say which host it held); one that was rolling
+ * back finishes the rollback and ends the way it was heading; one caught injecting (results
+ * unknown) is rolled back and ends FAILED EXECUTOR_LOST.
  */
 final class TakenOverFault {
   private final FaultApproved approval;
@@ -54,7 +56,12 @@ final class TakenOverFault {
     writer.claim();
     String from = from();
     Heading heading = writer.heading();
-    if (writer.phase() == Phase.HOLDING) {
+    // The journal does not say which host a serial run was holding, nor which it had rolled
+    // back: every host is rolled back at once (the not-yet-reached ones are no-ops).
+    boolean serialCut = writer.phase() == Phase.HOLDING && serial();
+    if (serialCut) {
+      heading = blocked().<Heading>map(Heading.Aborted::new).orElse(null);
+    } else if (writer.phase() == Phase.HOLDING) {
       heading = holdOn();
     } else if (writer.phase() == Phase.INJECTING) {
       heading = null;
@@ -100,13 +107,26 @@ final class TakenOverFault {
           writer.terminal(
               LifecycleStage.FAILED,
               FailureReason.EXECUTOR_LOST,
-              by + " (taken over while injecting: the hold could not be kept as planned)");
+              by
+                  + (serialCut
+                      ? " (a serial run taken over mid-run: every host rolled back at once; hosts"
+                          + " not reached yet were never injected)"
+                      : " (taken over while injecting: the hold could not be kept as planned)"));
       case Heading.Completed c ->
           writer.terminal(LifecycleStage.COMPLETED, null, by + " after the full hold");
       case Heading.Aborted a ->
           writer.terminal(LifecycleStage.ABORTED, a.reason(), by + " after abort");
       case Heading.Failed f -> writer.terminal(LifecycleStage.FAILED, f.reason(), by);
     }
+  }
+
+  private Optional<FailureReason> blocked() {
+    return ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
+  }
+
+  /** Whether the fault holds its hosts one at a time (SEQUENCE=serial). */
+  private boolean serial() {
+    return Timing.of(approval.parameters()).sequence() == Timing.Sequence.SERIAL;
   }
 
   /** Who drove the fault before, and how it came here. */
@@ -125,8 +145,7 @@ final class TakenOverFault {
    *     (journaled before holds were)
    */
   private Heading holdOn() {
-    Optional<FailureReason> blocked =
-        ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
+    Optional<FailureReason> blocked = blocked();
     if (blocked.isPresent()) {
       return new Heading.Aborted(blocked.get());
     }

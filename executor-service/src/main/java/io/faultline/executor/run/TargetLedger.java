@@ -161,13 +161,49 @@ final class TargetLedger {
 
   /** Targets without a confirmed rollback. */
   List<String> notRolledBack() {
-    return targets.stream()
+    return notRolledBack(targets);
+  }
+
+  /** Those of {@code scope} without a confirmed rollback. */
+  List<String> notRolledBack(List<Target> scope) {
+    return scope.stream()
         .filter(
             t -> {
               TargetOutcome o = outcomes.get(t.id());
               return o == null || o.status() != TargetStatus.ROLLED_BACK;
             })
         .map(Target::id)
+        .toList();
+  }
+
+  /**
+   * The ids of the targets a command was sent to (an inject, at least), in order: those with an
+   * outcome past RESOLVED, and those whose inject was given up on before any result.
+   */
+  List<String> reached() {
+    return targets.stream().filter(this::reached).map(Target::id).toList();
+  }
+
+  private boolean reached(Target t) {
+    TargetOutcome o = outcomes.get(t.id());
+    return givenUp.containsKey(t.id()) || (o != null && o.status() != TargetStatus.RESOLVED);
+  }
+
+  /**
+   * The targets a command may have reached that are not rolled back yet: every one but those never
+   * sent an inject (still RESOLVED) and those already rolled back or verified. A target with an
+   * inject given up on stays here ({@link LateInjects} learns how it ended).
+   */
+  List<Target> reachedAndNotRolledBack() {
+    return targets.stream()
+        .filter(
+            t -> {
+              TargetOutcome o = outcomes.get(t.id());
+              return reached(t)
+                  && (o == null
+                      || (o.status() != TargetStatus.ROLLED_BACK
+                          && o.status() != TargetStatus.VERIFIED));
+            })
         .toList();
   }
 

@@ -149,6 +149,10 @@ final class TargetResolution {
                         : "instance is " + instance.state()));
             continue;
           }
+          if (!cluster.matches(instance)) {
+            // Not selected, as an untagged instance is not by EC2_INSTANCE_TAG: not reported.
+            continue;
+          }
           guardOrAdd(
               new Target(
                   member.ec2InstanceId(),
@@ -159,13 +163,24 @@ final class TargetResolution {
               eligible,
               outcomes);
         }
+        int selected = eligible.size();
+        if (cluster.percent() > 0 && !eligible.isEmpty()) {
+          int wanted = Math.max(1, (int) Math.ceil(selected * cluster.percent() / 100.0));
+          List<Target> shuffled = new ArrayList<>(eligible);
+          Collections.shuffle(shuffled, random);
+          eligible = new ArrayList<>(shuffled.subList(0, wanted));
+        }
         summary =
-            eligible.size()
+            selected
                 + " of "
                 + members.get().size()
                 + " container instances of "
                 + cluster.name()
-                + " eligible";
+                + cluster.filters()
+                + " eligible"
+                + (cluster.percent() > 0
+                    ? "; chose " + eligible.size() + " (" + cluster.percent() + "%) at random"
+                    : "");
       }
     }
     if (maxTargets > 0 && eligible.size() > maxTargets) {

@@ -53,6 +53,12 @@ public final class MotoAccounts {
 
   /** Starts {@code count} running instances with {@code tags} in the account; returns their ids. */
   public static List<String> runInstances(String account, int count, Map<String, String> tags) {
+    return runInstances(account, count, tags, null);
+  }
+
+  /** As above, placed in availability zone {@code zone} (null: moto's default). */
+  public static List<String> runInstances(
+      String account, int count, Map<String, String> tags, String zone) {
     try (Ec2Client ec2 =
         Ec2Client.builder()
             .endpointOverride(MotoServer.shared().endpoint())
@@ -69,6 +75,12 @@ public final class MotoAccounts {
               .instanceType(InstanceType.T3_MICRO)
               .minCount(count)
               .maxCount(count);
+      if (zone != null) {
+        request.placement(
+            software.amazon.awssdk.services.ec2.model.Placement.builder()
+                .availabilityZone(zone)
+                .build());
+      }
       if (!list.isEmpty()) {
         request.tagSpecifications(
             TagSpecification.builder().resourceType(ResourceType.INSTANCE).tags(list).build());

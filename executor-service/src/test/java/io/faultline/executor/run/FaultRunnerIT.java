@@ -3,6 +3,7 @@ package io.faultline.executor.run;
 import static io.faultline.events.lifecycle.LifecycleStage.COMPLETED;
 import static io.faultline.events.lifecycle.LifecycleStage.FAILED;
 import static io.faultline.events.lifecycle.LifecycleStage.INJECTED;
+import static io.faultline.events.lifecycle.LifecycleStage.ROLLING_BACK;
 import static io.faultline.events.lifecycle.LifecycleStage.STARTED;
 import static io.faultline.events.lifecycle.LifecycleStage.TARGETS_RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the runner does for every fault type, through the whole executor on a real broker against
- * moto: commands in batches of fifty, serial runs after the ramp, target percentages, protected
- * targets never touched, dry runs.
+ * moto: commands in batches of fifty, serial runs (one host at a time, bounded by the policy),
+ * target percentages, protected targets never touched, dry runs.
  */
 class FaultRunnerIT extends RunningExecutor {
   @Test
@@ -73,7 +74,7 @@ class FaultRunnerIT extends RunningExecutor {
   }
 
   @Test
-  void runsSeriallyOneInstanceAtATimeAfterTheRampTime() {
+  void runsSeriallyInjectHoldRollbackOneInstanceAtATimeAfterTheRampTime() {
     String account = MotoAccounts.freshAccount();
     List<String> ids = MotoAccounts.runInstances(account, 3, Map.of("app", "serial"));
     String faultId = TestFaults.unique("f-serial");
@@ -84,35 +85,89 @@ class FaultRunnerIT extends RunningExecutor {
             TestFaults.unique("serial"),
             account,
             "ec2-process-kill",
-            Map.of(
-                "PROCESS_IDS",
-                "1001",
-                "EC2_INSTANCE_TAG",
-                "app:serial",
-                "INSTANCE_AFFECTED_PERC",
-                100,
-                "SEQUENCE",
-                "serial",
-                "RAMP_TIME",
-                1,
-                "TOTAL_CHAOS_DURATION",
-                1),
+            serialKill("app:serial", 1),
             false,
             ProtectedTargetGuard.none(),
             10),
         TestFaults.traceparent());
 
-    assertThat(lifecycle.awaitTerminal(faultId, WAIT).stage()).isEqualTo(COMPLETED);
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, WAIT);
+    assertThat(end.stage()).isEqualTo(COMPLETED);
+    assertThat(end.detail()).contains("3 of 3 hosts injected one at a time");
+    // One INJECTED and one ROLLING_BACK per fault (ADR 0005), however many hosts.
+    assertThat(lifecycle.stages(faultId))
+        .containsExactly(STARTED, TARGETS_RESOLVED, INJECTED, ROLLING_BACK, COMPLETED);
     List<SentRequest> sent = commands(account);
     assertThat(sent).hasSize(6).allSatisfy(c -> assertThat(instanceIds(c)).hasSize(1));
-    assertThat(sent.subList(0, 3))
-        .allSatisfy(c -> assertThat(parameters(c)).containsEntry("Action", List.of("inject")));
-    assertThat(sent.stream().limit(3).map(c -> instanceIds(c).getFirst()))
+    // Each host is rolled back before the next one is injected.
+    assertThat(sent.stream().map(c -> parameters(c).get("Action").getFirst()))
+        .containsExactly("inject", "rollback", "inject", "rollback", "inject", "rollback");
+    for (int i = 0; i < 6; i += 2) {
+      assertThat(instanceIds(sent.get(i + 1))).isEqualTo(instanceIds(sent.get(i)));
+    }
+    assertThat(
+            java.util.stream.IntStream.of(0, 2, 4)
+                .mapToObj(i -> instanceIds(sent.get(i)).getFirst()))
         .containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(end.targets())
+        .filteredOn(t -> ids.contains(t.targetId()))
+        .extracting(TargetOutcome::status)
+        .containsOnly(TargetStatus.ROLLED_BACK);
     var resolvedAt = lifecycle.awaitStage(faultId, TARGETS_RESOLVED, WAIT).occurredAt();
     var injectedAt = lifecycle.awaitStage(faultId, INJECTED, WAIT).occurredAt();
+    var rollingBackAt = lifecycle.awaitStage(faultId, ROLLING_BACK, WAIT).occurredAt();
     assertThat(Duration.between(resolvedAt, injectedAt))
         .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    // Every host held for the full duration, one after the other.
+    assertThat(Duration.between(injectedAt, rollingBackAt))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void refusesASerialFaultWhoseHostsTimesDurationExceedThePolicyBound() {
+    String account = MotoAccounts.freshAccount();
+    MotoAccounts.runInstances(account, 3, Map.of("app", "long-serial"));
+    String faultId = TestFaults.unique("f-serial-long");
+
+    TestFaults.publish(
+        TestFaults.withMaxDuration(
+            TestFaults.approval(
+                faultId,
+                TestFaults.unique("serial-long"),
+                account,
+                "ec2-process-kill",
+                serialKill("app:long-serial", 20),
+                false,
+                ProtectedTargetGuard.none(),
+                10),
+            50),
+        TestFaults.traceparent());
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, WAIT);
+    assertThat(end.stage()).isEqualTo(FAILED);
+    assertThat(end.reason()).isEqualTo(FailureReason.POLICY_RULE);
+    assertThat(end.detail())
+        .isEqualTo(
+            "SEQUENCE=serial holds 3 hosts x 20 s + 2 x 1 s ramp = 62 s, which exceeds the"
+                + " policy's maximum duration of 50 s; nothing injected");
+    assertThat(lifecycle.stages(faultId)).containsExactly(STARTED, TARGETS_RESOLVED, FAILED);
+    assertThat(commands(account)).isEmpty();
+  }
+
+  private static Map<String, Object> serialKill(String tag, int seconds) {
+    return Map.of(
+        "PROCESS_IDS",
+        "1001",
+        "EC2_INSTANCE_TAG",
+        tag,
+        "INSTANCE_AFFECTED_PERC",
+        100,
+        "SEQUENCE",
+        "serial",
+        "RAMP_TIME",
+        1,
+        "TOTAL_CHAOS_DURATION",
+        seconds);
   }
 
   @Test

@@ -189,15 +189,16 @@ class InjectGateIT {
     assertThat(end.stage()).isEqualTo(LifecycleStage.COMPLETED);
     assertThat(session.sent)
         .containsExactly("inject-0-" + injectedFirst, "rollback-1-" + injectedFirst);
-    FaultLifecycleEvent injected =
-        lifecycle.awaitStage(faultId, LifecycleStage.INJECTED, Duration.ofSeconds(10));
-    assertThat(injected.targets())
+    // Serial: the gate asks again at each host's turn, after the previous host's hold.
+    assertThat(end.targets())
         .extracting(TargetOutcome::targetId, TargetOutcome::status, TargetOutcome::detail)
         .contains(
             tuple(
                 protectedLater,
                 TargetStatus.EXCLUDED_PROTECTED,
                 "became protected after approval: instance id is protected"));
+    FaultLifecycleEvent injected =
+        lifecycle.awaitStage(faultId, LifecycleStage.INJECTED, Duration.ofSeconds(10));
     assertThat(injected.targets())
         .filteredOn(t -> t.targetId().equals(injectedFirst))
         .extracting(TargetOutcome::status)

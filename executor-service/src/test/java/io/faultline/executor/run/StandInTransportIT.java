@@ -12,6 +12,8 @@ import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.lifecycle.TargetOutcome;
+import io.faultline.events.lifecycle.TargetStatus;
 import io.faultline.events.tracing.FaultSpans;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.control.Controls;
@@ -475,6 +477,67 @@ class StandInTransportIT {
     assertThat(lifecycle.events(faultId))
         .extracting(e -> e.data().sequence())
         .containsExactly(5L, 6L, 7L);
+  }
+
+  @Test
+  void takeoverOfASerialRunRollsEveryHostBackAtOnceWithoutWaitingForThePlannedEnd() {
+    StuckInject session = new StuckInject(false);
+    String faultId = TestFaults.unique("f-lost-serial");
+    List<String> hosts = List.of("i-0123456789abcdef0", "i-0123456789abcdef1");
+    FaultApproved approval =
+        TestFaults.approval(
+            faultId,
+            TestFaults.unique("serial-lost"),
+            "123456789012",
+            "ec2-process-kill",
+            Map.of(
+                "PROCESS_IDS",
+                "4321",
+                "EC2_INSTANCE_ID",
+                String.join(",", hosts),
+                "SEQUENCE",
+                "serial",
+                "TOTAL_CHAOS_DURATION",
+                30),
+            false,
+            ProtectedTargetGuard.none(),
+            5);
+    JournalEntry holding = journaled(approval, JournalEntry.Phase.HOLDING, null);
+    Instant holdUntil = Instant.now().plusSeconds(60);
+    JournalEntry planned =
+        new JournalEntry(
+            holding.faultId(),
+            holding.tenantId(),
+            holding.phase(),
+            holding.nextSequence(),
+            holding.approvalPartition(),
+            holding.approvalOffset(),
+            holding.traceparent(),
+            hosts.stream().map(h -> new JournalEntry.JournalTarget(h, "ec2-instance")).toList(),
+            holding.commandIds(),
+            null,
+            "lost-executor",
+            Instant.now(),
+            0,
+            holdUntil,
+            true);
+
+    runner(session, new Controls()).takeOver(approval, planned);
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.FAILED);
+    assertThat(end.reason()).isEqualTo(FailureReason.EXECUTOR_LOST);
+    assertThat(end.detail())
+        .contains("handed over by executor lost-executor")
+        .contains("a serial run taken over mid-run: every host rolled back at once");
+    // The journal does not say which host was held: both get the rollback, in one command, now.
+    assertThat(end.occurredAt()).isBefore(holdUntil.minusSeconds(30));
+    assertThat(session.sent).containsExactly("rollback-0");
+    assertThat(end.targets())
+        .filteredOn(t -> hosts.contains(t.targetId()))
+        .extracting(TargetOutcome::status)
+        .containsOnly(TargetStatus.ROLLED_BACK)
+        .hasSize(2);
   }
 
   @Test

@@ -180,4 +180,27 @@ class TargetLedgerTest {
 
     assertThat(ledger.givenUp()).containsExactly(new TargetLedger.GivenUp(B, "cmd-1", bound));
   }
+
+  @Test
+  void aSerialRunRollsBackOnlyTheTargetsItReachedAndHasNotRolledBack() {
+    TargetLedger ledger = new TargetLedger();
+    ledger.actOn(List.of(A, B, C), RESOLUTION);
+    // A done; B injected and held; C never reached.
+    ledger.record(A, TargetStatus.INJECTED, "cmd-1", null);
+    ledger.record(A, TargetStatus.VERIFIED, "cmd-2", null);
+    ledger.record(B, TargetStatus.INJECTED, "cmd-3", null);
+
+    assertThat(ledger.reached()).containsExactly("i-a", "i-b");
+    assertThat(ledger.reachedAndNotRolledBack()).containsExactly(B);
+  }
+
+  @Test
+  void countsATargetWhoseInjectWasGivenUpBeforeAnyResultAsReached() {
+    TargetLedger ledger = new TargetLedger();
+    ledger.actOn(List.of(A, B), RESOLUTION);
+    ledger.gaveUp(A, "cmd-1", Instant.parse("2026-11-21T10:10:00Z"));
+
+    assertThat(ledger.reached()).containsExactly("i-a");
+    assertThat(ledger.reachedAndNotRolledBack()).containsExactly(A);
+  }
 }

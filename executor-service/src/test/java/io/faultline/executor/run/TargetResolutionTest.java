@@ -272,4 +272,64 @@ class TargetResolutionTest {
                     new Random(7)))
         .isInstanceOf(TargetResolution.MissingCluster.class);
   }
+
+  @Test
+  void selectsContainerInstancesByTheirInstancesTagAndZoneThenThePercentage() {
+    Directory directory = new Directory();
+    List<TargetDirectory.ClusterMember> members = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String id = String.format("i-%017x", i);
+      // 0-3: orders in 1b (eligible); 4-5: orders in 1a; 6-7: billing in 1b.
+      directory.instances.put(
+          id,
+          new TargetDirectory.Instance(
+              id,
+              "running",
+              Map.of("team", i < 6 ? "orders" : "billing"),
+              i >= 4 && i < 6 ? "eu-west-1a" : "eu-west-1b"));
+      members.add(new TargetDirectory.ClusterMember("arn:ci/" + i, id, "ACTIVE", true));
+    }
+    directory.clusters.put("orders", members);
+
+    var resolved =
+        TargetResolution.resolve(
+            new TargetSelector.EcsCluster(
+                "orders", new TargetSelector.InstanceTag("team", "orders", 0), "eu-west-1b", 50),
+            directory,
+            ProtectedTargetGuard.none(),
+            0,
+            new Random(8));
+
+    assertThat(resolved.targets()).hasSize(2);
+    assertThat(ids(resolved.targets()))
+        .isSubsetOf(IntStream.range(0, 4).mapToObj(i -> String.format("i-%017x", i)).toList());
+    assertThat(resolved.summary())
+        .isEqualTo(
+            "4 of 8 container instances of orders tagged team=orders in eu-west-1b eligible;"
+                + " chose 2 (50%) at random");
+  }
+
+  @Test
+  void takesEveryMatchingContainerInstanceWhenNoPercentageIsSet() {
+    Directory directory = fleet(3);
+    List<TargetDirectory.ClusterMember> members = new ArrayList<>();
+    directory
+        .instances
+        .keySet()
+        .forEach(
+            id ->
+                members.add(new TargetDirectory.ClusterMember("arn:ci/" + id, id, "ACTIVE", true)));
+    directory.clusters.put("web", members);
+
+    var resolved =
+        TargetResolution.resolve(
+            new TargetSelector.EcsCluster("web"),
+            directory,
+            ProtectedTargetGuard.none(),
+            0,
+            new Random(9));
+
+    assertThat(ids(resolved.targets())).containsExactlyElementsOf(directory.instances.keySet());
+    assertThat(resolved.summary()).isEqualTo("3 of 3 container instances of web eligible");
+  }
 }

@@ -157,7 +157,9 @@ final class Admission {
             1,
             // The rule outcomes travel once, on the lifecycle topic; the executor needs none of
             // them, and they are most of an approval's bytes.
-            List.of());
+            List.of(),
+            // A serial fault holds each resolved host in turn: only the executor can count them.
+            policy.bounds().maxDurationSeconds());
     Lease lease =
         Lease.of(
             fault,

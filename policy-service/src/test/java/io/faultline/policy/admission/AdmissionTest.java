@@ -69,6 +69,9 @@ class AdmissionTest {
     assertThat(approved.approval().sequence()).isEqualTo(1);
     assertThat(approved.approval().access().externalId()).isEqualTo("ext-secret-acme");
     assertThat(approved.approval().rules()).isEmpty();
+    // The executor checks a serial fault's hosts x duration against the policy's bound.
+    assertThat(approved.approval().maxDurationSeconds())
+        .isEqualTo(view.policies.get("acme").bounds().maxDurationSeconds());
     assertThat(approved.event().stage()).isEqualTo(LifecycleStage.APPROVED);
     assertThat(approved.event().sequence()).isEqualTo(1);
     assertThat(approved.event().traceId()).isEqualTo(TRACE_ID);

@@ -64,6 +64,11 @@ public final class EcsAgentStopFault implements Fault {
     }
 
     @Override
+    public java.util.Optional<String> warning() {
+      return spec.durationWarning();
+    }
+
+    @Override
     public boolean verifies() {
       return true;
     }

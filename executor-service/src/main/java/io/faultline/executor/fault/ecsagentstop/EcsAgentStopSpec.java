@@ -18,8 +18,31 @@ record EcsAgentStopSpec(TargetSelector.EcsCluster selector, Timing timing) {
     }
   }
 
+  /** Below this, ECS may not notice the agent was gone (its heartbeat is about 30 s). */
+  static final int ADVISED_MIN_DURATION_SECONDS = 30;
+
   static EcsAgentStopSpec of(FaultParameters parameters) {
+    String tag = parameters.text("CONTAINER_INSTANCE_TAG").orElse("");
+    String zone = parameters.text("AVAILABILITY_ZONE").orElse("");
     return new EcsAgentStopSpec(
-        new TargetSelector.EcsCluster(parameters.required("CLUSTER_NAME")), Timing.of(parameters));
+        new TargetSelector.EcsCluster(
+            parameters.required("CLUSTER_NAME"),
+            tag.isEmpty()
+                ? null
+                : TargetSelector.InstanceTag.parse("CONTAINER_INSTANCE_TAG", tag, 0),
+            zone.isEmpty() ? null : zone,
+            parameters.text("INSTANCE_AFFECTED_PERC").map(Integer::parseInt).orElse(0)),
+        Timing.of(parameters));
+  }
+
+  /** The seed's advice on the duration, when this fault's is shorter. */
+  java.util.Optional<String> durationWarning() {
+    if (timing.durationSeconds() >= ADVISED_MIN_DURATION_SECONDS) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "warning: TOTAL_CHAOS_DURATION "
+            + timing.durationSeconds()
+            + " s is below the advised 30-60 s, so ECS may never report the agent disconnected");
   }
 }
