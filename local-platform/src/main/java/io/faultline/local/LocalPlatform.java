@@ -292,8 +292,9 @@ public final class LocalPlatform implements AutoCloseable {
         .append(nl);
     b.append(" demo tenant     ")
         .append(tenant)
-        .append(": account registered, policy allows ec2-process-kill, ecs-agent-stop,")
-        .append(" ec2-http-reset-peer any time")
+        .append(": account registered, policy allows every catalogue fault (")
+        .append(io.faultline.events.catalogue.FaultCatalogue.standard().types().size())
+        .append(" types) any time")
         .append(nl);
     b.append(" logs            ").append(options.runDir()).append("   (one file per process)");
     b.append(nl).append(nl);

@@ -44,7 +44,7 @@ class ProtectedTargetGuardTest {
     ProtectedTargetGuard approved = ProtectedTargetGuard.of(targets);
     ProtectedTargetGuard current =
         new ProtectedTargetGuard(
-            List.of(), List.of(), List.of(), List.of("192.168.1.7", "172.16.0.0/12"));
+            List.of(), List.of(), List.of(), List.of("192.168.1.7", "172.16.0.0/12"), List.of());
 
     assertThat(approved.destinations()).containsExactly("10.0.0.0/16", "192.168.1.7");
     assertThat(approved.union(current).destinations())

@@ -44,7 +44,7 @@ class NetworkBlackholeIT extends RunningExecutor {
                 "TOTAL_CHAOS_DURATION", 1),
             false,
             new ProtectedTargetGuard(
-                List.of(), List.of(), List.of(), List.of("10.20.0.0/16", "192.168.7.9")),
+                List.of(), List.of(), List.of(), List.of("10.20.0.0/16", "192.168.7.9"), List.of()),
             10),
         TestFaults.traceparent());
 
