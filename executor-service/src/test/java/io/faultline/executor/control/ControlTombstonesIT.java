@@ -76,12 +76,18 @@ class ControlTombstonesIT {
       TestFaults.control(ControlAction.ABORT_FAULT, tenant, ended);
       TestFaults.control(ControlAction.ABORT_FAULT, tenant, pending);
       TestFaults.runControl(ControlAction.ABORT_RUN, tenant, run);
+      // Each scope is its own key, so the three may sit on different partitions: wait for all.
       await()
           .atMost(Duration.ofSeconds(20))
-          .until(() -> running.controls().blocked(tenant, pending, null).isPresent());
-      assertThat(running.controls().blocked(tenant, ended, null)).contains(FailureReason.ABORTED);
-      assertThat(running.controls().blocked(tenant, FaultId.of("f-of-run"), run))
-          .contains(FailureReason.ABORTED);
+          .untilAsserted(
+              () -> {
+                assertThat(running.controls().blocked(tenant, pending, null))
+                    .contains(FailureReason.ABORTED);
+                assertThat(running.controls().blocked(tenant, ended, null))
+                    .contains(FailureReason.ABORTED);
+                assertThat(running.controls().blocked(tenant, FaultId.of("f-of-run"), run))
+                    .contains(FailureReason.ABORTED);
+              });
       double poisonBefore = running.poisoned();
 
       tombstone("fault/" + tenant + "/" + ended);
