@@ -1,7 +1,6 @@
 package io.faultline.executor.hostlocal;
 
-import static org.awaitility.Awaitility.await;
-
+import io.faultline.events.LifecycleTap;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.FaultApproved;
@@ -17,28 +16,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * An executor on the shared test broker whose commands run the real documents on this host (the
- * local transport), with a tap of every lifecycle event: approvals in, events out.
+ * local transport), with a {@link LifecycleTap} of every lifecycle event: approvals in, events out.
  */
 public final class LocalExecutor implements AutoCloseable {
   private final Executor executor;
   private final KafkaProducer<String, byte[]> producer;
-  private final Map<String, List<FaultLifecycleEvent>> events = new ConcurrentHashMap<>();
-  private volatile boolean closed;
+  private final LifecycleTap lifecycle = new LifecycleTap();
 
   private LocalExecutor(Map<String, Map<String, String>> instances) {
     TestKafka.createTopics(Topics.all().stream().map(t -> t.newTopic((short) 1)).toList());
@@ -58,7 +49,6 @@ public final class LocalExecutor implements AutoCloseable {
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
             new StringSerializer(),
             new ByteArraySerializer());
-    Thread.ofPlatform().daemon().start(this::readLifecycle);
   }
 
   /** Starts an executor acting on {@code instances} (id → tags), all of them this host. */
@@ -86,58 +76,18 @@ public final class LocalExecutor implements AutoCloseable {
 
   /** The fault's events so far, in the order read. */
   public List<FaultLifecycleEvent> events(String faultId) {
-    return List.copyOf(events.getOrDefault(faultId, List.of()));
+    return lifecycle.events(faultId).stream().map(FaultlineEvent::data).toList();
   }
 
   /** The fault's terminal event, waited for up to 60 s. */
   public FaultLifecycleEvent terminal(String faultId) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> events(faultId).stream().anyMatch(e -> e.stage().isTerminal()));
-    return events(faultId).stream().filter(e -> e.stage().isTerminal()).findFirst().orElseThrow();
+    return lifecycle.awaitTerminal(faultId, Duration.ofSeconds(60));
   }
 
   @Override
   public void close() {
-    closed = true;
+    lifecycle.close();
     producer.close();
     executor.close();
-  }
-
-  private void readLifecycle() {
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TestKafka.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          await()
-              .until(
-                  () ->
-                      consumer.partitionsFor(Topics.FAULT_LIFECYCLE.name()).stream()
-                          .map(p -> new TopicPartition(p.topic(), p.partition()))
-                          .toList(),
-                  l -> !l.isEmpty());
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (!closed) {
-        consumer
-            .poll(Duration.ofMillis(100))
-            .forEach(
-                r -> {
-                  FaultLifecycleEvent e =
-                      EventCodec.standard()
-                          .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
-                          .data();
-                  events
-                      .computeIfAbsent(e.faultId().value(), k -> new CopyOnWriteArrayList<>())
-                      .add(e);
-                });
-      }
-    }
   }
 }
