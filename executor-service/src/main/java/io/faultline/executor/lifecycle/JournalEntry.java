@@ -29,6 +29,8 @@ import java.util.Objects;
  * @param holdUntil when the hold ends as planned (set from INJECTED on), so a takeover resumes it
  * @param handedOver whether the writer gave the fault up (graceful shutdown, a fenced ledger, its
  *     own heartbeat deadline passed): whoever owns the partition takes it over at once
+ * @param serial where a SEQUENCE=serial run is (the host and its step), so a takeover continues it
+ *     from that host; null for every other fault
  */
 public record JournalEntry(
     String faultId,
@@ -45,7 +47,8 @@ public record JournalEntry(
     Instant updatedAt,
     long epoch,
     Instant holdUntil,
-    boolean handedOver) {
+    boolean handedOver,
+    SerialHost serial) {
 
   public JournalEntry {
     Objects.requireNonNull(faultId, "faultId");
@@ -83,7 +86,8 @@ public record JournalEntry(
         updatedAt,
         0,
         null,
-        false);
+        false,
+        null);
   }
 
   /** This entry as given up by its writer: the partition's owner takes the fault over at once. */
@@ -103,7 +107,8 @@ public record JournalEntry(
         now,
         epoch,
         holdUntil,
-        true);
+        true,
+        serial);
   }
 
   /** How far a fault got. */
@@ -131,6 +136,29 @@ public record JournalEntry(
   @com.fasterxml.jackson.annotation.JsonIgnore
   public String faultKey() {
     return FaultKey.of(tenantId, faultId).value();
+  }
+
+  /**
+   * The host a serial run is at (one of {@code targets}: those before it are rolled back, those
+   * after it not reached) and its step there.
+   *
+   * @param holdUntil when this host's own hold ends (set from {@link SerialStep#HOLDING} on)
+   */
+  public record SerialHost(String targetId, SerialStep step, Instant holdUntil) {
+    public SerialHost {
+      Objects.requireNonNull(targetId, "targetId");
+      Objects.requireNonNull(step, "step");
+    }
+  }
+
+  /** A serial run's step on its current host. */
+  public enum SerialStep {
+    /** The inject is about to be or being sent: its result is unknown to a takeover. */
+    INJECTING,
+    /** Injected; held until the host's {@code holdUntil}. */
+    HOLDING,
+    /** The hold is over; the host is being rolled back before the next one is injected. */
+    ROLLING_BACK
   }
 
   /** A target as journaled. */

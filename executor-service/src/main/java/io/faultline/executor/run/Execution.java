@@ -186,9 +186,16 @@ final class Execution {
     return signal.released();
   }
 
-  /** Where the fault is: before its first command, or injecting, a handover would lose work. */
+  /**
+   * Where the fault is: before its first command, or injecting (a serial run's host included), a
+   * handover would lose work.
+   */
   boolean settled() {
     Phase phase = writer.phase();
+    JournalEntry.SerialHost serial = writer.serialHost();
+    if (phase == Phase.HOLDING && serial != null) {
+      return serial.step() != JournalEntry.SerialStep.INJECTING;
+    }
     return phase == Phase.HOLDING || phase == Phase.ROLLING_BACK || phase == Phase.TERMINAL;
   }
 
@@ -218,7 +225,9 @@ final class Execution {
           writer.claim();
           fresh().runOnAfterTakeover(recoveredFrom);
         } else {
-          new TakenOverFault(approval, recoveredFrom, ctx, writer, targets, trace, signal).finish();
+          new TakenOverFault(
+                  approval, recoveredFrom, ctx, writer, targets, trace, signal, this::abort)
+              .finish();
         }
       } catch (AbortSignal.Released | FaultLedger.NotOwnedException e) {
         signal.release();

@@ -15,7 +15,6 @@ import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.run.CommandRound.Direction;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -177,22 +176,7 @@ final class FreshFault {
       return;
     }
     // Halts and the tenant's protected targets again, before each batch: the ramp may be long.
-    InjectGate gate =
-        new InjectGate(
-            approval,
-            spec.selector(),
-            ctx.controls(),
-            ctx.guards(),
-            targets,
-            trace,
-            abort,
-            () -> {
-              Phase now = writer.phase();
-              if (now == Phase.INJECTING || now == Phase.HOLDING) {
-                // The journal's targets are what a takeover rolls back: never an excluded one.
-                writer.journal(now);
-              }
-            });
+    InjectGate gate = InjectGate.journaled(approval, spec, ctx, targets, trace, abort, writer);
     gate.admit(targets.list());
     if (stopBeforeInject() || endIfNothingLeft()) {
       return;
@@ -317,80 +301,13 @@ final class FreshFault {
     rollBackAndFinish(commands, heading, null);
   }
 
-  /**
-   * @param serialDetail what a serial run says about how it stopped, or null; a serial fault rolls
-   *     back only the hosts it reached and has not rolled back yet, all at once
-   */
   private void rollBackAndFinish(CommandContext commands, Heading heading, String serialDetail) {
-    boolean serial = commands.spec().timing().sequence() == Timing.Sequence.SERIAL;
-    writer.headFor(heading);
-    // Queued, not awaited: a halt while the broker is away still rolls back at once (the events
-    // follow when it is back; a takeover meanwhile rolls back again, which is idempotent).
-    writer.eventWithoutWaiting(
-        LifecycleStage.ROLLING_BACK,
-        switch (heading) {
-          case Heading.Completed c -> "hold over";
-          case Heading.Aborted a -> "stopping: " + a.reason();
-          case Heading.Failed f -> "stopping: " + f.reason();
-        });
-    Rollback.Result result =
-        serial
-            ? Rollback.run(
-                commands, trace, targets, signal, ctx.settings(), targets.reachedAndNotRolledBack())
-            : Rollback.run(commands, trace, targets, signal, ctx.settings());
-    String before = serialDetail == null ? "" : serialDetail + "; ";
-    if (!result.ok()) {
-      writer.terminal(
-          LifecycleStage.FAILED, result.reason(), before + result.andLate(result.detail()));
-      return;
-    }
-    String rolledBack =
-        before
-            + result.andLate(
-                serial ? serialSummary() : "rolled back " + targets.list().size() + " targets");
-    switch (heading) {
-      case Heading.Completed c -> {
-        ramp(commands.spec().timing());
-        writer.terminal(LifecycleStage.COMPLETED, null, rolledBack);
-      }
-      case Heading.Aborted a ->
-          writer.terminal(
-              LifecycleStage.ABORTED, a.reason(), describeStop(a.reason()) + "; " + rolledBack);
-      case Heading.Failed f ->
-          writer.terminal(
-              LifecycleStage.FAILED, f.reason(), describeStop(f.reason()) + "; " + rolledBack);
-    }
+    new RollbackAndFinish(writer, targets, trace, signal, ctx.settings(), 0)
+        .finish(commands, heading, serialDetail);
   }
 
   /** Ends a serial run aborted before its first inject was sent (nothing to roll back). */
   private boolean nothingSentAndStopped() {
     return targets.reached().isEmpty() && stopBeforeInject();
-  }
-
-  /** Which hosts a serial run reached, one at a time. */
-  private String serialSummary() {
-    List<String> reached = targets.reached();
-    int notReached = targets.list().size() - reached.size();
-    return "serial: "
-        + reached.size()
-        + " of "
-        + targets.list().size()
-        + " hosts injected one at a time, each rolled back before the next"
-        + (notReached == 0
-            ? ""
-            : "; "
-                + notReached
-                + (notReached == 1 ? " host was" : " hosts were")
-                + " never sent"
-                + " a command");
-  }
-
-  private static String describeStop(FailureReason reason) {
-    return switch (reason) {
-      case ABORTED -> "aborted by a control";
-      case HALTED -> "aborted: tenant or platform halted";
-      case INJECT -> "inject failed on at least one target";
-      default -> String.valueOf(reason);
-    };
   }
 }

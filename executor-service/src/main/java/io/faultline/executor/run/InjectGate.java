@@ -5,9 +5,11 @@ import io.faultline.events.decision.ProtectedTargetGuard;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.tracing.FaultSpans;
 import io.faultline.executor.control.Controls;
+import io.faultline.executor.fault.FaultSpec;
 import io.faultline.executor.fault.Target;
 import io.faultline.executor.fault.TargetSelector;
 import io.faultline.executor.guard.TenantGuards;
+import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.opentelemetry.api.common.Attributes;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,6 +64,34 @@ final class InjectGate implements CommandRound.Gate {
     this.trace = trace;
     this.abort = abort;
     this.onExcluded = onExcluded;
+  }
+
+  /**
+   * The gate of a fault injecting or holding: when targets are excluded, the journal learns the
+   * narrower list (its targets are what a takeover rolls back: never an excluded one).
+   */
+  static InjectGate journaled(
+      FaultApproved approval,
+      FaultSpec spec,
+      Execution.Context ctx,
+      TargetLedger targets,
+      FaultTrace trace,
+      Consumer<FailureReason> abort,
+      LifecycleWriter writer) {
+    return new InjectGate(
+        approval,
+        spec.selector(),
+        ctx.controls(),
+        ctx.guards(),
+        targets,
+        trace,
+        abort,
+        () -> {
+          Phase now = writer.phase();
+          if (now == Phase.INJECTING || now == Phase.HOLDING) {
+            writer.journal(now);
+          }
+        });
   }
 
   /**

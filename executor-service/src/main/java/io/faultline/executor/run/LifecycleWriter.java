@@ -47,6 +47,7 @@ final class LifecycleWriter {
   // The owner epoch this executor holds the fault under (ADR 0007 §5): 0 fresh, +1 per takeover.
   private volatile long epoch;
   private Instant holdUntil;
+  private volatile JournalEntry.SerialHost serialHost;
   private Heading heading;
   private boolean firstWriteDone;
   private boolean finished;
@@ -138,6 +139,7 @@ final class LifecycleWriter {
     writer.phase = entry.phase();
     writer.epoch = entry.epoch() + 1;
     writer.holdUntil = entry.holdUntil();
+    writer.serialHost = entry.serial();
     writer.heading = Heading.fromJournal(entry.heading()).orElse(null);
     writer.firstWriteDone = true;
     return writer;
@@ -160,6 +162,16 @@ final class LifecycleWriter {
   /** Set before INJECTED is written, so the journal carries it for a takeover. */
   void holdUntil(Instant end) {
     holdUntil = end;
+  }
+
+  /** Where a serial run is; null for other faults and before the first host. */
+  JournalEntry.SerialHost serialHost() {
+    return serialHost;
+  }
+
+  /** Set before the journal write that records the serial run's step on a host. */
+  void serialHost(JournalEntry.SerialHost at) {
+    serialHost = at;
   }
 
   /** Where the fault was heading when it started rolling back; null before. */
@@ -375,6 +387,7 @@ final class LifecycleWriter {
         Instant.now(),
         epoch,
         holdUntil,
-        false);
+        false,
+        serialHost);
   }
 }

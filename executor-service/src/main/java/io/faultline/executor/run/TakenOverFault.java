@@ -13,15 +13,16 @@ import io.faultline.executor.run.CommandRound.Direction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The rest of a fault whose owner stopped driving it after a command may have reached a target (its
  * heartbeat stopped naming it, or it handed the fault over at shutdown). The claim comes first: the
  * journal entry of the next owner epoch, so the old owner's late writes are refused. Then: a fault
- * that was holding holds on to its planned end and completes (a serial one is rolled back at once
- * and ends FAILED EXECUTOR_LOST: the journal does not say which host it held); one that was rolling
- * back finishes the rollback and ends the way it was heading; one caught injecting (results
- * unknown) is rolled back and ends FAILED EXECUTOR_LOST.
+ * that was holding holds on to its planned end and completes (a serial one goes on from the host it
+ * held, {@link SerialTakeover}, unless that host's inject was in flight); one that was rolling back
+ * finishes the rollback and ends the way it was heading; one caught injecting (results unknown) is
+ * rolled back and ends FAILED EXECUTOR_LOST.
  */
 final class TakenOverFault {
   private final FaultApproved approval;
@@ -31,7 +32,11 @@ final class TakenOverFault {
   private final TargetLedger targets;
   private final FaultTrace trace;
   private final AbortSignal signal;
+  private final Consumer<FailureReason> abort;
 
+  /**
+   * @param abort aborts the fault as a control would (a continued serial run's inject gate)
+   */
   TakenOverFault(
       FaultApproved approval,
       JournalEntry entry,
@@ -39,7 +44,8 @@ final class TakenOverFault {
       LifecycleWriter writer,
       TargetLedger targets,
       FaultTrace trace,
-      AbortSignal signal) {
+      AbortSignal signal,
+      Consumer<FailureReason> abort) {
     this.approval = approval;
     this.entry = entry;
     this.ctx = ctx;
@@ -47,6 +53,7 @@ final class TakenOverFault {
     this.targets = targets;
     this.trace = trace;
     this.signal = signal;
+    this.abort = abort;
   }
 
   void finish() {
@@ -56,9 +63,13 @@ final class TakenOverFault {
     writer.claim();
     String from = from();
     Heading heading = writer.heading();
-    // The journal does not say which host a serial run was holding, nor which it had rolled
-    // back: every host is rolled back at once (the not-yet-reached ones are no-ops).
     boolean serialCut = writer.phase() == Phase.HOLDING && serial();
+    if (serialCut && SerialTakeover.possible(entry)) {
+      new SerialTakeover(approval, entry, ctx, writer, targets, trace, signal, abort).finish(from);
+      return;
+    }
+    // A serial run caught sending a host its inject (or journaled before the run's host was):
+    // every host is rolled back at once (the not-yet-reached ones are no-ops).
     if (serialCut) {
       heading = blocked().<Heading>map(Heading.Aborted::new).orElse(null);
     } else if (writer.phase() == Phase.HOLDING) {
@@ -109,8 +120,8 @@ final class TakenOverFault {
               FailureReason.EXECUTOR_LOST,
               by
                   + (serialCut
-                      ? " (a serial run taken over mid-run: every host rolled back at once; hosts"
-                          + " not reached yet were never injected)"
+                      ? " (a serial run taken over while a host's inject was in flight: every"
+                          + " host rolled back at once; hosts not reached yet were never injected)"
                       : " (taken over while injecting: the hold could not be kept as planned)"));
       case Heading.Completed c ->
           writer.terminal(LifecycleStage.COMPLETED, null, by + " after the full hold");

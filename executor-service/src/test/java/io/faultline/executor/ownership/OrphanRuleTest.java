@@ -31,7 +31,8 @@ class OrphanRuleTest {
         SEEN,
         epoch,
         null,
-        handedOver);
+        handedOver,
+        null);
   }
 
   private static Optional<HeartbeatView.Named> named(long epoch, Instant at) {

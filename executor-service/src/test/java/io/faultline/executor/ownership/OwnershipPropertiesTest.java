@@ -376,7 +376,8 @@ class OwnershipPropertiesTest {
           Instant.ofEpochMilli(now),
           epoch,
           until,
-          false);
+          false,
+          null);
     }
 
     record Local(String key, long epoch, long generation, long holdUntil) {}

@@ -210,13 +210,119 @@ class StandInTransportIT {
   }
 
   private static FaultRunner runner(AccountSession session, Controls controls) {
+    return runner(session, controls, "stand-in");
+  }
+
+  private static FaultRunner runner(AccountSession session, Controls controls, String executorId) {
     return new FaultRunner(
         FaultRegistry.discover(),
         request -> session,
         ledger,
         controls,
         RunSettings.defaults().withPolling(Duration.ofMillis(50), Duration.ofMillis(100)),
-        "stand-in");
+        executorId);
+  }
+
+  /**
+   * A session whose every command succeeds at once, remembering each (action and host) in order.
+   */
+  private static final class SucceedingSession extends StuckInject {
+    private final Map<String, Instant> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+
+    SucceedingSession() {
+      super(false);
+    }
+
+    @Override
+    public String send(
+        DocumentVersion document,
+        List<String> instanceIds,
+        Map<String, String> parameters,
+        String comment,
+        Duration deliveryTimeout) {
+      String command = parameters.get("Action") + " " + String.join(",", instanceIds);
+      sentAt.putIfAbsent(command, Instant.now());
+      commands.add(command);
+      return super.send(document, instanceIds, parameters, comment, deliveryTimeout);
+    }
+
+    @Override
+    public Invocation invocation(String commandId, String instanceId) {
+      return new Invocation(
+          Invocation.Status.SUCCESS,
+          "FAULTLINE_RESULT action="
+              + (commandId.startsWith("inject") ? "inject" : "rollback outcome=ok"));
+    }
+
+    List<String> commands() {
+      return List.copyOf(commands);
+    }
+
+    Instant sentAt(String command) {
+      return sentAt.get(command);
+    }
+  }
+
+  private static FaultApproved serialApproval(String faultId, List<String> hosts, int seconds) {
+    return TestFaults.approval(
+        faultId,
+        TestFaults.unique("serial"),
+        "123456789012",
+        "ec2-process-kill",
+        Map.of(
+            "PROCESS_IDS",
+            "4321",
+            "EC2_INSTANCE_ID",
+            String.join(",", hosts),
+            "SEQUENCE",
+            "serial",
+            "TOTAL_CHAOS_DURATION",
+            seconds),
+        false,
+        ProtectedTargetGuard.none(),
+        5);
+  }
+
+  /** The fault's newest entry on the execution journal (committed records only). */
+  private static JournalEntry lastJournalEntry(FaultApproved approval) {
+    String key = approval.tenantId().value() + "/" + approval.faultId().value();
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> consumer =
+        new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers", TestKafka.bootstrapServers(),
+                "isolation.level", "read_committed",
+                "key.deserializer",
+                    org.apache.kafka.common.serialization.StringDeserializer.class.getName(),
+                "value.deserializer",
+                    org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName()))) {
+      List<org.apache.kafka.common.TopicPartition> partitions =
+          consumer
+              .partitionsFor(io.faultline.events.topics.Topics.EXECUTION_JOURNAL.name())
+              .stream()
+              .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+      JournalEntry[] last = new JournalEntry[1];
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        r -> {
+                          if (key.equals(r.key()) && r.value() != null) {
+                            last[0] = JournalEntry.fromJson(r.value());
+                          }
+                        });
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
+      assertThat(last[0]).as("journal entry of %s", key).isNotNull();
+      return last[0];
+    }
   }
 
   private static JournalEntry journaled(
@@ -480,7 +586,7 @@ class StandInTransportIT {
   }
 
   @Test
-  void takeoverOfASerialRunRollsEveryHostBackAtOnceWithoutWaitingForThePlannedEnd() {
+  void takeoverOfASerialRunWhoseInjectWasInFlightRollsEveryHostBackAtOnce() {
     StuckInject session = new StuckInject(false);
     String faultId = TestFaults.unique("f-lost-serial");
     List<String> hosts = List.of("i-0123456789abcdef0", "i-0123456789abcdef1");
@@ -520,7 +626,8 @@ class StandInTransportIT {
             Instant.now(),
             0,
             holdUntil,
-            true);
+            true,
+            new JournalEntry.SerialHost(hosts.get(1), JournalEntry.SerialStep.INJECTING, null));
 
     runner(session, new Controls()).takeOver(approval, planned);
 
@@ -529,10 +636,100 @@ class StandInTransportIT {
     assertThat(end.reason()).isEqualTo(FailureReason.EXECUTOR_LOST);
     assertThat(end.detail())
         .contains("handed over by executor lost-executor")
-        .contains("a serial run taken over mid-run: every host rolled back at once");
-    // The journal does not say which host was held: both get the rollback, in one command, now.
+        .contains("a serial run taken over while a host's inject was in flight");
+    // What the second host's inject did is unknown: both get the rollback, in one command, now.
     assertThat(end.occurredAt()).isBefore(holdUntil.minusSeconds(30));
     assertThat(session.sent).containsExactly("rollback-0");
+    assertThat(end.targets())
+        .filteredOn(t -> hosts.contains(t.targetId()))
+        .extracting(TargetOutcome::status)
+        .containsOnly(TargetStatus.ROLLED_BACK)
+        .hasSize(2);
+  }
+
+  @Test
+  void aSerialRunHandedOverWhileHoldingAHostGoesOnFromThatHostUnderItsNextOwner() {
+    SucceedingSession session = new SucceedingSession();
+    List<String> hosts =
+        List.of("i-0123456789abcdef0", "i-0123456789abcdef1", "i-0123456789abcdef2");
+    String faultId = TestFaults.unique("f-serial-handover");
+    FaultApproved approval = serialApproval(faultId, hosts, 3);
+    FaultRunner first = runner(session, new Controls(), "stand-in-a");
+    first.start(approval, 0, 0, TestFaults.traceparent());
+    // Holding the second host: its inject is out, nothing else yet.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> session.commands().size() == 3 && first.inFlightFaults().size() == 1);
+    Instant secondInjected = Instant.now();
+
+    first.handOver(Duration.ofSeconds(5));
+    JournalEntry given = lastJournalEntry(approval);
+    assertThat(given.handedOver()).isTrue();
+    assertThat(given.serial().targetId()).isEqualTo(hosts.get(1));
+    assertThat(given.serial().step()).isEqualTo(JournalEntry.SerialStep.HOLDING);
+    runner(session, new Controls(), "stand-in-b").takeOver(approval, given);
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.COMPLETED);
+    assertThat(end.detail())
+        .contains("handed over by executor stand-in-a")
+        .contains("stand-in-b went on from host 2 of 3")
+        .contains("serial: 3 of 3 hosts injected one at a time");
+    assertThat(session.commands())
+        .containsExactly(
+            "inject " + hosts.get(0),
+            "rollback " + hosts.get(0),
+            "inject " + hosts.get(1),
+            "rollback " + hosts.get(1),
+            "inject " + hosts.get(2),
+            "rollback " + hosts.get(2));
+    // The second host was held to its own planned end, the third for the full duration.
+    assertThat(session.sentAt("rollback " + hosts.get(1)))
+        .isAfterOrEqualTo(secondInjected.plusSeconds(2));
+    assertThat(session.sentAt("rollback " + hosts.get(2)))
+        .isAfterOrEqualTo(session.sentAt("inject " + hosts.get(2)).plusSeconds(3));
+    assertThat(lifecycle.stages(faultId))
+        .containsSubsequence(
+            LifecycleStage.INJECTED, LifecycleStage.ROLLING_BACK, LifecycleStage.COMPLETED)
+        .containsOnlyOnce(LifecycleStage.INJECTED, LifecycleStage.ROLLING_BACK);
+  }
+
+  @Test
+  void aSerialRunTakenOverWhileRollingAHostBackFinishesThatRollbackAndGoesOn() {
+    SucceedingSession session = new SucceedingSession();
+    List<String> hosts = List.of("i-0123456789abcdef0", "i-0123456789abcdef1");
+    String faultId = TestFaults.unique("f-serial-rollingback");
+    FaultApproved approval = serialApproval(faultId, hosts, 1);
+    JournalEntry holding = journaled(approval, JournalEntry.Phase.HOLDING, null);
+    JournalEntry lost =
+        new JournalEntry(
+            holding.faultId(),
+            holding.tenantId(),
+            holding.phase(),
+            holding.nextSequence(),
+            holding.approvalPartition(),
+            holding.approvalOffset(),
+            holding.traceparent(),
+            hosts.stream().map(h -> new JournalEntry.JournalTarget(h, "ec2-instance")).toList(),
+            holding.commandIds(),
+            null,
+            "lost-executor",
+            Instant.now(),
+            0,
+            Instant.now().plusSeconds(1),
+            false,
+            new JournalEntry.SerialHost(hosts.get(0), JournalEntry.SerialStep.ROLLING_BACK, null));
+
+    runner(session, new Controls()).takeOver(approval, lost);
+
+    FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30));
+    assertThat(end.stage()).isEqualTo(LifecycleStage.COMPLETED);
+    assertThat(end.detail())
+        .contains("executor lost-executor stopped driving it")
+        .contains("went on from host 1 of 2");
+    assertThat(session.commands())
+        .containsExactly(
+            "rollback " + hosts.get(0), "inject " + hosts.get(1), "rollback " + hosts.get(1));
     assertThat(end.targets())
         .filteredOn(t -> hosts.contains(t.targetId()))
         .extracting(TargetOutcome::status)
@@ -563,7 +760,8 @@ class StandInTransportIT {
             Instant.now(),
             2,
             holdUntil,
-            false);
+            false,
+            null);
 
     FaultRunner runner = runner(session, new Controls());
     runner.takeOver(approval, planned);
