@@ -284,6 +284,33 @@ class StandInTransportIT {
         5);
   }
 
+  /** A serial fault's journal entry as its lost owner left it while holding, at {@code at}. */
+  private static JournalEntry serialJournaled(
+      FaultApproved approval,
+      List<String> hosts,
+      Instant holdUntil,
+      boolean handedOver,
+      JournalEntry.SerialHost at) {
+    JournalEntry holding = journaled(approval, JournalEntry.Phase.HOLDING, null);
+    return new JournalEntry(
+        holding.faultId(),
+        holding.tenantId(),
+        holding.phase(),
+        holding.nextSequence(),
+        holding.approvalPartition(),
+        holding.approvalOffset(),
+        holding.traceparent(),
+        hosts.stream().map(h -> new JournalEntry.JournalTarget(h, "ec2-instance")).toList(),
+        holding.commandIds(),
+        null,
+        "lost-executor",
+        Instant.now(),
+        0,
+        holdUntil,
+        handedOver,
+        at);
+  }
+
   /** The fault's newest entry on the execution journal (committed records only). */
   private static JournalEntry lastJournalEntry(FaultApproved approval) {
     String key = approval.tenantId().value() + "/" + approval.faultId().value();
@@ -590,41 +617,12 @@ class StandInTransportIT {
     StuckInject session = new StuckInject(false);
     String faultId = TestFaults.unique("f-lost-serial");
     List<String> hosts = List.of("i-0123456789abcdef0", "i-0123456789abcdef1");
-    FaultApproved approval =
-        TestFaults.approval(
-            faultId,
-            TestFaults.unique("serial-lost"),
-            "123456789012",
-            "ec2-process-kill",
-            Map.of(
-                "PROCESS_IDS",
-                "4321",
-                "EC2_INSTANCE_ID",
-                String.join(",", hosts),
-                "SEQUENCE",
-                "serial",
-                "TOTAL_CHAOS_DURATION",
-                30),
-            false,
-            ProtectedTargetGuard.none(),
-            5);
-    JournalEntry holding = journaled(approval, JournalEntry.Phase.HOLDING, null);
+    FaultApproved approval = serialApproval(faultId, hosts, 30);
     Instant holdUntil = Instant.now().plusSeconds(60);
     JournalEntry planned =
-        new JournalEntry(
-            holding.faultId(),
-            holding.tenantId(),
-            holding.phase(),
-            holding.nextSequence(),
-            holding.approvalPartition(),
-            holding.approvalOffset(),
-            holding.traceparent(),
-            hosts.stream().map(h -> new JournalEntry.JournalTarget(h, "ec2-instance")).toList(),
-            holding.commandIds(),
-            null,
-            "lost-executor",
-            Instant.now(),
-            0,
+        serialJournaled(
+            approval,
+            hosts,
             holdUntil,
             true,
             new JournalEntry.SerialHost(hosts.get(1), JournalEntry.SerialStep.INJECTING, null));
@@ -700,22 +698,10 @@ class StandInTransportIT {
     List<String> hosts = List.of("i-0123456789abcdef0", "i-0123456789abcdef1");
     String faultId = TestFaults.unique("f-serial-rollingback");
     FaultApproved approval = serialApproval(faultId, hosts, 1);
-    JournalEntry holding = journaled(approval, JournalEntry.Phase.HOLDING, null);
     JournalEntry lost =
-        new JournalEntry(
-            holding.faultId(),
-            holding.tenantId(),
-            holding.phase(),
-            holding.nextSequence(),
-            holding.approvalPartition(),
-            holding.approvalOffset(),
-            holding.traceparent(),
-            hosts.stream().map(h -> new JournalEntry.JournalTarget(h, "ec2-instance")).toList(),
-            holding.commandIds(),
-            null,
-            "lost-executor",
-            Instant.now(),
-            0,
+        serialJournaled(
+            approval,
+            hosts,
             Instant.now().plusSeconds(1),
             false,
             new JournalEntry.SerialHost(hosts.get(0), JournalEntry.SerialStep.ROLLING_BACK, null));
