@@ -47,7 +47,7 @@ import org.junit.jupiter.api.Test;
  * executor that wakes up afterwards neither writes nor sends anything for it (ADR 0007 §5).
  */
 class CrashRecoveryIT {
-  private static final int HOLD_SECONDS = 35;
+  private static final int HOLD_SECONDS = 20;
 
   private Process child;
   private Path childLog;

@@ -126,14 +126,20 @@ class OwnershipIT {
   /** Each fault completed once, its sequence numbers strictly rising, none used twice. */
   private void assertEachCompletedOnce(List<String> faults) {
     lifecycle.awaitAllEnded(faults, WAIT);
+    // No second terminal event arrives later (a stale owner's), for any of them.
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                faults.stream()
+                    .allMatch(
+                        fault ->
+                            lifecycle.stages(fault).stream()
+                                    .filter(LifecycleStage::isTerminal)
+                                    .count()
+                                == 1));
     for (String fault : faults) {
-      // No second terminal event arrives later (a stale owner's).
-      await()
-          .during(Duration.ofSeconds(2))
-          .atMost(Duration.ofSeconds(5))
-          .until(
-              () ->
-                  lifecycle.stages(fault).stream().filter(LifecycleStage::isTerminal).count() == 1);
       FaultLifecycleEvent end = lifecycle.awaitTerminal(fault, WAIT);
       assertThat(end.stage()).as(fault + ": " + end.detail()).isEqualTo(LifecycleStage.COMPLETED);
       List<Long> sequences =
