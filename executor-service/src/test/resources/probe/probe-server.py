@@ -7,6 +7,7 @@
 /big               1 MiB of 'x' (Content-Length set)
 /chunked-big       1 MiB of 'y', chunked
 /slow              answers after 8 s
+/delay?ms=N        answers after N ms
 /headers           the request's headers, one per line
 /api/v1/query      Prometheus HTTP API: the answer set for ?query= in QUERIES (else bad_data)
 """
@@ -77,6 +78,9 @@ class Handler(BaseHTTPRequestHandler):
         elif url.path == "/slow":
             time.sleep(8)
             self.send_body(200, "late")
+        elif url.path == "/delay":
+            time.sleep(int(urllib.parse.parse_qs(url.query)["ms"][0]) / 1000)
+            self.send_body(200, "ok")
         elif url.path == "/headers":
             self.send_body(200, "".join("%s: %s\n" % (k.lower(), v) for k, v in self.headers.items()))
         elif url.path == "/api/v1/query":
