@@ -14,6 +14,12 @@ import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.observability.Observability;
 import io.faultline.executor.ownership.OwnershipWatch;
+import io.faultline.executor.probe.CloudWatchConnector;
+import io.faultline.executor.probe.ProbeAccounts;
+import io.faultline.executor.probe.ProbeRegistry;
+import io.faultline.executor.probe.ProbeTools;
+import io.faultline.executor.probe.RunWatches;
+import io.faultline.executor.probe.WatchSettings;
 import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
@@ -30,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One executor instance, assembled from its parts: controls first (so halts are known before any
  * approval starts), then the ledger, the runner, its heartbeat, recovery and the approvals
- * consumer.
+ * consumer, and the run watches (ADR 0010).
  */
 public final class Executor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Executor.class);
@@ -46,6 +52,7 @@ public final class Executor implements AutoCloseable {
    * @param takeoverGrace how long no heartbeat may name a fault before the owner of its approvals
    *     partition takes it over (ADR 0007 §5); this executor stops acting on its own faults after
    *     two thirds of it without an appended heartbeat
+   * @param probes whether and in which group this executor evaluates run watches
    */
   public record Config(
       KafkaClients kafka,
@@ -55,7 +62,8 @@ public final class Executor implements AutoCloseable {
       int maxInFlight,
       RunSettings run,
       Duration heartbeatInterval,
-      Duration takeoverGrace) {
+      Duration takeoverGrace,
+      WatchSettings probes) {
     /** {@code faultline.executor.heartbeat-interval}'s default. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(5);
 
@@ -70,6 +78,7 @@ public final class Executor implements AutoCloseable {
       Objects.requireNonNull(run, "run");
       Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
       Objects.requireNonNull(takeoverGrace, "takeoverGrace");
+      Objects.requireNonNull(probes, "probes");
       if (takeoverGrace.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
         throw new IllegalArgumentException(
             "takeover-grace ("
@@ -78,6 +87,28 @@ public final class Executor implements AutoCloseable {
                 + heartbeatInterval
                 + "): a live executor would lose its faults between two beats");
       }
+    }
+
+    /** An executor watching runs in the default group. */
+    public Config(
+        KafkaClients kafka,
+        String groupId,
+        String executorId,
+        Duration sessionTimeout,
+        int maxInFlight,
+        RunSettings run,
+        Duration heartbeatInterval,
+        Duration takeoverGrace) {
+      this(
+          kafka,
+          groupId,
+          executorId,
+          sessionTimeout,
+          maxInFlight,
+          run,
+          heartbeatInterval,
+          takeoverGrace,
+          WatchSettings.defaults());
     }
 
     /** An executor with the default heartbeat interval. */
@@ -113,13 +144,35 @@ public final class Executor implements AutoCloseable {
 
     public Config withHeartbeatInterval(Duration interval) {
       return new Config(
-          kafka, groupId, executorId, sessionTimeout, maxInFlight, run, interval, takeoverGrace);
+          kafka,
+          groupId,
+          executorId,
+          sessionTimeout,
+          maxInFlight,
+          run,
+          interval,
+          takeoverGrace,
+          probes);
     }
 
     /** The same, with heartbeats every {@code interval} and takeovers after {@code grace}. */
     public Config withOwnership(Duration interval, Duration grace) {
       return new Config(
-          kafka, groupId, executorId, sessionTimeout, maxInFlight, run, interval, grace);
+          kafka, groupId, executorId, sessionTimeout, maxInFlight, run, interval, grace, probes);
+    }
+
+    /** The same, with run watches as {@code settings} say. */
+    public Config withProbes(WatchSettings settings) {
+      return new Config(
+          kafka,
+          groupId,
+          executorId,
+          sessionTimeout,
+          maxInFlight,
+          run,
+          heartbeatInterval,
+          takeoverGrace,
+          settings);
     }
   }
 
@@ -137,6 +190,7 @@ public final class Executor implements AutoCloseable {
   private final OwnershipWatch ownership;
   private final ApprovalConsumer approvals;
   private final Halts halts;
+  private final RunWatches watches;
 
   private Executor(
       Config config,
@@ -174,12 +228,10 @@ public final class Executor implements AutoCloseable {
     // Unique by construction: a copied deployment or a reused host name never shares a
     // transactional id or a heartbeat key with a live instance.
     this.instanceId = instanceId(config.executorId());
-    this.halts =
-        new Halts(
-            controls,
-            new ControlPublisher(config.kafka(), observability.meters()),
-            instanceId,
-            Clock.systemUTC());
+    // One publisher for the halts asked for here and the aborts of breached stop conditions.
+    ControlPublisher controlPublisher =
+        new ControlPublisher(config.kafka(), observability.meters());
+    this.halts = new Halts(controls, controlPublisher, instanceId, Clock.systemUTC());
     this.deadline = OwnDeadline.forTakeoverGrace(config.takeoverGrace());
     this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + instanceId);
     ledger.actingWhile(() -> deadline.generation() != OwnDeadline.LAPSED);
@@ -234,6 +286,24 @@ public final class Executor implements AutoCloseable {
                 controlConsumer.isApplying()
                     && deadline.generation() != OwnDeadline.LAPSED
                     && !ledger.failed());
+    this.watches =
+        config.probes().enabled()
+            ? RunWatches.start(
+                config.kafka(),
+                config.probes(),
+                instanceId,
+                config.sessionTimeout(),
+                ProbeRegistry.standard(
+                    new ProbeTools(
+                        // The local transport acts on this host: it has no CloudWatch.
+                        connector instanceof CloudWatchConnector cloudWatch ? cloudWatch : null,
+                        new ProbeAccounts(policies.accounts(), Clock.systemUTC()),
+                        Clock.systemUTC())),
+                controls,
+                controlPublisher,
+                observability,
+                Clock.systemUTC())
+            : null;
     observability.readers().running(LEDGER);
     ledger.onFailure(
         e -> {
@@ -308,6 +378,11 @@ public final class Executor implements AutoCloseable {
     return halts;
   }
 
+  /** Runs whose watch this executor evaluates now (0 when run watches are off). */
+  public int watchedRuns() {
+    return watches == null ? 0 : watches.watched();
+  }
+
   /** Faults running on this executor now. */
   public int inFlight() {
     return runner.inFlight();
@@ -320,6 +395,9 @@ public final class Executor implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (watches != null) {
+      watches.close();
+    }
     approvals.close();
     ownership.close();
     runner.handOver(HANDOVER_SETTLE);

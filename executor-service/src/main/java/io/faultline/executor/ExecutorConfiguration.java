@@ -7,6 +7,7 @@ import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.observability.KafkaReadersHealth;
 import io.faultline.executor.observability.Observability;
+import io.faultline.executor.probe.WatchSettings;
 import io.faultline.executor.run.RunSettings;
 import io.faultline.telemetry.FaultlineOpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -114,7 +115,8 @@ class ExecutorConfiguration {
             settings.maxInFlight(),
             run,
             settings.heartbeatInterval(),
-            settings.takeoverGrace()),
+            settings.takeoverGrace(),
+            new WatchSettings(settings.probes().enabled(), settings.probes().groupId())),
         connector,
         FaultRegistry.discover(),
         observability);

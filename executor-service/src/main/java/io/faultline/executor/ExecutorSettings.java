@@ -33,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param precheck the checks before a fault touches a target
  * @param run how commands are polled and bounded
  * @param aws how the executor calls AWS: sessions, retries, breakers and limits
+ * @param probes run watches: whether this executor evaluates them, and in which consumer group
  */
 @ConfigurationProperties("faultline.executor")
 @Validated
@@ -45,7 +46,8 @@ public record ExecutorSettings(
     @DefaultValue("15s") @DurationMin(millis = 1, message = POSITIVE) Duration takeoverGrace,
     @DefaultValue @Valid Precheck precheck,
     @DefaultValue @Valid Run run,
-    @DefaultValue @Valid Aws aws) {
+    @DefaultValue @Valid Aws aws,
+    @DefaultValue @Valid Probes probes) {
 
   static final String POSITIVE = "must be positive";
 
@@ -77,6 +79,15 @@ public record ExecutorSettings(
           @jakarta.validation.constraints.Min(0)
           @jakarta.validation.constraints.Max(10_000)
           int maxEventTargets) {}
+
+  /**
+   * @param enabled whether this executor reads {@code faultline.run-watches.v1} and evaluates the
+   *     watches of its partitions (ADR 0010)
+   * @param groupId the consumer group every executor shares for run watches
+   */
+  public record Probes(
+      @DefaultValue("true") boolean enabled,
+      @DefaultValue("faultline-probes") @NotBlank String groupId) {}
 
   /**
    * @param endpoint one endpoint for every AWS service (moto, LocalStack); unset for AWS itself

@@ -5,6 +5,8 @@ import io.faultline.executor.fault.AccountRequest;
 import io.faultline.executor.fault.AccountSession;
 import io.faultline.executor.fault.CommandTransport.DocumentVersion;
 import io.faultline.executor.fault.TransportException;
+import io.faultline.executor.probe.CloudWatchConnector;
+import io.faultline.executor.probe.CloudWatchReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +29,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -41,9 +44,11 @@ import software.amazon.awssdk.services.sts.model.Tag;
  * approval's role with the tenant's external id, session tags {@code faultline-tenant} and {@code
  * faultline-experiment}, a source identity {@code faultline-<tenant>} and a role session name
  * derived from the fault id that first needed it. The credentials and the clients built on them are
- * cached and refreshed {@link AwsSettings#refreshBefore()} before expiry.
+ * cached and refreshed {@link AwsSettings#refreshBefore()} before expiry. Run watches read
+ * CloudWatch through the same sessions ({@link #cloudWatch}, ADR 0010).
  */
-public final class AwsAccountConnector implements AccountConnector, AutoCloseable {
+public final class AwsAccountConnector
+    implements AccountConnector, CloudWatchConnector, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AwsAccountConnector.class);
   private static final Pattern NOT_SESSION_NAME = Pattern.compile("[^\\w+=,.@-]");
   private static final int MAX_CACHED_SESSIONS = 10_000;
@@ -87,6 +92,16 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
 
   @Override
   public AccountSession connect(AccountRequest request) {
+    return new AwsAccountSession(request, session(request), resilience, documents);
+  }
+
+  @Override
+  public CloudWatchReader cloudWatch(AccountRequest request) {
+    return new AwsCloudWatchReader(request, session(request), resilience);
+  }
+
+  /** The cached assumed-role session of the request's account, opened (and proven) if needed. */
+  private Clients session(AccountRequest request) {
     String account = request.accountId().value();
     if (!request.access().roleArn().startsWith("arn:aws:iam::" + account + ":role/")
         && !request.access().roleArn().matches("^arn:aws[a-z-]*:iam::" + account + ":role/.+")) {
@@ -143,7 +158,7 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
     if (sessions.size() > MAX_CACHED_SESSIONS) {
       evictIdle();
     }
-    return new AwsAccountSession(request, clients, resilience, documents);
+    return clients;
   }
 
   private void assume(AccountRequest request, Clients clients) {
@@ -215,6 +230,9 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
             .credentialsProvider(credentials)
             .build(),
         configure(SsmClient.builder(), request.accountId().value(), region)
+            .credentialsProvider(credentials)
+            .build(),
+        configure(CloudWatchClient.builder(), request.accountId().value(), region)
             .credentialsProvider(credentials)
             .build());
   }
@@ -317,19 +335,27 @@ public final class AwsAccountConnector implements AccountConnector, AutoCloseabl
     final Ec2Client ec2;
     final EcsClient ecs;
     final SsmClient ssm;
+    final CloudWatchClient cloudWatch;
     volatile Instant lastUsed = Instant.now();
 
-    Clients(AwsCredentialsProvider credentials, Ec2Client ec2, EcsClient ecs, SsmClient ssm) {
+    Clients(
+        AwsCredentialsProvider credentials,
+        Ec2Client ec2,
+        EcsClient ecs,
+        SsmClient ssm,
+        CloudWatchClient cloudWatch) {
       this.credentials = credentials;
       this.ec2 = ec2;
       this.ecs = ecs;
       this.ssm = ssm;
+      this.cloudWatch = cloudWatch;
     }
 
     void close() {
       ec2.close();
       ecs.close();
       ssm.close();
+      cloudWatch.close();
       if (credentials instanceof AutoCloseable closeable) {
         try {
           closeable.close();

@@ -1,5 +1,6 @@
 package io.faultline.executor.aws;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,18 @@ public final class RequestRecorder {
     this.keepFields = keepFields;
   }
 
-  /** One request as sent. */
+  /**
+   * One request as sent.
+   *
+   * @param sentAt when the SDK began executing it (before signing and the HTTP call)
+   */
   public record SentRequest(
-      String service, String operation, String account, String region, Map<String, Object> fields) {
+      String service,
+      String operation,
+      String account,
+      String region,
+      Map<String, Object> fields,
+      Instant sentAt) {
     /** A field by its AWS name, e.g. {@code InstanceIds}. */
     public Object field(String name) {
       return fields.get(name);
@@ -82,7 +92,8 @@ public final class RequestRecorder {
                 attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
                 account,
                 region,
-                fields));
+                fields,
+                Instant.now()));
       }
     };
   }

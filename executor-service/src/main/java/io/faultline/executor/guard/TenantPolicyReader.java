@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads the whole tenant-policies topic on every executor ({@link WholeTopicReader}: all
  * partitions, from the beginning, then following it), keeping each tenant's current protected
- * targets in {@link TenantGuards}. A tombstone removes the tenant (its faults keep their approvals'
+ * targets in {@link TenantGuards} and its registered accounts in {@link TenantAccounts} (how run
+ * watches reach its CloudWatch). A tombstone removes the tenant (its faults keep their approvals'
  * guards). {@link #awaitCaughtUp} lets start-up wait until every policy that existed is known.
  *
  * <p>Nothing on the topic can stop it: a record it cannot read is counted as poison and skipped
@@ -32,6 +33,7 @@ public final class TenantPolicyReader implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TenantPolicyReader.class);
 
   private final TenantGuards guards;
+  private final TenantAccounts accounts = new TenantAccounts();
   private final PoisonRecords poison;
   private final WholeTopicReader reader;
 
@@ -65,6 +67,11 @@ public final class TenantPolicyReader implements AutoCloseable {
     return guards;
   }
 
+  /** The tenants' registered accounts this reader keeps current. */
+  public TenantAccounts accounts() {
+    return accounts;
+  }
+
   /** Waits until every policy that existed at start-up has been read. */
   public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
     return reader.awaitCaughtUp(timeout);
@@ -80,11 +87,13 @@ public final class TenantPolicyReader implements AutoCloseable {
           throw new IllegalArgumentException("a tombstone without a key names no tenant");
         }
         guards.remove(record.key());
+        accounts.remove(record.key());
         log.info("tenant {} deleted: its faults keep their approvals' guards", record.key());
         return;
       }
       TenantPolicy policy = event.data();
       guards.put(policy.tenantId().value(), ProtectedTargetGuard.of(policy.protectedTargets()));
+      accounts.put(policy.tenantId(), policy.accounts());
       log.debug(
           "tenant {} policy revision {}: protected targets {}",
           policy.tenantId().value(),

@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.Yaml;
 /** The IAM templates of {@code deploy/iam/} and the AWS operations this package calls. */
 final class IamTemplates {
   static final Path DIR = Path.of("..", "deploy", "iam");
-  private static final Pattern CALL = Pattern.compile("\\b(ec2|ecs|ssm)\\(\\s*\"(\\w+)\"");
+  private static final Pattern CALL =
+      Pattern.compile("\\b(ec2|ecs|ssm|cloudwatch)\\(\\s*\"(\\w+)\"");
   private static final Pattern STS_CALL = Pattern.compile("\"(sts:\\w+)\"");
 
   private IamTemplates() {}

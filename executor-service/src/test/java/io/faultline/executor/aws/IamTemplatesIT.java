@@ -146,7 +146,7 @@ class IamTemplatesIT {
               "oidc.eks.eu-west-1.amazonaws.com/id/EX"));
     }
     fullAccount = deployTarget(null);
-    for (String action : IamTemplates.calledTargetOperations()) {
+    for (String action : leftOut()) {
       accountWithout.put(action, deployTarget(action));
     }
     hub = assume(admin, HUB_ROLE, null);
@@ -314,7 +314,12 @@ class IamTemplatesIT {
   }
 
   static List<String> leftOut() {
-    return IamTemplates.calledTargetOperations().stream().toList();
+    // moto 5.2.1 does not route CloudWatch's RPC v2 CBOR protocol, which the SDK speaks, and its
+    // IAM enforcement would check the signature a protocol bridge cannot keep: the CloudWatch
+    // actions are kept equal to the calls by IamTemplateActionsTest only (README).
+    return IamTemplates.calledTargetOperations().stream()
+        .filter(a -> !a.startsWith("cloudwatch:"))
+        .toList();
   }
 
   @ParameterizedTest

@@ -1,0 +1,77 @@
+package io.faultline.executor.probe;
+
+import io.faultline.executor.control.ControlPublisher;
+import io.faultline.executor.control.Controls;
+import io.faultline.executor.kafka.KafkaClients;
+import io.faultline.executor.observability.Observability;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The run-watch feature of an executor (ADR 0010), assembled: the reader of its share of {@code
+ * faultline.run-watches.v1}, the watches it evaluates with the registered probe types, run events
+ * out, and breaches into {@code ABORT_RUN STOP_CONDITION}.
+ */
+public final class RunWatches implements AutoCloseable {
+  /** The reader's name among the readers whose state readiness reports. */
+  public static final String READER = WatchReader.READER;
+
+  private final RunEventPublisher events;
+  private final Watches watches;
+  private final WatchReader reader;
+
+  private RunWatches(RunEventPublisher events, Watches watches, WatchReader reader) {
+    this.events = events;
+    this.watches = watches;
+    this.reader = reader;
+  }
+
+  /**
+   * Starts reading and evaluating watches.
+   *
+   * @param controls this executor's controls: a breach is applied here at once
+   * @param publisher publishes the breach's {@code ABORT_RUN} for every other executor
+   * @param sessionTimeout how soon a dead executor's watch partitions move to another one
+   */
+  public static RunWatches start(
+      KafkaClients kafka,
+      WatchSettings settings,
+      String executorId,
+      Duration sessionTimeout,
+      ProbeRegistry registry,
+      Controls controls,
+      ControlPublisher publisher,
+      Observability observability,
+      Clock clock) {
+    RunEventPublisher events = new RunEventPublisher(kafka, observability.meters());
+    Watches watches =
+        new Watches(
+            registry,
+            new WatchRun.Sinks(events, new BreachAborts(controls, publisher, executorId, clock)),
+            clock);
+    WatchReader reader =
+        new WatchReader(
+            kafka,
+            settings.groupId(),
+            executorId,
+            sessionTimeout,
+            watches,
+            observability.meters(),
+            observability.poison(),
+            observability.readers());
+    reader.start();
+    return new RunWatches(events, watches, reader);
+  }
+
+  /** How many runs this executor watches now. */
+  public int watched() {
+    return watches.size();
+  }
+
+  @Override
+  public void close() {
+    reader.close();
+    watches.close();
+    events.close();
+  }
+}
