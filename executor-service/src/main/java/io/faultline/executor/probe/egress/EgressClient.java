@@ -7,8 +7,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
@@ -40,9 +39,10 @@ import org.apache.http.impl.conn.BasicHttpClientConnectionManager;
  * proxy used, no retry.
  *
  * <p>Thread-safe; one connection per request (nothing pooled, so no connection outlives the check
- * that allowed it).
+ * that allowed it); owns no thread (deadlines run on the JDK's shared delayed executor), so it
+ * needs no closing.
  */
-public final class EgressClient implements AutoCloseable {
+public final class EgressClient {
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   public static final Duration MAX_TIMEOUT = Duration.ofSeconds(5);
   public static final int MAX_BODY_BYTES = 64 * 1024;
@@ -55,7 +55,6 @@ public final class EgressClient implements AutoCloseable {
 
   private final EgressGuard guard;
   private final Registry<ConnectionSocketFactory> sockets;
-  private final ScheduledThreadPoolExecutor deadlines;
 
   EgressClient(EgressGuard guard) {
     this.guard = guard;
@@ -64,15 +63,6 @@ public final class EgressClient implements AutoCloseable {
             .register("http", PlainConnectionSocketFactory.getSocketFactory())
             .register("https", SSLConnectionSocketFactory.getSocketFactory())
             .build();
-    this.deadlines =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "probe-egress-deadlines");
-              thread.setDaemon(true);
-              return thread;
-            });
-    deadlines.setRemoveOnCancelPolicy(true);
   }
 
   /** The client the settings allow: this host's addresses refused, names resolved by the JVM. */
@@ -102,14 +92,14 @@ public final class EgressClient implements AutoCloseable {
     HttpHost target =
         new HttpHost(to.address(), to.host(), to.port(), to.https() ? "https" : "http");
     AtomicBoolean expired = new AtomicBoolean();
-    ScheduledFuture<?> deadline =
-        deadlines.schedule(
+    // Cancelled once the request ends; a cancelled deadline never runs its abort.
+    CompletableFuture<Void> deadline =
+        CompletableFuture.runAsync(
             () -> {
               expired.set(true);
               request.abort();
             },
-            total,
-            TimeUnit.MILLISECONDS);
+            CompletableFuture.delayedExecutor(total, TimeUnit.MILLISECONDS));
     long start = System.nanoTime();
     try (CloseableHttpClient client = client();
         CloseableHttpResponse response = client.execute(target, request)) {
@@ -199,10 +189,5 @@ public final class EgressClient implements AutoCloseable {
 
   private static String bounded(String text) {
     return text.length() <= 300 ? text : text.substring(0, 297) + "...";
-  }
-
-  @Override
-  public void close() {
-    deadlines.shutdownNow();
   }
 }

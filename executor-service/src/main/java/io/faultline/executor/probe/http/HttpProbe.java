@@ -2,7 +2,11 @@ package io.faultline.executor.probe.http;
 
 import io.faultline.events.probe.HttpProbeMethod;
 import io.faultline.events.probe.HttpSettings;
+import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.ProbeReading;
+import io.faultline.events.probe.ProbeType;
+import io.faultline.executor.probe.Probe;
+import io.faultline.executor.probe.ProbeContext;
 import io.faultline.executor.probe.egress.EgressClient;
 import io.faultline.executor.probe.egress.EgressClient.Method;
 import io.faultline.executor.probe.egress.EgressFailed;
@@ -15,15 +19,25 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Reads an {@code http} probe: one request, judged on status, latency and body. */
-public final class HttpProbe {
+public final class HttpProbe implements Probe {
   private final EgressClient egress;
 
   public HttpProbe(EgressClient egress) {
     this.egress = egress;
   }
 
+  @Override
+  public ProbeType type() {
+    return ProbeType.HTTP;
+  }
+
+  @Override
+  public ProbeReading read(ProbeDefinition definition, ProbeContext context) {
+    return read(definition.settingsAs(HttpSettings.class));
+  }
+
   /** One reading; a refused or failed request is a failing reading saying why. */
-  public ProbeReading read(HttpSettings settings) {
+  ProbeReading read(HttpSettings settings) {
     EgressResponse response;
     try {
       response =

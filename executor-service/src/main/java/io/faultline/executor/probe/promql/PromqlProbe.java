@@ -2,8 +2,12 @@ package io.faultline.executor.probe.promql;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.ProbeReading;
+import io.faultline.events.probe.ProbeType;
 import io.faultline.events.probe.PromQlSettings;
+import io.faultline.executor.probe.Probe;
+import io.faultline.executor.probe.ProbeContext;
 import io.faultline.executor.probe.egress.EgressClient;
 import io.faultline.executor.probe.egress.EgressClient.Method;
 import io.faultline.executor.probe.egress.EgressFailed;
@@ -14,15 +18,25 @@ import java.net.URI;
 import java.net.URLEncoder;
 
 /** Reads a {@code promql} probe: one instant query, its value against the threshold. */
-public final class PromqlProbe {
+public final class PromqlProbe implements Probe {
   private final EgressClient egress;
 
   public PromqlProbe(EgressClient egress) {
     this.egress = egress;
   }
 
+  @Override
+  public ProbeType type() {
+    return ProbeType.PROMQL;
+  }
+
+  @Override
+  public ProbeReading read(ProbeDefinition definition, ProbeContext context) {
+    return read(definition.settingsAs(PromQlSettings.class));
+  }
+
   /** One reading; a refused or failed query, or an answer without a sample, is failing. */
-  public ProbeReading read(PromQlSettings settings) {
+  ProbeReading read(PromQlSettings settings) {
     EgressResponse response;
     try {
       response = egress.fetch(queryUri(settings), Method.GET, EgressClient.MAX_TIMEOUT);

@@ -73,226 +73,209 @@ class EgressClientIT {
 
   @Test
   void callsAnAllowedAddress() {
-    try (EgressClient client = allowing(server.address())) {
-      EgressResponse response = client.fetch(server.url("/health"), Method.GET, TIMEOUT);
+    EgressClient client = allowing(server.address());
+    EgressResponse response = client.fetch(server.url("/health"), Method.GET, TIMEOUT);
 
-      assertThat(response.status()).isEqualTo(200);
-      assertThat(response.text()).isEqualTo("ok");
-      assertThat(response.truncated()).isFalse();
-      assertThat(response.latencyMs()).isBetween(0L, 5_000L);
-    }
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.text()).isEqualTo("ok");
+    assertThat(response.truncated()).isFalse();
+    assertThat(response.latencyMs()).isBetween(0L, 5_000L);
   }
 
   @Test
   void callsAnAddressInsideAnAllowedNetwork() {
-    try (EgressClient client = allowing("10.0.0.0/8")) {
-      assertThat(client.fetch(server.url("/status/503"), Method.GET, TIMEOUT).status())
-          .isEqualTo(503);
-    }
+    EgressClient client = allowing("10.0.0.0/8");
+    assertThat(client.fetch(server.url("/status/503"), Method.GET, TIMEOUT).status())
+        .isEqualTo(503);
   }
 
   @Test
   void headReadsNoBody() {
-    try (EgressClient client = allowing(server.address())) {
-      EgressResponse response = client.fetch(server.url("/health"), Method.HEAD, TIMEOUT);
+    EgressClient client = allowing(server.address());
+    EgressResponse response = client.fetch(server.url("/health"), Method.HEAD, TIMEOUT);
 
-      assertThat(response.status()).isEqualTo(200);
-      assertThat(response.body()).isEmpty();
-    }
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.body()).isEmpty();
   }
 
   @Test
   void connectsToTheCheckedAddressOfAnAllowedNameAndSendsItsHostHeaderOnly() {
-    try (EgressClient client =
-        allowing(Map.of("api.probe.test", List.of(server.address())), "api.probe.test")) {
-      EgressResponse response =
-          client.fetch(
-              URI.create("http://api.probe.test:" + ProbeServer.PORT + "/headers"),
-              Method.GET,
-              TIMEOUT);
+    EgressClient client =
+        allowing(Map.of("api.probe.test", List.of(server.address())), "api.probe.test");
+    EgressResponse response =
+        client.fetch(
+            URI.create("http://api.probe.test:" + ProbeServer.PORT + "/headers"),
+            Method.GET,
+            TIMEOUT);
 
-      assertThat(response.status()).isEqualTo(200);
-      assertThat(response.text())
-          .contains("host: api.probe.test:" + ProbeServer.PORT)
-          .contains("user-agent: faultline-probe")
-          .doesNotContain("cookie")
-          .doesNotContain("authorization")
-          .doesNotContain("accept-encoding");
-    }
+    assertThat(response.status()).isEqualTo(200);
+    assertThat(response.text())
+        .contains("host: api.probe.test:" + ProbeServer.PORT)
+        .contains("user-agent: faultline-probe")
+        .doesNotContain("cookie")
+        .doesNotContain("authorization")
+        .doesNotContain("accept-encoding");
   }
 
   @Test
   void refusesEverythingWhileTheAllowListIsEmpty() {
-    try (EgressClient client = allowing()) {
-      assertThatThrownBy(() -> client.fetch(server.url("/health"), Method.GET, TIMEOUT))
-          .isInstanceOf(EgressRefused.class)
-          .hasMessage(
-              "egress refused: no host is allowed: faultline.probes.allowed-hosts is empty (an"
-                  + " operator must list hosts)");
-    }
+    EgressClient client = allowing();
+    assertThatThrownBy(() -> client.fetch(server.url("/health"), Method.GET, TIMEOUT))
+        .isInstanceOf(EgressRefused.class)
+        .hasMessage(
+            "egress refused: no host is allowed: faultline.probes.allowed-hosts is empty (an"
+                + " operator must list hosts)");
   }
 
   @Test
   void refusesAHostThatIsNotListed() {
-    try (EgressClient client = allowing("10.0.0.1", "prometheus.internal")) {
-      assertThatThrownBy(() -> client.fetch(server.url("/health"), Method.GET, TIMEOUT))
-          .isInstanceOf(EgressRefused.class)
-          .hasMessage(
-              "egress refused: " + server.address() + " is not in faultline.probes.allowed-hosts");
-    }
+    EgressClient client = allowing("10.0.0.1", "prometheus.internal");
+    assertThatThrownBy(() -> client.fetch(server.url("/health"), Method.GET, TIMEOUT))
+        .isInstanceOf(EgressRefused.class)
+        .hasMessage(
+            "egress refused: " + server.address() + " is not in faultline.probes.allowed-hosts");
   }
 
   @Test
   void refusesLoopbackMetadataLinkLocalAndTheLikeEvenWhenAllowListed() {
     int port = loopback.getAddress().getPort();
-    try (EgressClient client =
-        allowing(
-            "0.0.0.0/0", "::/0", "localhost", "127.0.0.1", "169.254.169.254", "fd00:ec2::254")) {
-      Map<String, String> refusals =
-          Map.ofEntries(
-              Map.entry("http://127.0.0.1:" + port + "/", "127.0.0.1 is a loopback address"),
-              Map.entry("http://[::1]:" + port + "/", "is a loopback address"),
-              Map.entry("http://localhost:" + port + "/", "is a loopback address"),
-              Map.entry(
-                  "http://169.254.169.254/latest/meta-data/",
-                  "169.254.169.254 is the instance metadata address"),
-              Map.entry("http://[fd00:ec2::254]/", "is the instance metadata address"),
-              Map.entry("http://169.254.10.1/", "169.254.10.1 is a link-local address"),
-              Map.entry("http://[fe80::1]/", "is a link-local address"),
-              Map.entry("http://0.0.0.0:" + port + "/", "0.0.0.0 is an unspecified address"),
-              Map.entry("http://[::]:" + port + "/", "is an unspecified address"),
-              Map.entry("http://224.0.0.1/", "is a multicast or broadcast address"),
-              Map.entry("http://[::ffff:7f00:1]:" + port + "/", "is a loopback address"),
-              Map.entry("http://[::127.0.0.1]:" + port + "/", "(as an IPv4 inside IPv6)"));
-      refusals.forEach(
-          (url, reason) ->
-              assertThatThrownBy(() -> client.fetch(URI.create(url), Method.GET, TIMEOUT))
-                  .as(url)
-                  .isInstanceOf(EgressRefused.class)
-                  .hasMessageContaining(reason)
-                  .hasMessageContaining("refused whatever faultline.probes.allowed-hosts says"));
-    }
+    EgressClient client =
+        allowing("0.0.0.0/0", "::/0", "localhost", "127.0.0.1", "169.254.169.254", "fd00:ec2::254");
+    Map<String, String> refusals =
+        Map.ofEntries(
+            Map.entry("http://127.0.0.1:" + port + "/", "127.0.0.1 is a loopback address"),
+            Map.entry("http://[::1]:" + port + "/", "is a loopback address"),
+            Map.entry("http://localhost:" + port + "/", "is a loopback address"),
+            Map.entry(
+                "http://169.254.169.254/latest/meta-data/",
+                "169.254.169.254 is the instance metadata address"),
+            Map.entry("http://[fd00:ec2::254]/", "is the instance metadata address"),
+            Map.entry("http://169.254.10.1/", "169.254.10.1 is a link-local address"),
+            Map.entry("http://[fe80::1]/", "is a link-local address"),
+            Map.entry("http://0.0.0.0:" + port + "/", "0.0.0.0 is an unspecified address"),
+            Map.entry("http://[::]:" + port + "/", "is an unspecified address"),
+            Map.entry("http://224.0.0.1/", "is a multicast or broadcast address"),
+            Map.entry("http://[::ffff:7f00:1]:" + port + "/", "is a loopback address"),
+            Map.entry("http://[::127.0.0.1]:" + port + "/", "(as an IPv4 inside IPv6)"));
+    refusals.forEach(
+        (url, reason) ->
+            assertThatThrownBy(() -> client.fetch(URI.create(url), Method.GET, TIMEOUT))
+                .as(url)
+                .isInstanceOf(EgressRefused.class)
+                .hasMessageContaining(reason)
+                .hasMessageContaining("refused whatever faultline.probes.allowed-hosts says"));
     assertThat(loopbackRequests).hasValue(0);
   }
 
   @Test
   void refusesANameResolvingToARefusedAddress() {
-    try (EgressClient client =
+    EgressClient client =
         allowing(
             Map.of(
                 "metadata.probe.test", List.of("169.254.169.254"),
                 "mixed.probe.test", List.of(server.address(), "127.0.0.1")),
             "metadata.probe.test",
             "mixed.probe.test",
-            "10.0.0.0/8")) {
-      assertThatThrownBy(
-              () ->
-                  client.fetch(
-                      URI.create("http://metadata.probe.test/latest/meta-data/"),
-                      Method.GET,
-                      TIMEOUT))
-          .isInstanceOf(EgressRefused.class)
-          .hasMessageContaining(
-              "metadata.probe.test (169.254.169.254) is the instance metadata address");
-      // One refused address among several refuses the name: no address of it is used.
-      assertThatThrownBy(
-              () ->
-                  client.fetch(
-                      URI.create("http://mixed.probe.test:" + ProbeServer.PORT + "/health"),
-                      Method.GET,
-                      TIMEOUT))
-          .isInstanceOf(EgressRefused.class)
-          .hasMessageContaining("mixed.probe.test (127.0.0.1) is a loopback address");
-    }
+            "10.0.0.0/8");
+    assertThatThrownBy(
+            () ->
+                client.fetch(
+                    URI.create("http://metadata.probe.test/latest/meta-data/"),
+                    Method.GET,
+                    TIMEOUT))
+        .isInstanceOf(EgressRefused.class)
+        .hasMessageContaining(
+            "metadata.probe.test (169.254.169.254) is the instance metadata address");
+    // One refused address among several refuses the name: no address of it is used.
+    assertThatThrownBy(
+            () ->
+                client.fetch(
+                    URI.create("http://mixed.probe.test:" + ProbeServer.PORT + "/health"),
+                    Method.GET,
+                    TIMEOUT))
+        .isInstanceOf(EgressRefused.class)
+        .hasMessageContaining("mixed.probe.test (127.0.0.1) is a loopback address");
   }
 
   @Test
   void refusesThisHostsOwnAddressesEvenWhenAllowListed() {
-    try (EgressClient client = allowing(server.hostAddress())) {
-      assertThatThrownBy(
-              () ->
-                  client.fetch(
-                      URI.create("http://" + server.hostAddress() + ":" + ProbeServer.PORT + "/"),
-                      Method.GET,
-                      TIMEOUT))
-          .isInstanceOf(EgressRefused.class)
-          .hasMessageContaining(server.hostAddress() + " is an address of the executor's own host");
-    }
+    EgressClient client = allowing(server.hostAddress());
+    assertThatThrownBy(
+            () ->
+                client.fetch(
+                    URI.create("http://" + server.hostAddress() + ":" + ProbeServer.PORT + "/"),
+                    Method.GET,
+                    TIMEOUT))
+        .isInstanceOf(EgressRefused.class)
+        .hasMessageContaining(server.hostAddress() + " is an address of the executor's own host");
   }
 
   @Test
   void refusesUrlsCarryingCredentialsAndOtherSchemes() {
-    try (EgressClient client = allowing(server.address())) {
-      assertThatThrownBy(
-              () ->
-                  client.fetch(
-                      URI.create(
-                          "http://user:secret@" + server.address() + ":" + ProbeServer.PORT + "/"),
-                      Method.GET,
-                      TIMEOUT))
-          .isInstanceOf(EgressRefused.class)
-          .hasMessage("egress refused: a URL carrying credentials (user info) is never called");
-      assertThatThrownBy(
-              () ->
-                  client.fetch(URI.create("ftp://" + server.address() + "/"), Method.GET, TIMEOUT))
-          .isInstanceOf(EgressRefused.class)
-          .hasMessage("egress refused: only http and https URLs are called, not 'ftp'");
-    }
+    EgressClient client = allowing(server.address());
+    assertThatThrownBy(
+            () ->
+                client.fetch(
+                    URI.create(
+                        "http://user:secret@" + server.address() + ":" + ProbeServer.PORT + "/"),
+                    Method.GET,
+                    TIMEOUT))
+        .isInstanceOf(EgressRefused.class)
+        .hasMessage("egress refused: a URL carrying credentials (user info) is never called");
+    assertThatThrownBy(
+            () -> client.fetch(URI.create("ftp://" + server.address() + "/"), Method.GET, TIMEOUT))
+        .isInstanceOf(EgressRefused.class)
+        .hasMessage("egress refused: only http and https URLs are called, not 'ftp'");
   }
 
   @Test
   void answersARedirectWithoutFollowingIt() {
-    try (EgressClient client = allowing(server.address())) {
-      EgressResponse response = client.fetch(server.url("/redirect"), Method.GET, TIMEOUT);
+    EgressClient client = allowing(server.address());
+    EgressResponse response = client.fetch(server.url("/redirect"), Method.GET, TIMEOUT);
 
-      assertThat(response.status()).isEqualTo(302);
-      assertThat(response.text()).isEqualTo("moved");
-    }
+    assertThat(response.status()).isEqualTo(302);
+    assertThat(response.text()).isEqualTo("moved");
   }
 
   @Test
   void readsAtMost64KibOfABody() {
-    try (EgressClient client = allowing(server.address())) {
-      for (String path : List.of("/big", "/chunked-big")) {
-        EgressResponse response = client.fetch(server.url(path), Method.GET, TIMEOUT);
+    EgressClient client = allowing(server.address());
+    for (String path : List.of("/big", "/chunked-big")) {
+      EgressResponse response = client.fetch(server.url(path), Method.GET, TIMEOUT);
 
-        assertThat(response.status()).as(path).isEqualTo(200);
-        assertThat(response.body()).as(path).hasSize(EgressClient.MAX_BODY_BYTES);
-        assertThat(response.truncated()).as(path).isTrue();
-      }
+      assertThat(response.status()).as(path).isEqualTo(200);
+      assertThat(response.body()).as(path).hasSize(EgressClient.MAX_BODY_BYTES);
+      assertThat(response.truncated()).as(path).isTrue();
     }
   }
 
   @Test
   void givesUpOnASlowServerAtTheRequestsTimeout() {
-    try (EgressClient client = allowing(server.address())) {
-      long start = System.nanoTime();
-      assertThatThrownBy(
-              () -> client.fetch(server.url("/slow"), Method.GET, Duration.ofMillis(800)))
-          .isInstanceOf(EgressFailed.class)
-          .hasMessage(
-              "no answer from " + server.address() + ":" + ProbeServer.PORT + " within 800 ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
-    }
+    EgressClient client = allowing(server.address());
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.fetch(server.url("/slow"), Method.GET, Duration.ofMillis(800)))
+        .isInstanceOf(EgressFailed.class)
+        .hasMessage(
+            "no answer from " + server.address() + ":" + ProbeServer.PORT + " within 800 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
   }
 
   @Test
   void capsEveryRequestAtFiveSeconds() {
-    try (EgressClient client = allowing(server.address())) {
-      long start = System.nanoTime();
-      assertThatThrownBy(
-              () -> client.fetch(server.url("/slow"), Method.GET, Duration.ofSeconds(60)))
-          .isInstanceOf(EgressFailed.class)
-          .hasMessageEndingWith("within 5000 ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - start))
-          .isBetween(Duration.ofMillis(4_900), Duration.ofMillis(7_000));
-    }
+    EgressClient client = allowing(server.address());
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> client.fetch(server.url("/slow"), Method.GET, Duration.ofSeconds(60)))
+        .isInstanceOf(EgressFailed.class)
+        .hasMessageEndingWith("within 5000 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(Duration.ofMillis(4_900), Duration.ofMillis(7_000));
   }
 
   @Test
   void givesUpConnectingAfterTwoSeconds() {
     server.inside("iptables", "-A", "INPUT", "-p", "tcp", "--dport", "9191", "-j", "DROP");
-    try (EgressClient client = allowing(server.address())) {
+    EgressClient client = allowing(server.address());
+    try {
       long start = System.nanoTime();
       assertThatThrownBy(
               () ->
@@ -309,13 +292,12 @@ class EgressClientIT {
 
   @Test
   void reportsARefusedConnection() {
-    try (EgressClient client = allowing(server.address())) {
-      assertThatThrownBy(
-              () ->
-                  client.fetch(
-                      URI.create("http://" + server.address() + ":9292/"), Method.GET, TIMEOUT))
-          .isInstanceOf(EgressFailed.class)
-          .hasMessage("connection to " + server.address() + ":9292 refused");
-    }
+    EgressClient client = allowing(server.address());
+    assertThatThrownBy(
+            () ->
+                client.fetch(
+                    URI.create("http://" + server.address() + ":9292/"), Method.GET, TIMEOUT))
+        .isInstanceOf(EgressFailed.class)
+        .hasMessage("connection to " + server.address() + ":9292 refused");
   }
 }

@@ -2,15 +2,27 @@ package io.faultline.executor.probe.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.probe.HttpProbeMethod;
 import io.faultline.events.probe.HttpSettings;
+import io.faultline.events.probe.ProbeCatalogue;
+import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.ProbeReading;
+import io.faultline.executor.guard.TenantAccounts;
+import io.faultline.executor.probe.ProbeAccounts;
+import io.faultline.executor.probe.ProbeContext;
+import io.faultline.executor.probe.ProbeRegistry;
+import io.faultline.executor.probe.ProbeTools;
 import io.faultline.executor.probe.egress.EgressClient;
 import io.faultline.executor.probe.egress.EgressSettings;
 import io.faultline.executor.probe.egress.ProbeServer;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,9 +42,6 @@ class HttpProbeIT {
 
   @AfterAll
   static void stop() {
-    if (egress != null) {
-      egress.close();
-    }
     if (server != null) {
       server.close();
     }
@@ -149,13 +158,49 @@ class HttpProbeIT {
             "egress refused: 169.254.169.254 is the instance metadata address, refused whatever"
                 + " faultline.probes.allowed-hosts says");
 
-    try (EgressClient nothingAllowed = EgressClient.of(new EgressSettings(List.of()))) {
-      ProbeReading reading = new HttpProbe(nothingAllowed).read(get("/health", null, null));
-      assertThat(reading.ok()).isFalse();
-      assertThat(reading.error())
-          .isEqualTo(
-              "egress refused: no host is allowed: faultline.probes.allowed-hosts is empty (an"
-                  + " operator must list hosts)");
-    }
+    EgressClient nothingAllowed = EgressClient.of(new EgressSettings(List.of()));
+    ProbeReading reading = new HttpProbe(nothingAllowed).read(get("/health", null, null));
+    assertThat(reading.ok()).isFalse();
+    assertThat(reading.error())
+        .isEqualTo(
+            "egress refused: no host is allowed: faultline.probes.allowed-hosts is empty (an"
+                + " operator must list hosts)");
+  }
+
+  @Test
+  void theStandardRegistryReadsHttpProbesThroughItsEgress() {
+    ProbeDefinition definition =
+        ProbeCatalogue.standard()
+            .validate(
+                Map.of(
+                    "name", "api-ok",
+                    "type", "http",
+                    "url", server.url("/health").toString(),
+                    "bodyMatches", "ok",
+                    "maxLatencyMs", 2000));
+    ProbeContext context =
+        new ProbeContext(TenantId.of("acme"), RunId.of("run-1"), ExperimentId.of("exp-1"));
+
+    ProbeReading allowed =
+        ProbeRegistry.standard(
+                new ProbeTools(
+                    null,
+                    new ProbeAccounts(new TenantAccounts(), Clock.systemUTC()),
+                    Clock.systemUTC(),
+                    egress))
+            .read(definition, context);
+    assertThat(allowed.ok()).isTrue();
+    assertThat(allowed.status()).isEqualTo(200);
+
+    // Tools built without an egress allow no host.
+    ProbeReading byDefault =
+        ProbeRegistry.standard(
+                new ProbeTools(
+                    null,
+                    new ProbeAccounts(new TenantAccounts(), Clock.systemUTC()),
+                    Clock.systemUTC()))
+            .read(definition, context);
+    assertThat(byDefault.ok()).isFalse();
+    assertThat(byDefault.error()).startsWith("egress refused: no host is allowed");
   }
 }

@@ -2,14 +2,26 @@ package io.faultline.executor.probe.promql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.ids.ExperimentId;
+import io.faultline.events.ids.RunId;
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.probe.Comparison;
+import io.faultline.events.probe.ProbeCatalogue;
+import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.ProbeReading;
 import io.faultline.events.probe.PromQlSettings;
+import io.faultline.executor.guard.TenantAccounts;
+import io.faultline.executor.probe.ProbeAccounts;
+import io.faultline.executor.probe.ProbeContext;
+import io.faultline.executor.probe.ProbeRegistry;
+import io.faultline.executor.probe.ProbeTools;
 import io.faultline.executor.probe.egress.EgressClient;
 import io.faultline.executor.probe.egress.EgressSettings;
 import io.faultline.executor.probe.egress.ProbeServer;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,9 +44,6 @@ class PromqlProbeIT {
 
   @AfterAll
   static void stop() {
-    if (egress != null) {
-      egress.close();
-    }
     if (server != null) {
       server.close();
     }
@@ -110,6 +119,34 @@ class PromqlProbeIT {
         .isEqualTo(
             "egress refused: 127.0.0.1 is a loopback address, refused whatever"
                 + " faultline.probes.allowed-hosts says");
+  }
+
+  @Test
+  void theStandardRegistryReadsPromqlProbes() {
+    ProbeDefinition definition =
+        ProbeCatalogue.standard()
+            .validate(
+                Map.of(
+                    "name", "error-ratio",
+                    "type", "promql",
+                    "endpoint", server.url("").toString(),
+                    "query", "error_ratio",
+                    "comparison", "<",
+                    "threshold", 0.5));
+
+    ProbeReading reading =
+        ProbeRegistry.standard(
+                new ProbeTools(
+                    null,
+                    new ProbeAccounts(new TenantAccounts(), Clock.systemUTC()),
+                    Clock.systemUTC(),
+                    egress))
+            .read(
+                definition,
+                new ProbeContext(TenantId.of("acme"), RunId.of("run-1"), ExperimentId.of("exp-1")));
+
+    assertThat(reading.ok()).isTrue();
+    assertThat(reading.value()).isEqualTo(0.25);
   }
 
   @Test
