@@ -101,6 +101,21 @@ final class WatchRun {
   }
 
   private void read(WatchedProbe probe) {
+    try {
+      readOnce(probe);
+    } catch (RuntimeException e) {
+      // Nothing a reading or a publication throws may end the probe's rhythm.
+      log.error(
+          "run {}/{}: reading probe {} failed; reading it again in one interval",
+          watch.tenantId(),
+          watch.runId(),
+          probe.name(),
+          e);
+      schedule(probe, Duration.ofSeconds(probe.definition().intervalSeconds()));
+    }
+  }
+
+  private void readOnce(WatchedProbe probe) {
     if (cancelled) {
       return;
     }
