@@ -20,6 +20,7 @@ import io.faultline.executor.probe.ProbeRegistry;
 import io.faultline.executor.probe.ProbeTools;
 import io.faultline.executor.probe.RunWatches;
 import io.faultline.executor.probe.WatchSettings;
+import io.faultline.executor.probe.egress.EgressClient;
 import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
@@ -298,7 +299,8 @@ public final class Executor implements AutoCloseable {
                         // The local transport acts on this host: it has no CloudWatch.
                         connector instanceof CloudWatchConnector cloudWatch ? cloudWatch : null,
                         new ProbeAccounts(policies.accounts(), Clock.systemUTC()),
-                        Clock.systemUTC())),
+                        Clock.systemUTC(),
+                        EgressClient.of(config.probes().egress()))),
                 controls,
                 controlPublisher,
                 observability,

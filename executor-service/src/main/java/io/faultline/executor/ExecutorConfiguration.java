@@ -8,6 +8,7 @@ import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.observability.KafkaReadersHealth;
 import io.faultline.executor.observability.Observability;
 import io.faultline.executor.probe.WatchSettings;
+import io.faultline.executor.probe.egress.EgressSettings;
 import io.faultline.executor.run.RunSettings;
 import io.faultline.telemetry.FaultlineOpenTelemetry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -96,7 +97,8 @@ class ExecutorConfiguration {
       ExecutorSettings settings,
       AwsAccountConnector connector,
       KafkaClients kafka,
-      Observability observability) {
+      Observability observability,
+      EgressSettings egress) {
     RunSettings run =
         new RunSettings(
             precheck(settings.precheck().ssmOnline()),
@@ -116,7 +118,7 @@ class ExecutorConfiguration {
             run,
             settings.heartbeatInterval(),
             settings.takeoverGrace(),
-            new WatchSettings(settings.probes().enabled(), settings.probes().groupId())),
+            new WatchSettings(settings.probes().enabled(), settings.probes().groupId(), egress)),
         connector,
         FaultRegistry.discover(),
         observability);

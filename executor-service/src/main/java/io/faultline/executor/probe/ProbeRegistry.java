@@ -4,6 +4,9 @@ import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.ProbeReading;
 import io.faultline.events.probe.ProbeType;
 import io.faultline.executor.probe.cloudwatchalarm.CloudWatchAlarmProbe;
+import io.faultline.executor.probe.cloudwatchmetric.CloudWatchMetricProbe;
+import io.faultline.executor.probe.http.HttpProbe;
+import io.faultline.executor.probe.promql.PromqlProbe;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -34,7 +37,10 @@ public final class ProbeRegistry {
     return new ProbeRegistry(
         List.of(
             // One line per probe type.
-            new CloudWatchAlarmProbe(tools.cloudWatch(), tools.accounts())));
+            new CloudWatchAlarmProbe(tools.cloudWatch(), tools.accounts()),
+            new CloudWatchMetricProbe(tools.cloudWatch(), tools.accounts(), tools.clock()),
+            new HttpProbe(tools.egress()),
+            new PromqlProbe(tools.egress())));
   }
 
   /** One reading of {@code definition}; never throws. */

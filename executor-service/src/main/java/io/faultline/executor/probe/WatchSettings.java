@@ -1,6 +1,8 @@
 package io.faultline.executor.probe;
 
 import io.faultline.events.access.KafkaAccess;
+import io.faultline.executor.probe.egress.EgressSettings;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,10 +10,17 @@ import java.util.Objects;
  *
  * @param enabled whether this executor evaluates run watches (on by default)
  * @param groupId the consumer group of {@code faultline.run-watches.v1} every executor shares
+ * @param egress where HTTP and PromQL probes may go ({@code faultline.probes.allowed-hosts})
  */
-public record WatchSettings(boolean enabled, String groupId) {
+public record WatchSettings(boolean enabled, String groupId, EgressSettings egress) {
   public WatchSettings {
     Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(egress, "egress");
+  }
+
+  /** No HTTP or PromQL probe allowed anywhere (the default of {@code allowed-hosts}). */
+  public WatchSettings(boolean enabled, String groupId) {
+    this(enabled, groupId, new EgressSettings(List.of()));
   }
 
   public static WatchSettings defaults() {
@@ -23,6 +32,10 @@ public record WatchSettings(boolean enabled, String groupId) {
   }
 
   public WatchSettings withGroupId(String value) {
-    return new WatchSettings(enabled, value);
+    return new WatchSettings(enabled, value, egress);
+  }
+
+  public WatchSettings withEgress(EgressSettings value) {
+    return new WatchSettings(enabled, groupId, value);
   }
 }
