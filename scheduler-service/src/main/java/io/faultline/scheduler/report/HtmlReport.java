@@ -21,6 +21,10 @@ final class HtmlReport {
       "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none';"
           + " form-action 'none'; frame-ancestors 'none'";
 
+  /** The same policy in the page itself, so a saved copy keeps it (a meta tag cannot frame). */
+  private static final String META_POLICY =
+      CONTENT_SECURITY_POLICY.replace("; frame-ancestors 'none'", "");
+
   private static final String STYLE =
       """
       body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;\
@@ -63,6 +67,9 @@ final class HtmlReport {
   static String render(RunReport r) {
     StringBuilder html = new StringBuilder(16384);
     html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .append(META_POLICY)
+        .append("\">")
         .append("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">")
         .append("<title>Run ")
         .append(escape(r.runId()))
