@@ -31,7 +31,7 @@ final class HtmlReport {
       margin:0 auto;max-width:1080px;padding:24px;background:#fff}
       h1{font-size:24px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid\
        #d0d7de;padding-bottom:4px}
-      .meta{color:#59636e;margin:0}.meta span{margin-right:16px;white-space:nowrap}
+      .meta{color:#59636e;margin:0}.meta span{display:inline-block;margin-right:16px}
       code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
       .verdict{border-radius:8px;padding:14px 18px;margin-top:18px;border:1px solid}
       .verdict h2{border:0;margin:0;padding:0;font-size:13px;text-transform:uppercase;\
@@ -43,7 +43,8 @@ final class HtmlReport {
       blockquote{margin:0;padding:8px 14px;border-left:4px solid #8c959f;background:#f6f8fa}
       table{border-collapse:collapse;width:100%;font-size:13px}
       th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #d8dee4;vertical-align:top}
-      th{background:#f6f8fa;font-weight:600}
+      th{background:#f6f8fa;font-weight:600}td.nw{white-space:nowrap}
+      td .mono,td code{word-break:break-all}
       .o-COMPLETED{color:#1a7f37}.o-FAILED,.o-REJECTED{color:#cf222e}.o-ABORTED{color:#8250df}
       svg{border:1px solid #d0d7de;border-radius:6px;background:#fff}
       svg text{font:11px system-ui,sans-serif;fill:#1f2328}svg .tick,svg .lane-range,\
@@ -229,8 +230,8 @@ final class HtmlReport {
           escape(f.reason())
               + (f.detail() == null ? "" : "<br><span class=\"none\">" + escape(f.detail()))
               + (f.detail() == null ? "" : "</span>"));
-      cell(html, escape(when(f.injectedAt())));
-      cell(html, escape(when(f.endedAt())));
+      cell(html, "nw", escape(when(f.injectedAt())));
+      cell(html, "nw", escape(when(f.endedAt())));
       html.append("</tr>");
     }
     html.append("</tbody></table></section>");
@@ -282,17 +283,16 @@ final class HtmlReport {
         .append("<th>wave</th><th>stage</th><th>by</th><th>reason</th><th>detail</th>")
         .append("<th>trace</th></tr></thead><tbody>");
     for (ReportEvent e : r.timeline()) {
-      row(
-          html,
-          "event",
-          when(e.at()),
-          e.faultId(),
-          e.wave() < 0 ? "" : e.wave(),
-          e.stage(),
-          e.producer(),
-          e.reason(),
-          e.detail(),
-          e.traceId());
+      html.append("<tr class=\"event\">");
+      cell(html, "nw", escape(when(e.at())));
+      cell(html, "", "<code>" + escape(e.faultId()) + "</code>");
+      cell(html, "", escape(e.wave() < 0 ? "" : e.wave()));
+      cell(html, "nw", escape(e.stage()));
+      cell(html, "nw", escape(e.producer()));
+      cell(html, "", escape(e.reason()));
+      cell(html, "", escape(e.detail()));
+      cell(html, "", "<code>" + escape(e.traceId()) + "</code>");
+      html.append("</tr>");
     }
     html.append("</tbody></table></section>");
   }
@@ -353,5 +353,11 @@ final class HtmlReport {
 
   private static void cell(StringBuilder html, String escapedContent) {
     html.append("<td>").append(escapedContent).append("</td>");
+  }
+
+  private static void cell(StringBuilder html, String cssClass, String escapedContent) {
+    html.append(cssClass.isEmpty() ? "<td>" : "<td class=\"" + cssClass + "\">")
+        .append(escapedContent)
+        .append("</td>");
   }
 }

@@ -11,6 +11,8 @@ final class HtmlText {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter CLOCK =
       DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter CLOCK_TENTHS =
+      DateTimeFormatter.ofPattern("HH:mm:ss.S").withZone(ZoneOffset.UTC);
 
   private HtmlText() {}
 
@@ -44,9 +46,9 @@ final class HtmlText {
     return at == null ? "" : WHEN.format(at.truncatedTo(ChronoUnit.SECONDS));
   }
 
-  /** The time of day of an instant, in UTC. */
-  static String clock(Instant at) {
-    return CLOCK.format(at);
+  /** The time of day of an instant, in UTC, to the second or to the tenth. */
+  static String clock(Instant at, boolean tenths) {
+    return (tenths ? CLOCK_TENTHS : CLOCK).format(at);
   }
 
   /** At most {@code max} characters, an ellipsis marking a cut. */

@@ -105,7 +105,9 @@ final class ReadingsPlot {
       Instant at = from.plus(span().multipliedBy(i).dividedBy(TICKS));
       double x = x(at);
       svg.append(line(x, TOP - 6, x, bottom, "grid"));
-      svg.append(text(x, bottom + 16, "middle", "tick", HtmlText.clock(at)));
+      // A short run's ticks are under a second apart: show tenths then.
+      String label = HtmlText.clock(at, span().toSeconds() < 30);
+      svg.append(text(x, bottom + 16, "middle", "tick", label));
     }
     svg.append(text(LEFT, 14, "start", "axis-label", "UTC, " + HtmlText.when(from) + " →"));
     svg.append("</g>");

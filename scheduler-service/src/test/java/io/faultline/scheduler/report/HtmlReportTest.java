@@ -38,8 +38,7 @@ class HtmlReportTest {
     // The SVG namespace is a name, not a fetch; it is the only URL on the page.
     assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContainPattern("(?i)https?:");
     assertThat(html)
-        .contains(
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';");
+        .contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';");
   }
 
   @Test
