@@ -13,6 +13,7 @@ POLICY_APPLICATION_ID=${POLICY_APPLICATION_ID:-faultline-policy}
 EXECUTOR_GROUP_ID=${EXECUTOR_GROUP_ID:-faultline-executor}
 EXECUTOR_TRANSACTIONAL_ID_PREFIX=${EXECUTOR_TRANSACTIONAL_ID_PREFIX:-faultline-executor-}
 SCHEDULER_APPLICATION_ID=${SCHEDULER_APPLICATION_ID:-faultline-scheduler}
+EXECUTOR_PROBES_GROUP_ID=${EXECUTOR_PROBES_GROUP_ID:-faultline-probes}
 # One subscriber per tenant: SUBSCRIBERS='acme=User:acme-dashboards globex=User:sre'
 SUBSCRIBERS=${SUBSCRIBERS:-}
 acl() {
@@ -42,20 +43,26 @@ acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.fault-controls.v
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.execution-journal.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.executor-heartbeats.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.tenant-policies.v1"
+acl "${EXECUTOR_PRINCIPAL}" --operation Read --topic "faultline.run-watches.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.fault-lifecycle.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.execution-journal.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.executor-heartbeats.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.fault-controls.v1"
+acl "${EXECUTOR_PRINCIPAL}" --operation Write --topic "faultline.run-events.v1"
 acl "${EXECUTOR_PRINCIPAL}" --operation Read --group "${EXECUTOR_GROUP_ID}"
+acl "${EXECUTOR_PRINCIPAL}" --operation Read --group "${EXECUTOR_PROBES_GROUP_ID}"
 acl "${EXECUTOR_PRINCIPAL}" --operation Write --transactional-id "${EXECUTOR_TRANSACTIONAL_ID_PREFIX}" --resource-pattern-type prefixed
 # scheduler-service
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.scheduler-commands.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.fault-lifecycle.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.tenant-policies.v1"
+acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.run-events.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.fault-requests.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.fault-controls.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.tenant-policies.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.scheduler-commands.v1"
+acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.run-watches.v1"
+acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.run-events.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --group "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed
 acl "${SCHEDULER_PRINCIPAL}" --operation All --topic "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --transactional-id "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed

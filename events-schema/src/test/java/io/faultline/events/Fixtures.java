@@ -28,7 +28,14 @@ import io.faultline.events.policy.TagRule;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.policy.TimeWindow;
 import io.faultline.events.policy.Windows;
+import io.faultline.events.probe.CloudWatchAlarmSettings;
+import io.faultline.events.probe.HttpProbeMethod;
+import io.faultline.events.probe.HttpSettings;
+import io.faultline.events.probe.ProbeDefinition;
+import io.faultline.events.probe.RunWatch;
+import io.faultline.events.probe.WatchPhase;
 import io.faultline.events.request.FaultRequested;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -204,5 +211,38 @@ public final class Fixtures {
         false,
         NOW,
         "user:alice");
+  }
+
+  /** A stop condition on the CloudWatch alarm {@code alarmName} in the fixture account. */
+  public static ProbeDefinition anAlarmProbe(String name, String alarmName) {
+    return ProbeDefinition.of(name, new CloudWatchAlarmSettings(alarmName, ACCOUNT, REGION));
+  }
+
+  public static ProbeDefinition anHttpProbe(String name) {
+    return ProbeDefinition.of(
+            name,
+            new HttpSettings(
+                URI.create("http://10.0.0.5:8080/health"),
+                HttpProbeMethod.GET,
+                200,
+                500,
+                null,
+                HttpSettings.MAX_TIMEOUT_MS))
+        .withInterval(5);
+  }
+
+  /** A run watch in RUNNING with one alarm stop condition and one HTTP steady-state probe. */
+  public static RunWatch aRunWatch(String runId) {
+    return new RunWatch(
+        TENANT,
+        RunId.of(runId),
+        ExperimentId.of("exp-checkout"),
+        List.of(anHttpProbe("api-ok")),
+        List.of(anAlarmProbe("errors", "api-5xx")),
+        WatchPhase.RUNNING,
+        1,
+        null,
+        2,
+        NOW);
   }
 }

@@ -48,23 +48,47 @@ public final class KafkaAccess {
    * @param executorGroupId {@code faultline.executor.group-id}
    * @param executorTransactionalIdPrefix every executor's ledger uses this prefix + its id
    * @param schedulerApplicationId {@code faultline.scheduler.application-id}
+   * @param executorProbesGroupId {@code faultline.executor.probes.group-id}: the group reading run
+   *     watches (ADR 0010)
    */
   public record Names(
       String policyApplicationId,
       String executorGroupId,
       String executorTransactionalIdPrefix,
-      String schedulerApplicationId) {
+      String schedulerApplicationId,
+      String executorProbesGroupId) {
+    public static final String DEFAULT_PROBES_GROUP_ID = "faultline-probes";
+
     public Names {
       Objects.requireNonNull(policyApplicationId, "policyApplicationId");
       Objects.requireNonNull(executorGroupId, "executorGroupId");
       Objects.requireNonNull(executorTransactionalIdPrefix, "executorTransactionalIdPrefix");
       Objects.requireNonNull(schedulerApplicationId, "schedulerApplicationId");
+      Objects.requireNonNull(executorProbesGroupId, "executorProbesGroupId");
+    }
+
+    /** Names with the default probes group (as before ADR 0010). */
+    public Names(
+        String policyApplicationId,
+        String executorGroupId,
+        String executorTransactionalIdPrefix,
+        String schedulerApplicationId) {
+      this(
+          policyApplicationId,
+          executorGroupId,
+          executorTransactionalIdPrefix,
+          schedulerApplicationId,
+          DEFAULT_PROBES_GROUP_ID);
     }
 
     /** The services' defaults. */
     public static Names defaults() {
       return new Names(
-          "faultline-policy", "faultline-executor", "faultline-executor-", "faultline-scheduler");
+          "faultline-policy",
+          "faultline-executor",
+          "faultline-executor-",
+          "faultline-scheduler",
+          DEFAULT_PROBES_GROUP_ID);
     }
   }
 
@@ -104,11 +128,16 @@ public final class KafkaAccess {
         Topics.FAULT_CONTROLS,
         Topics.EXECUTION_JOURNAL,
         Topics.EXECUTOR_HEARTBEATS,
-        Topics.TENANT_POLICIES);
+        Topics.TENANT_POLICIES,
+        Topics.RUN_WATCHES);
     write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL, Topics.EXECUTOR_HEARTBEATS);
-    // The halts asked for on an executor's own HTTP port, published once the broker is back.
+    // The halts asked for on an executor's own HTTP port, published once the broker is back, and
+    // the ABORT_RUN of a breached stop condition (ADR 0010).
     write(grants, Topics.FAULT_CONTROLS);
+    // Probe readings, results and breaches of the run watches it evaluates.
+    write(grants, Topics.RUN_EVENTS);
     grants.add(new KafkaGrant(GROUP, names.executorGroupId(), LITERAL, READ));
+    grants.add(new KafkaGrant(GROUP, names.executorProbesGroupId(), LITERAL, READ));
     grants.add(
         new KafkaGrant(TRANSACTIONAL_ID, names.executorTransactionalIdPrefix(), PREFIXED, WRITE));
     return new KafkaRole(EXECUTOR, "User:faultline-executor", grants);
@@ -116,13 +145,20 @@ public final class KafkaAccess {
 
   private static KafkaRole scheduler(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
-    read(grants, Topics.SCHEDULER_COMMANDS, Topics.FAULT_LIFECYCLE, Topics.TENANT_POLICIES);
+    read(
+        grants,
+        Topics.SCHEDULER_COMMANDS,
+        Topics.FAULT_LIFECYCLE,
+        Topics.TENANT_POLICIES,
+        Topics.RUN_EVENTS);
     write(
         grants,
         Topics.FAULT_REQUESTS,
         Topics.FAULT_CONTROLS,
         Topics.TENANT_POLICIES,
-        Topics.SCHEDULER_COMMANDS);
+        Topics.SCHEDULER_COMMANDS,
+        Topics.RUN_WATCHES,
+        Topics.RUN_EVENTS);
     streamsApplication(grants, names.schedulerApplicationId());
     // The fan-out creates each registered tenant's lifecycle topic and copies its events there.
     grants.add(new KafkaGrant(TOPIC, Topics.TENANT_TOPIC_PREFIX, PREFIXED, CREATE));

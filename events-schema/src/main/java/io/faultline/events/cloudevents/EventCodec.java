@@ -11,6 +11,7 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
 import io.faultline.events.catalogue.FaultCatalogue;
 import io.faultline.events.ids.FaultType;
+import io.faultline.events.probe.ProbeCatalogue;
 import io.faultline.events.topics.CleanupPolicy;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.validation.ContractViolationException;
@@ -231,7 +232,8 @@ public final class EventCodec {
 
   /**
    * Validates event data (the JSON of a record) against its family's schema and, for requests and
-   * approvals, the fault-type catalogue. Empty when valid.
+   * approvals, the fault-type catalogue; for run watches, each probe against the probe catalogue
+   * (names unique within each list). Empty when valid.
    */
   public List<Violation> validateData(EventFamily family, JsonNode data) {
     List<Violation> violations =
@@ -249,7 +251,30 @@ public final class EventCodec {
         FaultCatalogue.standard().validate(FaultType.of(type.asText()), raw, violations);
       }
     }
+    if (family == EventFamily.RUN_WATCH) {
+      for (String list : List.of("steadyState", "stopConditions")) {
+        validateProbes(data.path(list), "$." + list, violations);
+      }
+    }
     return violations;
+  }
+
+  private static void validateProbes(JsonNode probes, String at, List<Violation> violations) {
+    if (!probes.isArray()) {
+      return; // the schema reported it
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < probes.size(); i++) {
+      String path = at + "[" + i + "]";
+      var probe = ProbeCatalogue.standard().validate(probes.get(i), path, violations);
+      if (probe != null && !names.add(probe.name())) {
+        violations.add(
+            new Violation(
+                path + ".name",
+                "uniqueName",
+                "probe name '" + probe.name() + "' is used twice in " + at.substring(2)));
+      }
+    }
   }
 
   /** Reads and fully validates a record from its JSON data (used for documented examples). */

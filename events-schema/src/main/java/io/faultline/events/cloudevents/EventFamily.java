@@ -7,6 +7,8 @@ import io.faultline.events.heartbeat.ExecutorHeartbeat;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.probe.RunEvent;
+import io.faultline.events.probe.RunWatch;
 import io.faultline.events.request.FaultRequested;
 import java.net.URI;
 import java.util.Arrays;
@@ -59,7 +61,23 @@ public enum EventFamily {
       List.of("io.faultline.executor.heartbeat.v1"),
       e -> "io.faultline.executor.heartbeat.v1",
       e -> ((ExecutorHeartbeat) e).executorId(),
-      e -> null);
+      e -> null),
+  /** A run's watch (ADR 0010); subject = run key {@code <tenant id>/<run id>}. */
+  RUN_WATCH(
+      RunWatch.class,
+      "run-watch.v1",
+      List.of("io.faultline.run.watch.v1"),
+      e -> "io.faultline.run.watch.v1",
+      e -> ((RunWatch) e).key(),
+      e -> ((RunWatch) e).tenantId().value()),
+  /** Readings, results, breaches and verdicts of a run (ADR 0010); subject = run id. */
+  RUN_EVENT(
+      RunEvent.class,
+      "run-event.v1",
+      List.of("io.faultline.run.v1"),
+      e -> "io.faultline.run.v1",
+      e -> ((RunEvent) e).runId().value(),
+      e -> ((RunEvent) e).tenantId().value());
 
   /** Where the published schemas live; also the {@code dataschema} attribute's base. */
   public static final String SCHEMA_BASE = "https://faultline.io/schemas/";

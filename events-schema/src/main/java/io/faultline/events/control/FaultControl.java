@@ -13,6 +13,10 @@ import java.util.Objects;
  * compacted controls topic, keyed by {@link #key()} so the latest halt/resume per scope survives
  * compaction. Every executor reads every partition (a halt must reach all of them); the policy
  * service keeps the halt state.
+ *
+ * <p>{@code reasonCode} and {@code breach} are optional (absent on controls written before ADR
+ * 0010): an {@code ABORT_RUN} sent because a stop condition breached carries {@link
+ * ControlReason#STOP_CONDITION} and the {@link StopConditionBreach}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FaultControl(
@@ -23,7 +27,9 @@ public record FaultControl(
     RunId runId,
     String reason,
     String issuedBy,
-    Instant issuedAt) {
+    Instant issuedAt,
+    ControlReason reasonCode,
+    StopConditionBreach breach) {
 
   /** The key of the platform-wide halt switch. */
   public static final String PLATFORM_KEY = "platform";
@@ -49,6 +55,53 @@ public record FaultControl(
         }
       }
     }
+    if ((reasonCode == ControlReason.STOP_CONDITION) != (breach != null)) {
+      throw new IllegalArgumentException(
+          "a STOP_CONDITION control carries its breach, and only it");
+    }
+    if (breach != null && action != ControlAction.ABORT_RUN) {
+      throw new IllegalArgumentException("a stop condition aborts a run: ABORT_RUN, not " + action);
+    }
+  }
+
+  /** A control without a structured reason (as written before ADR 0010). */
+  public FaultControl(
+      String controlId,
+      ControlAction action,
+      TenantId tenantId,
+      FaultId faultId,
+      RunId runId,
+      String reason,
+      String issuedBy,
+      Instant issuedAt) {
+    this(controlId, action, tenantId, faultId, runId, reason, issuedBy, issuedAt, null, null);
+  }
+
+  /**
+   * The {@code ABORT_RUN} a watching executor sends when a stop condition breaches (ADR 0010).
+   *
+   * @param issuedBy the sender, e.g. {@code executor:<id>}
+   */
+  public static FaultControl stopConditionAbort(
+      String controlId,
+      TenantId tenant,
+      RunId run,
+      StopConditionBreach breach,
+      String issuedBy,
+      Instant issuedAt) {
+    String reason =
+        "stop condition '" + breach.probe() + "' breached: " + breach.reading().describe();
+    return new FaultControl(
+        controlId,
+        ControlAction.ABORT_RUN,
+        tenant,
+        null,
+        run,
+        reason.length() > 1024 ? reason.substring(0, 1024) : reason,
+        issuedBy,
+        issuedAt,
+        ControlReason.STOP_CONDITION,
+        breach);
   }
 
   /** The Kafka key: the scope this control acts on. */

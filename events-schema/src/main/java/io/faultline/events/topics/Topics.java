@@ -8,6 +8,8 @@ import io.faultline.events.ids.FaultKey;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.probe.RunEvent;
+import io.faultline.events.probe.RunWatch;
 import io.faultline.events.request.FaultRequested;
 import java.time.Duration;
 import java.util.List;
@@ -183,6 +185,46 @@ public final class Topics {
           1024 * KIB,
           "Scheduler-internal: commands that change experiments, schedules and runs.");
 
+  /**
+   * Run watches (ADR 0010): what the executors watch for each running run, keyed by run key ({@code
+   * <tenant id>/<run id>}, so a tenant's runs spread and one run stays on one partition),
+   * compacted. The scheduler writes one on every phase change and tombstones it when the run ends;
+   * executors read it in the consumer group {@code faultline-probes}.
+   */
+  public static final Topic<RunWatch> RUN_WATCHES =
+      new Topic<>(
+          "faultline.run-watches.v1",
+          RunWatch.class,
+          "run key (tenant id/run id)",
+          RunWatch::key,
+          24,
+          CleanupPolicy.COMPACT,
+          null,
+          List.of("scheduler-service"),
+          EventFamily.RUN_WATCH,
+          256 * KIB,
+          "Run watches; read by executor-service (group faultline-probes).");
+
+  /**
+   * Run events (ADR 0010): probe readings, steady-state, bake and final results, stop-condition
+   * breaches (executor-service) and verdicts (scheduler-service), keyed by tenant id like lifecycle
+   * events so each tenant's events stay in order.
+   */
+  public static final Topic<RunEvent> RUN_EVENTS =
+      new Topic<>(
+          "faultline.run-events.v1",
+          RunEvent.class,
+          "tenant id",
+          e -> e.tenantId().value(),
+          12,
+          CleanupPolicy.DELETE,
+          Duration.ofDays(30),
+          List.of("executor-service", "scheduler-service"),
+          EventFamily.RUN_EVENT,
+          64 * KIB,
+          "Run events: readings, results, breaches, verdicts; read by scheduler-service and"
+              + " subscribers.");
+
   /** Every per-tenant lifecycle topic's name starts with this (prefixed ACLs match it). */
   public static final String TENANT_TOPIC_PREFIX = "faultline.tenant.";
 
@@ -227,6 +269,8 @@ public final class Topics {
         DEAD_LETTERS,
         EXECUTION_JOURNAL,
         SCHEDULER_COMMANDS,
-        EXECUTOR_HEARTBEATS);
+        EXECUTOR_HEARTBEATS,
+        RUN_WATCHES,
+        RUN_EVENTS);
   }
 }

@@ -44,7 +44,8 @@ class KafkaAccessFilesTest {
             "${POLICY_APPLICATION_ID}",
             "${EXECUTOR_GROUP_ID}",
             "${EXECUTOR_TRANSACTIONAL_ID_PREFIX}",
-            "${SCHEDULER_APPLICATION_ID}");
+            "${SCHEDULER_APPLICATION_ID}",
+            "${EXECUTOR_PROBES_GROUP_ID}");
     KafkaAccess.Names defaults = KafkaAccess.Names.defaults();
     StringBuilder out = new StringBuilder();
     out.append("#!/usr/bin/env bash\n")
@@ -83,6 +84,9 @@ class KafkaAccessFilesTest {
         .append("}\n")
         .append("SCHEDULER_APPLICATION_ID=${SCHEDULER_APPLICATION_ID:-")
         .append(defaults.schedulerApplicationId())
+        .append("}\n")
+        .append("EXECUTOR_PROBES_GROUP_ID=${EXECUTOR_PROBES_GROUP_ID:-")
+        .append(defaults.executorProbesGroupId())
         .append("}\n")
         .append(
             "# One subscriber per tenant: SUBSCRIBERS='acme=User:acme-dashboards globex=User:sre'\n")
