@@ -4,6 +4,8 @@ import static io.faultline.scheduler.report.HtmlText.escape;
 import static io.faultline.scheduler.report.HtmlText.when;
 
 import io.faultline.events.lifecycle.TargetSummary;
+import io.faultline.events.probe.Verdict;
+import io.faultline.scheduler.state.RunReading;
 import io.faultline.scheduler.state.RunStatus;
 import java.util.List;
 
@@ -132,15 +134,15 @@ final class HtmlReport {
   }
 
   private static void verdict(StringBuilder html, RunReport r) {
+    Verdict verdict = r.verdict();
     String text =
-        switch (r.verdict() == null ? "" : r.verdict()) {
-          case "HYPOTHESIS_HELD" -> "Hypothesis held";
-          case "HYPOTHESIS_REFUTED" -> "Hypothesis refuted";
-          case "INCONCLUSIVE" -> "Inconclusive";
-          case "" ->
-              r.status() == RunStatus.RUNNING ? "No verdict yet: the run is running" : "No verdict";
-          default -> r.verdict();
-        };
+        verdict == null
+            ? r.status() == RunStatus.RUNNING ? "No verdict yet: the run is running" : "No verdict"
+            : switch (verdict) {
+              case HYPOTHESIS_HELD -> "Hypothesis held";
+              case HYPOTHESIS_REFUTED -> "Hypothesis refuted";
+              case INCONCLUSIVE -> "Inconclusive";
+            };
     String reason =
         r.verdictReason() != null
             ? r.verdictReason()
@@ -324,7 +326,7 @@ final class HtmlReport {
         .append(" readings</summary><table id=\"readings-table\"><thead><tr><th>at</th>")
         .append("<th>probe</th><th>ok</th><th>value</th><th>state</th><th>status</th>")
         .append("<th>latency ms</th><th>error</th><th>phase</th><th>wave</th></tr></thead><tbody>");
-    for (ReportReading x : r.readings()) {
+    for (RunReading x : r.readings()) {
       row(
           html,
           "reading-row",

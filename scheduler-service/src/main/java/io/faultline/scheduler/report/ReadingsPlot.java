@@ -2,6 +2,7 @@ package io.faultline.scheduler.report;
 
 import static io.faultline.scheduler.report.HtmlText.escape;
 
+import io.faultline.scheduler.state.RunReading;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ final class ReadingsPlot {
                 Stream.of(report.startedAt(), report.endedAt()),
                 report.waves().stream().flatMap(w -> Stream.of(w.startedAt(), w.endedAt())),
                 report.timeline().stream().map(ReportEvent::at),
-                report.readings().stream().map(ReportReading::at))
+                report.readings().stream().map(RunReading::at))
             .flatMap(Function.identity())
             .filter(Objects::nonNull)
             .sorted()
@@ -57,7 +58,7 @@ final class ReadingsPlot {
   }
 
   private String draw() {
-    Map<String, List<ReportReading>> byProbe = new LinkedHashMap<>();
+    Map<String, List<RunReading>> byProbe = new LinkedHashMap<>();
     report.probes().forEach(p -> byProbe.put(p.probe(), new ArrayList<>()));
     report
         .readings()
@@ -85,7 +86,7 @@ final class ReadingsPlot {
     for (ReportWave wave : waves) {
       waveLane(svg, wave, TOP + lane++ * LANE);
     }
-    for (Map.Entry<String, List<ReportReading>> probe : byProbe.entrySet()) {
+    for (Map.Entry<String, List<RunReading>> probe : byProbe.entrySet()) {
       probeLane(svg, probe.getKey(), probe.getValue(), TOP + lane++ * LANE);
     }
     if (waves.isEmpty() && byProbe.isEmpty()) {
@@ -157,11 +158,11 @@ final class ReadingsPlot {
     svg.append("</g>");
   }
 
-  private void probeLane(StringBuilder svg, String probe, List<ReportReading> readings, int top) {
-    Function<ReportReading, Number> metric = metric(readings);
+  private void probeLane(StringBuilder svg, String probe, List<RunReading> readings, int top) {
+    Function<RunReading, Number> metric = metric(readings);
     double min = Double.MAX_VALUE;
     double max = -Double.MAX_VALUE;
-    for (ReportReading r : readings) {
+    for (RunReading r : readings) {
       Number n = metric.apply(r);
       if (n != null) {
         min = Math.min(min, n.doubleValue());
@@ -182,7 +183,7 @@ final class ReadingsPlot {
     }
     StringBuilder series = new StringBuilder();
     StringBuilder points = new StringBuilder();
-    for (ReportReading r : readings) {
+    for (RunReading r : readings) {
       double x = x(r.at());
       Number n = metric.apply(r);
       double y = y(n, min, max, top);
@@ -211,21 +212,21 @@ final class ReadingsPlot {
   }
 
   /** The number a probe's readings plot: their value, else their latency, else none. */
-  private static Function<ReportReading, Number> metric(List<ReportReading> readings) {
+  private static Function<RunReading, Number> metric(List<RunReading> readings) {
     if (readings.stream().anyMatch(r -> r.value() != null)) {
-      return ReportReading::value;
+      return RunReading::value;
     }
     if (readings.stream().anyMatch(r -> r.latencyMs() != null)) {
-      return ReportReading::latencyMs;
+      return RunReading::latencyMs;
     }
     return r -> null;
   }
 
-  private static String unit(List<ReportReading> readings) {
+  private static String unit(List<RunReading> readings) {
     return readings.stream().anyMatch(r -> r.value() != null) ? "" : " ms";
   }
 
-  private static String describe(String probe, ReportReading r) {
+  private static String describe(String probe, RunReading r) {
     StringBuilder text = new StringBuilder(probe);
     text.append(" · ")
         .append(HtmlText.when(r.at()))

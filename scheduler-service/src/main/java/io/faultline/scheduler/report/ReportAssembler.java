@@ -4,6 +4,7 @@ import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.lifecycle.TargetSummary;
 import io.faultline.scheduler.state.Run;
 import io.faultline.scheduler.state.RunFault;
+import io.faultline.scheduler.state.RunReading;
 import io.faultline.scheduler.state.RunWave;
 import io.faultline.scheduler.state.TimelineEntry;
 import java.time.Instant;
@@ -15,18 +16,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Builds a run's report from its state, its timeline, the hypothesis and the probes' outcome. */
+/**
+ * Builds a run's report from its state (verdict and readings included), timeline and hypothesis.
+ */
 final class ReportAssembler {
   private ReportAssembler() {}
 
-  static RunReport assemble(
-      Run run, List<TimelineEntry> timeline, String hypothesis, RunOutcome outcome, Instant now) {
+  static RunReport assemble(Run run, List<TimelineEntry> timeline, String hypothesis, Instant now) {
     Map<String, Integer> waveOf = new HashMap<>();
     run.faults().forEach(f -> waveOf.put(f.faultId(), f.wave()));
     Map<Integer, String> waveNames = new HashMap<>();
     run.waves().forEach(w -> waveNames.put(w.index(), w.name()));
-    List<ReportReading> readings =
-        outcome.readings().stream().sorted(Comparator.comparing(ReportReading::at)).toList();
+    List<RunReading> readings =
+        run.readings().stream()
+            .filter(r -> r.at() != null)
+            .sorted(Comparator.comparing(RunReading::at))
+            .toList();
     return new RunReport(
         run.tenantId(),
         run.runId(),
@@ -35,8 +40,8 @@ final class ReportAssembler {
         run.faultType(),
         hypothesis,
         run.status(),
-        outcome.verdict(),
-        outcome.verdictReason(),
+        run.verdict(),
+        run.verdictReason(),
         run.stopReason(),
         run.requestedBy(),
         run.scheduleId(),
@@ -140,18 +145,18 @@ final class ReportAssembler {
     return out;
   }
 
-  static String probeName(ReportReading r) {
+  static String probeName(RunReading r) {
     return r.probe() == null ? "(unnamed)" : r.probe();
   }
 
-  private static List<ProbeSummary> probes(List<ReportReading> readings) {
-    Map<String, List<ReportReading>> byProbe = new TreeMap<>();
+  private static List<ProbeSummary> probes(List<RunReading> readings) {
+    Map<String, List<RunReading>> byProbe = new TreeMap<>();
     readings.forEach(r -> byProbe.computeIfAbsent(probeName(r), k -> new ArrayList<>()).add(r));
     List<ProbeSummary> out = new ArrayList<>();
     byProbe.forEach(
         (probe, list) -> {
           List<Double> values =
-              list.stream().map(ReportReading::value).filter(v -> v != null).toList();
+              list.stream().map(RunReading::value).filter(v -> v != null).toList();
           out.add(
               new ProbeSummary(
                   probe,

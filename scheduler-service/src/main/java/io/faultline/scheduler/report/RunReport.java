@@ -1,5 +1,8 @@
 package io.faultline.scheduler.report;
 
+import io.faultline.events.probe.Verdict;
+import io.faultline.scheduler.state.Run;
+import io.faultline.scheduler.state.RunReading;
 import io.faultline.scheduler.state.RunStatus;
 import java.time.Instant;
 import java.util.List;
@@ -8,11 +11,12 @@ import java.util.List;
  * The report of one run: the same content as JSON and as the HTML page.
  *
  * @param hypothesis the experiment's hypothesis as it is now; null when the experiment was deleted
- * @param verdict {@code HYPOTHESIS_HELD}, {@code HYPOTHESIS_REFUTED} or {@code INCONCLUSIVE}; null
- *     while the run has none
+ * @param verdict the run's verdict on its hypothesis; null while it has none (a running run, or one
+ *     that ended before verdicts existed)
  * @param stopReason why the run stopped early, null if it did not
  * @param traces the run request's trace first (when it had one), then each fault trace
- * @param readings the probe readings the run kept, oldest first
+ * @param readings the probe readings the run kept (its newest {@value Run#MAX_READINGS}), oldest
+ *     first
  * @param probes one summary per probe that has readings, by name
  * @param generatedAt when this report was made
  */
@@ -24,7 +28,7 @@ record RunReport(
     String faultType,
     String hypothesis,
     RunStatus status,
-    String verdict,
+    Verdict verdict,
     String verdictReason,
     String stopReason,
     String requestedBy,
@@ -35,7 +39,7 @@ record RunReport(
     List<ReportWave> waves,
     List<ReportFault> faults,
     List<ReportEvent> timeline,
-    List<ReportReading> readings,
+    List<RunReading> readings,
     List<ProbeSummary> probes,
     Instant generatedAt) {
   RunReport {

@@ -78,8 +78,7 @@ class RunReportController {
             .get(StoreNames.EXPERIMENTS, tenantId, run.experimentId(), Experiment.class)
             .map(Experiment::hypothesis)
             .orElse(null);
-    return ReportAssembler.assemble(
-        run, timeline, hypothesis, RunOutcomes.of(run), clock.instant());
+    return ReportAssembler.assemble(run, timeline, hypothesis, clock.instant());
   }
 
   private Run find(String tenantId, String runId) {

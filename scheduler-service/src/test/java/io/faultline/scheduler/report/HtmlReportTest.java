@@ -112,7 +112,6 @@ class HtmlReportTest {
                     null),
             List.of(),
             null,
-            RunOutcome.NONE,
             ReportFixtures.T0.plusSeconds(30));
     String page = HtmlReport.render(running);
     assertThat(page)

@@ -5,6 +5,7 @@ import static io.faultline.scheduler.report.ReportFixtures.RUN_TRACE;
 import static io.faultline.scheduler.report.ReportFixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.probe.Verdict;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class ReportAssemblerTest {
 
   @Test
   void keepsTheVerdictAndSortsAndSummarisesTheReadings() {
-    assertThat(report.verdict()).isEqualTo("HYPOTHESIS_REFUTED");
+    assertThat(report.verdict()).isEqualTo(Verdict.HYPOTHESIS_REFUTED);
     assertThat(report.verdictReason()).startsWith("probe errors breached");
     assertThat(report.readings())
         .hasSize(20)
@@ -69,8 +70,7 @@ class ReportAssemblerTest {
   @Test
   void aRunWithoutOutcomeHasNoVerdictAndNoReadings() {
     RunReport bare =
-        ReportAssembler.assemble(
-            ReportFixtures.run(), List.of(), null, RunOutcome.NONE, T0.plusSeconds(120));
+        ReportAssembler.assemble(ReportFixtures.run(), List.of(), null, T0.plusSeconds(120));
     assertThat(bare.verdict()).isNull();
     assertThat(bare.readings()).isEmpty();
     assertThat(bare.probes()).isEmpty();

@@ -1,7 +1,10 @@
 package io.faultline.scheduler.report;
 
+import io.faultline.events.probe.Verdict;
+import io.faultline.events.probe.WatchPhase;
 import io.faultline.scheduler.state.Run;
 import io.faultline.scheduler.state.RunFault;
+import io.faultline.scheduler.state.RunReading;
 import io.faultline.scheduler.state.RunStatus;
 import io.faultline.scheduler.state.RunWave;
 import io.faultline.scheduler.state.TimelineEntry;
@@ -110,12 +113,12 @@ final class ReportFixtures {
   }
 
   /** Twelve readings of an HTTP probe (one failing) and eight of an alarm (two failing). */
-  static List<ReportReading> readings() {
-    List<ReportReading> out = new ArrayList<>();
+  static List<RunReading> readings() {
+    List<RunReading> out = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
       boolean ok = i != 7;
       out.add(
-          new ReportReading(
+          new RunReading(
               "api-ok",
               T0.plusSeconds(2 + i * 7),
               ok,
@@ -124,13 +127,13 @@ final class ReportFixtures {
               ok ? 200 : 503,
               40L + i * 9,
               ok ? null : "status 503 " + HOSTILE,
-              i == 0 ? "STEADY_STATE" : "RUNNING",
-              i == 0 ? null : i < 6 ? 0 : 1));
+              i == 0 ? WatchPhase.STEADY_STATE : WatchPhase.RUNNING,
+              i < 6 ? 0 : 1));
     }
     for (int i = 0; i < 8; i++) {
       boolean ok = i < 5 || i == 7;
       out.add(
-          new ReportReading(
+          new RunReading(
               "errors " + HOSTILE,
               T0.plusSeconds(4 + i * 11),
               ok,
@@ -139,18 +142,23 @@ final class ReportFixtures {
               null,
               null,
               null,
-              "RUNNING",
+              WatchPhase.RUNNING,
               1));
     }
     return out;
   }
 
+  /** The run with its verdict and readings, as the engine leaves it. */
+  static Run judgedRun() {
+    Run run = run().withVerdict(Verdict.HYPOTHESIS_REFUTED, "probe errors breached " + HOSTILE);
+    for (RunReading reading : readings()) {
+      run = run.withReading(reading);
+    }
+    return run;
+  }
+
   static RunReport report() {
     return ReportAssembler.assemble(
-        run(),
-        timeline(),
-        "Checkout keeps serving " + HOSTILE,
-        new RunOutcome("HYPOTHESIS_REFUTED", "probe errors breached " + HOSTILE, readings()),
-        T0.plusSeconds(120));
+        judgedRun(), timeline(), "Checkout keeps serving " + HOSTILE, T0.plusSeconds(120));
   }
 }

@@ -128,6 +128,22 @@ class RunReportIT {
   }
 
   @Test
+  void documentsBothRepresentationsInTheOpenApiDocument() {
+    JsonNode get =
+        app.anonymous()
+            .get("/v3/api-docs")
+            .body()
+            .path("paths")
+            .path("/api/v1/tenants/{tenantId}/runs/{runId}/report")
+            .path("get");
+    JsonNode content = get.path("responses").path("200").path("content");
+    assertThat(content.has("application/json")).as(get.toString()).isTrue();
+    assertThat(content.has("text/html")).as(get.toString()).isTrue();
+    assertThat(get.path("responses").path("404").path("content").has("application/problem+json"))
+        .isTrue();
+  }
+
+  @Test
   void refusesOtherTenantsAnonymousCallersAndUnknownRuns() throws Exception {
     String other = SharedScheduler.newTenant();
     Http.Response foreign = app.http(other, "admin").get(played.path());
