@@ -108,7 +108,8 @@ final class ReadingsPlot {
       svg.append(line(x, TOP - 6, x, bottom, "grid"));
       // A short run's ticks are under a second apart: show tenths then.
       String label = HtmlText.clock(at, span().toSeconds() < 30);
-      svg.append(text(x, bottom + 16, "middle", "tick", label));
+      // The last label ends at its tick so it stays inside the plot.
+      svg.append(text(x, bottom + 16, i == TICKS ? "end" : "middle", "tick", label));
     }
     svg.append(text(LEFT, 14, "start", "axis-label", "UTC, " + HtmlText.when(from) + " →"));
     svg.append("</g>");
