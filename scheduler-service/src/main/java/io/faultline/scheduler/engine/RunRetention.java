@@ -27,7 +27,11 @@ final class RunRetention {
   static final int MAX_PER_SWEEP = 500;
 
   private static final Set<String> ENDED =
-      Set.of(RunStatus.COMPLETED.name(), RunStatus.FAILED.name(), RunStatus.ABORTED.name());
+      Set.of(
+          RunStatus.COMPLETED.name(),
+          RunStatus.FAILED.name(),
+          RunStatus.ABORTED.name(),
+          RunStatus.REFUSED.name());
 
   private static final Comparator<Entry> OLDEST_FIRST =
       Comparator.comparing(Entry::ended).thenComparing(Entry::runId);

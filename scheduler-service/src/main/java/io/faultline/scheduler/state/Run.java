@@ -1,6 +1,10 @@
 package io.faultline.scheduler.state;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import io.faultline.events.probe.RunWatch;
+import io.faultline.events.probe.Verdict;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -12,6 +16,13 @@ import java.util.List;
  * @param fireTime the schedule's fire time the run id derives from, or null
  * @param traceparent the trace context of the request that started it (run now), carried by every
  *     fault request of the run; null for scheduled runs
+ * @param verdict the verdict on the experiment's hypothesis; null until the run ends (and on runs
+ *     that ended before verdicts existed)
+ * @param verdictReason why that verdict, in a short sentence; null until the run ends
+ * @param readings the run's probe readings in the order the engine read them, at most {@value
+ *     #MAX_READINGS} (the newest)
+ * @param watch what the executors are asked to watch right now (the record last written to {@code
+ *     faultline.run-watches.v1}); null for a run without probes and once the run has ended
  */
 public record Run(
     String tenantId,
@@ -31,11 +42,68 @@ public record Run(
     Instant startedAt,
     Instant endedAt,
     String commandId,
-    String traceparent) {
+    String traceparent,
+    Verdict verdict,
+    String verdictReason,
+    List<RunReading> readings,
+    RunWatch watch) {
+  /** A run keeps its newest readings up to this many (its record stays far below Kafka's limit). */
+  public static final int MAX_READINGS = 500;
+
+  @JsonCreator
   public Run {
     waves = waves == null ? List.of() : List.copyOf(waves);
     faults = faults == null ? List.of() : List.copyOf(faults);
     timeline = timeline == null ? List.of() : List.copyOf(timeline);
+    readings = readings == null ? List.of() : List.copyOf(readings);
+    if (readings.size() > MAX_READINGS) {
+      readings = readings.subList(readings.size() - MAX_READINGS, readings.size());
+    }
+  }
+
+  /** A run without verdict, readings or watch (as runs were before probes). */
+  public Run(
+      String tenantId,
+      String runId,
+      String experimentId,
+      String experimentName,
+      String faultType,
+      String scheduleId,
+      Instant fireTime,
+      String requestedBy,
+      RunStatus status,
+      int currentWave,
+      List<RunWave> waves,
+      List<RunFault> faults,
+      List<TimelineEntry> timeline,
+      String stopReason,
+      Instant startedAt,
+      Instant endedAt,
+      String commandId,
+      String traceparent) {
+    this(
+        tenantId,
+        runId,
+        experimentId,
+        experimentName,
+        faultType,
+        scheduleId,
+        fireTime,
+        requestedBy,
+        status,
+        currentWave,
+        waves,
+        faults,
+        timeline,
+        stopReason,
+        startedAt,
+        endedAt,
+        commandId,
+        traceparent,
+        null,
+        null,
+        List.of(),
+        null);
   }
 
   public String key() {
@@ -68,11 +136,81 @@ public record Run(
         startedAt,
         newEndedAt,
         commandId,
-        traceparent);
+        traceparent,
+        verdict,
+        verdictReason,
+        readings,
+        watch);
   }
 
-  /** The run without its timeline, for lists. */
+  /** The run with its verdict and the reason for it. */
+  public Run withVerdict(Verdict newVerdict, String newVerdictReason) {
+    return new Run(
+        tenantId,
+        runId,
+        experimentId,
+        experimentName,
+        faultType,
+        scheduleId,
+        fireTime,
+        requestedBy,
+        status,
+        currentWave,
+        waves,
+        faults,
+        timeline,
+        stopReason,
+        startedAt,
+        endedAt,
+        commandId,
+        traceparent,
+        newVerdict,
+        newVerdictReason,
+        readings,
+        watch);
+  }
+
+  /** The run with one more reading; the oldest goes beyond {@value #MAX_READINGS}. */
+  public Run withReading(RunReading reading) {
+    List<RunReading> more = new ArrayList<>(readings);
+    more.add(reading);
+    return withReadingsAndWatch(more, watch);
+  }
+
+  /** The run with the watch now written for it (null: none any more). */
+  public Run withWatch(RunWatch newWatch) {
+    return withReadingsAndWatch(readings, newWatch);
+  }
+
+  private Run withReadingsAndWatch(List<RunReading> newReadings, RunWatch newWatch) {
+    return new Run(
+        tenantId,
+        runId,
+        experimentId,
+        experimentName,
+        faultType,
+        scheduleId,
+        fireTime,
+        requestedBy,
+        status,
+        currentWave,
+        waves,
+        faults,
+        timeline,
+        stopReason,
+        startedAt,
+        endedAt,
+        commandId,
+        traceparent,
+        verdict,
+        verdictReason,
+        newReadings,
+        newWatch);
+  }
+
+  /** The run without its timeline and readings, for lists. */
   public Run summary() {
-    return with(status, currentWave, waves, faults, List.of(), stopReason, endedAt);
+    return with(status, currentWave, waves, faults, List.of(), stopReason, endedAt)
+        .withReadingsAndWatch(List.of(), watch);
   }
 }
