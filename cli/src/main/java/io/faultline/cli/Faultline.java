@@ -75,6 +75,17 @@ public final class Faultline implements Runnable {
           commandLine.getErr().flush();
           return ExitCode.SOFTWARE.code();
         });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          // The error and where help is; the whole usage would bury the one line that matters.
+          PrintWriter stderr = e.getCommandLine().getErr();
+          stderr.println("faultline: " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, stderr);
+          stderr.println(
+              "Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          stderr.flush();
+          return ExitCode.USAGE.code();
+        });
     Map<String, String> codes = new LinkedHashMap<>();
     for (ExitCode code : ExitCode.values()) {
       codes.put(Integer.toString(code.code()), code.meaning());

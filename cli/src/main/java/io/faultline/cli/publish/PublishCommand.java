@@ -111,6 +111,8 @@ public final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Environment env = root.env();
+    // Usage errors (secrets on the command line, an unreadable config) before the request's own.
+    Map<String, Object> config = kafka.producerConfig(env);
     FaultRequested request =
         RequestDocument.of(file)
             .set("tenantId", tenant)
@@ -136,7 +138,7 @@ public final class PublishCommand implements Callable<Integer> {
           "faultline: the request is not signed (no --signing-key): a tenant that requires signed"
               + " requests (the default) refuses it into the dead-letter topic");
     }
-    RecordMetadata sent = send(request, signer, env);
+    RecordMetadata sent = send(request, signer, config);
     var json =
         JSON.createObjectNode()
             .put("faultId", request.faultId().value())
@@ -162,8 +164,7 @@ public final class PublishCommand implements Callable<Integer> {
   }
 
   private RecordMetadata send(
-      FaultRequested request, Optional<RequestSigner> signer, Environment env) {
-    Map<String, Object> config = kafka.producerConfig(env);
+      FaultRequested request, Optional<RequestSigner> signer, Map<String, Object> config) {
     try (FaultRequestPublisher connected = FaultRequestPublisher.connect(config, SOURCE)) {
       FaultRequestPublisher publisher = signer.map(connected::signedBy).orElse(connected);
       return publisher

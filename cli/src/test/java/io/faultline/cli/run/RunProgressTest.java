@@ -1,0 +1,63 @@
+package io.faultline.cli.run;
+
+import static io.faultline.cli.run.RunFixtures.aRunningRun;
+import static io.faultline.cli.run.RunFixtures.fault;
+import static io.faultline.cli.run.RunFixtures.wave;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RunProgressTest {
+  @Test
+  void theFirstSnapshotShowsTheRunEveryWaveAndEveryFault() {
+    List<String> lines = texts(new RunProgress(), aRunningRun());
+    assertThat(lines)
+        .containsExactly(
+            "run run-1 RUNNING: experiment exp-1 (ec2-process-kill), 2 waves, 2 faults",
+            "wave 1/2 canary: RUNNING",
+            "wave 2/2 wider: PENDING",
+            "  fault run-1.w0.t0 123456789012/eu-west-1: INJECTED",
+            "  fault run-1.w1.t0 123456789012/eu-west-1: PLANNED");
+  }
+
+  @Test
+  void laterSnapshotsShowOnlyWhatChanged() {
+    RunProgress progress = new RunProgress();
+    progress.changes(aRunningRun());
+    assertThat(texts(progress, aRunningRun())).isEmpty();
+
+    ObjectNode next = aRunningRun();
+    next.putArray("waves").add(wave(0, "canary", "COMPLETED")).add(wave(1, "wider", "RUNNING"));
+    next.putArray("faults")
+        .add(fault("run-1.w0.t0", 0, "COMPLETED"))
+        .add(
+            fault("run-1.w1.t0", 1, "FAILED")
+                .put("reason", "INJECT")
+                .put("detail", "SSM command failed"));
+    next.put("status", "FAILED").put("stopReason", "fault run-1.w1.t0 FAILED (INJECT)");
+
+    assertThat(texts(progress, next))
+        .containsExactly(
+            "wave 1/2 canary: COMPLETED",
+            "wave 2/2 wider: RUNNING",
+            "  fault run-1.w0.t0 123456789012/eu-west-1: COMPLETED",
+            "  fault run-1.w1.t0 123456789012/eu-west-1: FAILED INJECT: SSM command failed",
+            "run run-1 FAILED: fault run-1.w1.t0 FAILED (INJECT)");
+  }
+
+  @Test
+  void jsonChangesNameTheirEventAndFields() {
+    List<RunProgress.Change> changes = new RunProgress().changes(aRunningRun());
+    assertThat(changes.get(1).json().toString())
+        .isEqualTo(
+            "{\"event\":\"wave\",\"runId\":\"run-1\",\"wave\":1,\"name\":\"canary\",\"status\":\"RUNNING\"}");
+    assertThat(changes.get(3).json().path("stage").asText()).isEqualTo("INJECTED");
+    assertThat(changes.get(3).json().path("faultId").asText()).isEqualTo("run-1.w0.t0");
+  }
+
+  private static List<String> texts(RunProgress progress, ObjectNode run) {
+    return progress.changes(run).stream().map(RunProgress.Change::text).toList();
+  }
+}
