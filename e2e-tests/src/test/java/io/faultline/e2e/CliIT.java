@@ -149,6 +149,49 @@ class CliIT {
 
   @Test
   @Order(3)
+  void aRunStillGoingAtTheTimeoutExits4AndIsAbortedWhenAsked() {
+    Map<String, Object> longer = new HashMap<>(experiment(tenant));
+    Map<String, String> parameters =
+        new HashMap<>(tenant.processKill("unused").parameters().asMap());
+    parameters.put("TOTAL_CHAOS_DURATION", "120");
+    longer.put("parameters", parameters);
+    longer.put("name", "cli timeout");
+    String longExperiment = api.createExperiment(longer);
+
+    CliProcess run =
+        CliProcess.start(
+            tokenEnv(api.token()),
+            "run",
+            longExperiment,
+            "--tenant",
+            tenant.tenantId().value(),
+            "--wait",
+            "--timeout",
+            "3s",
+            "--poll-interval",
+            "500ms",
+            "--abort-on-timeout");
+
+    assertThat(run.await(CLI_TIMEOUT)).as(run.transcript()).isEqualTo(4);
+    String runId = runIdOf(run.out());
+    assertThat(run.out())
+        .contains("timed out after 3s waiting for run " + runId + " to end; the run was aborted");
+    await("the run aborted")
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              JsonNode aborted = api.run(runId);
+              assertThat(aborted.path("status").asText()).as("%s", aborted).isEqualTo("ABORTED");
+              assertThat(aborted.path("stopReason").asText())
+                  .contains("faultline run --wait timed out after 3s");
+            });
+    // Its fault is rolled back, not left running for two minutes.
+    assertThat(lifecycle.awaitTerminal(runId + ".w0.t0", Duration.ofSeconds(90)).stage())
+        .isEqualTo(LifecycleStage.ABORTED);
+  }
+
+  @Test
+  @Order(4)
   void aTokenThePlatformDoesNotAcceptExits77() {
     CliProcess halt =
         CliProcess.start(
@@ -162,7 +205,7 @@ class CliIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void eventsFollowPrintsTheLifecycleOfARun() throws Exception {
     try (CliProcess follower =
         CliProcess.start(
@@ -215,7 +258,7 @@ class CliIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void publishOfASignedRequestIsDecidedAndRuns() throws Exception {
     Path request =
         Files.writeString(
@@ -262,7 +305,7 @@ class CliIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void haltAndResumeATenantAndThePlatform() throws Exception {
     String tenantId = tenant.tenantId().value();
     try (TopicTap<FaultControl> controls =
