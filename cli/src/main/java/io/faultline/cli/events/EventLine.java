@@ -48,6 +48,7 @@ final class EventLine {
             .append(pad(data.path("kind").asText(), 16));
     append(out, "run", data.path("runId").asText(""));
     append(out, "probe", data.path("probe").asText(""));
+    append(out, "phase", data.path("phase").asText(""));
     JsonNode reading = data.path("reading");
     if (reading.isObject()) {
       out.append(reading.path("ok").asBoolean() ? " ok" : " NOT ok");

@@ -88,13 +88,13 @@ public final class EventsCommand implements Callable<Integer> {
         if (!follow || e.exitCode() != ExitCode.UNAVAILABLE) {
           throw e;
         }
-        printer.note("faultline: " + e.getMessage() + "; retrying in " + backoff.toSeconds() + "s");
+        printer.note("faultline: " + e.getMessage());
         received = false;
       } catch (CliException e) {
         if (!follow || e.exitCode() != ExitCode.UNAVAILABLE) {
           throw e;
         }
-        printer.note("faultline: " + e.getMessage() + "; retrying in " + backoff.toSeconds() + "s");
+        printer.note("faultline: " + e.getMessage());
         received = false;
       }
       if (limit != null && printed >= limit) {
@@ -105,6 +105,10 @@ public final class EventsCommand implements Callable<Integer> {
             ExitCode.UNAVAILABLE, "the event stream ended after " + printed + " events");
       }
       backoff = received ? RECONNECT_FIRST : min(backoff.multipliedBy(2), RECONNECT_MAX);
+      printer.note(
+          "faultline: reconnecting in "
+              + backoff.toSeconds()
+              + "s; events published meanwhile are not replayed (the stream is live only)");
       LockSupport.parkNanos(backoff.toNanos());
       if (Thread.interrupted()) {
         return ExitCode.OK.code();

@@ -56,11 +56,13 @@ class ServerSentEventsTest {
             "PROBE_READING",
             json.readTree(
                 "{\"kind\":\"PROBE_READING\",\"runId\":\"run-1\",\"probe\":\"api-ok\","
+                    + "\"phase\":\"RUNNING\","
                     + "\"at\":\"2026-12-05T20:00:01Z\",\"reading\":{\"ok\":false,\"status\":503,"
                     + "\"latencyMs\":12}}"));
     assertThat(reading)
         .isEqualTo(
-            "2026-12-05T20:00:01Z PROBE_READING    run=run-1 probe=api-ok NOT ok status=503"
+            "2026-12-05T20:00:01Z PROBE_READING    run=run-1 probe=api-ok phase=RUNNING NOT ok"
+                + " status=503"
                 + " latencyMs=12");
     String verdict =
         EventLine.text(
