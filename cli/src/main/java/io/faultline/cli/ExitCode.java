@@ -11,8 +11,11 @@ public enum ExitCode {
   REFUTED(1, "run --wait: the verdict is HYPOTHESIS_REFUTED"),
   /** The run ended INCONCLUSIVE, or without a verdict at all. */
   INCONCLUSIVE(2, "run --wait: the verdict is INCONCLUSIVE, or the run ended without a verdict"),
-  /** The platform refused: an unknown experiment, an invalid request, a run refused NOT_STEADY. */
-  REFUSED(3, "the platform refused the command (problem shown), or refused the run NOT_STEADY"),
+  /**
+   * The platform refused: an unknown experiment, an invalid request, a run REFUSED (NOT_STEADY).
+   */
+  REFUSED(
+      3, "the platform refused the command (problem shown), or the run (REFUSED, e.g. NOT_STEADY)"),
   /** {@code --timeout} passed before the run ended. */
   TIMEOUT(4, "run --wait: --timeout passed before the run ended"),
   /** Bad command line. */

@@ -80,8 +80,9 @@ public final class RunCommand implements Callable<Integer> {
       converter = Durations.class,
       defaultValue = "5s",
       description =
-          "How long to keep reading a run that ended without a verdict before treating it as"
-              + " INCONCLUSIVE (default 5s).")
+          "How long to keep reading a run that ended without a verdict (then INCONCLUSIVE), or"
+              + " ABORTED and INCONCLUSIVE (a late stop-condition breach corrects it to"
+              + " REFUTED), before exiting (default 5s).")
   Duration verdictGrace;
 
   @Override
@@ -137,10 +138,10 @@ public final class RunCommand implements Callable<Integer> {
       if (run != null) {
         progress.changes(run).forEach(c -> printer.result(c.text(), c.json()));
         if (RunOutcome.ended(run)) {
-          if (!RunOutcome.withoutVerdict(run)) {
+          if (!RunOutcome.unsettled(run)) {
             return finish(printer, run);
           }
-          // The verdict may be written just after the run's end: wait a little for it.
+          // A verdict may come, or be corrected, just after the run's end: wait a little for it.
           if (endedWithoutVerdictAt == null) {
             endedWithoutVerdictAt = Instant.now();
           }

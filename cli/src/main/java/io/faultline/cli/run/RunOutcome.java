@@ -8,13 +8,14 @@ import java.util.Set;
 /**
  * How an ended run maps to an exit code. The run's {@code verdict} decides (HYPOTHESIS_HELD 0,
  * HYPOTHESIS_REFUTED 1, INCONCLUSIVE 2); a run that ended without a verdict is INCONCLUSIVE, and
- * says so; a run refused before its first wave because its steady state did not hold ({@code
- * NOT_STEADY}) is refused (3) whatever else it carries.
+ * says so; a run refused before its first wave (status {@code REFUSED}: its steady state did not
+ * hold, {@code NOT_STEADY}, or a probe's account is gone) is refused (3) whatever else it carries.
  *
  * @param verdict the platform's verdict, or null when the run ended without one
  */
 public record RunOutcome(ExitCode exitCode, String status, String verdict, String message) {
-  private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "ABORTED", "REFUSED");
+  private static final String REFUSED = "REFUSED";
+  private static final Set<String> ENDED = Set.of("COMPLETED", "FAILED", "ABORTED", REFUSED);
   static final String NOT_STEADY = "NOT_STEADY";
 
   /** Whether the run (the scheduler's run JSON) has ended. */
@@ -24,9 +25,20 @@ public record RunOutcome(ExitCode exitCode, String status, String verdict, Strin
         || ENDED.contains(run.path("status").asText(""));
   }
 
-  /** Whether the run ended but carries no verdict (yet). */
-  public static boolean withoutVerdict(JsonNode run) {
-    return ended(run) && !hasText(run, "verdict");
+  /**
+   * Whether an ended run's verdict may still come or change: it has none yet, or it ended ABORTED
+   * INCONCLUSIVE, which a stop-condition breach arriving after the aborted faults corrects to
+   * HYPOTHESIS_REFUTED (the scheduler's latest VERDICT is the run's verdict).
+   */
+  public static boolean unsettled(JsonNode run) {
+    if (!ended(run)) {
+      return false;
+    }
+    if (!hasText(run, "verdict")) {
+      return true;
+    }
+    return run.path("status").asText("").equals("ABORTED")
+        && run.path("verdict").asText().equals("INCONCLUSIVE");
   }
 
   /** The outcome of an ended run. */
@@ -35,16 +47,17 @@ public record RunOutcome(ExitCode exitCode, String status, String verdict, Strin
     String status = run.path("status").asText("UNKNOWN");
     String stopReason = run.path("stopReason").asText("");
     String verdict = hasText(run, "verdict") ? run.path("verdict").asText() : null;
+    String verdictReason = run.path("verdictReason").asText("");
     String why = stopReason.isEmpty() ? "" : " (" + stopReason + ")";
-    if (status.equals(NOT_STEADY) || stopReason.toUpperCase(Locale.ROOT).contains(NOT_STEADY)) {
+    if (status.equals(REFUSED)
+        || status.equals(NOT_STEADY)
+        || stopReason.toUpperCase(Locale.ROOT).startsWith(NOT_STEADY)) {
+      // Refused before any fault was requested (NOT_STEADY, PROBE_ACCOUNT): nothing was tested.
       return new RunOutcome(
           ExitCode.REFUSED,
           status,
           verdict,
-          "run "
-              + runId
-              + " was refused: its steady state did not hold before the first wave"
-              + why);
+          "run " + runId + " was refused before its first wave" + why);
     }
     if (verdict == null) {
       return new RunOutcome(
@@ -80,7 +93,17 @@ public record RunOutcome(ExitCode exitCode, String status, String verdict, Strin
               + "): treated as INCONCLUSIVE");
     }
     return new RunOutcome(
-        code, status, verdict, "run " + runId + " ended " + status + why + ": verdict " + verdict);
+        code,
+        status,
+        verdict,
+        "run "
+            + runId
+            + " ended "
+            + status
+            + why
+            + ": verdict "
+            + verdict
+            + (verdictReason.isEmpty() ? "" : " (" + verdictReason + ")"));
   }
 
   private static boolean hasText(JsonNode node, String field) {

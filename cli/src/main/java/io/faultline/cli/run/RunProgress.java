@@ -5,14 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns successive snapshots of a run (the scheduler's run JSON) into what changed since the last
- * one: the run's status, each wave's status, each fault's stage. Polling can miss a short-lived
- * stage; it never reports one twice.
+ * one: the run's status, its watch's phase, each wave's status, each fault's stage, each new probe
+ * reading. Polling can miss a short-lived stage; it never reports one twice.
  */
 public final class RunProgress {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,6 +25,8 @@ public final class RunProgress {
   private String status;
   private final Map<Integer, String> waves = new HashMap<>();
   private final Map<String, String> faults = new HashMap<>();
+  private final Set<String> readings = new HashSet<>();
+  private String watchPhase;
 
   /** What changed in {@code run} since the previous call. */
   public List<Change> changes(JsonNode run) {
@@ -48,6 +52,30 @@ public final class RunProgress {
                   + (run.path("faults").size() == 1 ? " fault" : " faults"),
               node("run", runId).put("status", newStatus).put("waves", waveCount)));
       status = newStatus;
+    }
+    JsonNode watch = run.path("watch");
+    if (watch.isObject()) {
+      String phase = watch.path("phase").asText("");
+      if (!phase.isEmpty() && !phase.equals(watchPhase)) {
+        watchPhase = phase;
+        String bakeUntil = watch.path("bakeUntil").asText("");
+        ObjectNode json =
+            node("watch", runId)
+                .put("phase", phase)
+                .put("revision", watch.path("revision").asLong());
+        if (!bakeUntil.isEmpty()) {
+          json.put("bakeUntil", bakeUntil);
+        }
+        out.add(
+            change(
+                "probes: "
+                    + phase
+                    + (bakeUntil.isEmpty() ? "" : " until " + bakeUntil)
+                    + " (watch revision "
+                    + watch.path("revision").asLong()
+                    + ")",
+                json));
+      }
     }
     for (JsonNode wave : run.path("waves")) {
       int index = wave.path("index").asInt();
@@ -104,6 +132,12 @@ public final class RunProgress {
                 json));
       }
     }
+    for (JsonNode reading : run.path("readings")) {
+      String probe = reading.path("probe").asText();
+      if (readings.add(probe + "@" + reading.path("at").asText())) {
+        out.add(reading(runId, probe, reading));
+      }
+    }
     if (!Objects.equals(status, newStatus)) {
       status = newStatus;
       String stopReason = run.path("stopReason").asText("");
@@ -117,6 +151,29 @@ public final class RunProgress {
               json));
     }
     return out;
+  }
+
+  private static Change reading(String runId, String probe, JsonNode reading) {
+    ObjectNode json = node("reading", runId).put("probe", probe);
+    StringBuilder text =
+        new StringBuilder("  probe ")
+            .append(probe)
+            .append(reading.path("ok").asBoolean() ? ": ok" : ": NOT ok");
+    for (String field :
+        new String[] {"at", "phase", "ok", "value", "state", "status", "latencyMs", "error"}) {
+      JsonNode value = reading.get(field);
+      if (value != null && !value.isNull()) {
+        json.set(field, value);
+        if (!field.equals("ok") && !field.equals("at") && !field.equals("phase")) {
+          text.append(' ').append(field).append('=').append(value.asText());
+        }
+      }
+    }
+    String phase = reading.path("phase").asText("");
+    if (!phase.isEmpty()) {
+      text.append(" (").append(phase).append(')');
+    }
+    return change(text.toString(), json);
   }
 
   private static Change change(String text, ObjectNode json) {

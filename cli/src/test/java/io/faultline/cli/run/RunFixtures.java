@@ -42,6 +42,15 @@ final class RunFixtures {
         .put("status", status);
   }
 
+  /** A probe reading as the run's {@code readings} list holds it. */
+  static ObjectNode reading(String probe, String at, boolean ok) {
+    return JSON.createObjectNode()
+        .put("probe", probe)
+        .put("at", at)
+        .put("ok", ok)
+        .put("phase", "STEADY_STATE");
+  }
+
   static ObjectNode fault(String faultId, int wave, String stage) {
     return JSON.createObjectNode()
         .put("faultId", faultId)

@@ -42,7 +42,7 @@ class RunOutcomeTest {
     assertThat(outcome.verdict()).isNull();
     assertThat(outcome.message())
         .isEqualTo("run run-1 ended COMPLETED without a verdict: treated as INCONCLUSIVE");
-    assertThat(RunOutcome.withoutVerdict(anEndedRun("COMPLETED", null))).isTrue();
+    assertThat(RunOutcome.unsettled(anEndedRun("COMPLETED", null))).isTrue();
   }
 
   @Test
@@ -55,12 +55,36 @@ class RunOutcomeTest {
   }
 
   @Test
-  void aRunRefusedNotSteadyIsRefusedWhateverItsVerdict() {
-    ObjectNode run =
-        anEndedRun("ABORTED", "INCONCLUSIVE").put("stopReason", "NOT_STEADY: probe api-ok failed");
-    RunOutcome outcome = RunOutcome.of(run);
+  void aRunRefusedBeforeItsFirstWaveIsRefusedWhateverItsVerdict() {
+    ObjectNode notSteady =
+        anEndedRun("REFUSED", "INCONCLUSIVE").put("stopReason", "NOT_STEADY: probe api-ok failed");
+    RunOutcome outcome = RunOutcome.of(notSteady);
     assertThat(outcome.exitCode()).isEqualTo(ExitCode.REFUSED);
-    assertThat(outcome.message()).contains("refused").contains("steady state");
+    assertThat(outcome.message())
+        .isEqualTo("run run-1 was refused before its first wave (NOT_STEADY: probe api-ok failed)");
+    ObjectNode account =
+        anEndedRun("REFUSED", "INCONCLUSIVE").put("stopReason", "PROBE_ACCOUNT: 111111111111");
+    assertThat(RunOutcome.of(account).exitCode()).isEqualTo(ExitCode.REFUSED);
+    assertThat(RunOutcome.ended(account)).isTrue();
+  }
+
+  @Test
+  void theVerdictReasonIsShown() {
+    ObjectNode run =
+        anEndedRun("COMPLETED", "INCONCLUSIVE")
+            .put("verdictReason", "no steady-state probe: nothing tested the hypothesis");
+    assertThat(RunOutcome.of(run).message())
+        .isEqualTo(
+            "run run-1 ended COMPLETED: verdict INCONCLUSIVE (no steady-state probe: nothing"
+                + " tested the hypothesis)");
+  }
+
+  @Test
+  void anAbortedInconclusiveRunMayStillBeCorrectedByALateBreach() {
+    assertThat(RunOutcome.unsettled(anEndedRun("ABORTED", "INCONCLUSIVE"))).isTrue();
+    assertThat(RunOutcome.unsettled(anEndedRun("ABORTED", "HYPOTHESIS_REFUTED"))).isFalse();
+    assertThat(RunOutcome.unsettled(anEndedRun("COMPLETED", "INCONCLUSIVE"))).isFalse();
+    assertThat(RunOutcome.unsettled(aRunningRun())).isFalse();
   }
 
   @Test

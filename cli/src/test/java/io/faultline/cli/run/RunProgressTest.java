@@ -48,6 +48,39 @@ class RunProgressTest {
   }
 
   @Test
+  void theWatchPhaseAndEachNewReadingAreShownOnce() {
+    RunProgress progress = new RunProgress();
+    ObjectNode run = aRunningRun();
+    run.putObject("watch").put("phase", "STEADY_STATE").put("revision", 1);
+    run.putArray("readings")
+        .add(
+            RunFixtures.reading("api-ok", "2026-12-05T20:00:00Z", true)
+                .put("status", 200)
+                .put("latencyMs", 12));
+    assertThat(texts(progress, run))
+        .contains(
+            "probes: STEADY_STATE (watch revision 1)",
+            "  probe api-ok: ok status=200 latencyMs=12 (STEADY_STATE)");
+
+    ObjectNode later = aRunningRun();
+    later
+        .putObject("watch")
+        .put("phase", "BAKING")
+        .put("revision", 2)
+        .put("bakeUntil", "2026-12-05T20:05:00Z");
+    later
+        .putArray("readings")
+        .add(RunFixtures.reading("api-ok", "2026-12-05T20:00:00Z", true).put("status", 200))
+        .add(
+            RunFixtures.reading("api-ok", "2026-12-05T20:00:10Z", false)
+                .put("error", "connect timed out"));
+    assertThat(texts(progress, later))
+        .containsExactly(
+            "probes: BAKING until 2026-12-05T20:05:00Z (watch revision 2)",
+            "  probe api-ok: NOT ok error=connect timed out (STEADY_STATE)");
+  }
+
+  @Test
   void jsonChangesNameTheirEventAndFields() {
     List<RunProgress.Change> changes = new RunProgress().changes(aRunningRun());
     assertThat(changes.get(1).json().toString())
