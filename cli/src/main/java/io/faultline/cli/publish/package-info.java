@@ -1,0 +1,2 @@
+/** {@code faultline publish}: one fault request on Kafka, validated and (with a key) signed. */
+package io.faultline.cli.publish;
