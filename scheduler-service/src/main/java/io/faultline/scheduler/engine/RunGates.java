@@ -159,6 +159,13 @@ final class RunGates {
         return reading == null ? new Ignored(run) : new Recorded(run.withReading(reading));
       }
       case STOP_CONDITION_BREACHED -> {
+        if (watch.phase() == WatchPhase.STEADY_STATE) {
+          // No fault was requested yet: the system was not steady, nothing was tested.
+          String why =
+              "NOT_STEADY: stop condition " + describe(e, "breached before the first wave");
+          return new Ended(
+              end(run, RunStatus.REFUSED, why, now, Verdict.INCONCLUSIVE, refused(why)));
+        }
         String why = "STOP_CONDITION: " + describe(e, "breached");
         return new Ended(
             end(run, RunStatus.ABORTED, why, now, Verdict.HYPOTHESIS_REFUTED, breached(e)));

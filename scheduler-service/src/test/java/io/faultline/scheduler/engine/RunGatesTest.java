@@ -148,6 +148,23 @@ class RunGatesTest {
   }
 
   @Test
+  void aBreachBeforeTheFirstWaveRefusesTheRunNotSteady() {
+    Run watching =
+        start(
+                experiment(
+                    List.of(alarm("healthy", ACCOUNT)),
+                    List.of(alarm("errors", ACCOUNT)),
+                    0,
+                    TWO_WAVES))
+            .run();
+    RunGates.Next next =
+        RunGates.onEvent(watching, event(RunEventKind.STOP_CONDITION_BREACHED, 1), T1);
+    assertThat(next.run().status()).isEqualTo(RunStatus.REFUSED);
+    assertThat(next.run().stopReason()).startsWith("NOT_STEADY: stop condition probe errors");
+    assertThat(next.run().verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+  }
+
+  @Test
   void resultsOfAnotherRevisionOrPhaseAreIgnored() {
     Run watching =
         start(experiment(List.of(alarm("healthy", ACCOUNT)), List.of(), 0, TWO_WAVES)).run();
