@@ -10,6 +10,7 @@ import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.TenantState;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -171,7 +172,7 @@ final class RunFlow {
   }
 
   private Set<String> accounts(String tenantId) {
-    return stores.tenant(tenantId).map(TenantState::accounts).orElse(java.util.List.of()).stream()
+    return stores.tenant(tenantId).map(TenantState::accounts).orElse(List.of()).stream()
         .map(a -> a.accountId().value())
         .collect(Collectors.toUnmodifiableSet());
   }

@@ -5,6 +5,7 @@ import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.RunEvent;
+import io.faultline.events.probe.RunEventKind;
 import io.faultline.events.probe.RunWatch;
 import io.faultline.events.probe.Verdict;
 import io.faultline.events.probe.WatchPhase;
@@ -252,7 +253,7 @@ final class RunGates {
    */
   private static Next lateBreach(Run run, RunEvent e, Instant now) {
     boolean correctable =
-        e.kind() == io.faultline.events.probe.RunEventKind.STOP_CONDITION_BREACHED
+        e.kind() == RunEventKind.STOP_CONDITION_BREACHED
             && run.status() == RunStatus.ABORTED
             && run.verdict() == Verdict.INCONCLUSIVE
             && run.verdictReason() != null
