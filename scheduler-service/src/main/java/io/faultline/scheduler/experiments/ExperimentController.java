@@ -68,7 +68,7 @@ class ExperimentController {
   }
 
   private Experiment save(String tenantId, String id, ExperimentRequest body) {
-    ExperimentRequest.Validated valid = body.validate(tenantId, registeredAccounts(tenantId));
+    ExperimentRequest.Validated valid = body.validate(tenantId, () -> registeredAccounts(tenantId));
     Caller caller = Caller.current();
     String commandId = UUID.randomUUID().toString();
     Experiment experiment =
@@ -106,10 +106,13 @@ class ExperimentController {
         .orElseThrow();
   }
 
-  /** The accounts registered to the tenant: the only ones its CloudWatch probes may read. */
+  /**
+   * The accounts registered to the tenant: the only ones its CloudWatch probes may read. Read like
+   * a write's confirmation (retried while the tenant's state moves between instances).
+   */
   private Set<String> registeredAccounts(String tenantId) {
     return queries
-        .get(StoreNames.TENANTS, tenantId, null, TenantState.class)
+        .await(StoreNames.TENANTS, tenantId, null, TenantState.class, state -> true)
         .map(
             s ->
                 s.accounts().stream()

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The body of an experiment create/replace.
@@ -79,9 +80,9 @@ record ExperimentRequest(
    * The validated parts, with canonical tunables and probes; throws naming every invalid field.
    *
    * @param registeredAccounts the accounts registered to the tenant: the only ones its CloudWatch
-   *     probes may read
+   *     probes may read (asked only when a probe names an account)
    */
-  Validated validate(String tenantId, Set<String> registeredAccounts) {
+  Validated validate(String tenantId, Supplier<Set<String>> registeredAccounts) {
     Violations v = new Violations();
     v.text("name", name, NAME, true);
     if (v.required("hypothesis", hypothesis)) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Checks an experiment's probe lists ({@code steadyState}, {@code stopConditions}) with the
@@ -22,16 +23,25 @@ import java.util.Set;
 final class ProbeRequests {
   static final int MAX_PROBES = 10;
 
-  private final Set<String> registeredAccounts;
+  private final Supplier<Set<String>> registeredAccounts;
   private final String tenantId;
+  private Set<String> accounts;
   private final Set<String> names = new HashSet<>();
 
   /**
-   * @param registeredAccounts the accounts registered to the tenant now
+   * @param registeredAccounts the accounts registered to the tenant now; asked once, and only when
+   *     a probe names an account (a read of the tenant's state)
    */
-  ProbeRequests(String tenantId, Set<String> registeredAccounts) {
+  ProbeRequests(String tenantId, Supplier<Set<String>> registeredAccounts) {
     this.tenantId = tenantId;
-    this.registeredAccounts = Set.copyOf(registeredAccounts);
+    this.registeredAccounts = registeredAccounts;
+  }
+
+  private boolean registered(String account) {
+    if (accounts == null) {
+      accounts = Set.copyOf(registeredAccounts.get());
+    }
+    return accounts.contains(account);
   }
 
   /** The canonical probes of one list; violations are added to {@code v}. */
@@ -70,7 +80,7 @@ final class ProbeRequests {
                 + "' is used twice; names are unique across steadyState and stopConditions");
       }
       Experiment.accountOf(probe)
-          .filter(a -> !registeredAccounts.contains(a.value()))
+          .filter(a -> !registered(a.value()))
           .ifPresent(
               a ->
                   v.add(
