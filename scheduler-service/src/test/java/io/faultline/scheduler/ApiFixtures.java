@@ -25,8 +25,6 @@ public final class ApiFixtures {
         Map.of("PROCESS_IDS", "1234", "EC2_INSTANCE_ID", "i-0abc12345def67890", "FORCE", true),
         "hypothesis",
         "Checkout keeps serving while a worker process dies",
-        "stopConditions",
-        List.of(Map.of("kind", "cloudwatch-alarm", "value", "checkout-5xx")),
         "targets",
         List.of(Map.of("accountId", accountId, "region", "eu-west-1")));
   }

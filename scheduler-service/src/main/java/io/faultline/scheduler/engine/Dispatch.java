@@ -8,6 +8,9 @@ import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.TenantPolicy;
+import io.faultline.events.probe.RunEvent;
+import io.faultline.events.probe.RunEventKind;
+import io.faultline.events.probe.RunWatch;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.signing.RequestSigner;
 import io.faultline.events.topics.Topic;
@@ -26,10 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the engine publishes: fault requests, controls and tenant policies, each as a CloudEvent
- * forwarded to its sink (so it commits with the engine's transaction), requests and controls under
- * a {@code scheduler.publish} span. Fault requests are signed with the platform key when one is
- * configured (ADR 0008).
+ * What the engine publishes: fault requests, controls, tenant policies, run watches and verdicts,
+ * each as a CloudEvent forwarded to its sink (so it commits with the engine's transaction),
+ * requests and controls under a {@code scheduler.publish} span. Fault requests are signed with the
+ * platform key when one is configured (ADR 0008).
  */
 final class Dispatch {
   // The engine's logger name, as before the split: operators' log filters keep matching.
@@ -122,6 +125,53 @@ final class Dispatch {
         SchedulerTopology.CONTROLS_SINK);
   }
 
+  /**
+   * Writes a run's watch (ADR 0010) under its run key: the executors in {@code faultline-probes}
+   * evaluate it from this record on.
+   */
+  void watch(RunWatch watch) {
+    publish(Topics.RUN_WATCHES, "watch-" + watch.key() + "-" + watch.revision(), watch, null);
+    log.info(
+        "run {} watched: {} (wave {}, revision {})",
+        watch.runId().value(),
+        watch.phase(),
+        watch.wave() + 1,
+        watch.revision());
+  }
+
+  /** Removes a run's watch from the compacted watches topic: the run has ended. */
+  void endWatch(String runKey) {
+    context.forward(
+        new Record<String, byte[]>(runKey, null, context.currentSystemTimeMs()),
+        SchedulerTopology.WATCHES_SINK);
+  }
+
+  /**
+   * Publishes a run's verdict as a {@code VERDICT} run event, beside the executors' readings and
+   * results.
+   *
+   * @param eventId unique per verdict event of the run (a corrected verdict is a second event)
+   */
+  void verdict(Run run, String eventId, Instant now) {
+    publish(
+        Topics.RUN_EVENTS,
+        eventId,
+        new RunEvent(
+            eventId,
+            TenantId.of(run.tenantId()),
+            RunId.of(run.runId()),
+            RunEventKind.VERDICT,
+            null,
+            null,
+            null,
+            run.currentWave(),
+            null,
+            now,
+            run.verdict(),
+            run.verdictReason()),
+        run.traceparent());
+  }
+
   void policy(TenantPolicy policy, String traceparent) {
     publish(
         Topics.TENANT_POLICIES,
@@ -179,11 +229,20 @@ final class Dispatch {
   }
 
   private <T> void publish(Topic<T> topic, String eventId, T data, String traceparent) {
-    forward(
-        encode(topic, eventId, data, traceparent),
-        topic == Topics.TENANT_POLICIES
-            ? SchedulerTopology.POLICIES_SINK
-            : SchedulerTopology.CONTROLS_SINK);
+    forward(encode(topic, eventId, data, traceparent), sinkOf(topic));
+  }
+
+  private static String sinkOf(Topic<?> topic) {
+    if (topic == Topics.TENANT_POLICIES) {
+      return SchedulerTopology.POLICIES_SINK;
+    }
+    if (topic == Topics.RUN_WATCHES) {
+      return SchedulerTopology.WATCHES_SINK;
+    }
+    if (topic == Topics.RUN_EVENTS) {
+      return SchedulerTopology.RUN_EVENTS_SINK;
+    }
+    return SchedulerTopology.CONTROLS_SINK;
   }
 
   private <T> ProducerRecord<String, byte[]> encode(

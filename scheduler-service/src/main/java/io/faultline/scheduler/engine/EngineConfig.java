@@ -37,7 +37,9 @@ class EngineConfig {
             Topics.FAULT_REQUESTS,
             Topics.FAULT_LIFECYCLE,
             Topics.FAULT_CONTROLS,
-            Topics.TENANT_POLICIES);
+            Topics.TENANT_POLICIES,
+            Topics.RUN_WATCHES,
+            Topics.RUN_EVENTS);
     NewTopic[] topics =
         java.util.stream.Stream.concat(
                 used.stream()

@@ -3,14 +3,13 @@ package io.faultline.scheduler.engine;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.probe.RunEvent;
 import io.faultline.events.signing.RequestSigner;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Experiment;
 import io.faultline.scheduler.state.Keys;
-import io.faultline.scheduler.state.Run;
-import io.faultline.scheduler.state.RunStatus;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.TenantState;
@@ -33,13 +32,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies one partition's commands and lifecycle events to its stores and fires its due schedules.
- * Everything it writes (stores and output topics) commits atomically with its input offsets under
- * {@code exactly_once_v2}, so a schedule fire survives a crash exactly once; when a crash aborts a
- * transaction, the next owner re-fires the same fire time with the same (deterministic) ids.
+ * Applies one partition's commands, lifecycle events and run events to its stores and fires its due
+ * schedules. Everything it writes (stores and output topics) commits atomically with its input
+ * offsets under {@code exactly_once_v2}, so a schedule fire survives a crash exactly once; when a
+ * crash aborts a transaction, the next owner re-fires the same fire time with the same
+ * (deterministic) ids.
  *
  * <p>It reads the time and the {@link EngineStores}, and writes back what {@link Commands}, {@link
- * ScheduleFiring}, {@link RunPlanner} and {@link RunProgress} decide; {@link Dispatch} publishes.
+ * ScheduleFiring} and {@link RunFlow} decide; {@link Dispatch} publishes.
  */
 final class EngineProcessor implements Processor<String, byte[], String, byte[]> {
   private static final Logger log = LoggerFactory.getLogger(EngineProcessor.class);
@@ -57,6 +57,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
   private EngineStores stores;
   private Dispatch dispatch;
   private AbortTombstones aborts;
+  private RunFlow runs;
 
   /**
    * @param signer signs the fault requests it publishes; null: unsigned
@@ -80,6 +81,7 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     stores = new EngineStores(processorContext);
     dispatch = new Dispatch(processorContext, telemetry, signer);
     aborts = new AbortTombstones(stores, dispatch);
+    runs = new RunFlow(clock, stores, dispatch, aborts, telemetry);
     processorContext.schedule(
         settings.tick(),
         PunctuationType.WALL_CLOCK_TIME,
@@ -110,6 +112,8 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     try {
       if (topic.equals(Topics.FAULT_LIFECYCLE.name())) {
         onLifecycle(record);
+      } else if (topic.equals(Topics.RUN_EVENTS.name())) {
+        onRunEvent(record);
       } else {
         onCommand(record);
       }
@@ -149,8 +153,8 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
             .schedule(key)
             .ifPresent(s -> stores.put(s.withEnabled(enabled, now, c.issuedBy(), c.commandId())));
       }
-      case START_RUN -> startRun(c.experiment(), c.id(), RunPlanner.Origin.runNow(c));
-      case ABORT_RUN -> stores.run(key).ifPresent(run -> abortRun(c, run, now));
+      case START_RUN -> runs.start(c.experiment(), c.id(), RunPlanner.Origin.runNow(c));
+      case ABORT_RUN -> stores.run(key).ifPresent(run -> runs.abort(c, run, now));
       case ABORT_FAULT -> {
         dispatch.faultAborted(c, now);
         aborts.faultAborted(c.tenantId(), c.id(), now);
@@ -193,17 +197,6 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
 
   private TenantState tenantState(String tenantId) {
     return stores.tenant(tenantId).orElseGet(() -> Commands.noTenantState(tenantId));
-  }
-
-  private void abortRun(SchedulerCommand c, Run run, Instant now) {
-    Optional<Run> aborted = RunProgress.abort(run, c.issuedBy(), c.reason(), now);
-    if (aborted.isPresent()) {
-      stores.put(aborted.get());
-      telemetry.runEnded(run.tenantId(), RunStatus.ABORTED);
-      log.info("run {} aborted by {}", run.runId(), c.issuedBy());
-    }
-    dispatch.runAborted(c, run.runId(), now);
-    aborts.runAborted(aborted.orElse(run), now);
   }
 
   private void expireAborts(Instant now) {
@@ -292,7 +285,8 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         telemetry.runEnded(s.tenantId(), NOT_STARTED);
       } else {
         try {
-          startRun(experiment.get(), fire.runId(), RunPlanner.Origin.scheduled(s, fire.fireTime()));
+          runs.start(
+              experiment.get(), fire.runId(), RunPlanner.Origin.scheduled(s, fire.fireTime()));
           updated = fire.started();
         } catch (RuntimeException e) {
           updated = fire.couldNotStart(e);
@@ -307,22 +301,6 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
 
   static String scheduledRunId(String scheduleId, Instant fireTime) {
     return ScheduleFiring.runId(scheduleId, fireTime);
-  }
-
-  private void startRun(Experiment e, String runId, RunPlanner.Origin origin) {
-    String key = Keys.of(e.tenantId(), runId);
-    if (stores.hasRun(key)) {
-      log.info("run {} already exists; duplicate start ignored", key);
-      return;
-    }
-    Run planned = RunPlanner.plan(e, runId, origin, clock.instant());
-    stores.put(startWave(planned, e, 0));
-  }
-
-  private Run startWave(Run run, Experiment e, int index) {
-    Instant now = clock.instant();
-    dispatch.requestWave(run, index, e, now);
-    return RunProgress.startWave(run, index, now);
   }
 
   private void onLifecycle(Record<String, byte[]> record) {
@@ -340,39 +318,23 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
         FaultLogContext.open(
             e.tenantId().value(), e.faultId().value(), remoteSpan(event.traceparent()))) {
       String key = Keys.of(e.tenantId().value(), e.runId().value());
-      stores.run(key).ifPresent(run -> follow(run, e, event.traceparent()));
+      long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(0L);
+      stores.run(key).ifPresent(run -> runs.lifecycle(run, e, offset, event.traceparent()));
     }
   }
 
-  private void follow(Run before, FaultLifecycleEvent e, String traceparent) {
-    RunProgress.Step step = RunProgress.apply(before, e, clock.instant());
-    if (step.outcome() == RunProgress.Outcome.IGNORED) {
+  private void onRunEvent(Record<String, byte[]> record) {
+    FaultlineEvent<RunEvent> event =
+        codec.decode(Topics.RUN_EVENTS, record.key(), record.headers(), record.value());
+    if (event == null) {
       return;
     }
-    long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(0L);
-    stores.putTimeline(before.key(), offset, RunProgress.timelineEntry(e));
-    Run run = step.run();
-    switch (step.outcome()) {
-      case STOPPED -> {
-        // The wave's other faults must not keep running once the run has stopped.
-        dispatch.runStopped(run, traceparent, run.endedAt());
-        aborts.runAborted(run, run.endedAt());
-        telemetry.runEnded(run.tenantId(), run.status());
-        log.info("run {} stopped: {}", run.runId(), run.stopReason());
-      }
-      case RUN_COMPLETED -> {
-        telemetry.runEnded(run.tenantId(), RunStatus.COMPLETED);
-        log.info("run {} completed", run.runId());
-      }
-      case WAVE_COMPLETED -> {
-        Experiment current = stores.experiment(run.tenantId(), run.experimentId()).orElse(null);
-        run = startWave(run, current, step.nextWave());
-      }
-      case IGNORED, RECORDED -> {}
-    }
-    stores.put(run);
-    if (step.outcome() != RunProgress.Outcome.STOPPED) {
-      aborts.runChanged(run);
+    RunEvent e = event.data();
+    try (FaultLogContext ignored =
+        FaultLogContext.open(e.tenantId().value(), null, remoteSpan(event.traceparent()))) {
+      stores
+          .run(Keys.of(e.tenantId().value(), e.runId().value()))
+          .ifPresent(run -> runs.runEvent(run, e));
     }
   }
 

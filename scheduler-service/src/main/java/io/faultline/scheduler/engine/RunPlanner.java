@@ -93,8 +93,10 @@ final class RunPlanner {
                 null,
                 List.of()));
       }
+      int bake = w.bakeSeconds() == null ? e.bakeSeconds() : w.bakeSeconds();
       runWaves.add(
-          new RunWave(i, w.name(), w.dryRun(), canonical, ids, WaveStatus.PENDING, null, null));
+          new RunWave(
+              i, w.name(), w.dryRun(), canonical, ids, WaveStatus.PENDING, null, null, bake));
     }
     return new Run(
         e.tenantId(),

@@ -34,9 +34,13 @@ final class RunProgress {
     RECORDED,
     /** A fault failed, was rejected or aborted: the run stopped and its later waves never start. */
     STOPPED,
-    /** The current wave's last fault completed: the next wave is to start. */
+    /**
+     * The current wave's last fault completed: the next wave is to start ({@code nextWave}); for a
+     * watched run also after its last wave ({@code nextWave} = the number of waves), whose bake and
+     * final check come first.
+     */
     WAVE_COMPLETED,
-    /** The last wave's last fault completed: the run completed. */
+    /** The last wave's last fault completed and nothing is watched: the run completed. */
     RUN_COMPLETED
   }
 
@@ -137,7 +141,8 @@ final class RunProgress {
     List<RunWave> waves = new ArrayList<>(run.waves());
     waves.set(run.currentWave(), current.with(WaveStatus.COMPLETED, current.startedAt(), now));
     int next = run.currentWave() + 1;
-    if (next >= run.waves().size()) {
+    // A watched run is not over with its last wave: its bake and final check decide (RunGates).
+    if (next >= run.waves().size() && run.watch() == null) {
       return Step.of(
           run.with(
               RunStatus.COMPLETED,

@@ -11,19 +11,22 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The engine's topology: commands and lifecycle events (both keyed by tenant id, co-partitioned)
- * into one processor that owns every store of its tenants, writing fault requests, policies and
- * controls.
+ * The engine's topology: commands, lifecycle events and run events (all keyed by tenant id,
+ * co-partitioned) into one processor that owns every store of its tenants, writing fault requests,
+ * policies, controls, run watches and verdicts.
  */
 public final class SchedulerTopology {
   private SchedulerTopology() {}
 
   static final String COMMANDS_SOURCE = "commands-source";
   static final String LIFECYCLE_SOURCE = "lifecycle-source";
+  static final String RUN_EVENTS_SOURCE = "run-events-source";
   static final String ENGINE = "engine";
   static final String REQUESTS_SINK = "fault-requests-sink";
   static final String POLICIES_SINK = "tenant-policies-sink";
   static final String CONTROLS_SINK = "fault-controls-sink";
+  static final String WATCHES_SINK = "run-watches-sink";
+  static final String RUN_EVENTS_SINK = "run-events-sink";
 
   public static Topology build(Clock clock, EngineSettings settings) {
     return build(clock, settings, PublishTelemetry.none());
@@ -62,11 +65,18 @@ public final class SchedulerTopology {
         Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(),
         Topics.FAULT_LIFECYCLE.name());
+    // Keyed by tenant id with as many partitions as the lifecycle topic: co-partitioned too.
+    topology.addSource(
+        RUN_EVENTS_SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        Topics.RUN_EVENTS.name());
     topology.addProcessor(
         ENGINE,
         () -> new EngineProcessor(clock, settings, telemetry, poison, signer),
         COMMANDS_SOURCE,
-        LIFECYCLE_SOURCE);
+        LIFECYCLE_SOURCE,
+        RUN_EVENTS_SOURCE);
     for (String store : StoreNames.all()) {
       KeyValueBytesStoreSupplier supplier =
           settings.inMemoryStores()
@@ -90,6 +100,18 @@ public final class SchedulerTopology {
     topology.addSink(
         CONTROLS_SINK,
         Topics.FAULT_CONTROLS.name(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        ENGINE);
+    topology.addSink(
+        WATCHES_SINK,
+        Topics.RUN_WATCHES.name(),
+        Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(),
+        ENGINE);
+    topology.addSink(
+        RUN_EVENTS_SINK,
+        Topics.RUN_EVENTS.name(),
         Serdes.String().serializer(),
         Serdes.ByteArray().serializer(),
         ENGINE);

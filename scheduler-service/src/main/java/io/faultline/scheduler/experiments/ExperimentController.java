@@ -8,6 +8,7 @@ import io.faultline.scheduler.security.Caller;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Experiment;
 import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.state.TenantState;
 import io.faultline.scheduler.web.NotFoundException;
 import io.faultline.scheduler.web.Violations;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,7 +17,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -65,7 +68,7 @@ class ExperimentController {
   }
 
   private Experiment save(String tenantId, String id, ExperimentRequest body) {
-    ExperimentRequest.Validated valid = body.validate();
+    ExperimentRequest.Validated valid = body.validate(tenantId, () -> registeredAccounts(tenantId));
     Caller caller = Caller.current();
     String commandId = UUID.randomUUID().toString();
     Experiment experiment =
@@ -76,9 +79,11 @@ class ExperimentController {
             body.faultType(),
             valid.parameters(),
             body.hypothesis(),
+            valid.steadyState(),
             valid.stopConditions(),
             valid.targets(),
             valid.waves(),
+            valid.bakeSeconds(),
             clock.instant(),
             caller.actor(),
             commandId);
@@ -99,6 +104,21 @@ class ExperimentController {
             Experiment.class,
             e -> e.isPresent() && commandId.equals(e.get().commandId()))
         .orElseThrow();
+  }
+
+  /**
+   * The accounts registered to the tenant: the only ones its CloudWatch probes may read. Read like
+   * a write's confirmation (retried while the tenant's state moves between instances).
+   */
+  private Set<String> registeredAccounts(String tenantId) {
+    return queries
+        .await(StoreNames.TENANTS, tenantId, null, TenantState.class, state -> true)
+        .map(
+            s ->
+                s.accounts().stream()
+                    .map(a -> a.accountId().value())
+                    .collect(Collectors.toUnmodifiableSet()))
+        .orElse(Set.of());
   }
 
   @Operation(summary = "List the tenant's experiments")

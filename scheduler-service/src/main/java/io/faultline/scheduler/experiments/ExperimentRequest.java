@@ -4,47 +4,85 @@ import io.faultline.events.catalogue.FaultCatalogue;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.FaultType;
+import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.validation.ContractViolationException;
 import io.faultline.events.validation.Violation;
-import io.faultline.scheduler.state.StopCondition;
 import io.faultline.scheduler.state.Target;
 import io.faultline.scheduler.state.Wave;
 import io.faultline.scheduler.web.Violations;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The body of an experiment create/replace.
  *
  * @param parameters the fault type's tunables (strings, numbers or booleans)
+ * @param steadyState probe definitions (JSON objects, {@code type} names the kind) checked before
+ *     the first wave, while each wave bakes and after the last one
+ * @param stopConditions probe definitions evaluated while any fault of a run is active
+ * @param bakeSeconds 0..3600 (default 0): how long the probes must hold after a wave's faults
+ *     completed before the next wave starts; needs at least one probe
  * @param waves optional; default one wave with the experiment's tunables. Each wave's {@code
- *     parameters} override the experiment's for that wave.
+ *     parameters} override the experiment's for that wave, its {@code bakeSeconds} the
+ *     experiment's.
  */
 record ExperimentRequest(
     String name,
     String faultType,
     Map<String, Object> parameters,
     String hypothesis,
-    List<StopConditionRequest> stopConditions,
+    @Schema(description = STEADY_STATE) List<Object> steadyState,
+    @Schema(description = STOP_CONDITIONS) List<Object> stopConditions,
+    @Schema(description = BAKE, minimum = "0", maximum = "3600", defaultValue = "0")
+        Integer bakeSeconds,
     List<TargetRequest> targets,
     List<WaveRequest> waves) {
 
-  record StopConditionRequest(String kind, String value) {}
-
   record TargetRequest(String accountId, String region) {}
 
-  record WaveRequest(String name, Boolean dryRun, Map<String, Object> parameters) {}
+  record WaveRequest(
+      String name,
+      Boolean dryRun,
+      Map<String, Object> parameters,
+      @Schema(
+              description = "this wave's bake, overriding the experiment's",
+              minimum = "0",
+              maximum = "3600")
+          Integer bakeSeconds) {}
+
+  static final String PROBES =
+      " (at most 10): flat JSON objects with type cloudwatch-alarm, cloudwatch-metric, http or"
+          + " promql, e.g. {\"name\":\"errors\",\"type\":\"cloudwatch-alarm\","
+          + "\"alarmName\":\"api-5xx\",\"accountId\":\"123456789012\",\"region\":\"eu-west-1\"};"
+          + " validated by the contract's probe catalogue. CloudWatch probes may only name an"
+          + " account registered to the tenant.";
+  static final String STEADY_STATE =
+      "Probes that must hold before the first wave (else the run is refused, NOT_STEADY), while"
+          + " each wave bakes and after the last wave (the verdict)"
+          + PROBES;
+  static final String STOP_CONDITIONS =
+      "Probes evaluated while any fault of a run is active; a breach aborts the run" + PROBES;
+  static final String BAKE =
+      "Seconds the probes must hold after a wave's faults completed before the next wave"
+          + " starts; needs at least one probe";
 
   static final String NAME = "^[^\\p{Cntrl}]{1,200}$";
-  static final String STOP_KIND = "^[a-z][a-z0-9-]{0,63}$";
 
   /** Keeps a run's record (its faults and waves) well below Kafka's record size limit. */
   static final int MAX_FAULTS_PER_RUN = 500;
 
-  /** The validated parts, with canonical tunables; throws naming every invalid field. */
-  Validated validate() {
+  /**
+   * The validated parts, with canonical tunables and probes; throws naming every invalid field.
+   *
+   * @param registeredAccounts the accounts registered to the tenant: the only ones its CloudWatch
+   *     probes may read (asked only when a probe names an account)
+   */
+  Validated validate(String tenantId, Supplier<Set<String>> registeredAccounts) {
     Violations v = new Violations();
     v.text("name", name, NAME, true);
     if (v.required("hypothesis", hypothesis)) {
@@ -70,17 +108,15 @@ record ExperimentRequest(
         canonical = tunables(type, parameters, "parameters", v);
       }
     }
-    List<StopCondition> stops = new ArrayList<>();
-    if (stopConditions != null) {
-      for (int i = 0; i < stopConditions.size(); i++) {
-        StopConditionRequest s = stopConditions.get(i);
-        String at = "stopConditions[" + i + "]";
-        if (v.required(at, s)) {
-          v.text(at + ".kind", s.kind(), STOP_KIND, true);
-          v.text(at + ".value", s.value(), "^[^\\p{Cntrl}]{1,512}$", true);
-          stops.add(new StopCondition(s.kind(), s.value()));
-        }
-      }
+    ProbeRequests probes = new ProbeRequests(tenantId, registeredAccounts);
+    List<ProbeDefinition> steady = probes.validate("steadyState", steadyState, v);
+    List<ProbeDefinition> stops = probes.validate("stopConditions", stopConditions, v);
+    boolean watched = !steady.isEmpty() || !stops.isEmpty();
+    if (ProbeRequests.bakeSeconds("bakeSeconds", bakeSeconds, v)
+        && bakeSeconds != null
+        && bakeSeconds > 0
+        && !watched) {
+      v.add("bakeSeconds", "requiresProbes", BAKE_NEEDS_PROBES);
     }
     List<Target> validTargets = new ArrayList<>();
     if (v.required("targets", targets)) {
@@ -125,7 +161,14 @@ record ExperimentRequest(
           }
           tunables(FaultType.of(faultType), merged, at + ".parameters", v);
         }
-        validWaves.add(new Wave(w.name(), Boolean.TRUE.equals(w.dryRun()), overrides));
+        if (ProbeRequests.bakeSeconds(at + ".bakeSeconds", w.bakeSeconds(), v)
+            && w.bakeSeconds() != null
+            && w.bakeSeconds() > 0
+            && !watched) {
+          v.add(at + ".bakeSeconds", "requiresProbes", BAKE_NEEDS_PROBES);
+        }
+        validWaves.add(
+            new Wave(w.name(), Boolean.TRUE.equals(w.dryRun()), overrides, w.bakeSeconds()));
       }
     }
     int faults = validTargets.size() * Math.max(1, validWaves.size());
@@ -140,7 +183,8 @@ record ExperimentRequest(
               + " faults");
     }
     v.throwIfAny();
-    return new Validated(canonical, stops, validTargets, validWaves);
+    return new Validated(
+        canonical, steady, stops, bakeSeconds == null ? 0 : bakeSeconds, validTargets, validWaves);
   }
 
   private static Map<String, String> tunables(
@@ -156,9 +200,14 @@ record ExperimentRequest(
     }
   }
 
+  private static final String BAKE_NEEDS_PROBES =
+      "a bake needs probes to judge it: add steadyState or stopConditions, or set 0";
+
   record Validated(
       Map<String, String> parameters,
-      List<StopCondition> stopConditions,
+      List<ProbeDefinition> steadyState,
+      List<ProbeDefinition> stopConditions,
+      int bakeSeconds,
       List<Target> targets,
       List<Wave> waves) {}
 }

@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
-/** The live stream of a tenant's lifecycle events. */
+/** The live stream of a tenant's lifecycle events and run events. */
 @Tag(name = "runs")
 @RestController
 class EventStreamController {
@@ -19,10 +19,13 @@ class EventStreamController {
   }
 
   @Operation(
-      summary = "Live lifecycle events of the tenant (Server-Sent Events)",
+      summary = "Live lifecycle events and run events of the tenant (Server-Sent Events)",
       description =
-          "Each event: name = lifecycle stage, id = faultId:sequence, data = the contract's"
-              + " fault-lifecycle.v1 JSON. Starts at the live end of the topic; a comment every"
+          "A lifecycle event: name = lifecycle stage, id = faultId:sequence, data = the"
+              + " contract's fault-lifecycle.v1 JSON. A run event (probe reading, steady-state,"
+              + " bake and final results, stop-condition breach, verdict): name = its CloudEvents"
+              + " type io.faultline.run.v1, id = its event id, data = the contract's run-event.v1"
+              + " JSON (kind says which). Starts at the live end of the topic; a comment every"
               + " heartbeat while silent. An instance serves at most 20 streams of a tenant and"
               + " 1,000 in total (defaults): one more is 429 with Retry-After, rule"
               + " maxConnectionsPerTenant or maxConnections. A client that falls a whole queue"

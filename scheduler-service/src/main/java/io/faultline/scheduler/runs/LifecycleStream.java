@@ -3,6 +3,7 @@ package io.faultline.scheduler.runs;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.probe.RunEvent;
 import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.engine.SchedulerProperties;
 import io.faultline.scheduler.kafka.KafkaClients;
@@ -38,19 +39,23 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
- * Fans the lifecycle topic out to Server-Sent Events subscribers. Every instance reads every
- * partition from the end (no consumer group: a subscriber may be connected to any instance), and
- * queues each event for the subscribers of its tenant only; each subscriber's own thread sends it
- * ({@link SseSubscriber}), so a slow client never holds up this reader or another client, and one a
- * whole queue behind is dropped ({@value #DROPPED}). It decodes only records of tenants with a
- * subscriber here; one it cannot read (poison) is counted, logged once with its offset and skipped.
- * It reports itself as the reader {@value #READER} to {@link ConsumerLiveness}.
+ * Fans the lifecycle topic and the run-events topic out to Server-Sent Events subscribers. Every
+ * instance reads every partition of both from the end (no consumer group: a subscriber may be
+ * connected to any instance), and queues each event for the subscribers of its tenant only; each
+ * subscriber's own thread sends it ({@link SseSubscriber}), so a slow client never holds up this
+ * reader or another client, and one a whole queue behind is dropped ({@value #DROPPED}). It decodes
+ * only records of tenants with a subscriber here; one it cannot read (poison) is counted, logged
+ * once with its offset and skipped. It reports itself as the reader {@value #READER} to {@link
+ * ConsumerLiveness}.
  *
  * <p>Streams are bounded per instance: per tenant and in total; one more is refused with 429.
  */
 @Component
 class LifecycleStream implements AutoCloseable {
   static final String READER = "lifecycle-sse";
+
+  /** The SSE event name of run events: their CloudEvents type. */
+  static final String RUN_EVENT = "io.faultline.run.v1";
 
   /** Clients dropped because they fell a whole queue behind. */
   static final String DROPPED = "faultline.scheduler.sse.dropped";
@@ -227,7 +232,10 @@ class LifecycleStream implements AutoCloseable {
       while (running && partitions.isEmpty()) {
         partitions = partitions();
         if (partitions.isEmpty()) {
-          log.warn("{} does not exist yet; live streams wait for it", Topics.FAULT_LIFECYCLE);
+          log.warn(
+              "{} or {} does not exist yet; live streams wait for them",
+              Topics.FAULT_LIFECYCLE,
+              Topics.RUN_EVENTS);
           consumer.poll(Duration.ofSeconds(1));
         }
       }
@@ -264,14 +272,24 @@ class LifecycleStream implements AutoCloseable {
     }
   }
 
+  /** Every partition of both topics, or none until both exist. */
   private List<TopicPartition> partitions() {
+    List<TopicPartition> lifecycle = partitions(Topics.FAULT_LIFECYCLE.name());
+    List<TopicPartition> runEvents = partitions(Topics.RUN_EVENTS.name());
+    if (lifecycle.isEmpty() || runEvents.isEmpty()) {
+      return List.of();
+    }
+    return java.util.stream.Stream.concat(lifecycle.stream(), runEvents.stream()).toList();
+  }
+
+  private List<TopicPartition> partitions(String topic) {
     try {
-      return consumer.partitionsFor(Topics.FAULT_LIFECYCLE.name(), Duration.ofSeconds(10)).stream()
+      return consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition()))
           .toList();
     } catch (TimeoutException e) {
       // The cluster is not reachable yet; keep trying rather than stop live streams for good.
-      log.warn("no metadata for {} yet: {}", Topics.FAULT_LIFECYCLE, e.getMessage());
+      log.warn("no metadata for {} yet: {}", topic, e.getMessage());
       return List.of();
     }
   }
@@ -282,15 +300,8 @@ class LifecycleStream implements AutoCloseable {
     if (set == null || set.isEmpty()) {
       return;
     }
-    FaultlineEvent<FaultLifecycleEvent> event =
-        EventCodec.standard()
-            .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
-    FaultLifecycleEvent data = event.data();
     SseSubscriber.Event sent =
-        new SseSubscriber.Event(
-            data.faultId() + ":" + data.sequence(),
-            data.stage().name(),
-            new String(EventCodec.standard().toJson(data), StandardCharsets.UTF_8));
+        record.topic().equals(Topics.RUN_EVENTS.name()) ? runEvent(record) : lifecycle(record);
     for (SseSubscriber subscriber : set) {
       if (!subscriber.offer(sent)) {
         remove(subscriber);
@@ -302,6 +313,32 @@ class LifecycleStream implements AutoCloseable {
             bounds.sseClientQueue());
       }
     }
+  }
+
+  /** A lifecycle event: named by its stage, id {@code faultId:sequence}. */
+  private static SseSubscriber.Event lifecycle(ConsumerRecord<String, byte[]> record) {
+    FaultlineEvent<FaultLifecycleEvent> event =
+        EventCodec.standard()
+            .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
+    FaultLifecycleEvent data = event.data();
+    return new SseSubscriber.Event(
+        data.faultId() + ":" + data.sequence(),
+        data.stage().name(),
+        new String(EventCodec.standard().toJson(data), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A run event (reading, result, breach, verdict): named by its CloudEvents type ({@value
+   * #RUN_EVENT}), so a client tells it from lifecycle events by name; id its event id.
+   */
+  private static SseSubscriber.Event runEvent(ConsumerRecord<String, byte[]> record) {
+    FaultlineEvent<RunEvent> event =
+        EventCodec.standard()
+            .decode(Topics.RUN_EVENTS, record.key(), record.headers(), record.value());
+    return new SseSubscriber.Event(
+        event.data().eventId(),
+        event.type(),
+        new String(EventCodec.standard().toJson(event.data()), StandardCharsets.UTF_8));
   }
 
   @Override

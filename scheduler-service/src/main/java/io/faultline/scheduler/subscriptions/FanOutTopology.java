@@ -2,6 +2,7 @@ package io.faultline.scheduler.subscriptions;
 
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.ids.TenantId;
+import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
 import io.faultline.telemetry.kafka.PoisonRecords;
 import java.util.function.Consumer;
@@ -15,11 +16,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Copies each registered tenant's lifecycle events, unchanged (key, headers, value, order), from
- * the shared lifecycle topic to the tenant's own topic ({@link Topics#tenantLifecycle}). Registered
- * means the tenant has a policy: events of unknown tenants (requests rejected as {@code
- * UNKNOWN_TENANT}) are not copied, so no publisher can make the platform create topics. An event
- * that does not read as a lifecycle event of the tenant its key names is counted as poison and not
+ * Copies each registered tenant's lifecycle events and run events, unchanged (key, headers, value,
+ * order per source topic), from the shared lifecycle and run-events topics to the tenant's own
+ * topic ({@link Topics#tenantLifecycle}); a subscriber tells them apart by their CloudEvents type
+ * ({@code ce_type}: {@code io.faultline.fault.*} or {@code io.faultline.run.v1}). Registered means
+ * the tenant has a policy: events of unknown tenants (requests rejected as {@code UNKNOWN_TENANT})
+ * are not copied, so no publisher can make the platform create topics. An event that does not read
+ * as an event of its topic's family for the tenant its key names is counted as poison and not
  * copied.
  */
 final class FanOutTopology {
@@ -28,6 +31,8 @@ final class FanOutTopology {
   static final String REGISTRATION = "fanout-registration";
   static final String LIFECYCLE_SOURCE = "fanout-lifecycle-source";
   static final String ROUTE = "fanout-route";
+  static final String RUN_EVENTS_SOURCE = "fanout-run-events-source";
+  static final String RUN_EVENTS_ROUTE = "fanout-run-events-route";
   static final String TENANT_SINK = "fanout-tenant-sink";
 
   private FanOutTopology() {}
@@ -55,13 +60,25 @@ final class FanOutTopology {
         Serdes.String().deserializer(),
         Serdes.ByteArray().deserializer(),
         Topics.FAULT_LIFECYCLE.name());
-    topology.addProcessor(ROUTE, () -> new Route(ensureTopic, poison), LIFECYCLE_SOURCE);
+    topology.addProcessor(
+        ROUTE, () -> new Route(Topics.FAULT_LIFECYCLE, ensureTopic, poison), LIFECYCLE_SOURCE);
+    topology.addSource(
+        RUN_EVENTS_SOURCE,
+        Serdes.String().deserializer(),
+        Serdes.ByteArray().deserializer(),
+        Topics.RUN_EVENTS.name());
+    topology.addProcessor(
+        RUN_EVENTS_ROUTE,
+        () -> new Route(Topics.RUN_EVENTS, ensureTopic, poison),
+        RUN_EVENTS_SOURCE);
+    // One channel per tenant: run events beside its lifecycle events, told apart by ce_type.
     topology.addSink(
         TENANT_SINK,
         (key, value, context) -> Topics.tenantLifecycle(TenantId.of(key)).name(),
         Serdes.String().serializer(),
         Serdes.ByteArray().serializer(),
-        ROUTE);
+        ROUTE,
+        RUN_EVENTS_ROUTE);
     return topology;
   }
 
@@ -88,12 +105,14 @@ final class FanOutTopology {
   }
 
   private static final class Route implements Processor<String, byte[], String, byte[]> {
+    private final Topic<?> source;
     private final Consumer<TenantId> ensureTopic;
     private final PoisonRecords poison;
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<String, byte[]> registered;
 
-    Route(Consumer<TenantId> ensureTopic, PoisonRecords poison) {
+    Route(Topic<?> source, Consumer<TenantId> ensureTopic, PoisonRecords poison) {
+      this.source = source;
       this.ensureTopic = ensureTopic;
       this.poison = poison;
     }
@@ -110,8 +129,7 @@ final class FanOutTopology {
       try {
         tenant = TenantId.of(record.key());
         // Key, envelope and data must agree: a tenant's topic never receives another's event.
-        EventCodec.standard()
-            .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
+        EventCodec.standard().decode(source, record.key(), record.headers(), record.value());
       } catch (RuntimeException e) {
         RecordMetadata where = context.recordMetadata().orElseThrow();
         poison.skipped(where.topic(), where.partition(), where.offset(), e);

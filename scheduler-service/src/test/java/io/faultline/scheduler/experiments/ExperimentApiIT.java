@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.faultline.events.TopicTap;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.ApiFixtures;
 import io.faultline.scheduler.Http;
 import io.faultline.scheduler.SchedulerInstance;
 import io.faultline.scheduler.SharedScheduler;
@@ -102,6 +103,113 @@ class ExperimentApiIT {
                 .post("/api/v1/tenants/" + tenant + "/experiments", unknownType)
                 .namesField("faultType", "knownFaultType"))
         .isTrue();
+  }
+
+  private static Map<String, Object> alarm(String name, String account) {
+    return Map.of(
+        "name",
+        name,
+        "type",
+        "cloudwatch-alarm",
+        "alarmName",
+        "checkout-5xx",
+        "accountId",
+        account,
+        "region",
+        "eu-west-1");
+  }
+
+  private static Map<String, Object> http(String name, String url) {
+    return Map.of("name", name, "type", "http", "url", url, "expectStatus", 200);
+  }
+
+  @Test
+  void validatesProbesAndBakeNamingEachFieldAndRule() {
+    String tenant = SharedScheduler.newTenant();
+    assertThat(
+            app.http(tenant, "admin")
+                .put("/api/v1/tenants/" + tenant + "/accounts/111111111111", ApiFixtures.account())
+                .status())
+        .isEqualTo(201);
+    Http op = app.http(tenant, "operator");
+    String base = "/api/v1/tenants/" + tenant + "/experiments";
+
+    Map<String, Object> oldShape = new java.util.HashMap<>(processKill("111111111111"));
+    oldShape.put("stopConditions", List.of(Map.of("kind", "cloudwatch-alarm", "value", "x")));
+    Http.Response old = op.post(base, oldShape);
+    assertThat(old.status()).isEqualTo(400);
+    assertThat(old.namesField("stopConditions[0].type", "required")).as(old.raw()).isTrue();
+    assertThat(old.body().path("errors").path(0).path("message").asText())
+        .contains("{kind, value} shape is no longer accepted");
+
+    Map<String, Object> bad = new java.util.HashMap<>(processKill("111111111111"));
+    bad.put(
+        "steadyState",
+        List.of(
+            http("api-ok", "http://10.0.0.5/health"),
+            http("api-slow", "ftp://10.0.0.5/health"),
+            Map.of("name", "what", "type", "carrier-pigeon")));
+    bad.put(
+        "stopConditions",
+        List.of(alarm("errors", "222222222222"), alarm("api-ok", "111111111111")));
+    bad.put("bakeSeconds", 3601);
+    bad.put("waves", List.of(Map.of("name", "canary", "bakeSeconds", -1)));
+    Http.Response r = op.post(base, bad);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.namesField("steadyState[1].url", "pattern")).as(r.raw()).isTrue();
+    assertThat(r.namesField("steadyState[2].type", "knownProbeType")).as(r.raw()).isTrue();
+    assertThat(r.namesField("stopConditions[0].accountId", "registeredAccount"))
+        .as(r.raw())
+        .isTrue();
+    assertThat(r.namesField("stopConditions[1].name", "uniqueName")).as(r.raw()).isTrue();
+    assertThat(r.namesField("bakeSeconds", "maximum")).as(r.raw()).isTrue();
+    assertThat(r.namesField("waves[0].bakeSeconds", "minimum")).as(r.raw()).isTrue();
+    assertThat(r.raw()).doesNotContain("\"stopConditions[1].accountId\"");
+
+    Map<String, Object> many = new java.util.HashMap<>(processKill("111111111111"));
+    many.put(
+        "stopConditions",
+        java.util.stream.IntStream.range(0, 11)
+            .mapToObj(i -> http("p" + i, "http://10.0.0.5/health"))
+            .toList());
+    assertThat(op.post(base, many).namesField("stopConditions", "maxItems")).isTrue();
+
+    Map<String, Object> bakeAlone = new java.util.HashMap<>(processKill("111111111111"));
+    bakeAlone.put("bakeSeconds", 60);
+    assertThat(op.post(base, bakeAlone).namesField("bakeSeconds", "requiresProbes")).isTrue();
+
+    // Another tenant cannot watch this tenant's account.
+    String other = SharedScheduler.newTenant();
+    Map<String, Object> theirs = new java.util.HashMap<>(processKill("111111111111"));
+    theirs.put("stopConditions", List.of(alarm("errors", "111111111111")));
+    assertThat(
+            app.http(other, "operator")
+                .post("/api/v1/tenants/" + other + "/experiments", theirs)
+                .namesField("stopConditions[0].accountId", "registeredAccount"))
+        .isTrue();
+
+    Map<String, Object> good = new java.util.HashMap<>(processKill("111111111111"));
+    good.put("steadyState", List.of(http("api-ok", "http://10.0.0.5/health")));
+    good.put("stopConditions", List.of(alarm("errors", "111111111111")));
+    good.put("bakeSeconds", 120);
+    good.put("waves", List.of(Map.of("name", "canary", "bakeSeconds", 300), Map.of("name", "all")));
+    Http.Response saved = op.post(base, good);
+    assertThat(saved.status()).as(saved.raw()).isEqualTo(201);
+    assertThat(saved.body().path("bakeSeconds").asInt()).isEqualTo(120);
+    assertThat(saved.body().path("waves").path(0).path("bakeSeconds").asInt()).isEqualTo(300);
+    // Canonical: defaults applied, flat with its type.
+    assertThat(saved.body().path("steadyState").path(0).path("intervalSeconds").asInt())
+        .isEqualTo(10);
+    assertThat(saved.body().path("stopConditions").path(0).path("type").asText())
+        .isEqualTo("cloudwatch-alarm");
+    assertThat(
+            op.get(base + "/" + saved.body().path("experimentId").asText())
+                .body()
+                .path("stopConditions")
+                .path(0)
+                .path("alarmName")
+                .asText())
+        .isEqualTo("checkout-5xx");
   }
 
   @Test

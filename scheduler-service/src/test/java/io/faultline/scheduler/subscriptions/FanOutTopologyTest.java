@@ -5,13 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.faultline.events.Fixtures;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.probe.ProbeReading;
+import io.faultline.events.probe.RunEvent;
+import io.faultline.events.probe.RunEventKind;
+import io.faultline.events.probe.WatchPhase;
 import io.faultline.events.topics.Topics;
 import io.faultline.telemetry.kafka.PoisonRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -113,6 +119,53 @@ class FanOutTopologyTest {
     assertThat(copied.get(0).value()).isEqualTo(started.value());
     assertThat(copied.get(0).headers().toArray()).containsExactly(started.headers().toArray());
     assertThat(ensured).containsExactly(ACME);
+  }
+
+  private static ProducerRecord<String, byte[]> runEvent(TenantId tenant, String probe) {
+    RunEvent event =
+        new RunEvent(
+            "reading-" + probe,
+            tenant,
+            RunId.of("run-1"),
+            RunEventKind.PROBE_READING,
+            probe,
+            ProbeReading.ofState(true, "OK"),
+            WatchPhase.RUNNING,
+            0,
+            1L,
+            Instant.parse("2030-01-07T08:05:00Z"),
+            null,
+            null);
+    return EventCodec.standard()
+        .encode(
+            Topics.RUN_EVENTS,
+            FaultlineEvent.of(
+                event.eventId(), URI.create("/faultline/executor-service"), event, null));
+  }
+
+  @Test
+  void copiesARegisteredTenantsRunEventsToTheSameTopicToldApartByType() {
+    policies.pipeInput(ACME.value(), new byte[] {'{', '}'});
+    policies.pipeInput(GLOBEX.value(), new byte[] {'{', '}'});
+    TestInputTopic<String, byte[]> runEvents =
+        driver.createInputTopic(
+            Topics.RUN_EVENTS.name(), new StringSerializer(), new ByteArraySerializer());
+    ProducerRecord<String, byte[]> reading = runEvent(ACME, "api-ok");
+    ProducerRecord<String, byte[]> theirs = runEvent(GLOBEX, "their-probe");
+
+    pipe(event(ACME, "f-7"));
+    runEvents.pipeInput(new TestRecord<>(reading.key(), reading.value(), reading.headers()));
+    // Globex's run event under Acme's key is poison, never copied.
+    runEvents.pipeInput(new TestRecord<>("acme", theirs.value(), theirs.headers()));
+
+    List<TestRecord<String, byte[]>> copied = topicOf(ACME).readRecordsToList();
+    assertThat(copied).hasSize(2);
+    assertThat(copied.get(1).value()).isEqualTo(reading.value());
+    assertThat(new String(copied.get(0).headers().lastHeader("ce_type").value()))
+        .startsWith("io.faultline.fault.");
+    assertThat(new String(copied.get(1).headers().lastHeader("ce_type").value()))
+        .isEqualTo("io.faultline.run.v1");
+    assertThat(poison.count(Topics.RUN_EVENTS.name())).isEqualTo(1.0);
   }
 
   @Test

@@ -40,6 +40,12 @@ class OpenApiIT {
                 .has("application/problem+json"))
         .isTrue();
     assertThat(docs.body().path("components").path("schemas").has("FieldViolation")).isTrue();
+    JsonNode experiment =
+        docs.body().path("components").path("schemas").path("ExperimentRequest").path("properties");
+    assertThat(experiment.path("steadyState").path("description").asText())
+        .contains("cloudwatch-alarm");
+    assertThat(experiment.path("stopConditions").path("type").asText()).isEqualTo("array");
+    assertThat(experiment.path("bakeSeconds").path("maximum").asInt()).isEqualTo(3600);
     assertThat(app.anonymous().get("/swagger-ui/index.html").status()).isEqualTo(200);
   }
 }
