@@ -37,7 +37,8 @@ final class ReportFixtures {
                 List.of("f-0-a"),
                 WaveStatus.COMPLETED,
                 T0.plusSeconds(5),
-                T0.plusSeconds(40)),
+                T0.plusSeconds(40),
+                0),
             new RunWave(
                 1,
                 "all",
@@ -46,7 +47,8 @@ final class ReportFixtures {
                 List.of("f-1-a", "f-1-b"),
                 WaveStatus.FAILED,
                 T0.plusSeconds(45),
-                T0.plusSeconds(90)));
+                T0.plusSeconds(90),
+                0));
     List<RunFault> faults =
         List.of(
             new RunFault(
