@@ -46,7 +46,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code faultline} CLI's jar, run as a process through its wrapper script, against the real
  * platform (the three services from their boot jars, a real broker, moto): the CI examples' gate
- * line, a refused run, the event stream, publish, halt and resume. One platform for all of them.
+ * line, a refused run, the event stream, publish, halt and resume, and the safety loop through the
+ * gate — a run whose CloudWatch alarm stays OK is held (exit 0), one whose alarm goes off mid-hold
+ * is aborted and refuted (exit 1). One platform for all of them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliIT {
@@ -372,6 +374,136 @@ class CliIT {
                         org.assertj.core.groups.Tuple.tuple(ControlAction.RESUME_PLATFORM, null));
               });
     }
+  }
+
+  @Test
+  @Order(8)
+  void aRunWhoseAlarmStaysOkIsHeldAndTheGateOpens() throws Exception {
+    E2eTenant watched = E2eTenant.create("cli-held");
+    SchedulerApi watchedApi = registered(watched);
+    String alarm = "checkout-errors-" + watched.tenantId().value();
+    MotoAlarms.set(watched.account(), alarm, "OK");
+    String experiment =
+        watchedApi.createExperiment(experimentWatching(watched, alarm, "cli held", 1));
+
+    CliProcess gate =
+        CliProcess.start(
+            tokenEnv(watchedApi.token()),
+            "run",
+            experiment,
+            "--tenant",
+            watched.tenantId().value(),
+            "--wait",
+            "--timeout",
+            "3m");
+
+    assertThat(gate.await(CLI_TIMEOUT)).as(gate.transcript() + platform.logs()).isZero();
+    String runId = runIdOf(gate.out());
+    assertThat(gate.out()).contains("verdict HYPOTHESIS_HELD");
+    JsonNode run = watchedApi.run(runId);
+    assertThat(run.path("status").asText()).isEqualTo("COMPLETED");
+    assertThat(run.path("verdict").asText()).isEqualTo("HYPOTHESIS_HELD");
+    // The executors' readings of the alarm (steady state before and after, stop condition
+    // during) are on the run and in its report.
+    JsonNode report =
+        get(
+            "/api/v1/tenants/" + watched.tenantId().value() + "/runs/" + runId + "/report",
+            watchedApi.token());
+    assertThat(report.path("verdict").asText()).isEqualTo("HYPOTHESIS_HELD");
+    assertThat(report.path("readings").size()).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  @Order(9)
+  void anAlarmGoingOffMidHoldAbortsTheRunRefutesTheHypothesisAndClosesTheGate() throws Exception {
+    E2eTenant watched = E2eTenant.create("cli-refuted");
+    SchedulerApi watchedApi = registered(watched);
+    String alarm = "checkout-errors-" + watched.tenantId().value();
+    MotoAlarms.set(watched.account(), alarm, "OK");
+    String experiment =
+        watchedApi.createExperiment(experimentWatching(watched, alarm, "cli refuted", 120));
+
+    CliProcess gate =
+        CliProcess.start(
+            tokenEnv(watchedApi.token()),
+            "run",
+            experiment,
+            "--tenant",
+            watched.tenantId().value(),
+            "--wait",
+            "--timeout",
+            "3m");
+    await("the run id on the CLI's output")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> RUN_ID.matcher(gate.out()).find());
+    String runId = runIdOf(gate.out());
+    String faultId = runId + ".w0.t0";
+    lifecycle.awaitStage(faultId, LifecycleStage.INJECTED, Duration.ofSeconds(90));
+
+    MotoAlarms.set(watched.account(), alarm, "ALARM");
+
+    assertThat(gate.await(CLI_TIMEOUT)).as(gate.transcript() + platform.logs()).isEqualTo(1);
+    assertThat(gate.out()).contains("HYPOTHESIS_REFUTED");
+    // Rolled back long before its 120 s hold would have ended.
+    assertThat(lifecycle.awaitTerminal(faultId, Duration.ofSeconds(30)).stage())
+        .isEqualTo(LifecycleStage.ABORTED);
+    JsonNode run = watchedApi.run(runId);
+    assertThat(run.path("status").asText()).isEqualTo("ABORTED");
+    assertThat(run.path("verdict").asText()).isEqualTo("HYPOTHESIS_REFUTED");
+  }
+
+  /**
+   * One wave on the tenant's instance, held {@code seconds}, watched by one CloudWatch alarm: its
+   * steady state (before the first wave and after the last) and its stop condition.
+   */
+  private static Map<String, Object> experimentWatching(
+      E2eTenant watched, String alarm, String name, int seconds) {
+    Map<String, Object> parameters =
+        new HashMap<>(watched.processKill("unused").parameters().asMap());
+    parameters.put("TOTAL_CHAOS_DURATION", seconds);
+    Map<String, Object> probe =
+        Map.of(
+            "type",
+            "cloudwatch-alarm",
+            "alarmName",
+            alarm,
+            "accountId",
+            watched.account().accountId(),
+            "region",
+            watched.account().region(),
+            "intervalSeconds",
+            1);
+    Map<String, Object> steady = new HashMap<>(probe);
+    steady.put("name", "errors-steady");
+    Map<String, Object> stop = new HashMap<>(probe);
+    stop.put("name", "errors-stop");
+    return Map.of(
+        "name", name,
+        "faultType", E2eTenant.PROCESS_KILL.value(),
+        "parameters", parameters,
+        "hypothesis", "checkout keeps its error alarm quiet when a process dies",
+        "steadyState", List.of(steady),
+        "stopConditions", List.of(stop),
+        "targets",
+            List.of(
+                Map.of(
+                    "accountId",
+                    watched.account().accountId(),
+                    "region",
+                    watched.account().region())));
+  }
+
+  private static JsonNode get(String path, String token) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(platform.schedulerUri().resolve(path))
+                    .header("authorization", "Bearer " + token)
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
   }
 
   private static Map<String, String> tokenEnv(String token) {

@@ -6,6 +6,7 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
 import io.faultline.local.FaultlineServices;
 import io.faultline.local.ServiceProcess;
+import io.faultline.testsupport.CloudWatchJsonBridge;
 import io.faultline.testsupport.LoopbackPorts;
 import io.faultline.testsupport.MotoServer;
 import io.faultline.testsupport.TestKafka;
@@ -79,13 +80,14 @@ final class Platform implements AutoCloseable {
     // out of the services' health timeouts.
     ZipkinServer.shared();
     MotoServer.shared();
+    URI aws = cloudWatchBridge().endpoint();
     Platform platform = new Platform(observerBootstrapServers);
     try {
       platform.services =
           FaultlineServices.start(
               new FaultlineServices.Settings(
                   servicesBootstrapServers,
-                  MotoServer.shared().endpoint(),
+                  aws,
                   REGION,
                   zipkin().spansEndpoint(),
                   Path.of(System.getProperty("faultline.e2e.services-dir", "..")),
@@ -110,6 +112,20 @@ final class Platform implements AutoCloseable {
       platform.close();
       throw e;
     }
+  }
+
+  private static CloudWatchJsonBridge bridge;
+
+  /**
+   * The services' AWS endpoint: moto, behind the bridge that turns the SDK's CBOR CloudWatch calls
+   * (which moto does not route) into JSON ones, so the executors' CloudWatch probes read real
+   * alarms in moto; every other call passes through unchanged.
+   */
+  static synchronized CloudWatchJsonBridge cloudWatchBridge() {
+    if (bridge == null) {
+      bridge = new CloudWatchJsonBridge(MotoServer.shared().endpoint());
+    }
+    return bridge;
   }
 
   static ZipkinServer zipkin() {

@@ -100,7 +100,7 @@ class RunReportBrowserIT {
 
     assertNothingFetchedAndNoConsoleProblems();
     Path shot = Screenshots.take(driver, "played-run");
-    // #fff8c5: the "no verdict" box; #ddf4ff: the waves' spans in the plot.
+    // #fff8c5: the inconclusive (or no) verdict box; #ddf4ff: the waves' spans in the plot.
     Screenshots.assertShowsAPage(shot, 200, 0xfff8c5, 0xddf4ff);
   }
 

@@ -59,8 +59,9 @@ class RunReportIT {
     assertThat(report.path("experimentName").asText()).isEqualTo(ReportRuns.HOSTILE_NAME);
     assertThat(report.path("hypothesis").asText()).isEqualTo(ReportRuns.HOSTILE_HYPOTHESIS);
     assertThat(report.path("stopReason").asText()).contains("FAILED");
-    // No probe state on runs yet: no verdict (absent, like every null), no readings.
-    assertThat(report.has("verdict")).isFalse();
+    // A run without probes that failed for a fault's own reasons: inconclusive, no readings.
+    assertThat(report.path("verdict").asText()).isEqualTo("INCONCLUSIVE");
+    assertThat(report.path("verdictReason").asText()).isNotBlank();
     assertThat(report.path("readings").size()).isZero();
 
     JsonNode faults = report.path("faults");

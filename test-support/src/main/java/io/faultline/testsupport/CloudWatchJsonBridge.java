@@ -1,4 +1,4 @@
-package io.faultline.executor.aws;
+package io.faultline.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
