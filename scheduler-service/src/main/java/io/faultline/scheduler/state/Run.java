@@ -145,6 +145,27 @@ public record Run(
 
   /** The run with its verdict and the reason for it. */
   public Run withVerdict(Verdict newVerdict, String newVerdictReason) {
+    return withProbeState(newVerdict, newVerdictReason, readings, watch);
+  }
+
+  /** The run with one more reading; the oldest goes beyond {@value #MAX_READINGS}. */
+  public Run withReading(RunReading reading) {
+    List<RunReading> more = new ArrayList<>(readings);
+    more.add(reading);
+    return withProbeState(verdict, verdictReason, more, watch);
+  }
+
+  /** The run with the watch now written for it (null: none any more). */
+  public Run withWatch(RunWatch newWatch) {
+    return withProbeState(verdict, verdictReason, readings, newWatch);
+  }
+
+  /** The run with its probe state (verdict, readings, watch) replaced, all else kept. */
+  private Run withProbeState(
+      Verdict newVerdict,
+      String newVerdictReason,
+      List<RunReading> newReadings,
+      RunWatch newWatch) {
     return new Run(
         tenantId,
         runId,
@@ -166,44 +187,6 @@ public record Run(
         traceparent,
         newVerdict,
         newVerdictReason,
-        readings,
-        watch);
-  }
-
-  /** The run with one more reading; the oldest goes beyond {@value #MAX_READINGS}. */
-  public Run withReading(RunReading reading) {
-    List<RunReading> more = new ArrayList<>(readings);
-    more.add(reading);
-    return withReadingsAndWatch(more, watch);
-  }
-
-  /** The run with the watch now written for it (null: none any more). */
-  public Run withWatch(RunWatch newWatch) {
-    return withReadingsAndWatch(readings, newWatch);
-  }
-
-  private Run withReadingsAndWatch(List<RunReading> newReadings, RunWatch newWatch) {
-    return new Run(
-        tenantId,
-        runId,
-        experimentId,
-        experimentName,
-        faultType,
-        scheduleId,
-        fireTime,
-        requestedBy,
-        status,
-        currentWave,
-        waves,
-        faults,
-        timeline,
-        stopReason,
-        startedAt,
-        endedAt,
-        commandId,
-        traceparent,
-        verdict,
-        verdictReason,
         newReadings,
         newWatch);
   }
@@ -211,6 +194,6 @@ public record Run(
   /** The run without its timeline and readings, for lists. */
   public Run summary() {
     return with(status, currentWave, waves, faults, List.of(), stopReason, endedAt)
-        .withReadingsAndWatch(List.of(), watch);
+        .withProbeState(verdict, verdictReason, List.of(), watch);
   }
 }
