@@ -1,0 +1,2 @@
+/** The performance figures P1-P5: one driver per figure, each printing its table. */
+package io.faultline.benchmarks;
