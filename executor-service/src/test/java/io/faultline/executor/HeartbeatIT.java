@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.faultline.events.LifecycleTap;
+import io.faultline.events.TopicTap;
 import io.faultline.events.decision.ProtectedTargetGuard;
+import io.faultline.events.heartbeat.ExecutorHeartbeat;
 import io.faultline.events.heartbeat.ExecutorHeartbeat.RunningFault;
-import io.faultline.executor.HeartbeatTap.Beat;
+import io.faultline.events.topics.Topics;
 import io.faultline.executor.aws.AwsAccountConnector;
 import io.faultline.executor.aws.AwsSettings;
 import io.faultline.executor.aws.MotoAccounts;
@@ -45,7 +47,10 @@ class HeartbeatIT {
   private static AwsAccountConnector connector;
   private static Executor executor;
   private static LifecycleTap lifecycle;
-  private static HeartbeatTap heartbeats;
+  private static TopicTap<ExecutorHeartbeat> heartbeats;
+
+  /** One heartbeat record as read: its data and the type of the broker's timestamp. */
+  private record Beat(ExecutorHeartbeat heartbeat, TimestampType timestampType) {}
 
   @BeforeAll
   static void start() {
@@ -73,7 +78,7 @@ class HeartbeatIT {
             FaultRegistry.discover(),
             new Observability(OpenTelemetry.noop(), meters));
     lifecycle = new LifecycleTap();
-    heartbeats = new HeartbeatTap();
+    heartbeats = new TopicTap<>(Topics.EXECUTOR_HEARTBEATS);
   }
 
   @AfterAll
@@ -84,6 +89,15 @@ class HeartbeatIT {
     connector.close();
   }
 
+  /** Every heartbeat record of this test's executor read so far, in its order. */
+  private static List<Beat> beats() {
+    return heartbeats.records().stream()
+        .filter(r -> r.event() != null)
+        .map(r -> new Beat(r.event().data(), r.timestampType()))
+        .filter(b -> b.heartbeat().executorId().equals(executor.id()))
+        .toList();
+  }
+
   private static List<RunningFault> named(Beat beat, String faultId) {
     return beat.heartbeat().faults().stream()
         .filter(f -> f.faultId().value().equals(faultId))
@@ -91,9 +105,7 @@ class HeartbeatIT {
   }
 
   private static List<Beat> sentAfter(Instant instant) {
-    return heartbeats.of(executor.id()).stream()
-        .filter(b -> b.heartbeat().sentAt().isAfter(instant))
-        .toList();
+    return beats().stream().filter(b -> b.heartbeat().sentAt().isAfter(instant)).toList();
   }
 
   @Test
@@ -121,14 +133,13 @@ class HeartbeatIT {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                heartbeats.of(executor.id()).stream()
+                beats().stream()
                     .flatMap(b -> named(b, faultId).stream())
                     .anyMatch(f -> f.phase().equals("HOLDING")));
     assertThat(lifecycle.awaitTerminal(faultId, WAIT).stage()).isEqualTo(COMPLETED);
     Instant ended = Instant.now();
 
-    List<RunningFault> naming =
-        heartbeats.of(executor.id()).stream().flatMap(b -> named(b, faultId).stream()).toList();
+    List<RunningFault> naming = beats().stream().flatMap(b -> named(b, faultId).stream()).toList();
     assertThat(naming)
         .allSatisfy(
             f -> {
@@ -144,7 +155,7 @@ class HeartbeatIT {
     // Beats taken after the terminal event was committed no longer name the fault.
     await().atMost(Duration.ofSeconds(10)).until(() -> sentAfter(ended).size() >= 3);
     assertThat(sentAfter(ended)).allSatisfy(b -> assertThat(named(b, faultId)).isEmpty());
-    assertThat(heartbeats.undecodable()).isEmpty();
+    assertThat(heartbeats.brokenRecords()).isEmpty();
   }
 
   @Test
@@ -160,15 +171,15 @@ class HeartbeatIT {
               assertThat(b.heartbeat().part()).isEqualTo(1);
               assertThat(b.heartbeat().parts()).isEqualTo(1);
             });
-    assertThat(heartbeats.undecodable()).isEmpty();
+    assertThat(heartbeats.brokenRecords()).isEmpty();
   }
 
   @Test
   void everyHeartbeatIsAReadableEventStampedWithTheBrokersAppendTime() {
-    await().atMost(Duration.ofSeconds(10)).until(() -> heartbeats.of(executor.id()).size() >= 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> beats().size() >= 3);
 
-    assertThat(heartbeats.undecodable()).isEmpty();
-    assertThat(heartbeats.of(executor.id()))
+    assertThat(heartbeats.brokenRecords()).isEmpty();
+    assertThat(beats())
         .allSatisfy(b -> assertThat(b.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME));
     assertThat(meters.counter(HeartbeatPublisher.HEARTBEATS, "outcome", "sent").count())
         .isGreaterThanOrEqualTo(3);
