@@ -27,6 +27,7 @@ acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.tenant-policies.v1
 acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.fault-controls.v1"
 acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.fault-lifecycle.v1"
 acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.executor-heartbeats.v1"
+acl "${POLICY_PRINCIPAL}" --operation Read --topic "faultline.account-owners.v1"
 acl "${POLICY_PRINCIPAL}" --operation Write --topic "faultline.fault-approvals.v1"
 acl "${POLICY_PRINCIPAL}" --operation Write --topic "faultline.fault-lifecycle.v1"
 acl "${POLICY_PRINCIPAL}" --operation Write --topic "faultline.fault-requests.dlq.v1"
@@ -57,12 +58,14 @@ acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.scheduler-comma
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.fault-lifecycle.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.tenant-policies.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.run-events.v1"
+acl "${SCHEDULER_PRINCIPAL}" --operation Read --topic "faultline.account-owners.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.fault-requests.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.fault-controls.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.tenant-policies.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.scheduler-commands.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.run-watches.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.run-events.v1"
+acl "${SCHEDULER_PRINCIPAL}" --operation Write --topic "faultline.account-owners.v1"
 acl "${SCHEDULER_PRINCIPAL}" --operation Read --group "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed
 acl "${SCHEDULER_PRINCIPAL}" --operation All --topic "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed
 acl "${SCHEDULER_PRINCIPAL}" --operation Write --transactional-id "${SCHEDULER_APPLICATION_ID}" --resource-pattern-type prefixed

@@ -29,6 +29,25 @@ public final class ApiFixtures {
         List.of(Map.of("accountId", accountId, "region", "eu-west-1")));
   }
 
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /**
+   * A random 12-digit account id nobody else registered: an AWS account belongs to one tenant (ADR
+   * 0007 §7), so tests sharing one scheduler give each tenant its own accounts.
+   */
+  public static String freshAccountId() {
+    return Long.toString(500_000_000_000L + RANDOM.nextLong(99_999_999_999L));
+  }
+
+  /** The registration of {@code accountId}: a role in it, in {@link Fixtures#REGION}. */
+  public static Map<String, Object> account(String accountId) {
+    return Map.of(
+        "roleArn",
+        "arn:aws:iam::" + accountId + ":role/faultline-target",
+        "regions",
+        List.of(Fixtures.REGION.value()));
+  }
+
   /** The registration of {@link Fixtures#ACCOUNT}: its role and region. */
   public static Map<String, Object> account() {
     return Map.of("roleArn", Fixtures.ROLE_ARN, "regions", List.of(Fixtures.REGION.value()));

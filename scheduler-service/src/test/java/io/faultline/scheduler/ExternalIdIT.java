@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
  * policy and the published policy carry both ids, afterwards only the new one.
  */
 class ExternalIdIT {
-  private static final String ACCOUNT = "111111111111";
+  /** Each test's tenant registers an account of its own: an account belongs to one tenant. */
+  private final String accountId = ApiFixtures.freshAccountId();
+
   private static MutableClock clock;
   private static SchedulerInstance app;
   private static TopicTap<TenantPolicy> policies;
@@ -45,9 +47,10 @@ class ExternalIdIT {
   }
 
   /** A tenant with one account and a policy; returns the account's external id. */
-  private static String registered(String tenant) {
+  private String registered(String tenant) {
     Http admin = app.http(tenant, "admin");
-    Http.Response created = admin.put(accounts(tenant) + "/" + ACCOUNT, ApiFixtures.account());
+    Http.Response created =
+        admin.put(accounts(tenant) + "/" + accountId, ApiFixtures.account(accountId));
     assertThat(created.status()).isEqualTo(201);
     assertThat(
             admin.put("/api/v1/tenants/" + tenant + "/policy", ApiFixtures.policyBody()).status())
@@ -79,22 +82,22 @@ class ExternalIdIT {
       Http http = app.http(tenant, role);
       Http.Response list = http.get(accounts(tenant));
       assertThat(list.status()).isEqualTo(200);
-      assertThat(list.body().path(0).path("accountId").asText()).isEqualTo(ACCOUNT);
+      assertThat(list.body().path(0).path("accountId").asText()).isEqualTo(accountId);
       assertThat(list.body().path(0).has("externalId")).isFalse();
       assertThat(list.body().path(0).has("trustPolicy")).isFalse();
-      Http.Response one = http.get(accounts(tenant) + "/" + ACCOUNT);
+      Http.Response one = http.get(accounts(tenant) + "/" + accountId);
       assertThat(one.status()).isEqualTo(200);
       assertThat(one.raw()).doesNotContain(externalId);
       Http.Response policy = http.get("/api/v1/tenants/" + tenant + "/policy");
       assertThat(policy.status()).isEqualTo(200);
       assertThat(policy.body().path("accounts").path(0).path("accountId").asText())
-          .isEqualTo(ACCOUNT);
+          .isEqualTo(accountId);
       assertThat(policy.raw()).doesNotContain(externalId).doesNotContain("externalId");
       Http.Response internal = http.get("/internal/tenants/" + tenant + "/stores/tenants");
       assertThat(internal.status()).isEqualTo(200);
-      assertThat(internal.raw()).contains(ACCOUNT).doesNotContain(externalId);
+      assertThat(internal.raw()).contains(accountId).doesNotContain(externalId);
       Http.Response rotation =
-          http.post(accounts(tenant) + "/" + ACCOUNT + "/external-id/rotation", null);
+          http.post(accounts(tenant) + "/" + accountId + "/external-id/rotation", null);
       assertThat(rotation.status()).isEqualTo(403);
     }
     Http admin = app.http(tenant, "admin");
@@ -113,7 +116,7 @@ class ExternalIdIT {
     Instant rotatedAt = clock.instant();
 
     Http.Response rotated =
-        admin.post(accounts(tenant) + "/" + ACCOUNT + "/external-id/rotation", null);
+        admin.post(accounts(tenant) + "/" + accountId + "/external-id/rotation", null);
     assertThat(rotated.status()).isEqualTo(200);
     String fresh = rotated.body().path("externalId").asText();
     assertThat(fresh).hasSize(48).isNotEqualTo(old);
@@ -134,17 +137,22 @@ class ExternalIdIT {
               assertThat(published.previousExternalId()).isEqualTo(old);
             });
     // Updating the account during the overlap keeps both ids.
-    Http.Response updated = admin.put(accounts(tenant) + "/" + ACCOUNT, ApiFixtures.account());
+    Http.Response updated =
+        admin.put(accounts(tenant) + "/" + accountId, ApiFixtures.account(accountId));
     assertThat(updated.body().path("externalId").asText()).isEqualTo(fresh);
     assertThat(updated.body().path("previousExternalId").asText()).isEqualTo(old);
     // Viewers see that a rotation is in progress, not its ids.
-    Http.Response viewed = app.http(tenant, "viewer").get(accounts(tenant) + "/" + ACCOUNT);
+    Http.Response viewed = app.http(tenant, "viewer").get(accounts(tenant) + "/" + accountId);
     assertThat(viewed.body().has("previousExternalIdUntil")).isTrue();
     assertThat(viewed.raw()).doesNotContain(old).doesNotContain(fresh);
 
     clock.advance(Duration.ofHours(23));
     assertThat(
-            admin.get(accounts(tenant) + "/" + ACCOUNT).body().path("previousExternalId").asText())
+            admin
+                .get(accounts(tenant) + "/" + accountId)
+                .body()
+                .path("previousExternalId")
+                .asText())
         .isEqualTo(old);
 
     clock.advance(Duration.ofHours(1));
@@ -156,7 +164,7 @@ class ExternalIdIT {
               assertThat(published.externalId()).isEqualTo(fresh);
               assertThat(published.previousExternalId()).isNull();
             });
-    Http.Response after = admin.get(accounts(tenant) + "/" + ACCOUNT);
+    Http.Response after = admin.get(accounts(tenant) + "/" + accountId);
     assertThat(after.body().path("externalId").asText()).isEqualTo(fresh);
     assertThat(after.body().has("previousExternalId")).isFalse();
     assertThat(externalIdCondition(after.body()).asText()).isEqualTo(fresh);
@@ -171,16 +179,17 @@ class ExternalIdIT {
     Http admin = app.http(tenant, "admin");
     String fresh =
         admin
-            .post(accounts(tenant) + "/" + ACCOUNT + "/external-id/rotation", null)
+            .post(accounts(tenant) + "/" + accountId + "/external-id/rotation", null)
             .body()
             .path("externalId")
             .asText();
     assertThat(
             app.http(tenant, "operator")
-                .delete(accounts(tenant) + "/" + ACCOUNT + "/external-id/previous")
+                .delete(accounts(tenant) + "/" + accountId + "/external-id/previous")
                 .status())
         .isEqualTo(403);
-    Http.Response ended = admin.delete(accounts(tenant) + "/" + ACCOUNT + "/external-id/previous");
+    Http.Response ended =
+        admin.delete(accounts(tenant) + "/" + accountId + "/external-id/previous");
     assertThat(ended.status()).isEqualTo(200);
     assertThat(ended.body().path("externalId").asText()).isEqualTo(fresh);
     assertThat(ended.body().has("previousExternalId")).isFalse();

@@ -18,6 +18,7 @@ import io.faultline.events.probe.Verdict;
 import io.faultline.events.probe.WatchPhase;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.state.StateJson;
 import io.faultline.testsupport.TestKafka;
 import java.net.URI;
 import java.time.Duration;
@@ -125,13 +126,21 @@ class RunSafetyIT {
   /** A new tenant with the account registered, the experiment saved, and a run started. */
   private static Started runNow(Map<String, Object> experiment) {
     String tenant = SharedScheduler.newTenant();
+    // An AWS account belongs to one tenant (ADR 0007 §7): each tenant here gets its own, put in
+    // place of ACCOUNT wherever the experiment names it (targets, CloudWatch probes).
+    String account = ApiFixtures.freshAccountId();
     assertThat(
             app.http(tenant, "admin")
-                .put("/api/v1/tenants/" + tenant + "/accounts/" + ACCOUNT, ApiFixtures.account())
+                .put(
+                    "/api/v1/tenants/" + tenant + "/accounts/" + account,
+                    ApiFixtures.account(account))
                 .status())
         .isEqualTo(201);
+    String own =
+        new String(StateJson.write(experiment), java.nio.charset.StandardCharsets.UTF_8)
+            .replace("\"" + ACCOUNT + "\"", "\"" + account + "\"");
     Http op = app.http(tenant, "operator");
-    Http.Response saved = op.post("/api/v1/tenants/" + tenant + "/experiments", experiment);
+    Http.Response saved = op.post("/api/v1/tenants/" + tenant + "/experiments", own);
     assertThat(saved.status()).as(saved.raw()).isEqualTo(201);
     String exp = saved.body().path("experimentId").asText();
     String runId =

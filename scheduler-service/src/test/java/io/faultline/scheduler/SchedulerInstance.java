@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -64,6 +65,16 @@ public final class SchedulerInstance implements AutoCloseable {
     // Each deployment (application id) under test gets its own commands topic, as in production.
     String commandsTopic = "faultline.scheduler-commands." + applicationId;
     createTopics(commandsTopic);
+    // And its own account-owner index, so tests of different instances may register one account
+    // for different tenants; tests of the index itself share one by overriding the property.
+    String ownersTopic =
+        overrides.getOrDefault(
+            "faultline.scheduler.account-owners-topic",
+            Topics.ACCOUNT_OWNERS.name() + "." + applicationId);
+    TestKafka.createTopics(
+        List.of(
+            new NewTopic(ownersTopic, Topics.ACCOUNT_OWNERS.partitions(), (short) 1)
+                .configs(Topics.ACCOUNT_OWNERS.configs())));
     Map<String, Object> properties = new HashMap<>();
     properties.put("server.port", "0");
     // Actuator on its own (random) port, as management.server.port does in production.
@@ -71,6 +82,7 @@ public final class SchedulerInstance implements AutoCloseable {
     properties.put("spring.kafka.bootstrap-servers", TestKafka.bootstrapServers());
     properties.put("faultline.scheduler.application-id", applicationId);
     properties.put("faultline.scheduler.commands-topic", commandsTopic);
+    properties.put("faultline.scheduler.account-owners-topic", ownersTopic);
     properties.put("faultline.scheduler.tick", "100ms");
     // A client that left is noticed at the first or second heartbeat: its slot frees in seconds.
     properties.put("faultline.scheduler.sse-heartbeat", "2s");

@@ -107,7 +107,7 @@ public final class KafkaAccess {
   private static KafkaRole policy(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
     read(grants, Topics.FAULT_REQUESTS, Topics.TENANT_POLICIES, Topics.FAULT_CONTROLS);
-    read(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTOR_HEARTBEATS);
+    read(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTOR_HEARTBEATS, Topics.ACCOUNT_OWNERS);
     write(grants, Topics.FAULT_APPROVALS, Topics.FAULT_LIFECYCLE, Topics.DEAD_LETTERS);
     // The admission log: created at start if missing, written by intake, read by admission,
     // purged behind admission's committed offset.
@@ -150,7 +150,8 @@ public final class KafkaAccess {
         Topics.SCHEDULER_COMMANDS,
         Topics.FAULT_LIFECYCLE,
         Topics.TENANT_POLICIES,
-        Topics.RUN_EVENTS);
+        Topics.RUN_EVENTS,
+        Topics.ACCOUNT_OWNERS);
     write(
         grants,
         Topics.FAULT_REQUESTS,
@@ -158,7 +159,8 @@ public final class KafkaAccess {
         Topics.TENANT_POLICIES,
         Topics.SCHEDULER_COMMANDS,
         Topics.RUN_WATCHES,
-        Topics.RUN_EVENTS);
+        Topics.RUN_EVENTS,
+        Topics.ACCOUNT_OWNERS);
     streamsApplication(grants, names.schedulerApplicationId());
     // The fan-out creates each registered tenant's lifecycle topic and copies its events there.
     grants.add(new KafkaGrant(TOPIC, Topics.TENANT_TOPIC_PREFIX, PREFIXED, CREATE));

@@ -6,6 +6,7 @@ import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.heartbeat.ExecutorHeartbeat;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.owners.AccountOwnerClaim;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.probe.RunEvent;
 import io.faultline.events.probe.RunWatch;
@@ -77,7 +78,15 @@ public enum EventFamily {
       List.of("io.faultline.run.v1"),
       e -> "io.faultline.run.v1",
       e -> ((RunEvent) e).runId().value(),
-      e -> ((RunEvent) e).tenantId().value());
+      e -> ((RunEvent) e).tenantId().value()),
+  /** A tenant's claim on an AWS account (ADR 0007 §7); subject = account id. */
+  ACCOUNT_OWNER(
+      AccountOwnerClaim.class,
+      "account-owner.v1",
+      List.of("io.faultline.account.owner.v1"),
+      e -> "io.faultline.account.owner.v1",
+      e -> ((AccountOwnerClaim) e).accountId().value(),
+      e -> ((AccountOwnerClaim) e).tenantId().value());
 
   /** Where the published schemas live; also the {@code dataschema} attribute's base. */
   public static final String SCHEMA_BASE = "https://faultline.io/schemas/";

@@ -7,6 +7,7 @@ import io.faultline.events.heartbeat.ExecutorHeartbeat;
 import io.faultline.events.ids.FaultKey;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.owners.AccountOwnerClaim;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.probe.RunEvent;
 import io.faultline.events.probe.RunWatch;
@@ -225,6 +226,29 @@ public final class Topics {
           "Run events: readings, results, breaches, verdicts; read by scheduler-service and"
               + " subscribers.");
 
+  /**
+   * The account-owner index (ADR 0007 §7): an AWS account belongs to exactly one tenant. Compacted;
+   * each record is one tenant's claim on one account, keyed {@code <account id>/<tenant id>} and
+   * written to the account id's partition ({@link AccountOwnerClaim#partition}), so an account's
+   * claims keep one order; a tombstone withdraws a claim. The earliest live claim owns the account
+   * ({@link io.faultline.events.owners.AccountOwners}). Written by the scheduler's account
+   * registration only; read by the scheduler and the policy service.
+   */
+  public static final Topic<AccountOwnerClaim> ACCOUNT_OWNERS =
+      new Topic<>(
+          "faultline.account-owners.v1",
+          AccountOwnerClaim.class,
+          "claim key (account id/tenant id), partition by account id",
+          AccountOwnerClaim::key,
+          6,
+          CleanupPolicy.COMPACT,
+          null,
+          List.of("scheduler-service"),
+          EventFamily.ACCOUNT_OWNER,
+          16 * KIB,
+          "Platform-internal: which tenant owns each AWS account; read by scheduler-service and"
+              + " policy-service.");
+
   /** Every per-tenant lifecycle topic's name starts with this (prefixed ACLs match it). */
   public static final String TENANT_TOPIC_PREFIX = "faultline.tenant.";
 
@@ -271,6 +295,7 @@ public final class Topics {
         SCHEDULER_COMMANDS,
         EXECUTOR_HEARTBEATS,
         RUN_WATCHES,
-        RUN_EVENTS);
+        RUN_EVENTS,
+        ACCOUNT_OWNERS);
   }
 }

@@ -15,6 +15,7 @@ import io.faultline.events.request.FaultRequested;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.policy.authentication.RequestAuthentication;
 import io.faultline.policy.leases.Lease;
+import io.faultline.policy.owners.AccountOwnerRule;
 import io.faultline.policy.rules.AdmissionRules;
 import io.faultline.policy.rules.RequestedTargets;
 import io.faultline.policy.rules.Verdict;
@@ -116,6 +117,8 @@ final class Admission {
             state.active(),
             settings.platformMaxActiveFaults(),
             now);
+    // Defence in depth behind the scheduler's registration (ADR 0007 §7).
+    verdict = AccountOwnerRule.apply(verdict, request, settings.accountOwners());
     if (!verdict.approved()) {
       String detail =
           "rejected by "

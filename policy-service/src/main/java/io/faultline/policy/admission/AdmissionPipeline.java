@@ -4,6 +4,7 @@ import io.faultline.events.topics.Topics;
 import io.faultline.policy.authentication.AppendTimeCheck;
 import io.faultline.policy.kafka.KafkaClients;
 import io.faultline.policy.kafka.StreamsLiveness;
+import io.faultline.policy.owners.AccountOwnerIndex;
 import io.faultline.telemetry.kafka.PoisonRecords;
 import io.faultline.telemetry.kafka.StreamsPoisonHandlers;
 import java.time.Duration;
@@ -41,7 +42,11 @@ public final class AdmissionPipeline implements AutoCloseable {
   /** Safety net only: records admission has committed past are deleted long before. */
   static final Duration ADMISSION_LOG_RETENTION = Duration.ofDays(7);
 
+  /** How long start waits for the account-owner index to read what the topic holds. */
+  static final Duration OWNERS_CATCH_UP = Duration.ofSeconds(30);
+
   private final AdmissionSettings settings;
+  private final AccountOwnerIndex owners;
   private final KafkaClients clients;
   private final Properties admissionProps;
   private final Duration purgeInterval;
@@ -67,6 +72,11 @@ public final class AdmissionPipeline implements AutoCloseable {
       Properties intakeSettings,
       Properties admissionSettings,
       Duration purgeInterval) {
+    // The account-owner index, read by this instance beside the two applications (ADR 0007 §7);
+    // the admin base carries connection and security, which is all a groupless reader needs.
+    this.owners =
+        new AccountOwnerIndex(clients.adminConfig(Map.of()), settings.topic(Topics.ACCOUNT_OWNERS));
+    settings = settings.withAccountOwners(owners);
     this.settings = settings;
     this.clients = clients;
     this.admissionProps =
@@ -104,6 +114,15 @@ public final class AdmissionPipeline implements AutoCloseable {
     ensureAdmissionLog();
     AppendTimeCheck.problem(admin, settings.topic(Topics.FAULT_REQUESTS))
         .ifPresent(problem -> log.warn("signed requests (ADR 0008): {}", problem));
+    owners.start();
+    try {
+      if (!owners.awaitCaughtUp(OWNERS_CATCH_UP)) {
+        log.warn(
+            "the account-owner index did not catch up in {}; deciding meanwhile", OWNERS_CATCH_UP);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     admission.start();
     intake.start();
     if (purgeInterval != null) {
@@ -186,6 +205,7 @@ public final class AdmissionPipeline implements AutoCloseable {
             .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
     intake.close(options);
     admission.close(options);
+    owners.close();
     if (admin != null) {
       admin.close(timeout);
     }

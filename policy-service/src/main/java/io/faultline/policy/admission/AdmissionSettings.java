@@ -1,6 +1,7 @@
 package io.faultline.policy.admission;
 
 import io.faultline.policy.authentication.RequestAuthentication;
+import io.faultline.policy.owners.AccountOwnerLookup;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param signatures how requests are authenticated (ADR 0008): platform keys, ages
  * @param startDeadline how long after its approval a fault's lease lasts without any heartbeat (the
  *     approval's {@code leaseExpiresAt}: an executor must not start it later)
+ * @param accountOwners the account-owner index (ADR 0007 §7); {@link AccountOwnerLookup#NONE}
+ *     without one
  */
 public record AdmissionSettings(
     int platformMaxActiveFaults,
@@ -23,13 +26,15 @@ public record AdmissionSettings(
     Duration leaseCheckInterval,
     String topicPrefix,
     RequestAuthentication.Settings signatures,
-    Duration startDeadline) {
+    Duration startDeadline,
+    AccountOwnerLookup accountOwners) {
   public static final Duration DEFAULT_START_DEADLINE = Duration.ofMinutes(2);
 
   public AdmissionSettings {
     topicPrefix = topicPrefix == null ? "" : topicPrefix;
     signatures = signatures == null ? RequestAuthentication.Settings.defaults() : signatures;
     startDeadline = startDeadline == null ? DEFAULT_START_DEADLINE : startDeadline;
+    accountOwners = accountOwners == null ? AccountOwnerLookup.NONE : accountOwners;
     if (platformMaxActiveFaults < 0) {
       throw new IllegalArgumentException("platformMaxActiveFaults must be >= 0");
     }
@@ -42,7 +47,7 @@ public record AdmissionSettings(
       Duration leaseGrace,
       Duration leaseCheckInterval,
       String topicPrefix) {
-    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, null, null);
+    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, null, null, null);
   }
 
   public AdmissionSettings(
@@ -52,12 +57,35 @@ public record AdmissionSettings(
 
   public AdmissionSettings withSignatures(RequestAuthentication.Settings value) {
     return new AdmissionSettings(
-        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, value, startDeadline);
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        value,
+        startDeadline,
+        accountOwners);
   }
 
   public AdmissionSettings withStartDeadline(Duration value) {
     return new AdmissionSettings(
-        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, signatures, value);
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        signatures,
+        value,
+        accountOwners);
+  }
+
+  public AdmissionSettings withAccountOwners(AccountOwnerLookup value) {
+    return new AdmissionSettings(
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        signatures,
+        startDeadline,
+        value);
   }
 
   /** The name of a catalogue topic in this deployment. */

@@ -48,7 +48,12 @@ class EngineConfig {
                             new NewTopic(t.name(), Optional.of(t.partitions()), Optional.empty())
                                 .configs(t.configs())),
                 java.util.stream.Stream.of(
-                    SchedulerTopics.commands(properties.commandsTopic(), (short) -1)))
+                    SchedulerTopics.commands(properties.commandsTopic(), (short) -1),
+                    new NewTopic(
+                            properties.accountOwnersTopic(),
+                            Optional.of(Topics.ACCOUNT_OWNERS.partitions()),
+                            Optional.empty())
+                        .configs(Topics.ACCOUNT_OWNERS.configs())))
             .toArray(NewTopic[]::new);
     return new KafkaAdmin.NewTopics(topics);
   }

@@ -1,5 +1,6 @@
 package io.faultline.scheduler.engine;
 
+import io.faultline.events.topics.Topics;
 import io.faultline.scheduler.state.SchedulerTopics;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -31,6 +32,8 @@ import org.springframework.validation.annotation.Validated;
  * @param sseHeartbeat how long an event stream may stay silent before it gets a comment line: keeps
  *     proxies from closing idle streams and finds clients that left, freeing their slot
  * @param bounds what one tenant, and the instance, may use (see {@link Bounds})
+ * @param accountOwnersTopic the account-owner index (ADR 0007 §7); the catalogue's {@code
+ *     faultline.account-owners.v1} unless a test isolates itself
  */
 @ConfigurationProperties("faultline.scheduler")
 @Validated
@@ -52,7 +55,8 @@ public record SchedulerProperties(
     Duration externalIdOverlap,
     Signing signing,
     Duration sseHeartbeat,
-    Bounds bounds) {
+    Bounds bounds,
+    String accountOwnersTopic) {
   private static final String PREFIX = "faultline.scheduler.";
   static final String POSITIVE = "must be positive";
 
@@ -71,6 +75,10 @@ public record SchedulerProperties(
     signing = signing == null ? new Signing(null, null) : signing;
     sseHeartbeat = positive("sse-heartbeat", sseHeartbeat, Duration.ofSeconds(15));
     bounds = bounds == null ? Bounds.defaults() : bounds;
+    accountOwnersTopic =
+        accountOwnersTopic == null || accountOwnersTopic.isBlank()
+            ? Topics.ACCOUNT_OWNERS.name()
+            : accountOwnersTopic;
   }
 
   /**

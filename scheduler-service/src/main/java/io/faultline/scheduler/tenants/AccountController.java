@@ -2,6 +2,7 @@ package io.faultline.scheduler.tenants;
 
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.policy.RegisteredAccount;
 import io.faultline.scheduler.engine.CommandBus;
 import io.faultline.scheduler.engine.SchedulerProperties;
@@ -48,9 +49,15 @@ class AccountController {
   private final TenantCommands tenants;
   private final SchedulerProperties properties;
   private final Clock clock;
+  private final AccountClaims claims;
 
   AccountController(
-      CommandBus bus, StateQueries queries, SchedulerProperties properties, Clock clock) {
+      CommandBus bus,
+      StateQueries queries,
+      SchedulerProperties properties,
+      Clock clock,
+      AccountClaims claims) {
+    this.claims = claims;
     this.queries = queries;
     this.tenants = new TenantCommands(bus, queries);
     this.properties = properties;
@@ -81,7 +88,9 @@ class AccountController {
       summary = "Register (or update) an AWS account",
       description =
           "The platform generates the external id on first registration and keeps it on updates."
-              + " The answer carries the trust policy the account's role needs.")
+              + " The answer carries the trust policy the account's role needs. An AWS account"
+              + " belongs to one tenant: 409 (accountId, accountOwnedByAnotherTenant) when another"
+              + " tenant registered it first.")
   @PutMapping("/api/v1/tenants/{tenantId}/accounts/{accountId}")
   ResponseEntity<AccountView> register(
       @PathVariable String tenantId,
@@ -105,6 +114,10 @@ class AccountController {
     v.throwIfAny();
     Caller caller = Caller.current();
     boolean existed = find(tenantId, accountId).isPresent();
+    // An account belongs to one tenant (ADR 0007 §7): claimed before it is registered, so a
+    // tenant that loses the claim is never registered. Idempotent for the owner, so an update (or
+    // re-registering an account registered before the index existed) claims it too.
+    claims.claim(TenantId.of(tenantId), AccountId.of(accountId));
     RegisteredAccount account =
         new RegisteredAccount(
             AccountId.of(accountId),
@@ -229,6 +242,8 @@ class AccountController {
             accountId,
             clock.instant(),
             Caller.current().actor()));
+    // Only the tenant's own claim is withdrawn: the account is free again for any tenant.
+    claims.withdraw(TenantId.of(tenantId), AccountId.of(accountId));
     return ResponseEntity.noContent().build();
   }
 

@@ -59,8 +59,11 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(ConflictException.class)
   ResponseEntity<ProblemDetail> conflict(ConflictException e) {
-    return ResponseEntity.status(HttpStatus.CONFLICT)
-        .body(problem(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage()));
+    ProblemDetail problem = problem(HttpStatus.CONFLICT, "conflict", "Conflict", e.getMessage());
+    if (e.violation() != null) {
+      problem.setProperty("errors", List.of(e.violation()));
+    }
+    return ResponseEntity.status(HttpStatus.CONFLICT).body(problem);
   }
 
   @ExceptionHandler(LimitExceededException.class)

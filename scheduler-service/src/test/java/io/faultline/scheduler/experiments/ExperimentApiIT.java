@@ -126,15 +126,17 @@ class ExperimentApiIT {
   @Test
   void validatesProbesAndBakeNamingEachFieldAndRule() {
     String tenant = SharedScheduler.newTenant();
+    // An account belongs to one tenant: this tenant's own, registered below.
+    String acct = ApiFixtures.freshAccountId();
     assertThat(
             app.http(tenant, "admin")
-                .put("/api/v1/tenants/" + tenant + "/accounts/111111111111", ApiFixtures.account())
+                .put("/api/v1/tenants/" + tenant + "/accounts/" + acct, ApiFixtures.account(acct))
                 .status())
         .isEqualTo(201);
     Http op = app.http(tenant, "operator");
     String base = "/api/v1/tenants/" + tenant + "/experiments";
 
-    Map<String, Object> oldShape = new java.util.HashMap<>(processKill("111111111111"));
+    Map<String, Object> oldShape = new java.util.HashMap<>(processKill(acct));
     oldShape.put("stopConditions", List.of(Map.of("kind", "cloudwatch-alarm", "value", "x")));
     Http.Response old = op.post(base, oldShape);
     assertThat(old.status()).isEqualTo(400);
@@ -142,16 +144,14 @@ class ExperimentApiIT {
     assertThat(old.body().path("errors").path(0).path("message").asText())
         .contains("{kind, value} shape is no longer accepted");
 
-    Map<String, Object> bad = new java.util.HashMap<>(processKill("111111111111"));
+    Map<String, Object> bad = new java.util.HashMap<>(processKill(acct));
     bad.put(
         "steadyState",
         List.of(
             http("api-ok", "http://10.0.0.5/health"),
             http("api-slow", "ftp://10.0.0.5/health"),
             Map.of("name", "what", "type", "carrier-pigeon")));
-    bad.put(
-        "stopConditions",
-        List.of(alarm("errors", "222222222222"), alarm("api-ok", "111111111111")));
+    bad.put("stopConditions", List.of(alarm("errors", "222222222222"), alarm("api-ok", acct)));
     bad.put("bakeSeconds", 3601);
     bad.put("waves", List.of(Map.of("name", "canary", "bakeSeconds", -1)));
     Http.Response r = op.post(base, bad);
@@ -166,7 +166,7 @@ class ExperimentApiIT {
     assertThat(r.namesField("waves[0].bakeSeconds", "minimum")).as(r.raw()).isTrue();
     assertThat(r.raw()).doesNotContain("\"stopConditions[1].accountId\"");
 
-    Map<String, Object> many = new java.util.HashMap<>(processKill("111111111111"));
+    Map<String, Object> many = new java.util.HashMap<>(processKill(acct));
     many.put(
         "stopConditions",
         java.util.stream.IntStream.range(0, 11)
@@ -174,23 +174,23 @@ class ExperimentApiIT {
             .toList());
     assertThat(op.post(base, many).namesField("stopConditions", "maxItems")).isTrue();
 
-    Map<String, Object> bakeAlone = new java.util.HashMap<>(processKill("111111111111"));
+    Map<String, Object> bakeAlone = new java.util.HashMap<>(processKill(acct));
     bakeAlone.put("bakeSeconds", 60);
     assertThat(op.post(base, bakeAlone).namesField("bakeSeconds", "requiresProbes")).isTrue();
 
     // Another tenant cannot watch this tenant's account.
     String other = SharedScheduler.newTenant();
-    Map<String, Object> theirs = new java.util.HashMap<>(processKill("111111111111"));
-    theirs.put("stopConditions", List.of(alarm("errors", "111111111111")));
+    Map<String, Object> theirs = new java.util.HashMap<>(processKill(acct));
+    theirs.put("stopConditions", List.of(alarm("errors", acct)));
     assertThat(
             app.http(other, "operator")
                 .post("/api/v1/tenants/" + other + "/experiments", theirs)
                 .namesField("stopConditions[0].accountId", "registeredAccount"))
         .isTrue();
 
-    Map<String, Object> good = new java.util.HashMap<>(processKill("111111111111"));
+    Map<String, Object> good = new java.util.HashMap<>(processKill(acct));
     good.put("steadyState", List.of(http("api-ok", "http://10.0.0.5/health")));
-    good.put("stopConditions", List.of(alarm("errors", "111111111111")));
+    good.put("stopConditions", List.of(alarm("errors", acct)));
     good.put("bakeSeconds", 120);
     good.put("waves", List.of(Map.of("name", "canary", "bakeSeconds", 300), Map.of("name", "all")));
     Http.Response saved = op.post(base, good);

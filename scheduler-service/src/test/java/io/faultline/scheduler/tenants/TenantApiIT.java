@@ -1,6 +1,5 @@
 package io.faultline.scheduler.tenants;
 
-import static io.faultline.scheduler.ApiFixtures.account;
 import static io.faultline.scheduler.ApiFixtures.policyBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -12,6 +11,7 @@ import io.faultline.events.TopicTap;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
+import io.faultline.scheduler.ApiFixtures;
 import io.faultline.scheduler.Http;
 import io.faultline.scheduler.SchedulerInstance;
 import io.faultline.scheduler.SharedScheduler;
@@ -47,9 +47,10 @@ class TenantApiIT {
   @Test
   void registersAnAccountWithAGeneratedExternalIdAndItsTrustPolicy() {
     String tenant = SharedScheduler.newTenant();
+    String acct = ApiFixtures.freshAccountId();
     Http admin = app.http(tenant, "admin");
     Http.Response created =
-        admin.put("/api/v1/tenants/" + tenant + "/accounts/111111111111", account());
+        admin.put("/api/v1/tenants/" + tenant + "/accounts/" + acct, ApiFixtures.account(acct));
     assertThat(created.status()).isEqualTo(201);
     String externalId = created.body().path("externalId").asText();
     assertThat(externalId).hasSizeGreaterThanOrEqualTo(32).matches("[A-Za-z0-9]+");
@@ -69,11 +70,11 @@ class TenantApiIT {
         .contains("sts:TagSession", "sts:SetSourceIdentity");
 
     Http.Response again =
-        admin.put("/api/v1/tenants/" + tenant + "/accounts/111111111111", account());
+        admin.put("/api/v1/tenants/" + tenant + "/accounts/" + acct, ApiFixtures.account(acct));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body().path("externalId").asText()).isEqualTo(externalId);
     assertThat(admin.get("/api/v1/tenants/" + tenant + "/accounts").body().size()).isEqualTo(1);
-    assertThat(admin.get("/api/v1/tenants/" + tenant + "/accounts/111111111111").status())
+    assertThat(admin.get("/api/v1/tenants/" + tenant + "/accounts/" + acct).status())
         .isEqualTo(200);
   }
 
@@ -95,17 +96,18 @@ class TenantApiIT {
   @Test
   void publishesTheValidatedPolicyWithTheRegisteredAccounts() {
     String tenant = SharedScheduler.newTenant();
+    String acct = ApiFixtures.freshAccountId();
     Http admin = app.http(tenant, "admin");
-    admin.put("/api/v1/tenants/" + tenant + "/accounts/111111111111", account());
+    admin.put("/api/v1/tenants/" + tenant + "/accounts/" + acct, ApiFixtures.account(acct));
     Http.Response put = admin.put("/api/v1/tenants/" + tenant + "/policy", policyBody());
     assertThat(put.status()).isEqualTo(200);
     assertThat(put.body().path("revision").asLong()).isEqualTo(1);
-    assertThat(put.body().path("accounts").path(0).path("accountId").asText())
-        .isEqualTo("111111111111");
+    assertThat(put.body().path("accounts").path(0).path("accountId").asText()).isEqualTo(acct);
 
+    String second = ApiFixtures.freshAccountId();
     admin.put(
-        "/api/v1/tenants/" + tenant + "/accounts/222222222222",
-        Map.of("roleArn", "arn:aws:iam::222222222222:role/t", "regions", List.of("us-east-1")));
+        "/api/v1/tenants/" + tenant + "/accounts/" + second,
+        Map.of("roleArn", "arn:aws:iam::" + second + ":role/t", "regions", List.of("us-east-1")));
     Http.Response get = app.http(tenant, "viewer").get("/api/v1/tenants/" + tenant + "/policy");
     assertThat(get.status()).isEqualTo(200);
     assertThat(get.body().path("revision").asLong()).isEqualTo(2);
