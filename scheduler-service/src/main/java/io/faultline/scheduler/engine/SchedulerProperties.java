@@ -31,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
  * @param sseHeartbeat how long an event stream may stay silent before it gets a comment line: keeps
  *     proxies from closing idle streams and finds clients that left, freeing their slot
  * @param bounds what one tenant, and the instance, may use (see {@link Bounds})
+ * @param probes how long the engine waits for the executors' probe readings (see {@link Probes})
  */
 @ConfigurationProperties("faultline.scheduler")
 @Validated
@@ -52,7 +53,8 @@ public record SchedulerProperties(
     Duration externalIdOverlap,
     Signing signing,
     Duration sseHeartbeat,
-    Bounds bounds) {
+    Bounds bounds,
+    Probes probes) {
   private static final String PREFIX = "faultline.scheduler.";
   static final String POSITIVE = "must be positive";
 
@@ -71,6 +73,20 @@ public record SchedulerProperties(
     signing = signing == null ? new Signing(null, null) : signing;
     sseHeartbeat = positive("sse-heartbeat", sseHeartbeat, Duration.ofSeconds(15));
     bounds = bounds == null ? Bounds.defaults() : bounds;
+    probes = probes == null ? new Probes(null) : probes;
+  }
+
+  /**
+   * {@code faultline.scheduler.probes.*}.
+   *
+   * @param readingTimeout how long a steady-state check, bake or final check may go without a probe
+   *     reading before it counts as unanswered and the run ends; unset (the default): 3 × the
+   *     watch's longest probe interval + 30 s; refused at start unless positive
+   */
+  public record Probes(Duration readingTimeout) {
+    public Probes {
+      readingTimeout = positive("probes.reading-timeout", readingTimeout, null);
+    }
   }
 
   /**

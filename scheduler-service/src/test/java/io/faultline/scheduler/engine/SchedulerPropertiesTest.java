@@ -104,6 +104,7 @@ class SchedulerPropertiesTest {
                     null,
                     null,
                     Duration.ZERO,
+                    null,
                     null))
         .hasMessageContaining("faultline.scheduler.sse-heartbeat");
   }
