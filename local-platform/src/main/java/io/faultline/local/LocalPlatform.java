@@ -180,6 +180,8 @@ public final class LocalPlatform implements AutoCloseable {
     zipkin.awaitListening(zipkinPort, Duration.ofSeconds(90));
     out.println("  Zipkin at http://localhost:" + zipkinPort);
     URI motoEndpoint = URI.create("http://127.0.0.1:" + motoPort);
+    // The executor's CloudWatch probes speak CBOR, which moto does not route: a bridge before it.
+    URI awsEndpoint = track(new CloudWatchJsonBridge(motoEndpoint)).endpoint();
 
     out.println("starting policy-service, executor-service and scheduler-service ...");
     services =
@@ -187,7 +189,7 @@ public final class LocalPlatform implements AutoCloseable {
             new FaultlineServices(
                 new FaultlineServices.Settings(
                     kafka.bootstrapServers(),
-                    motoEndpoint,
+                    awsEndpoint,
                     DemoTenant.REGION,
                     URI.create("http://127.0.0.1:" + zipkinPort + "/api/v2/spans"),
                     options.root(),

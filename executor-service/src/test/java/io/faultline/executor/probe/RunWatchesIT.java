@@ -38,7 +38,7 @@ import io.faultline.executor.aws.RequestRecorder;
 import io.faultline.executor.aws.RequestRecorder.SentRequest;
 import io.faultline.executor.fault.FaultRegistry;
 import io.faultline.executor.run.RunSettings;
-import io.faultline.testsupport.CloudWatchJsonBridge;
+import io.faultline.local.CloudWatchJsonBridge;
 import io.faultline.testsupport.MotoServer;
 import io.faultline.testsupport.TestKafka;
 import java.net.URI;

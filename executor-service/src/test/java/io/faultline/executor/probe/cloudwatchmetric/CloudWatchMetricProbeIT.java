@@ -21,7 +21,7 @@ import io.faultline.executor.guard.TenantAccounts;
 import io.faultline.executor.probe.ProbeAccounts;
 import io.faultline.executor.probe.ProbeContext;
 import io.faultline.executor.probe.ProbeRegistry;
-import io.faultline.testsupport.CloudWatchJsonBridge;
+import io.faultline.local.CloudWatchJsonBridge;
 import io.faultline.testsupport.MotoServer;
 import java.time.Clock;
 import java.time.Duration;
