@@ -14,13 +14,8 @@ import io.faultline.executor.kafka.KafkaClients;
 import io.faultline.executor.lifecycle.FaultLedger;
 import io.faultline.executor.observability.Observability;
 import io.faultline.executor.ownership.OwnershipWatch;
-import io.faultline.executor.probe.CloudWatchConnector;
-import io.faultline.executor.probe.ProbeAccounts;
-import io.faultline.executor.probe.ProbeRegistry;
-import io.faultline.executor.probe.ProbeTools;
 import io.faultline.executor.probe.RunWatches;
 import io.faultline.executor.probe.WatchSettings;
-import io.faultline.executor.probe.egress.EgressClient;
 import io.faultline.executor.recovery.JournalIndex;
 import io.faultline.executor.recovery.Takeover;
 import io.faultline.executor.run.FaultRunner;
@@ -215,17 +210,8 @@ public final class Executor implements AutoCloseable {
             observability.meters(),
             observability.poison(),
             observability.readers());
-    try {
-      if (!controlConsumer.awaitCaughtUp(Duration.ofSeconds(60))) {
-        throw new IllegalStateException("controls topic not read within 60 s");
-      }
-      if (!policies.awaitCaughtUp(Duration.ofSeconds(60))) {
-        throw new IllegalStateException("tenant-policies topic not read within 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    CaughtUp.await("controls topic", controlConsumer::awaitCaughtUp);
+    CaughtUp.await("tenant-policies topic", policies::awaitCaughtUp);
     // Unique by construction: a copied deployment or a reused host name never shares a
     // transactional id or a heartbeat key with a live instance.
     this.instanceId = instanceId(config.executorId());
@@ -288,24 +274,16 @@ public final class Executor implements AutoCloseable {
                     && deadline.generation() != OwnDeadline.LAPSED
                     && !ledger.failed());
     this.watches =
-        config.probes().enabled()
-            ? RunWatches.start(
-                config.kafka(),
-                config.probes(),
-                instanceId,
-                config.sessionTimeout(),
-                ProbeRegistry.standard(
-                    new ProbeTools(
-                        // The local transport acts on this host: it has no CloudWatch.
-                        connector instanceof CloudWatchConnector cloudWatch ? cloudWatch : null,
-                        new ProbeAccounts(policies.accounts(), Clock.systemUTC()),
-                        Clock.systemUTC(),
-                        EgressClient.of(config.probes().egress()))),
-                controls,
-                controlPublisher,
-                observability,
-                Clock.systemUTC())
-            : null;
+        RunWatches.forExecutor(
+            config.kafka(),
+            config.probes(),
+            instanceId,
+            config.sessionTimeout(),
+            connector,
+            policies.accounts(),
+            controls,
+            controlPublisher,
+            observability);
     observability.readers().running(LEDGER);
     ledger.onFailure(
         e -> {
@@ -353,13 +331,10 @@ public final class Executor implements AutoCloseable {
     executor.heartbeats.start();
     executor.ownership.start();
     try {
-      if (!executor.ownership.awaitCaughtUp(Duration.ofSeconds(60))) {
-        executor.close();
-        throw new IllegalStateException("heartbeats not read within 60 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      CaughtUp.await("heartbeats", executor.ownership::awaitCaughtUp);
+    } catch (IllegalStateException e) {
+      executor.close();
+      throw e;
     }
     executor.approvals.start();
     log.info(
@@ -382,7 +357,7 @@ public final class Executor implements AutoCloseable {
 
   /** Runs whose watch this executor evaluates now (0 when run watches are off). */
   public int watchedRuns() {
-    return watches == null ? 0 : watches.watched();
+    return watches.watched();
   }
 
   /** Faults running on this executor now. */
@@ -397,9 +372,7 @@ public final class Executor implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (watches != null) {
-      watches.close();
-    }
+    watches.close();
     approvals.close();
     ownership.close();
     runner.handOver(HANDOVER_SETTLE);

@@ -30,7 +30,8 @@ public final class FaultlineServices implements AutoCloseable {
    * How to start the services.
    *
    * @param bootstrapServers the Kafka broker
-   * @param awsEndpoint the AWS endpoint the executor calls (moto)
+   * @param awsEndpoint the AWS endpoint the executor calls (moto, behind {@link
+   *     CloudWatchJsonBridge})
    * @param awsRegion the executor's region ({@code AWS_REGION})
    * @param zipkinSpansEndpoint where spans go ({@code OTEL_EXPORTER_ZIPKIN_ENDPOINT}); null: none
    * @param servicesDir the repository root: boot jars are {@code

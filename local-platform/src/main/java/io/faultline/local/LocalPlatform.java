@@ -3,6 +3,7 @@ package io.faultline.local;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.faultline.events.topics.Topics;
+import io.faultline.testsupport.CloudWatchJsonBridge;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -180,6 +181,8 @@ public final class LocalPlatform implements AutoCloseable {
     zipkin.awaitListening(zipkinPort, Duration.ofSeconds(90));
     out.println("  Zipkin at http://localhost:" + zipkinPort);
     URI motoEndpoint = URI.create("http://127.0.0.1:" + motoPort);
+    // The executor's CloudWatch probes speak CBOR, which moto does not route: a bridge before it.
+    URI awsEndpoint = track(new CloudWatchJsonBridge(motoEndpoint)).endpoint();
 
     out.println("starting policy-service, executor-service and scheduler-service ...");
     services =
@@ -187,7 +190,7 @@ public final class LocalPlatform implements AutoCloseable {
             new FaultlineServices(
                 new FaultlineServices.Settings(
                     kafka.bootstrapServers(),
-                    motoEndpoint,
+                    awsEndpoint,
                     DemoTenant.REGION,
                     URI.create("http://127.0.0.1:" + zipkinPort + "/api/v2/spans"),
                     options.root(),

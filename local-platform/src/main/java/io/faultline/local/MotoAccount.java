@@ -78,7 +78,7 @@ public record MotoAccount(URI endpoint, String accountId, String region) {
     }
   }
 
-  private StaticCredentialsProvider assumedCredentials() {
+  StaticCredentialsProvider assumedCredentials() {
     try (StsClient sts =
         StsClient.builder()
             .endpointOverride(endpoint)

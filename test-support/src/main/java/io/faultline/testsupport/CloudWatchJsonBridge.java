@@ -22,12 +22,15 @@ import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
 import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORGenerator;
 
 /**
- * Test plumbing, not an emulator: the AWS SDK (2.41) speaks CloudWatch in the Smithy RPC v2 CBOR
- * protocol, which moto 5.2.1 does not route (HTTP 404); moto answers CloudWatch's other protocol,
- * awsJson1_0. This loopback proxy in front of moto turns a CBOR call into the same call in JSON
- * (same operation, same fields, the caller's signature headers, so moto still picks the account
- * from the assumed-role credentials) and the JSON answer back into CBOR; every other request is
- * passed through as it is. Uses the CBOR codec the SDK itself ships.
+ * Emulator plumbing for the local platform and the tests, never in front of AWS itself: the AWS SDK
+ * (2.41) speaks CloudWatch in the Smithy RPC v2 CBOR protocol, which moto 5.2.1 does not route
+ * (HTTP 404); moto answers CloudWatch's other protocol, awsJson1_0. This loopback proxy in front of
+ * moto turns a CBOR call into the same call in JSON (same operation, same fields, the caller's
+ * signature headers, so moto still picks the account from the assumed-role credentials) and the
+ * JSON answer back into CBOR; every other request is passed through as it is. Uses the CBOR codec
+ * the SDK itself ships. {@code ./faultline-local} gives its executor this bridge as the AWS
+ * endpoint (local-platform takes this one class from test-support, nothing else of it); the tests
+ * put it in front of moto the same way.
  */
 public final class CloudWatchJsonBridge implements AutoCloseable {
   private static final String CBOR_PATH = "/service/GraniteServiceVersion20100801/operation/";

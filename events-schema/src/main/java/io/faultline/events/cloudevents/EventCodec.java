@@ -3,26 +3,18 @@ package io.faultline.events.cloudevents;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.SpecVersion;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.cloudevents.rw.CloudEventRWException;
-import io.faultline.events.catalogue.FaultCatalogue;
-import io.faultline.events.ids.FaultType;
-import io.faultline.events.probe.ProbeCatalogue;
 import io.faultline.events.topics.CleanupPolicy;
 import io.faultline.events.topics.Topic;
 import io.faultline.events.validation.ContractViolationException;
-import io.faultline.events.validation.JsonSchemas;
 import io.faultline.events.validation.Violation;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -139,7 +131,7 @@ public final class EventCodec {
     } catch (RuntimeException e) {
       // Whatever a hostile record does to the parsers below, the caller sees one kind of refusal
       // and can skip the record: nothing a producer writes may stop a consumer.
-      throw violation("$", "readable", "the record cannot be read: " + describe(e));
+      throw Refusals.violation("$", "readable", "the record cannot be read: " + describe(e));
     }
   }
 
@@ -154,10 +146,10 @@ public final class EventCodec {
       if (topic.cleanup() == CleanupPolicy.COMPACT) {
         return null;
       }
-      throw violation("$", "required", "the record has no value");
+      throw Refusals.violation("$", "required", "the record has no value");
     }
     if (value.length > topic.maxEventBytes()) {
-      throw violation(
+      throw Refusals.violation(
           "$",
           "maxBytes",
           "the event is "
@@ -167,9 +159,9 @@ public final class EventCodec {
               + " accepts at most "
               + topic.maxEventBytes());
     }
-    ContentMode mode = modeOf(headers);
-    CloudEvent cloudEvent = readEnvelope(headers, value);
-    List<Violation> violations = new ArrayList<>(checkEnvelope(family, cloudEvent));
+    ContentMode mode = Envelopes.modeOf(headers);
+    CloudEvent cloudEvent = Envelopes.read(headers, value);
+    List<Violation> violations = new ArrayList<>(Envelopes.check(family, cloudEvent));
     if (cloudEvent.getData() == null) {
       violations.add(new Violation("ce.data", "required", "the event has no data"));
       throw new ContractViolationException(violations);
@@ -179,7 +171,8 @@ public final class EventCodec {
       data = Json.mapper().readTree(cloudEvent.getData().toBytes());
     } catch (java.io.IOException e) {
       violations.add(
-          new Violation("$", "json", "data is not valid JSON: " + firstLine(e.getMessage())));
+          new Violation(
+              "$", "json", "data is not valid JSON: " + Refusals.firstLine(e.getMessage())));
       throw new ContractViolationException(violations);
     }
     violations.addAll(validateData(family, data));
@@ -236,45 +229,7 @@ public final class EventCodec {
    * (names unique within each list). Empty when valid.
    */
   public List<Violation> validateData(EventFamily family, JsonNode data) {
-    List<Violation> violations =
-        new ArrayList<>(JsonSchemas.validate(family.schemaResource(), data));
-    if (family == EventFamily.FAULT_REQUESTED || family == EventFamily.FAULT_APPROVED) {
-      boolean parametersReported =
-          violations.stream()
-              .anyMatch(v -> v.path().startsWith("$.parameters") || v.path().equals("$.faultType"));
-      JsonNode type = data.path("faultType");
-      JsonNode parameters = data.path("parameters");
-      if (!parametersReported && type.isTextual() && parameters.isObject()) {
-        Map<String, Object> raw =
-            Json.mapper()
-                .convertValue(parameters, new com.fasterxml.jackson.core.type.TypeReference<>() {});
-        FaultCatalogue.standard().validate(FaultType.of(type.asText()), raw, violations);
-      }
-    }
-    if (family == EventFamily.RUN_WATCH) {
-      for (String list : List.of("steadyState", "stopConditions")) {
-        validateProbes(data.path(list), "$." + list, violations);
-      }
-    }
-    return violations;
-  }
-
-  private static void validateProbes(JsonNode probes, String at, List<Violation> violations) {
-    if (!probes.isArray()) {
-      return; // the schema reported it
-    }
-    java.util.Set<String> names = new java.util.HashSet<>();
-    for (int i = 0; i < probes.size(); i++) {
-      String path = at + "[" + i + "]";
-      var probe = ProbeCatalogue.standard().validate(probes.get(i), path, violations);
-      if (probe != null && !names.add(probe.name())) {
-        violations.add(
-            new Violation(
-                path + ".name",
-                "uniqueName",
-                "probe name '" + probe.name() + "' is used twice in " + at.substring(2)));
-      }
-    }
+    return DataRules.validate(family, data);
   }
 
   /** Reads and fully validates a record from its JSON data (used for documented examples). */
@@ -283,7 +238,8 @@ public final class EventCodec {
     try {
       data = Json.mapper().readTree(json);
     } catch (java.io.IOException e) {
-      throw violation("$", "json", "not valid JSON: " + firstLine(e.getMessage()));
+      throw Refusals.violation(
+          "$", "json", "not valid JSON: " + Refusals.firstLine(e.getMessage()));
     }
     List<Violation> violations = validateData(family, data);
     if (!violations.isEmpty()) {
@@ -312,98 +268,18 @@ public final class EventCodec {
           throw contract;
         }
       }
-      throw violation("$", "binding", firstLine(cause.getMessage()));
+      throw Refusals.violation("$", "binding", Refusals.firstLine(cause.getMessage()));
     }
-  }
-
-  private static CloudEvent readEnvelope(Headers headers, byte[] value) {
-    if (headers.lastHeader("ce_specversion") == null && modeOf(headers) == ContentMode.BINARY) {
-      throw violation(
-          "ce.specversion",
-          "required",
-          "not a CloudEvent: binary mode needs a ce_specversion header, structured mode a"
-              + " content-type: application/cloudevents+json header");
-    }
-    try {
-      MessageReader reader = KafkaMessageFactory.createReader(headers, value);
-      return reader.toEvent();
-    } catch (CloudEventRWException e) {
-      String rule =
-          switch (e.getKind()) {
-            case INVALID_SPEC_VERSION -> "specversion";
-            case INVALID_ATTRIBUTE_VALUE, INVALID_ATTRIBUTE_TYPE -> "attribute";
-            case UNKNOWN_ENCODING -> "contentMode";
-            default -> "cloudEvent";
-          };
-      String path = rule.equals("specversion") ? "ce.specversion" : "ce";
-      throw violation(path, rule, "not a valid CloudEvent 1.0: " + firstLine(e.getMessage()));
-    } catch (IllegalStateException | IllegalArgumentException e) {
-      // The SDK reports missing required attributes (id, source, type) this way.
-      throw violation("ce", "required", "not a valid CloudEvent 1.0: " + firstLine(e.getMessage()));
-    }
-  }
-
-  private static List<Violation> checkEnvelope(EventFamily family, CloudEvent event) {
-    List<Violation> violations = new ArrayList<>();
-    if (event.getSpecVersion() != SpecVersion.V1) {
-      violations.add(
-          new Violation(
-              "ce.specversion",
-              "specversion",
-              "specversion must be "
-                  + SPEC_VERSION
-                  + ", got "
-                  + event.getSpecVersion().toString()));
-    }
-    if (!family.types().contains(event.getType())) {
-      violations.add(
-          new Violation(
-              "ce.type", "enum", "type '" + event.getType() + "' is not one of " + family.types()));
-    }
-    String contentType = event.getDataContentType();
-    if (contentType != null && !contentType.startsWith(JSON)) {
-      violations.add(
-          new Violation(
-              "ce.datacontenttype",
-              "const",
-              "datacontenttype must be " + JSON + ", got " + contentType));
-    }
-    if (event.getSubject() == null) {
-      violations.add(new Violation("ce.subject", "required", "subject (the fault id) is required"));
-    }
-    return violations;
-  }
-
-  private static ContentMode modeOf(Headers headers) {
-    Header contentType = headers.lastHeader("content-type");
-    if (contentType != null
-        && new String(contentType.value(), StandardCharsets.UTF_8)
-            .startsWith("application/cloudevents")) {
-      return ContentMode.STRUCTURED;
-    }
-    return ContentMode.BINARY;
   }
 
   private static String describe(RuntimeException e) {
     return e.getClass().getSimpleName()
-        + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()));
+        + (e.getMessage() == null ? "" : ": " + Refusals.firstLine(e.getMessage()));
   }
 
   private static EventFamily requireFamily(Topic<?> topic) {
     return topic
         .events()
         .orElseThrow(() -> new IllegalArgumentException(topic + " carries no contract events"));
-  }
-
-  private static ContractViolationException violation(String path, String rule, String message) {
-    return new ContractViolationException(List.of(new Violation(path, rule, message)));
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unknown error";
-    }
-    int newline = message.indexOf('\n');
-    return newline < 0 ? message : message.substring(0, newline);
   }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * @param enabled whether this executor evaluates run watches (on by default)
  * @param groupId the consumer group of {@code faultline.run-watches.v1} every executor shares
- * @param egress where HTTP and PromQL probes may go ({@code faultline.probes.allowed-hosts})
+ * @param egress where HTTP and PromQL probes may go ({@code
+ *     faultline.executor.probes.allowed-hosts})
  */
 public record WatchSettings(boolean enabled, String groupId, EgressSettings egress) {
   public WatchSettings {

@@ -10,6 +10,7 @@ import io.faultline.events.tracing.TraceContexts;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Experiment;
 import io.faultline.scheduler.state.Keys;
+import io.faultline.scheduler.state.Run;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.TenantState;
@@ -89,6 +90,10 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
           fireDueSchedules();
           dropEndedOverlaps(clock.instant());
         });
+    processorContext.schedule(
+        WatchTimeouts.CHECK_EVERY,
+        PunctuationType.WALL_CLOCK_TIME,
+        ignored -> endUnansweredWatches());
     processorContext.schedule(
         settings.runRetentionSweep(),
         PunctuationType.WALL_CLOCK_TIME,
@@ -207,6 +212,19 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     } catch (RuntimeException e) {
       // A late tombstone costs only a record on the controls topic; the next sweep tries again.
       log.error("could not tombstone expired aborts; retried at the next sweep", e);
+    }
+  }
+
+  /** Ends the runs whose steady state, bake or final check got no reading for its limit. */
+  private void endUnansweredWatches() {
+    for (Run run : stores.watchedRuns()) {
+      try (FaultLogContext ignored = FaultLogContext.open(run.tenantId(), null, null)) {
+        runs.checkWatch(run, settings.readingTimeout());
+      } catch (StreamsException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        log.error("could not check run {}'s watch; retried at the next check", run.key(), e);
+      }
     }
   }
 

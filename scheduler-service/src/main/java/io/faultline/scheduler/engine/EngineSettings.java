@@ -16,6 +16,8 @@ import java.time.Duration;
  *     tombstones aborts past {@code abortRetention})
  * @param abortRetention an abort whose end the engine never sees is tombstoned this long after it
  *     was issued
+ * @param readingTimeout how long a watch the run waits on may go without a probe reading; null: 3 ×
+ *     the watch's longest probe interval + 30 s ({@link WatchTimeouts})
  */
 public record EngineSettings(
     Duration tick,
@@ -25,7 +27,8 @@ public record EngineSettings(
     Duration runRetention,
     int retainedRunsPerTenant,
     Duration runRetentionSweep,
-    Duration abortRetention) {
+    Duration abortRetention,
+    Duration readingTimeout) {
 
   /** With the default run retention ({@link SchedulerProperties.Bounds#defaults()}). */
   public EngineSettings(
@@ -44,6 +47,16 @@ public record EngineSettings(
       boolean inMemoryStores,
       String commandsTopic,
       SchedulerProperties.Bounds bounds) {
+    this(tick, misfireThreshold, inMemoryStores, commandsTopic, bounds, null);
+  }
+
+  EngineSettings(
+      Duration tick,
+      Duration misfireThreshold,
+      boolean inMemoryStores,
+      String commandsTopic,
+      SchedulerProperties.Bounds bounds,
+      Duration readingTimeout) {
     this(
         tick,
         misfireThreshold,
@@ -52,6 +65,7 @@ public record EngineSettings(
         bounds.runRetention(),
         bounds.retainedRunsPerTenant(),
         bounds.runRetentionSweep(),
-        bounds.abortRetention());
+        bounds.abortRetention(),
+        readingTimeout);
   }
 }

@@ -4,6 +4,7 @@ import io.faultline.scheduler.state.Experiment;
 import io.faultline.scheduler.state.Keys;
 import io.faultline.scheduler.state.PendingAbort;
 import io.faultline.scheduler.state.Run;
+import io.faultline.scheduler.state.RunStatus;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.state.TenantState;
@@ -94,6 +95,24 @@ final class EngineStores {
     try (KeyValueIterator<String, byte[]> all = runs.all()) {
       all.forEachRemaining(
           entry -> found.add(StateJson.read(entry.value, RunRetention.Entry.class)));
+    }
+    return found;
+  }
+
+  /** The runs of the task that are still running with a watch (for {@link WatchTimeouts}). */
+  List<Run> watchedRuns() {
+    List<Run> found = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> all = runs.all()) {
+      all.forEachRemaining(
+          entry -> {
+            RunRetention.Entry light = StateJson.read(entry.value, RunRetention.Entry.class);
+            if (RunStatus.RUNNING.name().equals(light.status())) {
+              Run run = StateJson.read(entry.value, Run.class);
+              if (run.watch() != null) {
+                found.add(run);
+              }
+            }
+          });
     }
     return found;
   }

@@ -9,6 +9,7 @@ import io.faultline.scheduler.state.RunStatus;
 import io.faultline.scheduler.state.SchedulerCommand;
 import io.faultline.scheduler.state.TenantState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -103,6 +104,20 @@ final class RunFlow {
       aborts.runAborted(ended.run(), ended.run().endedAt());
     }
     apply(before, next);
+  }
+
+  /**
+   * Ends the run when its watch went unanswered for its limit ({@link WatchTimeouts}).
+   *
+   * @param readingTimeout {@code faultline.scheduler.probes.reading-timeout}; null: the default
+   */
+  void checkWatch(Run run, Duration readingTimeout) {
+    WatchTimeouts.unanswered(run, readingTimeout, clock.instant())
+        .ifPresent(
+            next -> {
+              log.info("run {}: {}", run.runId(), next.run().verdictReason());
+              apply(run, next);
+            });
   }
 
   /** An operator's abort: the run ends (when still running) and the executors are told. */

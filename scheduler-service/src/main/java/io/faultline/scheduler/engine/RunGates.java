@@ -278,7 +278,7 @@ final class RunGates {
     return "stop condition " + describe(e, "breached");
   }
 
-  private static String refused(String why) {
+  static String refused(String why) {
     return "refused before any fault, so nothing tested the hypothesis (" + why + ")";
   }
 
@@ -298,7 +298,7 @@ final class RunGates {
     return text.toString();
   }
 
-  private static Run end(
+  static Run end(
       Run run, RunStatus status, String why, Instant now, Verdict verdict, String reason) {
     Run ended =
         status == RunStatus.COMPLETED
@@ -308,7 +308,7 @@ final class RunGates {
     return ended.withVerdict(verdict, reason);
   }
 
-  private static Run failWave(Run run, int index) {
+  static Run failWave(Run run, int index) {
     List<RunWave> waves = new ArrayList<>(run.waves());
     RunWave w = waves.get(index);
     waves.set(index, w.with(WaveStatus.FAILED, w.startedAt(), w.endedAt()));

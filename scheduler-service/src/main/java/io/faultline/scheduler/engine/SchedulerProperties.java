@@ -34,6 +34,7 @@ import org.springframework.validation.annotation.Validated;
  * @param bounds what one tenant, and the instance, may use (see {@link Bounds})
  * @param accountOwnersTopic the account-owner index (ADR 0007 §7); the catalogue's {@code
  *     faultline.account-owners.v1} unless a test isolates itself
+ * @param probes how long the engine waits for the executors' probe readings (see {@link Probes})
  */
 @ConfigurationProperties("faultline.scheduler")
 @Validated
@@ -56,7 +57,8 @@ public record SchedulerProperties(
     Signing signing,
     Duration sseHeartbeat,
     Bounds bounds,
-    String accountOwnersTopic) {
+    String accountOwnersTopic,
+    Probes probes) {
   private static final String PREFIX = "faultline.scheduler.";
   static final String POSITIVE = "must be positive";
 
@@ -79,6 +81,20 @@ public record SchedulerProperties(
         accountOwnersTopic == null || accountOwnersTopic.isBlank()
             ? Topics.ACCOUNT_OWNERS.name()
             : accountOwnersTopic;
+    probes = probes == null ? new Probes(null) : probes;
+  }
+
+  /**
+   * {@code faultline.scheduler.probes.*}.
+   *
+   * @param readingTimeout how long a steady-state check, bake or final check may go without a probe
+   *     reading before it counts as unanswered and the run ends; unset (the default): 3 × the
+   *     watch's longest probe interval + 30 s; refused at start unless positive
+   */
+  public record Probes(Duration readingTimeout) {
+    public Probes {
+      readingTimeout = positive("probes.reading-timeout", readingTimeout, null);
+    }
   }
 
   /**

@@ -105,6 +105,7 @@ class SchedulerPropertiesTest {
                     null,
                     Duration.ZERO,
                     null,
+                    null,
                     null))
         .hasMessageContaining("faultline.scheduler.sse-heartbeat");
   }

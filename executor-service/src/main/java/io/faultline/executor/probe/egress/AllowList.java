@@ -10,13 +10,13 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * The operator's {@code faultline.probes.allowed-hosts}: host names ({@code prometheus.internal}),
- * name suffixes ({@code *.svc.cluster.local}), IP addresses and CIDR networks. A URL is allowed
- * when its host name is listed or its resolved address lies in a listed network; empty allows
- * nothing.
+ * The operator's {@code faultline.executor.probes.allowed-hosts}: host names ({@code
+ * prometheus.internal}), name suffixes ({@code *.svc.cluster.local}), IP addresses and CIDR
+ * networks. A URL is allowed when its host name is listed or its resolved address lies in a listed
+ * network; empty allows nothing.
  */
 record AllowList(Set<String> names, Set<String> suffixes, List<Cidr> networks) {
-  static final String SETTING = "faultline.probes.allowed-hosts";
+  static final String SETTING = "faultline.executor.probes.allowed-hosts";
 
   private static final Pattern NAME =
       Pattern.compile(

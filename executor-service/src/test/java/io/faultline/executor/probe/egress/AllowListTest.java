@@ -47,16 +47,18 @@ class AllowListTest {
     assertThatThrownBy(() -> new EgressSettings(List.of("10.0.0.1", "http://api.internal")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "faultline.probes.allowed-hosts[1]: 'http://api.internal' must be a host name, '*.'"
+            "faultline.executor.probes.allowed-hosts[1]: 'http://api.internal' must be a host name, '*.'"
                 + " and a domain, an IP address or a CIDR network");
     assertThatThrownBy(() -> AllowList.parse(List.of("10.0.0.0/33")))
         .hasMessage(
-            "faultline.probes.allowed-hosts[0]: '10.0.0.0/33' is not a valid CIDR network: prefix"
+            "faultline.executor.probes.allowed-hosts[0]: '10.0.0.0/33' is not a valid CIDR network: prefix"
                 + " length must be 0..32");
     assertThatThrownBy(() -> AllowList.parse(List.of("")))
-        .hasMessageStartingWith("faultline.probes.allowed-hosts[0]: '' must be a host name");
+        .hasMessageStartingWith(
+            "faultline.executor.probes.allowed-hosts[0]: '' must be a host name");
     assertThatThrownBy(() -> AllowList.parse(List.of("*")))
-        .hasMessageStartingWith("faultline.probes.allowed-hosts[0]: '*' must be a host name");
+        .hasMessageStartingWith(
+            "faultline.executor.probes.allowed-hosts[0]: '*' must be a host name");
   }
 
   @Test

@@ -123,7 +123,7 @@ class EgressClientIT {
     assertThatThrownBy(() -> client.fetch(server.url("/health"), Method.GET, TIMEOUT))
         .isInstanceOf(EgressRefused.class)
         .hasMessage(
-            "egress refused: no host is allowed: faultline.probes.allowed-hosts is empty (an"
+            "egress refused: no host is allowed: faultline.executor.probes.allowed-hosts is empty (an"
                 + " operator must list hosts)");
   }
 
@@ -133,7 +133,9 @@ class EgressClientIT {
     assertThatThrownBy(() -> client.fetch(server.url("/health"), Method.GET, TIMEOUT))
         .isInstanceOf(EgressRefused.class)
         .hasMessage(
-            "egress refused: " + server.address() + " is not in faultline.probes.allowed-hosts");
+            "egress refused: "
+                + server.address()
+                + " is not in faultline.executor.probes.allowed-hosts");
   }
 
   @Test
@@ -163,7 +165,8 @@ class EgressClientIT {
                 .as(url)
                 .isInstanceOf(EgressRefused.class)
                 .hasMessageContaining(reason)
-                .hasMessageContaining("refused whatever faultline.probes.allowed-hosts says"));
+                .hasMessageContaining(
+                    "refused whatever faultline.executor.probes.allowed-hosts says"));
     assertThat(loopbackRequests).hasValue(0);
   }
 

@@ -227,6 +227,6 @@ class EgressWatchesIT {
     assertThat(breach.reading().error())
         .isEqualTo(
             "egress refused: 169.254.169.254 is the instance metadata address, refused whatever"
-                + " faultline.probes.allowed-hosts says");
+                + " faultline.executor.probes.allowed-hosts says");
   }
 }

@@ -156,14 +156,14 @@ class HttpProbeIT {
     assertThat(metadata.error())
         .isEqualTo(
             "egress refused: 169.254.169.254 is the instance metadata address, refused whatever"
-                + " faultline.probes.allowed-hosts says");
+                + " faultline.executor.probes.allowed-hosts says");
 
     EgressClient nothingAllowed = EgressClient.of(new EgressSettings(List.of()));
     ProbeReading reading = new HttpProbe(nothingAllowed).read(get("/health", null, null));
     assertThat(reading.ok()).isFalse();
     assertThat(reading.error())
         .isEqualTo(
-            "egress refused: no host is allowed: faultline.probes.allowed-hosts is empty (an"
+            "egress refused: no host is allowed: faultline.executor.probes.allowed-hosts is empty (an"
                 + " operator must list hosts)");
   }
 

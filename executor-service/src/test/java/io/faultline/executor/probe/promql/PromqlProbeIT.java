@@ -118,7 +118,7 @@ class PromqlProbeIT {
     assertThat(reading.error())
         .isEqualTo(
             "egress refused: 127.0.0.1 is a loopback address, refused whatever"
-                + " faultline.probes.allowed-hosts says");
+                + " faultline.executor.probes.allowed-hosts says");
   }
 
   @Test
