@@ -54,7 +54,7 @@ class RunSafetyIT {
   private static SchedulerInstance app;
   private static TopicTap<FaultRequested> requests;
   private static TopicTap<RunEvent> runEvents;
-  private static TopicTap<RunWatch> watches;
+  private static RunWatchTap watches;
   private static ExecutorStandIn executor;
   private static KafkaProducer<String, byte[]> producer;
 
@@ -63,7 +63,7 @@ class RunSafetyIT {
     app = SharedScheduler.get();
     requests = new TopicTap<>(Topics.FAULT_REQUESTS);
     runEvents = new TopicTap<>(Topics.RUN_EVENTS);
-    watches = new TopicTap<>(Topics.RUN_WATCHES);
+    watches = new RunWatchTap();
     executor = new ExecutorStandIn();
     producer =
         new KafkaProducer<>(
@@ -166,20 +166,9 @@ class RunSafetyIT {
   private static RunWatch awaitWatch(Started s, WatchPhase phase) {
     return await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> latestWatch(s).orElse(null), w -> w != null && w.phase() == phase);
-  }
-
-  /**
-   * What the scheduler wrote under the run's key, in order: each watch, or empty for a tombstone.
-   */
-  private static List<Optional<RunWatch>> watchesOf(Started s) {
-    return watches.underKey(s.tenant() + "/" + s.runId());
-  }
-
-  /** The last watch written for the run; empty when none was, or it was tombstoned. */
-  private static Optional<RunWatch> latestWatch(Started s) {
-    List<Optional<RunWatch>> all = watchesOf(s);
-    return all.isEmpty() ? Optional.empty() : all.getLast();
+        .until(
+            () -> watches.latest(s.tenant(), s.runId()).orElse(null),
+            w -> w != null && w.phase() == phase);
   }
 
   private static void awaitTombstone(Started s) {
@@ -187,7 +176,7 @@ class RunSafetyIT {
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
-              List<Optional<RunWatch>> written = watchesOf(s);
+              List<Optional<RunWatch>> written = watches.of(s.tenant(), s.runId());
               assertThat(written).isNotEmpty();
               assertThat(written.getLast()).isEmpty();
             });
@@ -426,7 +415,7 @@ class RunSafetyIT {
     assertThat(run.path("verdict").asText()).isEqualTo("INCONCLUSIVE");
     assertThat(run.path("verdictReason").asText())
         .isEqualTo("no steady-state probe: nothing tested the hypothesis");
-    assertThat(watchesOf(s)).isEmpty();
+    assertThat(watches.of(s.tenant(), s.runId())).isEmpty();
     assertThat(awaitVerdict(s).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
   }
 
