@@ -114,7 +114,7 @@ final class Admission {
             state.platformHalted(),
             state.tenantHalted(tenant),
             state.active(),
-            settings.platformMaxActiveFaults(),
+            state.platformTokens(settings.platformMaxActiveFaults()),
             now);
     if (!verdict.approved()) {
       String detail =

@@ -1,5 +1,6 @@
 package io.faultline.policy.admission;
 
+import io.faultline.events.topics.Topics;
 import io.faultline.policy.authentication.RequestAuthentication;
 import java.time.Duration;
 import java.util.Objects;
@@ -16,6 +17,9 @@ import java.util.Objects;
  * @param signatures how requests are authenticated (ADR 0008): platform keys, ages
  * @param startDeadline how long after its approval a fault's lease lasts without any heartbeat (the
  *     approval's {@code leaseExpiresAt}: an executor must not start it later)
+ * @param admissionPartitions how many partitions the admission log has: as many as the requests
+ *     topic, so a tenant's requests and its admission commands share a partition number; each holds
+ *     a share of {@code platformMaxActiveFaults} (ADR 0012)
  */
 public record AdmissionSettings(
     int platformMaxActiveFaults,
@@ -23,7 +27,8 @@ public record AdmissionSettings(
     Duration leaseCheckInterval,
     String topicPrefix,
     RequestAuthentication.Settings signatures,
-    Duration startDeadline) {
+    Duration startDeadline,
+    int admissionPartitions) {
   public static final Duration DEFAULT_START_DEADLINE = Duration.ofMinutes(2);
 
   public AdmissionSettings {
@@ -35,14 +40,28 @@ public record AdmissionSettings(
     }
     Objects.requireNonNull(leaseGrace, "leaseGrace");
     Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
+    if (admissionPartitions < 1) {
+      throw new IllegalArgumentException(
+          "admissionPartitions must be >= 1, was " + admissionPartitions);
+    }
   }
+
+  /** As many admission partitions as the requests topic has. */
+  public static final int DEFAULT_ADMISSION_PARTITIONS = Topics.FAULT_REQUESTS.partitions();
 
   public AdmissionSettings(
       int platformMaxActiveFaults,
       Duration leaseGrace,
       Duration leaseCheckInterval,
       String topicPrefix) {
-    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, null, null);
+    this(
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        null,
+        null,
+        DEFAULT_ADMISSION_PARTITIONS);
   }
 
   public AdmissionSettings(
@@ -52,12 +71,35 @@ public record AdmissionSettings(
 
   public AdmissionSettings withSignatures(RequestAuthentication.Settings value) {
     return new AdmissionSettings(
-        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, value, startDeadline);
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        value,
+        startDeadline,
+        admissionPartitions);
   }
 
   public AdmissionSettings withStartDeadline(Duration value) {
     return new AdmissionSettings(
-        platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, signatures, value);
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        signatures,
+        value,
+        admissionPartitions);
+  }
+
+  public AdmissionSettings withAdmissionPartitions(int value) {
+    return new AdmissionSettings(
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        signatures,
+        startDeadline,
+        value);
   }
 
   /** The name of a catalogue topic in this deployment. */
@@ -69,8 +111,9 @@ public record AdmissionSettings(
   public static final String ADMISSION_LOG = "faultline.policy-admission-log.v1";
 
   /**
-   * The admission log: the one-partition topic from intake to admission, internal to this service
-   * (created by {@link AdmissionPipeline}, purged up to admission's committed offset).
+   * The admission log: the topic from intake to admission, {@link #admissionPartitions} partitions
+   * keyed by tenant, internal to this service (created by {@link AdmissionPipeline}, purged up to
+   * admission's committed offsets). Admission writes the escrow's messages to it too (ADR 0012).
    */
   public String admissionLog() {
     return topicPrefix + ADMISSION_LOG;
