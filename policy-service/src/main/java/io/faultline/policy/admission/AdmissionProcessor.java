@@ -5,7 +5,8 @@ import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.policy.escrow.Ask;
-import io.faultline.policy.escrow.Share;
+import io.faultline.policy.escrow.EscrowDesk;
+import io.faultline.policy.escrow.Grant;
 import io.faultline.policy.leases.LeaseBook;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
@@ -21,9 +22,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * The one place admission is decided. One runs on each partition of the admission log, which holds
  * every command of its tenants, so every tenant, account and target rule (an account belongs to one
  * tenant) and idempotency see every earlier decision and release of their tenant. The platform
- * limit is held in escrow (ADR 0012): this partition's {@link Share}, topped up by asking its peers
- * while requests wait ({@link EscrowBook}). For each command it asks {@link Admission} for the
- * outcome, then writes it: to {@link AdmissionState}, whose changelogged stores commit in the same
+ * limit is held in escrow (ADR 0012): this partition's share ({@link
+ * io.faultline.policy.escrow.Share}), topped up by asking its peers while requests wait ({@link
+ * EscrowDesk}, {@link EscrowBook}). For each command it asks {@link Admission} for the outcome,
+ * then writes it: to {@link AdmissionState}, whose changelogged stores commit in the same
  * exactly-once transaction as the decisions (the in-memory {@link LeaseBook} is only an index over
  * them, rebuilt whenever the task (re)starts), and through {@link AdmissionOutput}.
  */
@@ -41,7 +43,9 @@ final class AdmissionProcessor
   private final AdmissionTelemetry telemetry;
   private final Admission admission;
   private AdmissionState state;
-  private EscrowBook escrow;
+  private final Desk desk = new Desk();
+  private EscrowBook book;
+  private EscrowDesk<EscrowBook.Parked> escrow;
   private AdmissionOutput output;
 
   /**
@@ -62,8 +66,9 @@ final class AdmissionProcessor
     super.init(context);
     // init runs again when a task is revived after an aborted transaction: a new state forgets
     // the index, which is rebuilt from the stores on first use.
-    escrow = new EscrowBook(context, settings);
-    state = new AdmissionState(context, escrow);
+    book = new EscrowBook(context, settings);
+    state = new AdmissionState(context, book);
+    escrow = new EscrowDesk<>(book, desk);
     output = new AdmissionOutput(context, settings, telemetry);
     context.schedule(
         settings.leaseCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireLeases);
@@ -74,6 +79,7 @@ final class AdmissionProcessor
   public void process(Record<String, AdmissionCommand> record) {
     state.load();
     Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+    desk.now = now;
     try {
       switch (record.value()) {
         case null -> throw new IllegalArgumentException("the admission command has no value");
@@ -90,11 +96,10 @@ final class AdmissionProcessor
               .heartbeat(heartbeat, state, record.timestamp())
               .forEach(renewed -> apply(renewed, now));
         }
-        case AdmissionCommand.EscrowAsked asked -> answer(asked.ask(), now);
-        case AdmissionCommand.EscrowGranted granted ->
-            escrow.share(escrow.share().receive(granted.grant()));
+        case AdmissionCommand.EscrowAsked asked -> escrow.answer(asked.ask());
+        case AdmissionCommand.EscrowGranted granted -> escrow.receive(granted.grant());
       }
-      settle(now);
+      escrow.settle();
     } catch (KafkaException e) {
       // Kafka Streams' own failures (a fenced producer, a migrated task, a store that cannot
       // write): the task must fail and recover, never skip the command.
@@ -115,18 +120,14 @@ final class AdmissionProcessor
       apply(refused.get(), now);
       return;
     }
-    if (escrow.isParked(request.tenantId().value(), faultId)) {
+    if (book.isParked(request.tenantId().value(), faultId)) {
       apply(new Outcome.Ignored(faultId, "waits for a platform token; duplicate ignored"), now);
       return;
     }
     if (repeated(request.tenantId().value(), faultId, now)) {
       return;
     }
-    if (waitsForToken(command, now)) {
-      park(command, requestedAtMs, now);
-      return;
-    }
-    decideNow(command, requestedAtMs, now);
+    escrow.admit(new EscrowBook.Parked(command, requestedAtMs));
   }
 
   private void decideNow(AdmissionCommand.Decide command, long requestedAtMs, Instant now) {
@@ -163,72 +164,37 @@ final class AdmissionProcessor
         });
   }
 
-  /**
-   * A request whose only failed rule is the platform limit waits while this partition asks its
-   * peers for tokens, unless there are none to ask; so does any request behind a waiting one.
-   */
-  private boolean waitsForToken(AdmissionCommand.Decide command, Instant now) {
-    Share share = escrow.share();
-    if (share.partitions() == 1
-        || (!escrow.hasParked() && state.activeOnPlatform() < share.tokens())) {
-      return false;
-    }
-    return admission.decide(command.request(), command.traceparent(), state, now)
-            instanceof Outcome.Rejected rejected
-        && rejected.verdict().failed().stream()
-            .allMatch(o -> o.code() == RuleCode.PLATFORM_CONCURRENCY_LIMIT);
-  }
+  /** The admission side of the escrow: rules and decisions of this partition, messages out. */
+  private final class Desk implements EscrowDesk.Port<EscrowBook.Parked> {
+    private Instant now = Instant.EPOCH;
 
-  private void park(AdmissionCommand.Decide command, long requestedAtMs, Instant now) {
-    escrow.park(command, requestedAtMs);
-    ask(now);
-  }
-
-  private void ask(Instant now) {
-    escrow
-        .share()
-        .ask(escrow.parkedCount())
-        .ifPresent(
-            asked -> {
-              escrow.share(asked.share());
-              output.escrow(new AdmissionCommand.EscrowAsked(asked.ask()), now);
-            });
-  }
-
-  /**
-   * Gives a peer what is free here, in this transaction; a partition with waiting requests has
-   * none.
-   */
-  private void answer(Ask ask, Instant now) {
-    int held = escrow.hasParked() ? Integer.MAX_VALUE : state.activeOnPlatform();
-    Share.Answered answered = escrow.share().answer(ask, held);
-    escrow.share(answered.share());
-    output.escrow(new AdmissionCommand.EscrowGranted(answered.grant()), now);
-  }
-
-  /**
-   * Decides waiting requests while tokens are free. Once every peer has answered, a round that
-   * brought tokens is followed by another; after one that brought none, the requests still waiting
-   * are decided (and rejected for the platform limit: no partition had a token to spare).
-   */
-  private void settle(Instant now) {
-    while (escrow.hasParked() && state.activeOnPlatform() < escrow.share().tokens()) {
-      decideParked(now);
+    @Override
+    public int active() {
+      return state.activeOnPlatform();
     }
-    if (!escrow.hasParked() || escrow.share().asking()) {
-      return;
-    }
-    if (escrow.share().gained() > 0) {
-      ask(now);
-      return;
-    }
-    while (escrow.hasParked()) {
-      decideParked(now);
-    }
-  }
 
-  private void decideParked(Instant now) {
-    escrow.next().ifPresent(p -> decideNow(p.command(), p.requestedAtMs(), now));
+    @Override
+    public boolean shortOfTokensOnly(EscrowBook.Parked parked) {
+      return admission.decide(parked.command().request(), null, state, now)
+              instanceof Outcome.Rejected rejected
+          && rejected.verdict().failed().stream()
+              .allMatch(o -> o.code() == RuleCode.PLATFORM_CONCURRENCY_LIMIT);
+    }
+
+    @Override
+    public void decide(EscrowBook.Parked parked) {
+      decideNow(parked.command(), parked.requestedAtMs(), now);
+    }
+
+    @Override
+    public void send(Ask ask) {
+      output.escrow(new AdmissionCommand.EscrowAsked(ask), now);
+    }
+
+    @Override
+    public void send(Grant grant) {
+      output.escrow(new AdmissionCommand.EscrowGranted(grant), now);
+    }
   }
 
   /** Asked before the decision's span opens: a redelivered request gets neither. */
@@ -258,7 +224,8 @@ final class AdmissionProcessor
     admission
         .expire(state, Instant.ofEpochMilli(heartbeatClockMs), now)
         .forEach(expired -> apply(expired, now));
-    settle(now);
+    desk.now = now;
+    escrow.settle();
   }
 
   /** Forgets decisions and cooldowns older than {@link #MEMORY}, so the stores stay bounded. */

@@ -2,6 +2,7 @@ package io.faultline.policy.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.faultline.events.cloudevents.Json;
+import io.faultline.policy.escrow.EscrowDesk;
 import io.faultline.policy.escrow.Share;
 import io.faultline.policy.leases.Lease;
 import java.io.IOException;
@@ -23,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * requests parked while it waits for tokens from its peers, in arrival order. The in-memory queue
  * is only an index over the parked store, built on the first {@link #load()}.
  */
-final class EscrowBook {
+final class EscrowBook implements EscrowDesk.Ledger<EscrowBook.Parked> {
   private static final String SHARE_KEY = "share";
   private static final ObjectMapper JSON = Json.mapper();
   private static final CommandSerde COMMANDS = new CommandSerde();
@@ -94,11 +95,13 @@ final class EscrowBook {
     }
   }
 
-  Share share() {
+  @Override
+  public Share share() {
     return share;
   }
 
-  void share(Share value) {
+  @Override
+  public void share(Share value) {
     if (!value.equals(share)) {
       share = value;
       try {
@@ -113,16 +116,13 @@ final class EscrowBook {
     return parkedKeys.contains(Lease.keyOf(tenantId, faultId));
   }
 
-  boolean hasParked() {
-    return !queue.isEmpty();
-  }
-
-  int parkedCount() {
+  @Override
+  public int parked() {
     return queue.size();
   }
 
-  void park(AdmissionCommand.Decide command, long requestedAtMs) {
-    Parked entry = new Parked(command, requestedAtMs);
+  @Override
+  public void park(Parked entry) {
     long seq = nextSeq++;
     queue.put(seq, entry);
     parkedKeys.add(entry.faultKey());
@@ -130,7 +130,8 @@ final class EscrowBook {
   }
 
   /** Takes the oldest parked request off the queue (and its store). */
-  Optional<Parked> next() {
+  @Override
+  public Optional<Parked> next() {
     Map.Entry<Long, Parked> first = queue.pollFirstEntry();
     if (first == null) {
       return Optional.empty();

@@ -1,0 +1,118 @@
+package io.faultline.policy.escrow;
+
+import java.util.Optional;
+
+/**
+ * One admission partition's side of the escrow protocol (ADR 0012), free of Kafka: what to do with
+ * a request when this partition's tokens are all in use, with a peer's ask, and with a grant. Every
+ * call happens inside one exactly-once transaction of the partition, so what it stores through
+ * {@link Ledger} and sends through {@link Port} commit together or not at all.
+ *
+ * <p>A request whose only failed rule is the platform limit is parked, and the partition asks every
+ * peer for as many tokens as requests wait. Peers answer each ask once, giving what is free (their
+ * share lowered in the same transaction). Parked requests are decided, oldest first, as soon as a
+ * token is free (a grant, or a release here). Once every peer has answered, a round that brought
+ * tokens is followed by another; after a round that brought none, the requests still parked are
+ * decided at once, so rejected for the platform limit: no partition had a token to spare.
+ *
+ * @param <R> a request
+ */
+public final class EscrowDesk<R> {
+
+  /** What the partition stores, in the transaction of the call. */
+  public interface Ledger<R> {
+    Share share();
+
+    void share(Share value);
+
+    void park(R request);
+
+    /** The oldest parked request, taken off the queue. */
+    Optional<R> next();
+
+    int parked();
+  }
+
+  /** What the partition knows and does. */
+  public interface Port<R> {
+    /** Faults holding one of this partition's tokens. */
+    int active();
+
+    /** True when every rule but the platform limit would pass for {@code request} now. */
+    boolean shortOfTokensOnly(R request);
+
+    /** Decides {@code request} now against every rule, the platform limit with this share. */
+    void decide(R request);
+
+    void send(Ask ask);
+
+    void send(Grant grant);
+  }
+
+  private final Ledger<R> ledger;
+  private final Port<R> port;
+
+  public EscrowDesk(Ledger<R> ledger, Port<R> port) {
+    this.ledger = ledger;
+    this.port = port;
+  }
+
+  /** Decides {@code request} now, or parks it while this partition asks for tokens. */
+  public void admit(R request) {
+    if (waits(request)) {
+      ledger.park(request);
+      ask();
+      return;
+    }
+    port.decide(request);
+  }
+
+  /** Gives a peer what is free here; a partition with parked requests has nothing free. */
+  public void answer(Ask ask) {
+    int held = ledger.parked() > 0 ? Integer.MAX_VALUE : port.active();
+    Share.Answered answered = ledger.share().answer(ask, held);
+    ledger.share(answered.share());
+    port.send(answered.grant());
+  }
+
+  public void receive(Grant grant) {
+    ledger.share(ledger.share().receive(grant));
+    settle();
+  }
+
+  /** Decides parked requests while tokens are free, and asks again or gives up (see above). */
+  public void settle() {
+    while (ledger.parked() > 0 && port.active() < ledger.share().tokens()) {
+      ledger.next().ifPresent(port::decide);
+    }
+    if (ledger.parked() == 0 || ledger.share().asking()) {
+      return;
+    }
+    if (ledger.share().gained() > 0) {
+      ask();
+      return;
+    }
+    while (ledger.parked() > 0) {
+      ledger.next().ifPresent(port::decide);
+    }
+  }
+
+  private boolean waits(R request) {
+    Share share = ledger.share();
+    if (share.partitions() == 1 || (ledger.parked() == 0 && port.active() < share.tokens())) {
+      return false;
+    }
+    return port.shortOfTokensOnly(request);
+  }
+
+  private void ask() {
+    ledger
+        .share()
+        .ask(ledger.parked())
+        .ifPresent(
+            asked -> {
+              ledger.share(asked.share());
+              port.send(asked.ask());
+            });
+  }
+}
