@@ -11,9 +11,10 @@ import java.util.Optional;
  * <p>A request whose only failed rule is the platform limit is parked, and the partition asks every
  * peer for as many tokens as requests wait. Peers answer each ask once, giving what is free (their
  * share lowered in the same transaction). Parked requests are decided, oldest first, as soon as a
- * token is free (a grant, or a release here). Once every peer has answered, a round that brought
- * tokens is followed by another; after a round that brought none, the requests still parked are
- * decided at once, so rejected for the platform limit: no partition had a token to spare.
+ * token is free (a grant, or a release here). Once every peer has answered, the requests the round
+ * was asked for that still wait are decided at once, so rejected for the platform limit: no peer
+ * had a token left for them; requests parked during the round get a round of their own. A request
+ * therefore waits for at most two rounds.
  *
  * @param <R> a request
  */
@@ -80,21 +81,30 @@ public final class EscrowDesk<R> {
     settle();
   }
 
-  /** Decides parked requests while tokens are free, and asks again or gives up (see above). */
+  /**
+   * Decides parked requests while tokens are free. Once every peer has answered, the requests the
+   * round was asked for and that still wait are decided (rejected: no peer had a token left for
+   * them), and those parked since get a round of their own.
+   */
   public void settle() {
     while (ledger.parked() > 0 && port.active() < ledger.share().tokens()) {
-      ledger.next().ifPresent(port::decide);
+      decideNext();
     }
     if (ledger.parked() == 0 || ledger.share().asking()) {
       return;
     }
-    if (ledger.share().gained() > 0) {
+    while (ledger.share().covered() > 0 && ledger.parked() > 0) {
+      decideNext();
+    }
+    ledger.share(ledger.share().uncovered());
+    if (ledger.parked() > 0) {
       ask();
-      return;
     }
-    while (ledger.parked() > 0) {
-      ledger.next().ifPresent(port::decide);
-    }
+  }
+
+  private void decideNext() {
+    ledger.share(ledger.share().decidedOne());
+    ledger.next().ifPresent(port::decide);
   }
 
   private boolean waits(R request) {

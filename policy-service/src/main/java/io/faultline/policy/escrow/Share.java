@@ -14,10 +14,11 @@ import java.util.Optional;
  *     budget was lowered below what this partition holds
  * @param askId this partition's latest ask round (0: never asked)
  * @param pending peers that have not answered round {@code askId} yet (0: no round open)
- * @param gained tokens received in answers to round {@code askId}
+ * @param covered parked requests round {@code askId} was asked for that are still waiting (the
+ *     oldest ones): once every peer has answered, they are decided, whatever the answers brought
  */
 public record Share(
-    int partition, int partitions, int budget, int tokens, long askId, int pending, int gained) {
+    int partition, int partitions, int budget, int tokens, long askId, int pending, int covered) {
 
   public Share {
     if (partitions < 1 || partition < 0 || partition >= partitions) {
@@ -47,7 +48,7 @@ public record Share(
       return this;
     }
     int delta = split(newBudget, partitions, partition) - split(budget, partitions, partition);
-    return new Share(partition, partitions, newBudget, tokens + delta, askId, pending, gained);
+    return new Share(partition, partitions, newBudget, tokens + delta, askId, pending, covered);
   }
 
   /** Tokens not held by an active fault. */
@@ -68,7 +69,7 @@ public record Share(
     long round = askId + 1;
     return Optional.of(
         new Asked(
-            new Share(partition, partitions, budget, tokens, round, partitions - 1, 0),
+            new Share(partition, partitions, budget, tokens, round, partitions - 1, need),
             new Ask(partition, round, need)));
   }
 
@@ -79,7 +80,7 @@ public record Share(
   public Answered answer(Ask ask, int active) {
     int given = Math.min(ask.need(), free(active));
     return new Answered(
-        new Share(partition, partitions, budget, tokens - given, askId, pending, gained),
+        new Share(partition, partitions, budget, tokens - given, askId, pending, covered),
         new Grant(partition, ask.from(), ask.askId(), given));
   }
 
@@ -97,7 +98,19 @@ public record Share(
         tokens + grant.tokens(),
         askId,
         answersRound ? pending - 1 : pending,
-        answersRound ? gained + grant.tokens() : gained);
+        covered);
+  }
+
+  /** One of the requests the round covers was decided (they are decided oldest first). */
+  public Share decidedOne() {
+    return covered == 0
+        ? this
+        : new Share(partition, partitions, budget, tokens, askId, pending, covered - 1);
+  }
+
+  /** The round's remaining requests were decided. */
+  public Share uncovered() {
+    return new Share(partition, partitions, budget, tokens, askId, pending, 0);
   }
 
   /** A share that opened a round, and the ask to send to every peer. */

@@ -163,7 +163,7 @@ class CrashRecoveryIT {
           .subList(0, REQUESTS / 2)
           .forEach(r -> producer.send(broker.record(Topics.FAULT_REQUESTS, r)));
       producer.flush();
-      await().atMost(Duration.ofSeconds(60)).until(() -> decided(requests) >= REQUESTS / 6);
+      await().atMost(Duration.ofSeconds(180)).until(() -> decided(requests) >= REQUESTS / 6);
       String victim =
           nodes.entrySet().stream()
               .filter(e -> e.getValue().tasks.contains(admissionTask))
@@ -179,7 +179,7 @@ class CrashRecoveryIT {
       start(victim);
       assertThat(decidedAtKill).isLessThan(REQUESTS);
     }
-    await().atMost(Duration.ofSeconds(90)).until(() -> decided(requests) == REQUESTS);
+    await().atMost(Duration.ofSeconds(240)).until(() -> decided(requests) == REQUESTS);
     for (Node node : nodes.values()) {
       node.process.destroy();
       node.process.waitFor();

@@ -108,7 +108,11 @@ class EscrowRebalanceIT {
     start("a");
     start("b");
     collectDecisions();
-    broker.awaitConsumed(appId + "-intake", Topics.TENANT_POLICIES);
+    // Two JVMs start on a shared machine: generous bounds.
+    await()
+        .atMost(Duration.ofSeconds(240))
+        .until(() -> nodes.values().stream().allMatch(n -> n.tasks.contains("admission/")));
+    awaitIntakeConsumed(Topics.TENANT_POLICIES);
 
     // Wave 1: a is killed mid-load, c joins, a comes back.
     List<FaultRequested> first = wave(0);
@@ -138,7 +142,7 @@ class EscrowRebalanceIT {
                 Instant.now()));
       }
     }
-    broker.awaitConsumed(appId + "-intake", Topics.FAULT_LIFECYCLE);
+    awaitIntakeConsumed(Topics.FAULT_LIFECYCLE);
     List<FaultRequested> second = wave(1);
     try (KafkaProducer<String, byte[]> producer = broker.producer()) {
       send(producer, second.subList(0, PER_WAVE / 2));
@@ -152,6 +156,14 @@ class EscrowRebalanceIT {
     System.out.printf(
         "escrow: wave 1 approved %d, wave 2 approved %d of budget %d%n",
         approved1.size(), approvedOf(second).size(), PLATFORM_MAX);
+  }
+
+  /** Broker.awaitConsumed (one minute), retried while instances restore and rebalance. */
+  private void awaitIntakeConsumed(io.faultline.events.topics.Topic<?> topic) {
+    await()
+        .atMost(Duration.ofSeconds(240))
+        .ignoreExceptions()
+        .untilAsserted(() -> broker.awaitConsumed(appId + "-intake", topic));
   }
 
   private List<FaultRequested> wave(int wave) {
