@@ -70,8 +70,10 @@ public final class EscrowDesk<R> {
 
   /** Gives a peer what is free here; a partition with parked requests has nothing free. */
   public void answer(Ask ask) {
-    int held = ledger.parked() > 0 ? Integer.MAX_VALUE : port.active();
-    Share.Answered answered = ledger.share().answer(ask, held);
+    Share share = ledger.share();
+    // Tokens all held, whatever the share (also a negative one after a lowered budget).
+    int held = ledger.parked() > 0 ? Math.max(share.tokens(), port.active()) : port.active();
+    Share.Answered answered = share.answer(ask, held);
     ledger.share(answered.share());
     port.send(answered.grant());
   }

@@ -152,8 +152,9 @@ class CrashRecoveryIT {
     start("a");
     start("b");
     collectDecisionsAndCompleteApprovals();
+    // Two JVMs start on a shared machine: generous bounds.
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(240))
         .until(() -> nodes.values().stream().anyMatch(n -> n.tasks.contains(admissionTask)));
     probeUntilEveryPolicyIsKnown();
 
@@ -304,7 +305,7 @@ class CrashRecoveryIT {
     Set<Integer> known = ConcurrentHashMap.newKeySet();
     int[] attempt = {0};
     await()
-        .atMost(Duration.ofSeconds(60))
+        .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(500))
         .until(
             () -> {

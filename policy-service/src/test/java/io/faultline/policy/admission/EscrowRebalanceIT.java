@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
 class EscrowRebalanceIT {
   static final int TENANTS = 24;
   static final int PLATFORM_MAX = 8;
-  static final int PER_WAVE = 72;
+  static final int PER_WAVE = 48;
 
   final Broker broker = Broker.unique("escrow");
   final String appId = "policy-escrow-" + UUID.randomUUID().toString().substring(0, 8);
@@ -125,7 +125,7 @@ class EscrowRebalanceIT {
       await().atMost(Duration.ofSeconds(120)).until(() -> decided(first) >= PER_WAVE * 2 / 3);
       start("a");
     }
-    await().atMost(Duration.ofSeconds(180)).until(() -> decided(first) == PER_WAVE);
+    awaitAllDecided(first);
     List<FaultLifecycleEvent> approved1 = checkWave(first);
 
     // Every fault ends; once intake has passed the ends, the releases precede wave 2 on every
@@ -151,7 +151,7 @@ class EscrowRebalanceIT {
       nodes.get("b").process.waitFor();
       send(producer, second.subList(PER_WAVE / 2, PER_WAVE));
     }
-    await().atMost(Duration.ofSeconds(180)).until(() -> decided(second) == PER_WAVE);
+    awaitAllDecided(second);
     checkWave(second);
     System.out.printf(
         "escrow: wave 1 approved %d, wave 2 approved %d of budget %d%n",
@@ -178,6 +178,19 @@ class EscrowRebalanceIT {
               instance(wave * PER_WAVE + i)));
     }
     return requests;
+  }
+
+  /** Generous: three JVMs restore and rebalance on a shared two-core machine. */
+  private void awaitAllDecided(List<FaultRequested> wave) {
+    await()
+        .atMost(Duration.ofSeconds(300))
+        .alias("every request of the wave decided")
+        .untilAsserted(
+            () ->
+                assertThat(wave)
+                    .filteredOn(r -> !decisions.containsKey(r.faultId().value()))
+                    .extracting(r -> r.tenantId().value() + "/" + r.faultId().value())
+                    .isEmpty());
   }
 
   private void send(KafkaProducer<String, byte[]> producer, List<FaultRequested> requests) {
