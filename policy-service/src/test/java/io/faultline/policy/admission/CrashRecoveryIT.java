@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -44,9 +43,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Two policy-service instances in separate JVMs on a real broker; the one running admission task
  * 0_0 (one of the admission log's partitions, ADR 0012) is killed (SIGKILL) mid-stream and
- * restarted. Every request must be decided exactly once, and replaying each committed admission-log
- * partition against the committed decisions must never exceed a tenant or account limit nor
- * double-book a target (the platform limit across partitions: {@code EscrowRebalanceIT}).
+ * restarted. Every request must be decided exactly once, and replaying each committed lifecycle
+ * partition (decisions and the executor's ends in append order) must never exceed a tenant or
+ * account limit nor double-book a target (the platform limit across partitions: {@code
+ * EscrowRebalanceIT}).
  */
 class CrashRecoveryIT {
   static final int TENANTS = 10;
@@ -357,40 +357,41 @@ class CrashRecoveryIT {
   }
 
   /**
-   * Replays each committed admission-log partition (one tenant's commands are all on one) against
-   * the committed decisions, checking the tenant, account and target rules.
+   * Replays each committed lifecycle partition (a tenant's decisions and its executor's ends are on
+   * one, in the order they were appended) against the requests, checking the tenant, account and
+   * target rules. The policy releases a fault only after reading its end, which was appended before
+   * any decision that reuses the release; a request parked for a platform token (ADR 0012) is
+   * decided later than its place on the admission log, so the admission log's order is not the
+   * decisions' order.
    */
   private void replayAdmissionLogWithinLimits(Map<String, List<FaultLifecycleEvent>> byFault) {
+    Map<String, FaultRequested> requested = new HashMap<>();
+    requests().forEach(r -> requested.put(r.faultId().value(), r));
     Map<Integer, List<ConsumerRecord<String, byte[]>>> byPartition =
-        readTopic(broker.prefix + AdmissionSettings.ADMISSION_LOG).stream()
+        readAll(Topics.FAULT_LIFECYCLE.name()).stream()
             .collect(java.util.stream.Collectors.groupingBy(ConsumerRecord::partition));
-    assertThat(byPartition.size()).as("admission-log partitions used").isGreaterThan(1);
     int approvals = 0;
     for (List<ConsumerRecord<String, byte[]>> partition : byPartition.values()) {
-      approvals += replayPartition(partition, byFault);
+      approvals += replayPartition(partition, requested);
     }
     assertThat(approvals).isGreaterThan(PLATFORM_MAX);
   }
 
   private int replayPartition(
-      List<ConsumerRecord<String, byte[]>> records,
-      Map<String, List<FaultLifecycleEvent>> byFault) {
-    CommandSerde serde = new CommandSerde();
+      List<ConsumerRecord<String, byte[]>> records, Map<String, FaultRequested> requested) {
     Map<String, FaultRequested> active = new HashMap<>();
     Map<String, String> holders = new HashMap<>();
-    Set<String> seen = new HashSet<>();
     int approvals = 0;
     for (ConsumerRecord<String, byte[]> record : records) {
-      AdmissionCommand command = serde.deserializer().deserialize(record.topic(), record.value());
-      if (command instanceof AdmissionCommand.Decide decide
-          && seen.add(decide.request().faultId().value())) {
-        FaultRequested request = decide.request();
-        List<FaultLifecycleEvent> decision = byFault.get(request.faultId().value());
-        if (decision == null || decision.get(0).stage() != LifecycleStage.APPROVED) {
-          continue;
-        }
+      FaultLifecycleEvent event =
+          EventCodec.standard()
+              .decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value())
+              .data();
+      String faultId = event.faultId().value();
+      if (event.stage() == LifecycleStage.APPROVED && requested.containsKey(faultId)) {
+        FaultRequested request = requested.get(faultId);
         approvals++;
-        active.put(request.faultId().value(), request);
+        active.put(faultId, request);
         String tenant = request.tenantId().value();
         String account = request.accountId().value();
         assertThat(
@@ -404,17 +405,15 @@ class CrashRecoveryIT {
                 .leaseKeys(request.accountId(), request.region())) {
           // Instance-id faults share their account's EC2 scope; every other key is exclusive.
           if (!RequestedTargets.isShared(key)) {
-            assertThat(holders.put(key, request.faultId().value()))
-                .as("target %s already held", key)
-                .isNull();
+            assertThat(holders.put(key, faultId)).as("target %s already held", key).isNull();
           }
         }
-      } else if (command instanceof AdmissionCommand.Progress progress && progress.terminal()) {
-        FaultRequested ended = active.remove(progress.faultId());
+      } else if (event.stage().isTerminal()) {
+        FaultRequested ended = active.remove(faultId);
         if (ended != null) {
           RequestedTargets.of(ended.parameters())
               .leaseKeys(ended.accountId(), ended.region())
-              .forEach(key -> holders.remove(key, progress.faultId()));
+              .forEach(key -> holders.remove(key, faultId));
         }
       }
     }
