@@ -115,7 +115,7 @@ final class Admission {
             state.platformHalted(),
             state.tenantHalted(tenant),
             state.active(),
-            settings.platformMaxActiveFaults(),
+            state.platformTokens(settings.platformMaxActiveFaults()),
             now);
     // Defence in depth behind the scheduler's registration (ADR 0007 §7).
     verdict = AccountOwnerRule.apply(verdict, request, settings.accountOwners());

@@ -9,6 +9,8 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.validation.Violation;
 import io.faultline.policy.authentication.RequestSignature;
+import io.faultline.policy.escrow.Ask;
+import io.faultline.policy.escrow.Grant;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,6 +19,9 @@ import java.util.Objects;
  * order the admission processor sees it. Each command checks its fields on construction, so a
  * record on the admission log that intake did not write fails when it is read (and is skipped as
  * poison) instead of half-way through a decision.
+ *
+ * <p>Intake writes every command but the escrow's; admission writes those (ADR 0012). Where each
+ * goes on the partitioned log is {@link AdmissionLog}'s business.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
 @JsonSubTypes({
@@ -25,7 +30,9 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = AdmissionCommand.PolicyChanged.class, name = "policy"),
   @JsonSubTypes.Type(value = AdmissionCommand.HaltChanged.class, name = "halt"),
   @JsonSubTypes.Type(value = AdmissionCommand.Progress.class, name = "progress"),
-  @JsonSubTypes.Type(value = AdmissionCommand.Heartbeat.class, name = "heartbeat")
+  @JsonSubTypes.Type(value = AdmissionCommand.Heartbeat.class, name = "heartbeat"),
+  @JsonSubTypes.Type(value = AdmissionCommand.EscrowAsked.class, name = "escrow-ask"),
+  @JsonSubTypes.Type(value = AdmissionCommand.EscrowGranted.class, name = "escrow-grant")
 })
 sealed interface AdmissionCommand extends Intake {
 
@@ -118,6 +125,20 @@ sealed interface AdmissionCommand extends Intake {
       if (accountId != null) {
         AccountId.of(accountId);
       }
+    }
+  }
+
+  /** A partition short of platform tokens asks the others (ADR 0012); written by admission. */
+  record EscrowAsked(Ask ask) implements AdmissionCommand {
+    public EscrowAsked {
+      Objects.requireNonNull(ask, "ask");
+    }
+  }
+
+  /** Platform tokens in flight to the partition that reads this; written by admission. */
+  record EscrowGranted(Grant grant) implements AdmissionCommand {
+    public EscrowGranted {
+      Objects.requireNonNull(grant, "grant");
     }
   }
 }

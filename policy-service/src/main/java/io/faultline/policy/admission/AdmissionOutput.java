@@ -189,6 +189,19 @@ final class AdmissionOutput {
             headers));
   }
 
+  /**
+   * An escrow message (ADR 0012) for other admission partitions: it commits with the share change
+   * that made it, and reaches its partitions through {@link AdmissionLog}.
+   */
+  void escrow(AdmissionCommand command, Instant now) {
+    context.forward(
+        new Record<>(
+            AdmissionLog.keyOf(command),
+            Outbound.escrow(command),
+            now.toEpochMilli(),
+            new RecordHeaders()));
+  }
+
   private static byte[] utf8(String text) {
     return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }

@@ -8,6 +8,7 @@ import io.faultline.policy.owners.AccountOwnerIndex;
 import io.faultline.telemetry.kafka.PoisonRecords;
 import io.faultline.telemetry.kafka.StreamsPoisonHandlers;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -32,9 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The policy service's two Kafka Streams applications, run together: intake and admission (see
- * {@link AdmissionTopology}). It creates the one-partition admission log if it is missing, refuses
- * one with more partitions (admission would no longer be exact), and deletes admission-log records
- * that admission has committed past, as Kafka Streams does for its own repartition topics.
+ * {@link AdmissionTopology}). It creates the admission log (as many partitions as the requests
+ * topic, ADR 0012) if it is missing, refuses one with another number of partitions (tenants would
+ * move between partitions with their leases and shares left behind), and deletes admission-log
+ * records that admission has committed past, as Kafka Streams does for its own repartition topics.
  */
 public final class AdmissionPipeline implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdmissionPipeline.class);
@@ -219,7 +221,7 @@ public final class AdmissionPipeline implements AutoCloseable {
                 admissionProps.getOrDefault(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1)));
     try {
       NewTopic newTopic =
-          new NewTopic(topic, 1, (short) replication)
+          new NewTopic(topic, settings.admissionPartitions(), (short) replication)
               .configs(
                   Map.of(
                       TopicConfig.CLEANUP_POLICY_CONFIG,
@@ -230,13 +232,17 @@ public final class AdmissionPipeline implements AutoCloseable {
         log.info("created the admission log {}", topic);
       }
       TopicDescription description = describe(admin, topic);
-      if (description.partitions().size() != 1) {
+      int partitions = description.partitions().size();
+      if (partitions != settings.admissionPartitions()) {
         throw new IllegalStateException(
             "the admission log "
                 + topic
                 + " has "
-                + description.partitions().size()
-                + " partitions; admission is exact only with one: recreate it with one partition");
+                + partitions
+                + " partitions; admission needs exactly "
+                + settings.admissionPartitions()
+                + ", as many as the requests topic (ADR 0012): drain the platform (halt, wait"
+                + " until no fault runs; ADR 0007 §8), delete the admission log and start again");
       }
     } catch (ExecutionException e) {
       throw new IllegalStateException("cannot describe the admission log " + topic, e.getCause());
@@ -268,9 +274,8 @@ public final class AdmissionPipeline implements AutoCloseable {
     }
   }
 
-  /** Deletes the admission-log records below admission's committed offset. */
+  /** Deletes the admission-log records below admission's committed offsets, every partition. */
   void purgeConsumedAdmissionLog() {
-    TopicPartition log0 = new TopicPartition(settings.admissionLog(), 0);
     try {
       Map<TopicPartition, OffsetAndMetadata> committed =
           admin
@@ -278,12 +283,17 @@ public final class AdmissionPipeline implements AutoCloseable {
                   String.valueOf(admissionProps.get(StreamsConfig.APPLICATION_ID_CONFIG)))
               .partitionsToOffsetAndMetadata()
               .get();
-      OffsetAndMetadata offset = committed.get(log0);
-      if (offset != null && offset.offset() > 0) {
-        admin
-            .deleteRecords(Map.of(log0, RecordsToDelete.beforeOffset(offset.offset())))
-            .all()
-            .get();
+      Map<TopicPartition, RecordsToDelete> purge = new HashMap<>();
+      committed.forEach(
+          (partition, offset) -> {
+            if (partition.topic().equals(settings.admissionLog())
+                && offset != null
+                && offset.offset() > 0) {
+              purge.put(partition, RecordsToDelete.beforeOffset(offset.offset()));
+            }
+          });
+      if (!purge.isEmpty()) {
+        admin.deleteRecords(purge).all().get();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,8 +1,12 @@
 package io.faultline.policy.admission;
 
+import io.faultline.events.decision.RuleCode;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.TraceContexts;
+import io.faultline.policy.escrow.Ask;
+import io.faultline.policy.escrow.EscrowDesk;
+import io.faultline.policy.escrow.Grant;
 import io.faultline.policy.leases.LeaseBook;
 import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
@@ -15,13 +19,15 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The one place admission is decided. It runs on the single partition of the admission log, so
- * every rule that must be exact (platform and account concurrency, one fault per target across
- * tenants, idempotency) sees every earlier decision and release. For each command it asks {@link
- * Admission} for the outcome, then writes it: to {@link AdmissionState}, whose changelogged stores
- * commit in the same exactly-once transaction as the decisions (the in-memory {@link LeaseBook} is
- * only an index over them, rebuilt whenever the task (re)starts), and through {@link
- * AdmissionOutput}.
+ * The one place admission is decided. One runs on each partition of the admission log, which holds
+ * every command of its tenants, so every tenant, account and target rule (an account belongs to one
+ * tenant) and idempotency see every earlier decision and release of their tenant. The platform
+ * limit is held in escrow (ADR 0012): this partition's share ({@link
+ * io.faultline.policy.escrow.Share}), topped up by asking its peers while requests wait ({@link
+ * EscrowDesk}, {@link EscrowBook}). For each command it asks {@link Admission} for the outcome,
+ * then writes it: to {@link AdmissionState}, whose changelogged stores commit in the same
+ * exactly-once transaction as the decisions (the in-memory {@link LeaseBook} is only an index over
+ * them, rebuilt whenever the task (re)starts), and through {@link AdmissionOutput}.
  */
 final class AdmissionProcessor
     extends ContextualProcessor<String, AdmissionCommand, String, Outbound> {
@@ -37,6 +43,9 @@ final class AdmissionProcessor
   private final AdmissionTelemetry telemetry;
   private final Admission admission;
   private AdmissionState state;
+  private final Desk desk = new Desk();
+  private EscrowBook book;
+  private EscrowDesk<EscrowBook.Parked> escrow;
   private AdmissionOutput output;
 
   /**
@@ -57,7 +66,9 @@ final class AdmissionProcessor
     super.init(context);
     // init runs again when a task is revived after an aborted transaction: a new state forgets
     // the index, which is rebuilt from the stores on first use.
-    state = new AdmissionState(context);
+    book = new EscrowBook(context, settings);
+    state = new AdmissionState(context, book);
+    escrow = new EscrowDesk<>(book, desk);
     output = new AdmissionOutput(context, settings, telemetry);
     context.schedule(
         settings.leaseCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expireLeases);
@@ -68,6 +79,7 @@ final class AdmissionProcessor
   public void process(Record<String, AdmissionCommand> record) {
     state.load();
     Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+    desk.now = now;
     try {
       switch (record.value()) {
         case null -> throw new IllegalArgumentException("the admission command has no value");
@@ -84,7 +96,10 @@ final class AdmissionProcessor
               .heartbeat(heartbeat, state, record.timestamp())
               .forEach(renewed -> apply(renewed, now));
         }
+        case AdmissionCommand.EscrowAsked asked -> escrow.answer(asked.ask());
+        case AdmissionCommand.EscrowGranted granted -> escrow.receive(granted.grant());
       }
+      escrow.settle();
     } catch (KafkaException e) {
       // Kafka Streams' own failures (a fenced producer, a migrated task, a store that cannot
       // write): the task must fail and recover, never skip the command.
@@ -105,9 +120,19 @@ final class AdmissionProcessor
       apply(refused.get(), now);
       return;
     }
+    if (book.isParked(request.tenantId().value(), faultId)) {
+      apply(new Outcome.Ignored(faultId, "waits for a platform token; duplicate ignored"), now);
+      return;
+    }
     if (repeated(request.tenantId().value(), faultId, now)) {
       return;
     }
+    escrow.admit(new EscrowBook.Parked(command, requestedAtMs));
+  }
+
+  private void decideNow(AdmissionCommand.Decide command, long requestedAtMs, Instant now) {
+    FaultRequested request = command.request();
+    String faultId = request.faultId().value();
     output.traced(
         request.tenantId().value(),
         faultId,
@@ -139,6 +164,39 @@ final class AdmissionProcessor
         });
   }
 
+  /** The admission side of the escrow: rules and decisions of this partition, messages out. */
+  private final class Desk implements EscrowDesk.Port<EscrowBook.Parked> {
+    private Instant now = Instant.EPOCH;
+
+    @Override
+    public int active() {
+      return state.activeOnPlatform();
+    }
+
+    @Override
+    public boolean shortOfTokensOnly(EscrowBook.Parked parked) {
+      return admission.decide(parked.command().request(), null, state, now)
+              instanceof Outcome.Rejected rejected
+          && rejected.verdict().failed().stream()
+              .allMatch(o -> o.code() == RuleCode.PLATFORM_CONCURRENCY_LIMIT);
+    }
+
+    @Override
+    public void decide(EscrowBook.Parked parked) {
+      decideNow(parked.command(), parked.requestedAtMs(), now);
+    }
+
+    @Override
+    public void send(Ask ask) {
+      output.escrow(new AdmissionCommand.EscrowAsked(ask), now);
+    }
+
+    @Override
+    public void send(Grant grant) {
+      output.escrow(new AdmissionCommand.EscrowGranted(grant), now);
+    }
+  }
+
   /** Asked before the decision's span opens: a redelivered request gets neither. */
   private boolean repeated(String tenantId, String faultId, Instant now) {
     Optional<Outcome.Ignored> repeated = admission.repeated(tenantId, faultId, state);
@@ -166,6 +224,8 @@ final class AdmissionProcessor
     admission
         .expire(state, Instant.ofEpochMilli(heartbeatClockMs), now)
         .forEach(expired -> apply(expired, now));
+    desk.now = now;
+    escrow.settle();
   }
 
   /** Forgets decisions and cooldowns older than {@link #MEMORY}, so the stores stay bounded. */

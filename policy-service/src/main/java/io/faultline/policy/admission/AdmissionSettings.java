@@ -1,5 +1,6 @@
 package io.faultline.policy.admission;
 
+import io.faultline.events.topics.Topics;
 import io.faultline.policy.authentication.RequestAuthentication;
 import io.faultline.policy.owners.AccountOwnerLookup;
 import java.time.Duration;
@@ -19,6 +20,9 @@ import java.util.Objects;
  *     approval's {@code leaseExpiresAt}: an executor must not start it later)
  * @param accountOwners the account-owner index (ADR 0007 §7); {@link AccountOwnerLookup#NONE}
  *     without one
+ * @param admissionPartitions how many partitions the admission log has: as many as the requests
+ *     topic, so a tenant's requests and its admission commands share a partition number; each holds
+ *     a share of {@code platformMaxActiveFaults} (ADR 0012)
  */
 public record AdmissionSettings(
     int platformMaxActiveFaults,
@@ -27,7 +31,8 @@ public record AdmissionSettings(
     String topicPrefix,
     RequestAuthentication.Settings signatures,
     Duration startDeadline,
-    AccountOwnerLookup accountOwners) {
+    AccountOwnerLookup accountOwners,
+    int admissionPartitions) {
   public static final Duration DEFAULT_START_DEADLINE = Duration.ofMinutes(2);
 
   public AdmissionSettings {
@@ -40,14 +45,29 @@ public record AdmissionSettings(
     }
     Objects.requireNonNull(leaseGrace, "leaseGrace");
     Objects.requireNonNull(leaseCheckInterval, "leaseCheckInterval");
+    if (admissionPartitions < 1) {
+      throw new IllegalArgumentException(
+          "admissionPartitions must be >= 1, was " + admissionPartitions);
+    }
   }
+
+  /** As many admission partitions as the requests topic has. */
+  public static final int DEFAULT_ADMISSION_PARTITIONS = Topics.FAULT_REQUESTS.partitions();
 
   public AdmissionSettings(
       int platformMaxActiveFaults,
       Duration leaseGrace,
       Duration leaseCheckInterval,
       String topicPrefix) {
-    this(platformMaxActiveFaults, leaseGrace, leaseCheckInterval, topicPrefix, null, null, null);
+    this(
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        null,
+        null,
+        null,
+        DEFAULT_ADMISSION_PARTITIONS);
   }
 
   public AdmissionSettings(
@@ -63,7 +83,8 @@ public record AdmissionSettings(
         topicPrefix,
         value,
         startDeadline,
-        accountOwners);
+        accountOwners,
+        admissionPartitions);
   }
 
   public AdmissionSettings withStartDeadline(Duration value) {
@@ -74,7 +95,8 @@ public record AdmissionSettings(
         topicPrefix,
         signatures,
         value,
-        accountOwners);
+        accountOwners,
+        admissionPartitions);
   }
 
   public AdmissionSettings withAccountOwners(AccountOwnerLookup value) {
@@ -85,6 +107,19 @@ public record AdmissionSettings(
         topicPrefix,
         signatures,
         startDeadline,
+        value,
+        admissionPartitions);
+  }
+
+  public AdmissionSettings withAdmissionPartitions(int value) {
+    return new AdmissionSettings(
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        signatures,
+        startDeadline,
+        accountOwners,
         value);
   }
 
@@ -97,8 +132,9 @@ public record AdmissionSettings(
   public static final String ADMISSION_LOG = "faultline.policy-admission-log.v1";
 
   /**
-   * The admission log: the one-partition topic from intake to admission, internal to this service
-   * (created by {@link AdmissionPipeline}, purged up to admission's committed offset).
+   * The admission log: the topic from intake to admission, {@link #admissionPartitions} partitions
+   * keyed by tenant, internal to this service (created by {@link AdmissionPipeline}, purged up to
+   * admission's committed offsets). Admission writes the escrow's messages to it too (ADR 0012).
    */
   public String admissionLog() {
     return topicPrefix + ADMISSION_LOG;

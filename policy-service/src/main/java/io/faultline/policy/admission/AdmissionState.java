@@ -44,9 +44,11 @@ final class AdmissionState implements AdmissionView {
   private final KeyValueStore<String, byte[]> decisions;
   private final KeyValueStore<String, byte[]> leases;
   private final KeyValueStore<String, byte[]> cooldowns;
+  private final EscrowBook escrow;
   private boolean loaded;
 
-  AdmissionState(ProcessingContext context) {
+  AdmissionState(ProcessingContext context, EscrowBook escrow) {
+    this.escrow = escrow;
     policies = context.getStateStore(AdmissionTopology.POLICIES_STORE);
     halts = context.getStateStore(AdmissionTopology.HALTS_STORE);
     decisions = context.getStateStore(AdmissionTopology.DECISIONS_STORE);
@@ -56,6 +58,7 @@ final class AdmissionState implements AdmissionView {
 
   /** Builds the index from the stores, once; call before the first read or write. */
   void load() {
+    escrow.load();
     if (loaded) {
       return;
     }
@@ -120,6 +123,11 @@ final class AdmissionState implements AdmissionView {
   @Override
   public ActiveFaults active() {
     return book;
+  }
+
+  @Override
+  public int platformTokens(int budget) {
+    return escrow.share().tokens();
   }
 
   @Override

@@ -24,12 +24,13 @@ import org.apache.kafka.streams.state.Stores;
  *   fault-requests ─► requests-intake ─┬─► dead-letters
  *                                      └─┐
  *   tenant-policies ─► policies-intake ──┤
- *   fault-controls ─► controls-intake ───┼─► admission log (1 partition)
+ *   fault-controls ─► controls-intake ───┼─► admission log (by tenant; platform commands to all)
  *   fault-lifecycle ─► lifecycle-intake ─┤
  *   executor-heartbeats ─► heartbeats-intake ─┘
  *
- * admission (exactly_once_v2, one task in the whole group):
+ * admission (exactly_once_v2, one task per admission-log partition):
  *   admission log ─► admission ─┬─► fault-approvals
+ *                               ├─► admission log (escrow asks and grants, ADR 0012)
  *                               ├─► dead-letters (requests refused unauthenticated, ADR 0008)
  *                               └─► fault-lifecycle
  * </pre>
@@ -45,14 +46,13 @@ public final class AdmissionTopology {
   /** The producer name in lifecycle events and the CloudEvents source. */
   public static final String PRODUCER = "policy-service";
 
-  /** The one key of the admission log: every command meets on its single partition. */
-  static final String ADMISSION_KEY = "admission";
-
   static final String POLICIES_STORE = "admission-policies";
   static final String HALTS_STORE = "admission-halts";
   static final String DECISIONS_STORE = "admission-decisions";
   static final String LEASES_STORE = "admission-leases";
   static final String COOLDOWNS_STORE = "admission-cooldowns";
+  static final String ESCROW_STORE = "admission-escrow";
+  static final String PARKED_STORE = "admission-parked";
 
   public static Topology intake(AdmissionSettings settings) {
     return intake(settings, AdmissionTelemetry.none());
@@ -107,7 +107,9 @@ public final class AdmissionTopology {
             Named.as("merge-heartbeats"))
         .to(
             settings.admissionLog(),
-            Produced.with(Serdes.String(), new CommandSerde()).withName("admission-log-sink"));
+            Produced.with(Serdes.String(), new CommandSerde())
+                .withStreamPartitioner(new AdmissionLog())
+                .withName("admission-log-sink"));
     return builder.build();
   }
 
@@ -120,7 +122,13 @@ public final class AdmissionTopology {
     StreamsBuilder builder = new StreamsBuilder();
     for (String store :
         new String[] {
-          POLICIES_STORE, HALTS_STORE, DECISIONS_STORE, LEASES_STORE, COOLDOWNS_STORE
+          POLICIES_STORE,
+          HALTS_STORE,
+          DECISIONS_STORE,
+          LEASES_STORE,
+          COOLDOWNS_STORE,
+          ESCROW_STORE,
+          PARKED_STORE
         }) {
       builder.addStateStore(store(store));
     }
@@ -137,7 +145,9 @@ public final class AdmissionTopology {
                 HALTS_STORE,
                 DECISIONS_STORE,
                 LEASES_STORE,
-                COOLDOWNS_STORE);
+                COOLDOWNS_STORE,
+                ESCROW_STORE,
+                PARKED_STORE);
 
     decisions
         .split(Named.as("decisions-"))
@@ -152,6 +162,18 @@ public final class AdmissionTopology {
                             Produced.with(Serdes.String(), Serdes.ByteArray())
                                 .withName("approvals-sink")),
                 "approvals"))
+        .branch(
+            (key, out) -> out.command() != null,
+            Branched.withConsumer(
+                escrow ->
+                    escrow
+                        .mapValues(Outbound::command, Named.as("escrow-command"))
+                        .to(
+                            settings.admissionLog(),
+                            Produced.with(Serdes.String(), new CommandSerde())
+                                .withStreamPartitioner(new AdmissionLog())
+                                .withName("escrow-sink")),
+                "escrow"))
         .branch(
             (key, out) -> out.topic().equals(Topics.DEAD_LETTERS.name()),
             Branched.withConsumer(

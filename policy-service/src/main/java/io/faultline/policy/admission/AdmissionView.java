@@ -26,6 +26,14 @@ interface AdmissionView {
 
   ActiveFaults active();
 
+  /**
+   * The platform tokens the rules may count active faults against: this admission partition's share
+   * of {@code budget} (ADR 0012); the whole budget where the view is not partitioned.
+   */
+  default int platformTokens(int budget) {
+    return budget;
+  }
+
   /** The lease of the tenant's fault, if it holds one. */
   Optional<Lease> lease(String tenantId, String faultId);
 

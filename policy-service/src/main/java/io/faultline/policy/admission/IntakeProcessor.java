@@ -39,16 +39,19 @@ abstract class IntakeProcessor extends ContextualProcessor<String, byte[], Strin
     }
     switch (intake) {
       case null -> {}
-      case AdmissionCommand command ->
-          context()
-              .forward(
-                  new Record<String, Intake>(
-                      AdmissionTopology.ADMISSION_KEY,
-                      command,
-                      record.timestamp(),
-                      new RecordHeaders()));
+      case AdmissionCommand command -> forward(command, record.timestamp());
+      case Intake.Commands commands ->
+          commands.commands().forEach(command -> forward(command, record.timestamp()));
       case DeadLetter letter -> context().forward(deadLetter(record, letter));
     }
+  }
+
+  /** Keyed by its tenant, or as a command for every partition (ADR 0012). */
+  private void forward(AdmissionCommand command, long timestamp) {
+    context()
+        .forward(
+            new Record<String, Intake>(
+                AdmissionLog.keyOf(command), command, timestamp, new RecordHeaders()));
   }
 
   /**

@@ -15,7 +15,7 @@ public interface ActiveFaults {
   /** Faults in this AWS account holding a lease, of any tenant. */
   int activeForAccount(String accountId);
 
-  /** Faults holding a lease on the whole platform. */
+  /** Faults holding a lease in this admission partition (the whole platform when unpartitioned). */
   int activeOnPlatform();
 
   /** The fault holding a lease on this target key (for a shared key, every one), if any. */

@@ -48,7 +48,9 @@ public final class AdmissionRules {
    *
    * @param policy the tenant's policy, or null when none is registered (then only the halt and
    *     tenant rules can be evaluated)
-   * @param platformMaxActive the configured platform-wide maximum of active faults
+   * @param platformMaxActive the platform tokens the tenant's admission partition holds: its share
+   *     of the platform-wide maximum of active faults (ADR 0012), which {@code active} counts
+   *     against
    */
   public static Verdict evaluate(
       FaultRequested request,
@@ -320,11 +322,17 @@ public final class AdmissionRules {
     int platform = active.activeOnPlatform();
     out.add(
         platform < platformMax
-            ? RuleOutcome.pass(PLATFORM_CONCURRENCY, platform + " of " + platformMax + " active")
+            ? RuleOutcome.pass(
+                PLATFORM_CONCURRENCY, platform + " of " + platformMax + " platform tokens in use")
             : RuleOutcome.fail(
                 PLATFORM_CONCURRENCY,
                 RuleCode.PLATFORM_CONCURRENCY_LIMIT,
-                "the platform already runs " + platform + " of " + platformMax + " faults"));
+                "the platform limit is reached: "
+                    + platform
+                    + " active faults hold all "
+                    + platformMax
+                    + " platform tokens of this admission partition, and no other partition had"
+                    + " one to spare"));
   }
 
   private static void targets(

@@ -66,6 +66,9 @@ final class AdmissionDriver implements AutoCloseable {
   }
 
   AdmissionDriver(AdmissionSettings settings, Instant start, AdmissionTelemetry telemetry) {
+    // A TopologyTestDriver has one partition per topic: one admission partition holding the whole
+    // platform budget, as on a broker before ADR 0012.
+    settings = settings.withAdmissionPartitions(1);
     intake = new TopologyTestDriver(AdmissionTopology.intake(settings), props(), start);
     driver =
         new TopologyTestDriver(AdmissionTopology.admission(settings, telemetry), props(), start);

@@ -123,7 +123,9 @@ class AdmissionStreamsIT {
     broker.send(Topics.TENANT_POLICIES, policy(tenant, A));
     broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-1", A, "i-00000000000000001"));
     TopicPartition admissionLog =
-        new TopicPartition(broker.prefix + AdmissionSettings.ADMISSION_LOG, 0);
+        new TopicPartition(
+            broker.prefix + AdmissionSettings.ADMISSION_LOG,
+            AdmissionLog.partitionOf(tenant, AdmissionSettings.DEFAULT_ADMISSION_PARTITIONS));
     try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer()) {
       // Two commands (the policy, the request) were written; once admission commits past them,
       // the purge moves the log's start offset to admission's committed offset.
@@ -137,7 +139,7 @@ class AdmissionStreamsIT {
   }
 
   @Test
-  void refusesToStartOnAnAdmissionLogWithMoreThanOnePartition() throws Exception {
+  void refusesToStartOnAnAdmissionLogWithOtherPartitionsThanTheRequestsTopic() throws Exception {
     Broker other = Broker.unique("streams-it-split");
     io.faultline.testsupport.TestKafka.createTopics(
         List.of(
@@ -147,7 +149,8 @@ class AdmissionStreamsIT {
     try {
       assertThatThrownBy(split::start)
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("has 2 partitions; admission is exact only with one");
+          .hasMessageContaining(
+              "has 2 partitions; admission needs exactly 12, as many as the requests topic");
     } finally {
       split.close(Duration.ofSeconds(5));
     }

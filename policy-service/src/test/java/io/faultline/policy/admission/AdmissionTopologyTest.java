@@ -91,7 +91,17 @@ class AdmissionTopologyTest {
                         "admission-halts",
                         "admission-decisions",
                         "admission-leases",
-                        "admission-cooldowns"));
+                        "admission-cooldowns",
+                        "admission-escrow",
+                        "admission-parked"));
+    // Admission writes back to its own log: the escrow's asks and grants (ADR 0012).
+    assertThat(admission.subtopologies().iterator().next().nodes())
+        .filteredOn(n -> n.name().equals("escrow-sink"))
+        .singleElement()
+        .satisfies(
+            n ->
+                assertThat(((TopologyDescription.Sink) n).topic())
+                    .isEqualTo("p." + AdmissionSettings.ADMISSION_LOG));
   }
 
   private FaultLifecycleEvent decide(FaultRequested request) {

@@ -188,7 +188,9 @@ class PoisonRecordsIT {
   private List<ProducerRecord<byte[], byte[]>> poison(
       Input input, String topic, String halted, String other) {
     if (input == Input.ADMISSION_LOG) {
-      byte[] key = AdmissionTopology.ADMISSION_KEY.getBytes(StandardCharsets.UTF_8);
+      // Keyed by tenant, as intake writes: the poison sits on the partition of the checks behind
+      // it.
+      byte[] key = other.getBytes(StandardCharsets.UTF_8);
       Headers nullHeader = new RecordHeaders(new Header[] {new RecordHeader("content-type", null)});
       return List.of(
           new ProducerRecord<>(topic, null, key, utf8("{\"kind\":\"halt\""), nullHeader),
@@ -276,7 +278,9 @@ class PoisonRecordsIT {
   }
 
   private static int partitions(Input input) {
-    return input == Input.ADMISSION_LOG ? 1 : topicFor(input).partitions();
+    return input == Input.ADMISSION_LOG
+        ? AdmissionSettings.DEFAULT_ADMISSION_PARTITIONS
+        : topicFor(input).partitions();
   }
 
   private <T> ProducerRecord<String, byte[]> encode(Topic<T> topic, T data) {
