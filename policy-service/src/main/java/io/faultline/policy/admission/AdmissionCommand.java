@@ -2,6 +2,7 @@ package io.faultline.policy.admission;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.faultline.events.claims.TargetsClaimed;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
@@ -25,7 +26,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = AdmissionCommand.PolicyChanged.class, name = "policy"),
   @JsonSubTypes.Type(value = AdmissionCommand.HaltChanged.class, name = "halt"),
   @JsonSubTypes.Type(value = AdmissionCommand.Progress.class, name = "progress"),
-  @JsonSubTypes.Type(value = AdmissionCommand.Heartbeat.class, name = "heartbeat")
+  @JsonSubTypes.Type(value = AdmissionCommand.Heartbeat.class, name = "heartbeat"),
+  @JsonSubTypes.Type(value = AdmissionCommand.Claim.class, name = "claim")
 })
 sealed interface AdmissionCommand extends Intake {
 
@@ -118,6 +120,18 @@ sealed interface AdmissionCommand extends Intake {
       if (accountId != null) {
         AccountId.of(accountId);
       }
+    }
+  }
+
+  /**
+   * An executor claims the instances its tag-selected fault resolved to (issue 16): admission
+   * grants those no other fault holds ({@code io.faultline.policy.claims.ClaimRule}).
+   *
+   * @param traceparent the claim's trace context; the grant carries it back
+   */
+  record Claim(TargetsClaimed claim, String traceparent) implements AdmissionCommand {
+    public Claim {
+      Objects.requireNonNull(claim, "claim");
     }
   }
 }
