@@ -42,7 +42,8 @@ import org.junit.jupiter.api.Test;
  */
 class TargetClaimsIT {
   static final Duration WAIT = Duration.ofSeconds(90);
-  static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(5);
+  // Generous: the machine running the tests may be loaded; the stand-in answers in milliseconds.
+  static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(20);
 
   static RequestRecorder recorder;
   static AwsAccountConnector connector;
@@ -90,14 +91,19 @@ class TargetClaimsIT {
   @Test
   void tagSelectedFaultsOnDisjointInstancesOfOneAccountAreInjectedAtTheSameTime() {
     String account = MotoAccounts.freshAccount();
-    List<String> checkout = MotoAccounts.runInstances(account, 2, Map.of("team", "checkout"));
-    List<String> search = MotoAccounts.runInstances(account, 2, Map.of("team", "search"));
+    // Tag values of their own: moto may still hold instances of an earlier run in this account.
+    String checkoutTag = TestFaults.unique("checkout");
+    String searchTag = TestFaults.unique("search");
+    List<String> checkout = MotoAccounts.runInstances(account, 2, Map.of("team", checkoutTag));
+    List<String> search = MotoAccounts.runInstances(account, 2, Map.of("team", searchTag));
     String tenant = TestFaults.unique("side");
     String a = TestFaults.unique("f-a");
     String b = TestFaults.unique("f-b");
 
-    TestFaults.publish(diskFill(a, tenant, account, "team:checkout", 8), TestFaults.traceparent());
-    TestFaults.publish(diskFill(b, tenant, account, "team:search", 8), TestFaults.traceparent());
+    TestFaults.publish(
+        diskFill(a, tenant, account, "team:" + checkoutTag, 8), TestFaults.traceparent());
+    TestFaults.publish(
+        diskFill(b, tenant, account, "team:" + searchTag, 8), TestFaults.traceparent());
 
     lifecycle.awaitAllEnded(List.of(a, b), WAIT);
     assertThat(lifecycle.awaitTerminal(a, WAIT).stage()).isEqualTo(COMPLETED);
@@ -112,18 +118,21 @@ class TargetClaimsIT {
   @Test
   void overlappingTagSelectedFaultsNeverInjectTheSameInstance() {
     String account = MotoAccounts.freshAccount();
-    List<String> web = MotoAccounts.runInstances(account, 2, Map.of("team", "web"));
+    String webTag = TestFaults.unique("web");
+    String frontTag = TestFaults.unique("front");
+    List<String> web = MotoAccounts.runInstances(account, 2, Map.of("team", webTag));
     List<String> both =
-        MotoAccounts.runInstances(account, 1, Map.of("team", "web", "tier", "front"));
-    List<String> front = MotoAccounts.runInstances(account, 1, Map.of("tier", "front"));
+        MotoAccounts.runInstances(account, 1, Map.of("team", webTag, "tier", frontTag));
+    List<String> front = MotoAccounts.runInstances(account, 1, Map.of("tier", frontTag));
     String tenant = TestFaults.unique("overlap");
     String first = TestFaults.unique("f-first");
     String second = TestFaults.unique("f-second");
 
-    TestFaults.publish(diskFill(first, tenant, account, "team:web", 6), TestFaults.traceparent());
+    TestFaults.publish(
+        diskFill(first, tenant, account, "team:" + webTag, 6), TestFaults.traceparent());
     lifecycle.awaitStage(first, INJECTED, WAIT);
     TestFaults.publish(
-        diskFill(second, tenant, account, "tier:front", 6), TestFaults.traceparent());
+        diskFill(second, tenant, account, "tier:" + frontTag, 6), TestFaults.traceparent());
 
     lifecycle.awaitAllEnded(List.of(first, second), WAIT);
     FaultLifecycleEvent secondEnd = lifecycle.awaitTerminal(second, WAIT);
@@ -149,13 +158,14 @@ class TargetClaimsIT {
   @Test
   void failsNamingTheClaimWhenNoGrantComesAndSendsNothing() {
     String account = MotoAccounts.freshAccount();
-    MotoAccounts.runInstances(account, 2, Map.of("team", "lonely"));
+    String lonelyTag = TestFaults.unique("lonely");
+    MotoAccounts.runInstances(account, 2, Map.of("team", lonelyTag));
     String tenant = TestFaults.unique("silent");
     admission.silence(tenant);
     String faultId = TestFaults.unique("f-silent");
 
     TestFaults.publish(
-        diskFill(faultId, tenant, account, "team:lonely", 5), TestFaults.traceparent());
+        diskFill(faultId, tenant, account, "team:" + lonelyTag, 5), TestFaults.traceparent());
 
     FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, WAIT);
     assertThat(end.stage()).isEqualTo(LifecycleStage.FAILED);
