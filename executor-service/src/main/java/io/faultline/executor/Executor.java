@@ -1,5 +1,7 @@
 package io.faultline.executor;
 
+import io.faultline.executor.claims.KafkaTargetClaims;
+import io.faultline.executor.claims.TargetClaims;
 import io.faultline.executor.control.ControlConsumer;
 import io.faultline.executor.control.ControlPublisher;
 import io.faultline.executor.control.Controls;
@@ -187,6 +189,7 @@ public final class Executor implements AutoCloseable {
   private final ApprovalConsumer approvals;
   private final Halts halts;
   private final RunWatches watches;
+  private final TargetClaims claims;
 
   private Executor(
       Config config,
@@ -222,6 +225,15 @@ public final class Executor implements AutoCloseable {
     this.deadline = OwnDeadline.forTakeoverGrace(config.takeoverGrace());
     this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + instanceId);
     ledger.actingWhile(() -> deadline.generation() != OwnDeadline.LAPSED);
+    // Tag-selected faults claim the instances they resolved from admission (issue 16).
+    this.claims =
+        config.run().claimsTargets()
+            ? new KafkaTargetClaims(
+                config.kafka(),
+                observability.meters(),
+                observability.poison(),
+                observability.readers())
+            : TargetClaims.off();
     this.runner =
         new FaultRunner(
             registry,
@@ -232,7 +244,8 @@ public final class Executor implements AutoCloseable {
             instanceId,
             observability,
             deadline,
-            policies.guards());
+            policies.guards(),
+            claims);
     this.heartbeats =
         new HeartbeatPublisher(
             config.kafka(),
@@ -378,6 +391,9 @@ public final class Executor implements AutoCloseable {
     runner.handOver(HANDOVER_SETTLE);
     // Handed-over faults are no longer named.
     heartbeats.close();
+    if (claims instanceof KafkaTargetClaims kafkaClaims) {
+      kafkaClaims.close();
+    }
     halts.close();
     ledger.close();
     controlConsumer.close();

@@ -105,7 +105,8 @@ class ExecutorConfiguration {
             settings.run().pollInitial(),
             settings.run().pollMax(),
             settings.run().commandTimeout(),
-            settings.run().maxEventTargets());
+            settings.run().maxEventTargets(),
+            settings.run().claimTimeout());
     // Each start adds a suffix of its own (Executor#id), so a blank id needs no randomness here.
     String id = settings.executorId().isBlank() ? "executor" : settings.executorId();
     return Executor.start(

@@ -70,6 +70,8 @@ public record ExecutorSettings(
    * @param commandTimeout how long the executor waits for one command on one instance; an inject
    *     without a result after it is cancelled
    * @param maxEventTargets the most targets (and SSM command ids) one lifecycle event lists
+   * @param claimTimeout how long a tag-selected fault waits for admission's grant of the instances
+   *     it resolved; without one it fails, nothing injected (issue 16)
    */
   public record Run(
       @DefaultValue("500ms") @DurationMin(millis = 1, message = POSITIVE) Duration pollInitial,
@@ -78,7 +80,8 @@ public record ExecutorSettings(
       @DefaultValue("100")
           @jakarta.validation.constraints.Min(0)
           @jakarta.validation.constraints.Max(10_000)
-          int maxEventTargets) {}
+          int maxEventTargets,
+      @DefaultValue("10s") @DurationMin(millis = 1, message = POSITIVE) Duration claimTimeout) {}
 
   /**
    * @param enabled whether this executor reads {@code faultline.run-watches.v1} and evaluates the

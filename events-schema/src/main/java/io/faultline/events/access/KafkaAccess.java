@@ -107,8 +107,14 @@ public final class KafkaAccess {
   private static KafkaRole policy(Names names) {
     List<KafkaGrant> grants = new ArrayList<>();
     read(grants, Topics.FAULT_REQUESTS, Topics.TENANT_POLICIES, Topics.FAULT_CONTROLS);
-    read(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTOR_HEARTBEATS, Topics.ACCOUNT_OWNERS);
+    read(
+        grants,
+        Topics.FAULT_LIFECYCLE,
+        Topics.EXECUTOR_HEARTBEATS,
+        Topics.ACCOUNT_OWNERS,
+        Topics.TARGET_CLAIMS);
     write(grants, Topics.FAULT_APPROVALS, Topics.FAULT_LIFECYCLE, Topics.DEAD_LETTERS);
+    write(grants, Topics.TARGET_GRANTS);
     // The admission log: created at start if missing, written by intake, read by admission,
     // purged behind admission's committed offset.
     for (var operation : List.of(CREATE, READ, WRITE, DELETE)) {
@@ -129,8 +135,11 @@ public final class KafkaAccess {
         Topics.EXECUTION_JOURNAL,
         Topics.EXECUTOR_HEARTBEATS,
         Topics.TENANT_POLICIES,
-        Topics.RUN_WATCHES);
+        Topics.RUN_WATCHES,
+        Topics.TARGET_GRANTS);
     write(grants, Topics.FAULT_LIFECYCLE, Topics.EXECUTION_JOURNAL, Topics.EXECUTOR_HEARTBEATS);
+    // Claims of the instances a tag-selected fault resolved to (issue 16).
+    write(grants, Topics.TARGET_CLAIMS);
     // The halts asked for on an executor's own HTTP port, published once the broker is back, and
     // the ABORT_RUN of a breached stop condition (ADR 0010).
     write(grants, Topics.FAULT_CONTROLS);

@@ -1,5 +1,7 @@
 package io.faultline.events.cloudevents;
 
+import io.faultline.events.claims.TargetsClaimed;
+import io.faultline.events.claims.TargetsGranted;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
@@ -63,6 +65,22 @@ public enum EventFamily {
       e -> "io.faultline.executor.heartbeat.v1",
       e -> ((ExecutorHeartbeat) e).executorId(),
       e -> null),
+  /** A target claim of a tag-selected fault (issue 16); subject = fault id. */
+  TARGETS_CLAIMED(
+      TargetsClaimed.class,
+      "targets-claimed.v1",
+      List.of("io.faultline.targets.claimed.v1"),
+      e -> "io.faultline.targets.claimed.v1",
+      e -> ((TargetsClaimed) e).faultId().value(),
+      e -> ((TargetsClaimed) e).tenantId().value()),
+  /** Admission's answer to a target claim; subject = fault id. */
+  TARGETS_GRANTED(
+      TargetsGranted.class,
+      "targets-granted.v1",
+      List.of("io.faultline.targets.granted.v1"),
+      e -> "io.faultline.targets.granted.v1",
+      e -> ((TargetsGranted) e).faultId().value(),
+      e -> ((TargetsGranted) e).tenantId().value()),
   /** A run's watch (ADR 0010); subject = run key {@code <tenant id>/<run id>}. */
   RUN_WATCH(
       RunWatch.class,

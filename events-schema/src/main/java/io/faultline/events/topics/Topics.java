@@ -1,5 +1,7 @@
 package io.faultline.events.topics;
 
+import io.faultline.events.claims.TargetsClaimed;
+import io.faultline.events.claims.TargetsGranted;
 import io.faultline.events.cloudevents.EventFamily;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
@@ -249,6 +251,46 @@ public final class Topics {
           "Platform-internal: which tenant owns each AWS account; read by scheduler-service and"
               + " policy-service.");
 
+  /**
+   * Target claims (issue 16): the instances a tag-selected fault resolved to, claimed by its
+   * executor from the tenant's admission. Keyed by tenant id, with as many partitions as the
+   * requests topic, so a claim meets its tenant's admission like a request. Written by executors,
+   * read by the policy service. A claim is answered within seconds: an hour keeps it.
+   */
+  public static final Topic<TargetsClaimed> TARGET_CLAIMS =
+      new Topic<>(
+          "faultline.target-claims.v1",
+          TargetsClaimed.class,
+          "tenant id",
+          c -> c.tenantId().value(),
+          12,
+          CleanupPolicy.DELETE,
+          Duration.ofHours(1),
+          List.of("executor-service"),
+          EventFamily.TARGETS_CLAIMED,
+          1024 * KIB,
+          "Platform-internal: target claims of tag-selected faults; read by policy-service.");
+
+  /**
+   * Admission's answers to target claims, keyed by fault key. Read whole by every executor (all
+   * partitions, no consumer group), so the answer reaches the executor waiting for it wherever the
+   * fault's approvals partition has moved and however full its approvals intake is. Written by the
+   * policy service.
+   */
+  public static final Topic<TargetsGranted> TARGET_GRANTS =
+      new Topic<>(
+          "faultline.target-grants.v1",
+          TargetsGranted.class,
+          "fault key (tenant id/fault id)",
+          g -> g.key().value(),
+          12,
+          CleanupPolicy.DELETE,
+          Duration.ofHours(1),
+          List.of("policy-service"),
+          EventFamily.TARGETS_GRANTED,
+          1024 * KIB,
+          "Platform-internal: answers to target claims; read by every executor.");
+
   /** Every per-tenant lifecycle topic's name starts with this (prefixed ACLs match it). */
   public static final String TENANT_TOPIC_PREFIX = "faultline.tenant.";
 
@@ -296,6 +338,8 @@ public final class Topics {
         EXECUTOR_HEARTBEATS,
         RUN_WATCHES,
         RUN_EVENTS,
-        ACCOUNT_OWNERS);
+        ACCOUNT_OWNERS,
+        TARGET_CLAIMS,
+        TARGET_GRANTS);
   }
 }

@@ -28,6 +28,10 @@ public final class FaultSpans {
 
   public static final String RESOLVE_TARGETS = "fault.resolve-targets";
   public static final String PRE_CHECK = "fault.pre-check";
+
+  /** The claim of a tag-selected fault's resolved instances from admission (issue 16). */
+  public static final String CLAIM_TARGETS = "fault.claim-targets";
+
   public static final String RAMP = "fault.ramp";
   public static final String INJECT = "fault.inject";
   public static final String HOLD = "fault.hold";

@@ -50,7 +50,8 @@ final class Execution {
       Tracer tracer,
       ExecutorMetrics metrics,
       OwnDeadline deadline,
-      TenantGuards guards) {}
+      TenantGuards guards,
+      io.faultline.executor.claims.TargetClaims claims) {}
 
   private final FaultlineEvent<FaultApproved> event;
   private final FaultApproved approval;

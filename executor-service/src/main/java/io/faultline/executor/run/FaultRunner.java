@@ -4,6 +4,7 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.ids.FaultKey;
 import io.faultline.events.tracing.TraceContexts;
+import io.faultline.executor.claims.TargetClaims;
 import io.faultline.executor.control.Controls;
 import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.FaultRegistry;
@@ -46,6 +47,7 @@ public final class FaultRunner implements AutoCloseable {
   private final ExecutorMetrics metrics;
   private final OwnDeadline deadline;
   private final TenantGuards guards;
+  private final TargetClaims claims;
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
 
   /** A runner that records no spans and no meters. */
@@ -101,13 +103,7 @@ public final class FaultRunner implements AutoCloseable {
         new TenantGuards());
   }
 
-  /**
-   * @param observability where each fault's {@code fault.execute} span tree and the executor's
-   *     meters go
-   * @param deadline this executor's own heartbeat deadline: a fault acts only while it holds
-   * @param guards the tenants' current protected targets, applied with each approval's guard at
-   *     resolution and before each inject batch
-   */
+  /** A runner whose tag-selected faults claim nothing (no admission answers claims). */
   public FaultRunner(
       FaultRegistry registry,
       AccountConnector connector,
@@ -118,7 +114,41 @@ public final class FaultRunner implements AutoCloseable {
       Observability observability,
       OwnDeadline deadline,
       TenantGuards guards) {
+    this(
+        registry,
+        connector,
+        ledger,
+        controls,
+        settings,
+        executorId,
+        observability,
+        deadline,
+        guards,
+        TargetClaims.off());
+  }
+
+  /**
+   * @param observability where each fault's {@code fault.execute} span tree and the executor's
+   *     meters go
+   * @param deadline this executor's own heartbeat deadline: a fault acts only while it holds
+   * @param guards the tenants' current protected targets, applied with each approval's guard at
+   *     resolution and before each inject batch
+   * @param claims where tag-selected faults claim their resolved instances, when {@code settings}
+   *     say they do ({@link RunSettings#claimsTargets()})
+   */
+  public FaultRunner(
+      FaultRegistry registry,
+      AccountConnector connector,
+      FaultLedger ledger,
+      Controls controls,
+      RunSettings settings,
+      String executorId,
+      Observability observability,
+      OwnDeadline deadline,
+      TenantGuards guards,
+      TargetClaims claims) {
     this.deadline = deadline;
+    this.claims = claims;
     this.guards = guards;
     this.tracer = observability.tracer();
     this.metrics = new ExecutorMetrics(observability.meters());
@@ -234,7 +264,8 @@ public final class FaultRunner implements AutoCloseable {
         tracer,
         metrics,
         deadline,
-        guards);
+        guards,
+        claims);
   }
 
   /** Whether the fault ({@code faultKey}: {@code <tenant>/<fault id>}) runs here. */

@@ -8,6 +8,8 @@ import io.faultline.executor.fault.AccountSession;
 import io.faultline.executor.fault.Fault;
 import io.faultline.executor.fault.FaultContext;
 import io.faultline.executor.fault.FaultSpec;
+import io.faultline.executor.fault.Target;
+import io.faultline.executor.fault.TargetSelector;
 import io.faultline.executor.fault.Timing;
 import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.lifecycle.JournalEntry;
@@ -15,6 +17,7 @@ import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import io.faultline.executor.run.CommandRound.Direction;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -135,7 +138,24 @@ final class FreshFault {
       writer.terminal(LifecycleStage.FAILED, FailureReason.PRE_CHECK, checked.refusal());
       return;
     }
-    targets.actOn(checked.targets(), resolved.outcomes());
+    List<Target> acting = checked.targets();
+    if (claimsTargets(spec)) {
+      ClaimTargets.Result claimed =
+          ClaimTargets.run(
+              ctx.claims(),
+              ctx.settings().claimTimeout(),
+              approval,
+              ctx.executorId(),
+              acting,
+              trace,
+              targets);
+      if (claimed.refusal() != null) {
+        writer.terminal(LifecycleStage.FAILED, FailureReason.TARGET_SELECTION, claimed.refusal());
+        return;
+      }
+      acting = claimed.granted();
+    }
+    targets.actOn(acting, resolved.outcomes());
     trace.execute().setAttribute(FaultSpans.TARGET_COUNT, (long) targets.list().size());
     writer.event(
         LifecycleStage.TARGETS_RESOLVED,
@@ -225,6 +245,16 @@ final class FreshFault {
       return;
     }
     rollBackAndFinish(commands, outcome.heading(), outcome.detail());
+  }
+
+  /**
+   * Whether this fault claims its resolved instances before acting (issue 16): a tag selector's
+   * instances are known only now, after the decision; a dry run touches none.
+   */
+  private boolean claimsTargets(FaultSpec spec) {
+    return spec.selector() instanceof TargetSelector.InstanceTag
+        && !approval.dryRun()
+        && ctx.claims().enabled();
   }
 
   /** The fault's typed spec, or null once the fault has failed INVALID_REQUEST. */

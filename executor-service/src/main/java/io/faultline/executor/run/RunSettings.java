@@ -17,13 +17,17 @@ import java.util.Objects;
  *     timeout is derived from ({@link CommandBounds})
  * @param maxEventTargets the most targets, and the most SSM command ids, one lifecycle event lists;
  *     the rest are counted in its {@code targetSummary} (ADR 0009)
+ * @param claimTimeout how long a tag-selected fault waits for admission's grant of the instances it
+ *     resolved before it fails (issue 16); zero: claim nothing and act on every resolved instance
+ *     (only for executors no admission serves: tests and stand-ins)
  */
 public record RunSettings(
     Precheck precheckSsmOnline,
     Duration pollInitial,
     Duration pollMax,
     Duration commandTimeout,
-    int maxEventTargets) {
+    int maxEventTargets,
+    Duration claimTimeout) {
 
   /** The largest {@code maxEventTargets}: as many targets as a policy lets one fault act on. */
   public static final int MAX_EVENT_TARGETS_LIMIT = 10_000;
@@ -33,6 +37,10 @@ public record RunSettings(
     Objects.requireNonNull(pollInitial, "pollInitial");
     Objects.requireNonNull(pollMax, "pollMax");
     Objects.requireNonNull(commandTimeout, "commandTimeout");
+    Objects.requireNonNull(claimTimeout, "claimTimeout");
+    if (claimTimeout.isNegative()) {
+      throw new IllegalArgumentException("claimTimeout must not be negative");
+    }
     if (commandTimeout.isZero() || commandTimeout.isNegative()) {
       throw new IllegalArgumentException("commandTimeout must be positive");
     }
@@ -45,7 +53,17 @@ public record RunSettings(
     }
   }
 
-  /** With the default event sample ({@link TargetSample#DEFAULT_LIMIT}). */
+  /** Without target claims. */
+  public RunSettings(
+      Precheck precheckSsmOnline,
+      Duration pollInitial,
+      Duration pollMax,
+      Duration commandTimeout,
+      int maxEventTargets) {
+    this(precheckSsmOnline, pollInitial, pollMax, commandTimeout, maxEventTargets, Duration.ZERO);
+  }
+
+  /** With the default event sample ({@link TargetSample#DEFAULT_LIMIT}), without target claims. */
   public RunSettings(
       Precheck precheckSsmOnline, Duration pollInitial, Duration pollMax, Duration commandTimeout) {
     this(precheckSsmOnline, pollInitial, pollMax, commandTimeout, TargetSample.DEFAULT_LIMIT);
@@ -57,19 +75,34 @@ public record RunSettings(
   }
 
   public RunSettings withPrecheck(Precheck value) {
-    return new RunSettings(value, pollInitial, pollMax, commandTimeout, maxEventTargets);
+    return new RunSettings(
+        value, pollInitial, pollMax, commandTimeout, maxEventTargets, claimTimeout);
   }
 
   public RunSettings withPolling(Duration initial, Duration max) {
-    return new RunSettings(precheckSsmOnline, initial, max, commandTimeout, maxEventTargets);
+    return new RunSettings(
+        precheckSsmOnline, initial, max, commandTimeout, maxEventTargets, claimTimeout);
   }
 
   public RunSettings withCommandTimeout(Duration value) {
-    return new RunSettings(precheckSsmOnline, pollInitial, pollMax, value, maxEventTargets);
+    return new RunSettings(
+        precheckSsmOnline, pollInitial, pollMax, value, maxEventTargets, claimTimeout);
   }
 
   public RunSettings withMaxEventTargets(int value) {
-    return new RunSettings(precheckSsmOnline, pollInitial, pollMax, commandTimeout, value);
+    return new RunSettings(
+        precheckSsmOnline, pollInitial, pollMax, commandTimeout, value, claimTimeout);
+  }
+
+  /** With target claims answered within {@code value} (zero: no claims). */
+  public RunSettings withClaimTimeout(Duration value) {
+    return new RunSettings(
+        precheckSsmOnline, pollInitial, pollMax, commandTimeout, maxEventTargets, value);
+  }
+
+  /** Whether tag-selected faults claim their resolved instances before injecting. */
+  public boolean claimsTargets() {
+    return !claimTimeout.isZero();
   }
 
   /** Whether the SSM-online pre-check runs. */

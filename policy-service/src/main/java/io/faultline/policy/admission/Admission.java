@@ -14,6 +14,8 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.policy.authentication.RequestAuthentication;
+import io.faultline.policy.claims.ClaimDecision;
+import io.faultline.policy.claims.ClaimRule;
 import io.faultline.policy.leases.Lease;
 import io.faultline.policy.owners.AccountOwnerRule;
 import io.faultline.policy.rules.AdmissionRules;
@@ -245,6 +247,21 @@ final class Admission {
       return new Outcome.SequenceSeen(lease.withLastSequence(progress.sequence()));
     }
     return new Outcome.Ignored(progress.faultId(), "progress at an older sequence ignored");
+  }
+
+  /** A target claim, by {@link ClaimRule}; the tenant's cooldown applies to claimed instances. */
+  Outcome.Claimed claim(AdmissionCommand.Claim command, AdmissionView state, Instant now) {
+    String tenant = command.claim().tenantId().value();
+    TenantPolicy policy = state.policy(tenant);
+    ClaimDecision decision =
+        ClaimRule.decide(
+            command.claim(),
+            state.lease(tenant, command.claim().faultId().value()),
+            state.active(),
+            java.time.Duration.ofSeconds(
+                policy == null ? 0 : Math.max(0, policy.cooldownSeconds())),
+            now);
+    return new Outcome.Claimed(decision.extended(), decision.answer(), command.traceparent());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.faultline.policy.admission;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.faultline.events.claims.TargetsClaimed;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
@@ -32,7 +33,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = AdmissionCommand.Progress.class, name = "progress"),
   @JsonSubTypes.Type(value = AdmissionCommand.Heartbeat.class, name = "heartbeat"),
   @JsonSubTypes.Type(value = AdmissionCommand.EscrowAsked.class, name = "escrow-ask"),
-  @JsonSubTypes.Type(value = AdmissionCommand.EscrowGranted.class, name = "escrow-grant")
+  @JsonSubTypes.Type(value = AdmissionCommand.EscrowGranted.class, name = "escrow-grant"),
+  @JsonSubTypes.Type(value = AdmissionCommand.Claim.class, name = "claim")
 })
 sealed interface AdmissionCommand extends Intake {
 
@@ -139,6 +141,18 @@ sealed interface AdmissionCommand extends Intake {
   record EscrowGranted(Grant grant) implements AdmissionCommand {
     public EscrowGranted {
       Objects.requireNonNull(grant, "grant");
+    }
+  }
+
+  /**
+   * An executor claims the instances its tag-selected fault resolved to (issue 16): admission
+   * grants those no other fault holds ({@code io.faultline.policy.claims.ClaimRule}).
+   *
+   * @param traceparent the claim's trace context; the grant carries it back
+   */
+  record Claim(TargetsClaimed claim, String traceparent) implements AdmissionCommand {
+    public Claim {
+      Objects.requireNonNull(claim, "claim");
     }
   }
 }

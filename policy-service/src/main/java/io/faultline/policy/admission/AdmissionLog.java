@@ -28,6 +28,7 @@ final class AdmissionLog implements StreamPartitioner<String, AdmissionCommand> 
       case AdmissionCommand.RejectInvalid invalid -> invalid.tenantId();
       case AdmissionCommand.PolicyChanged change -> change.tenantId();
       case AdmissionCommand.Progress progress -> progress.tenantId();
+      case AdmissionCommand.Claim claim -> claim.claim().tenantId().value();
       case AdmissionCommand.HaltChanged halt ->
           halt.scope().startsWith(AdmissionState.TENANT_SCOPE)
               ? halt.scope().substring(AdmissionState.TENANT_SCOPE.length())

@@ -146,6 +146,24 @@ final class AdmissionOutput {
       case Outcome.SequenceSeen seen -> {}
       case Outcome.Renewed renewed -> {}
       case Outcome.Released released -> {}
+      case Outcome.Claimed claimed -> {
+        var answer = claimed.answer();
+        emit(
+            Topics.TARGET_GRANTS,
+            answer,
+            answer.faultId().value() + ":grant:" + answer.claimId(),
+            claimed.traceparent(),
+            now);
+        if (answer.refusal() != null || !answer.busy().isEmpty()) {
+          log.info(
+              "target claim {} of fault {}: {} granted, {} busy{}",
+              answer.claimId(),
+              answer.key(),
+              answer.granted().size(),
+              answer.busy().size(),
+              answer.refusal() == null ? "" : "; refused: " + answer.refusal());
+        }
+      }
     }
   }
 

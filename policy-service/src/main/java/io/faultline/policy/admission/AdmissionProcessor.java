@@ -90,6 +90,7 @@ final class AdmissionProcessor
             apply(admission.changePolicy(change, state), now);
         case AdmissionCommand.HaltChanged halt -> apply(admission.changeHalt(halt), now);
         case AdmissionCommand.Progress progress -> apply(admission.progress(progress, state), now);
+        case AdmissionCommand.Claim claim -> apply(admission.claim(claim, state, now), now);
         case AdmissionCommand.Heartbeat heartbeat -> {
           heartbeatClockMs = Math.max(heartbeatClockMs, record.timestamp());
           admission

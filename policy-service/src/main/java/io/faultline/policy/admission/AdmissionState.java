@@ -183,6 +183,12 @@ final class AdmissionState implements AdmissionView {
         book.update(seen.lease());
         leases.put(seen.lease().key(), write(seen.lease()));
       }
+      case Outcome.Claimed claimed -> {
+        if (claimed.extended() != null) {
+          book.extend(claimed.extended());
+          leases.put(claimed.extended().key(), write(claimed.extended()));
+        }
+      }
       case Outcome.Released released -> release(released.lease(), now);
       case Outcome.Expired expired -> release(expired.lease(), now);
     }

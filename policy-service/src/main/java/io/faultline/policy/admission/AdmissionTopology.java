@@ -26,12 +26,14 @@ import org.apache.kafka.streams.state.Stores;
  *   tenant-policies ─► policies-intake ──┤
  *   fault-controls ─► controls-intake ───┼─► admission log (by tenant; platform commands to all)
  *   fault-lifecycle ─► lifecycle-intake ─┤
- *   executor-heartbeats ─► heartbeats-intake ─┘
+ *   executor-heartbeats ─► heartbeats-intake ─┤
+ *   target-claims ─► claims-intake ──────┘
  *
  * admission (exactly_once_v2, one task per admission-log partition):
  *   admission log ─► admission ─┬─► fault-approvals
  *                               ├─► admission log (escrow asks and grants, ADR 0012)
  *                               ├─► dead-letters (requests refused unauthenticated, ADR 0008)
+ *                               ├─► target-grants (answers to target claims)
  *                               └─► fault-lifecycle
  * </pre>
  *
@@ -105,6 +107,12 @@ public final class AdmissionTopology {
                     .process(() -> new HeartbeatIntake(poison), Named.as("heartbeats-intake")),
                 "heartbeats-command"),
             Named.as("merge-heartbeats"))
+        .merge(
+            commands(
+                builder.stream(settings.topic(Topics.TARGET_CLAIMS), raw("claims-source"))
+                    .process(() -> new ClaimIntake(poison), Named.as("claims-intake")),
+                "claims-command"),
+            Named.as("merge-claims"))
         .to(
             settings.admissionLog(),
             Produced.with(Serdes.String(), new CommandSerde())
@@ -185,6 +193,17 @@ public final class AdmissionTopology {
                             Produced.with(Serdes.String(), Serdes.ByteArray())
                                 .withName("refused-sink")),
                 "refused"))
+        .branch(
+            (key, out) -> out.topic().equals(Topics.TARGET_GRANTS.name()),
+            Branched.withConsumer(
+                grants ->
+                    grants
+                        .mapValues(Outbound::value, Named.as("grants-value"))
+                        .to(
+                            settings.topic(Topics.TARGET_GRANTS),
+                            Produced.with(Serdes.String(), Serdes.ByteArray())
+                                .withName("grants-sink")),
+                "grants"))
         .defaultBranch(
             Branched.withConsumer(
                 lifecycle ->

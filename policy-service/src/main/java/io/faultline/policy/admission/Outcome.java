@@ -1,5 +1,6 @@
 package io.faultline.policy.admission;
 
+import io.faultline.events.claims.TargetsGranted;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.decision.RuleCode;
 import io.faultline.events.decision.RuleOutcome;
@@ -96,4 +97,10 @@ sealed interface Outcome {
    */
   record Refused(String tenantId, String faultId, byte[] request, RuleCode code, String detail)
       implements Outcome {}
+
+  /**
+   * A target claim decided: {@code extended} (null when unchanged) now holds the granted instances;
+   * {@code answer} goes to the target-grants topic with the claim's {@code traceparent}.
+   */
+  record Claimed(Lease extended, TargetsGranted answer, String traceparent) implements Outcome {}
 }

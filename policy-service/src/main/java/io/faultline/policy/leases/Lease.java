@@ -105,6 +105,25 @@ public record Lease(
         traceparent);
   }
 
+  /** This lease holding {@code added} too (target claims); keys it holds already are kept once. */
+  public Lease withTargets(List<String> added) {
+    java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(targets);
+    all.addAll(added);
+    return new Lease(
+        faultId,
+        tenantId,
+        accountId,
+        region,
+        faultType,
+        experimentId,
+        runId,
+        dryRun,
+        List.copyOf(all),
+        expiresAtMs,
+        lastSequence,
+        traceparent);
+  }
+
   public Lease withLastSequence(long sequence) {
     return new Lease(
         faultId,

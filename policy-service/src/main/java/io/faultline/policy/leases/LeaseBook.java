@@ -49,6 +49,23 @@ public final class LeaseBook implements ActiveFaults {
     }
   }
 
+  /**
+   * Replaces a fault's lease with one holding more targets (a granted claim): the new targets are
+   * held by it from now on. Targets are never dropped this way.
+   */
+  public void extend(Lease lease) {
+    Lease before = leases.get(lease.key());
+    if (before == null) {
+      throw new IllegalStateException("fault " + lease.key() + " holds no lease to extend");
+    }
+    leases.put(lease.key(), lease);
+    for (String target : lease.targets()) {
+      if (!before.targets().contains(target) && !RequestedTargets.isShared(target)) {
+        holders.put(target, lease.key());
+      }
+    }
+  }
+
   /** Updates a lease in place (same fault, same targets), e.g. its last seen sequence. */
   public void update(Lease lease) {
     leases.replace(lease.key(), lease);

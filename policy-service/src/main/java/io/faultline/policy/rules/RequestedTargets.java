@@ -36,60 +36,43 @@ public record RequestedTargets(
     return new RequestedTargets(ids, key, value, parameters.text("CLUSTER_NAME").orElse(null));
   }
 
-  /** Prefix of the key a tag-selected fault holds alone for its whole account and region. */
+  /**
+   * Prefix of the key a tag-selected fault held alone for its whole account and region before
+   * target claims (issue 16); only leases stored before them still name it.
+   */
   public static final String EC2_SCOPE = "ec2-scope:";
 
-  /** Prefix of the key every instance-id fault shares for its account and region. */
+  /** Prefix of the key every instance-id fault shared before target claims (legacy leases only). */
   public static final String EC2_SHARED = "ec2-shared:";
 
+  /** Prefix of an instance's lease key; instance ids are globally unique in AWS. */
+  public static final String EC2 = "ec2:";
+
   /**
-   * The keys this fault leases. Instance ids are globally unique in AWS, so they stand alone;
-   * cluster names and tag selectors are only unique within an account and region.
+   * The keys this fault leases when it is approved. Instance ids are globally unique in AWS, so
+   * they stand alone; cluster names are only unique within an account and region.
    *
-   * <p>Which instances a tag selects is only known once the executor resolves it, so a tag-selected
-   * fault cannot lease its instances here. To keep "one active fault per instance" exact anyway, it
-   * holds its account and region's EC2 scope alone ({@link #EC2_SCOPE}), and every instance-id
-   * fault holds a shared claim on that scope ({@link #EC2_SHARED}): no EC2 fault can overlap a
-   * running tag-selected fault, at the price of running tag-selected faults one at a time per
-   * account and region.
+   * <p>A tag-selected fault leases no target here: which instances a tag selects is only known once
+   * the executor resolves it, after the decision. Its executor then claims the resolved instances
+   * ({@code io.faultline.policy.claims}), and admission adds those no other fault holds to the
+   * fault's lease. So "one active fault per instance" holds exactly, and tag-selected faults on
+   * different instances of one account run side by side.
    */
   public List<String> leaseKeys(AccountId account, AwsRegion region) {
     List<String> keys = new ArrayList<>();
-    instanceIds.forEach(id -> keys.add("ec2:" + id));
-    if (!instanceIds.isEmpty()) {
-      keys.add(EC2_SHARED + account + "/" + region);
-    }
+    instanceIds.forEach(id -> keys.add(EC2 + id));
     if (clusterName != null) {
       keys.add("ecs:" + account + "/" + region + "/" + clusterName);
     }
-    if (tagKey != null) {
-      keys.add("tag:" + account + "/" + region + "/" + tagKey + "=" + tagValue);
-      keys.add(EC2_SCOPE + account + "/" + region);
-    }
     return keys;
   }
 
-  /**
-   * The keys whose holder (or recent end, for cooldowns) stops this fault: its own exclusive keys,
-   * the scope of a running tag-selected fault for an instance-id fault, and every instance-id fault
-   * of the scope for a tag-selected one.
-   */
+  /** The keys whose holder (or recent end, for cooldowns) stops this fault: its own lease keys. */
   public List<String> conflictKeys(AccountId account, AwsRegion region) {
-    List<String> keys = new ArrayList<>();
-    for (String key : leaseKeys(account, region)) {
-      if (key.startsWith(EC2_SHARED)) {
-        keys.add(EC2_SCOPE + key.substring(EC2_SHARED.length()));
-      } else {
-        keys.add(key);
-      }
-    }
-    if (tagKey != null) {
-      keys.add(EC2_SHARED + account + "/" + region);
-    }
-    return keys;
+    return leaseKeys(account, region);
   }
 
-  /** Whether many faults may hold this key at once (it only keeps tag-selected faults out). */
+  /** Whether many faults may hold this key at once (only in leases stored before claims). */
   public static boolean isShared(String key) {
     return key.startsWith(EC2_SHARED);
   }

@@ -51,6 +51,8 @@ final class AdmissionDriver implements AutoCloseable {
   private final TestInputTopic<String, byte[]> controls;
   private final TestInputTopic<String, byte[]> lifecycleIn;
   private final TestInputTopic<String, byte[]> heartbeats;
+  private final TestInputTopic<String, byte[]> claims;
+  private final TestOutputTopic<String, byte[]> grants;
   private final TestOutputTopic<String, byte[]> approvals;
   private final TestOutputTopic<String, byte[]> lifecycle;
   private final TestOutputTopic<String, byte[]> deadLetters;
@@ -88,6 +90,8 @@ final class AdmissionDriver implements AutoCloseable {
     controls = input(Topics.FAULT_CONTROLS);
     lifecycleIn = input(Topics.FAULT_LIFECYCLE);
     heartbeats = input(Topics.EXECUTOR_HEARTBEATS);
+    claims = input(Topics.TARGET_CLAIMS);
+    grants = output(Topics.TARGET_GRANTS);
     approvals = output(Topics.FAULT_APPROVALS);
     lifecycle = output(Topics.FAULT_LIFECYCLE);
     deadLetters =
@@ -281,6 +285,18 @@ final class AdmissionDriver implements AutoCloseable {
   List<FaultApproved> approvals() {
     return approvals.readRecordsToList().stream()
         .map(r -> decode(Topics.FAULT_APPROVALS, r).data())
+        .toList();
+  }
+
+  /** An executor claims the instances a tag-selected fault resolved to. */
+  void claim(io.faultline.events.claims.TargetsClaimed claim) {
+    send(claims, Topics.TARGET_CLAIMS, claim, null);
+  }
+
+  /** Answers to target claims written since the last call, decoded (and so contract-checked). */
+  List<io.faultline.events.claims.TargetsGranted> grants() {
+    return grants.readRecordsToList().stream()
+        .map(r -> decode(Topics.TARGET_GRANTS, r).data())
         .toList();
   }
 

@@ -1,14 +1,21 @@
 package io.faultline.policy.admission;
 
 import static io.faultline.policy.PolicyExamples.PROTECTED_INSTANCE;
+import static io.faultline.policy.PolicyExamples.httpResetByTag;
 import static io.faultline.policy.PolicyExamples.policy;
 import static io.faultline.policy.PolicyExamples.processKill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.faultline.events.claims.TargetsClaimed;
+import io.faultline.events.claims.TargetsGranted;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.decision.RuleCode;
+import io.faultline.events.ids.AccountId;
+import io.faultline.events.ids.AwsRegion;
+import io.faultline.events.ids.FaultId;
+import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
@@ -17,6 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -116,6 +125,90 @@ class AdmissionStreamsIT {
           .singleElement()
           .satisfies(e -> assertThat(e.stage()).isEqualTo(LifecycleStage.APPROVED));
     }
+  }
+
+  /**
+   * Target claims over the real broker: the overlap is refused, and each claim → grant round trip
+   * (intake's and admission's exactly-once commits) is timed — the claim's share of request → first
+   * SendCommand (issue 16, P2), printed as one line.
+   */
+  @Test
+  void grantsTargetClaimsOnARealBrokerAndTimesTheRoundTrip() {
+    broker.send(Topics.TENANT_POLICIES, policy(tenant, A));
+    broker.awaitConsumed(StreamsSettings.intakeApplicationId(appId), Topics.TENANT_POLICIES);
+    broker.send(Topics.FAULT_REQUESTS, httpResetByTag(tenant, "f-a", A, "team:checkout", 10));
+    broker.send(Topics.FAULT_REQUESTS, httpResetByTag(tenant, "f-b", A, "tier:web", 10));
+    try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer();
+        KafkaProducer<String, byte[]> producer = broker.producer()) {
+      consumer.subscribe(
+          List.of(broker.topic(Topics.FAULT_APPROVALS), broker.topic(Topics.TARGET_GRANTS)));
+      Broker.pollUntil(consumer, r -> r.size() >= 2, Duration.ofSeconds(60));
+
+      assertThat(claim(consumer, producer, "f-a", "c-a", I1, I2).granted()).containsExactly(I1, I2);
+      TargetsGranted second = claim(consumer, producer, "f-b", "c-b", I2, I3);
+      assertThat(second.granted()).containsExactly(I3);
+      assertThat(second.busy()).containsExactly(I2);
+
+      List<Long> millis = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        long started = System.nanoTime();
+        assertThat(claim(consumer, producer, "f-a", "c-a-" + i, I1, I2).granted())
+            .containsExactly(I1, I2);
+        millis.add(Duration.ofNanos(System.nanoTime() - started).toMillis());
+      }
+      Collections.sort(millis);
+      System.out.printf(
+          "target claim -> grant round trip over the broker, 20 claims: p50 %d ms, max %d ms%n",
+          millis.get(millis.size() / 2), millis.getLast());
+    }
+  }
+
+  static final String I1 = "i-0000000000000001a";
+  static final String I2 = "i-0000000000000002a";
+  static final String I3 = "i-0000000000000003a";
+
+  private TargetsGranted claim(
+      KafkaConsumer<String, byte[]> consumer,
+      KafkaProducer<String, byte[]> producer,
+      String fault,
+      String claimId,
+      String... instances) {
+    producer.send(
+        broker.record(
+            Topics.TARGET_CLAIMS,
+            new TargetsClaimed(
+                TenantId.of(tenant),
+                FaultId.of(fault),
+                AccountId.of(A),
+                AwsRegion.of("eu-west-1"),
+                claimId,
+                "executor-1",
+                List.of(instances),
+                Instant.now())));
+    producer.flush();
+    List<ConsumerRecord<String, byte[]>> records =
+        Broker.pollUntil(
+            consumer,
+            r ->
+                r.stream()
+                    .anyMatch(x -> grant(x).filter(g -> g.claimId().equals(claimId)).isPresent()),
+            Duration.ofSeconds(60));
+    return records.stream()
+        .map(this::grant)
+        .flatMap(java.util.Optional::stream)
+        .filter(g -> g.claimId().equals(claimId))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private java.util.Optional<TargetsGranted> grant(ConsumerRecord<String, byte[]> record) {
+    if (!record.topic().equals(broker.topic(Topics.TARGET_GRANTS))) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        EventCodec.standard()
+            .decode(Topics.TARGET_GRANTS, record.key(), record.headers(), record.value())
+            .data());
   }
 
   @Test

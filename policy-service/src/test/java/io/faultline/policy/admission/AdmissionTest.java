@@ -60,8 +60,7 @@ class AdmissionTest {
     // it, its lease lasts one grace longer.
     Instant startBy = NOW.plus(SETTINGS.startDeadline());
     Instant expires = startBy.plus(SETTINGS.leaseGrace());
-    assertThat(approved.lease().targets())
-        .containsExactly("ec2:" + INSTANCE, "ec2-shared:111111111111/eu-west-1");
+    assertThat(approved.lease().targets()).containsExactly("ec2:" + INSTANCE);
     assertThat(approved.lease().expiresAtMs()).isEqualTo(expires.toEpochMilli());
     assertThat(approved.lease().lastSequence()).isEqualTo(1);
     assertThat(approved.lease().traceparent()).isEqualTo(TRACEPARENT);
