@@ -28,7 +28,7 @@ public record RequestLatency(
     boolean full = Boolean.getBoolean("bench.full");
     return new RequestLatency(
         Settings.ints("bench.p2.rates", full ? "100,500,2000" : "50"),
-        Integer.getInteger("bench.p2.seconds", full ? 10 : 1),
+        Integer.getInteger("bench.p2.seconds", full ? 5 : 1),
         Integer.getInteger("bench.p2.tenants", full ? 4 : 1),
         Integer.getInteger("bench.p2.accounts", full ? 10 : 2),
         Integer.getInteger("bench.p2.hold-seconds", 1));
