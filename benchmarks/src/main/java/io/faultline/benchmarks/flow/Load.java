@@ -1,0 +1,89 @@
+package io.faultline.benchmarks.flow;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Signed process-kill requests spread over tenants and accounts, each on an instance of its own
+ * (one fault per target), published at a fixed rate; when each was sent, by fault id.
+ */
+final class Load {
+  private static final AtomicLong INSTANCES = new AtomicLong(0x100000);
+
+  private Load() {}
+
+  /** A fresh instance id no other request of this JVM names. */
+  static String instance() {
+    return String.format("i-%017x", INSTANCES.incrementAndGet());
+  }
+
+  /**
+   * Builds and signs {@code count} requests (signing is done before the clock starts: an RSA
+   * signature costs about a millisecond of the driver's CPU), round-robin over tenants and their
+   * accounts, named {@code <prefix>-<i>}, in run {@code runId}.
+   */
+  static Map<String, ProducerRecord<String, byte[]>> requests(
+      List<BenchTenant> tenants, String prefix, String runId, int count, int holdSeconds) {
+    Map<String, ProducerRecord<String, byte[]>> records = new LinkedHashMap<>();
+    for (int i = 0; i < count; i++) {
+      BenchTenant tenant = tenants.get(i % tenants.size());
+      String account = tenant.accounts().get((i / tenants.size()) % tenant.accounts().size());
+      String faultId = prefix + "-" + i;
+      records.put(
+          faultId,
+          tenant.signed(tenant.processKill(faultId, runId, account, instance(), holdSeconds)));
+    }
+    return records;
+  }
+
+  /** Sends the records at {@code perSecond}; each fault's send time ({@link System#nanoTime}). */
+  static Map<String, Long> publish(
+      BenchPlatform platform, Map<String, ProducerRecord<String, byte[]>> records, int perSecond) {
+    Map<String, Long> sent = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    long interval = 1_000_000_000L / perSecond;
+    int i = 0;
+    List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+    for (Map.Entry<String, ProducerRecord<String, byte[]>> e : records.entrySet()) {
+      Waits.pace(start + i++ * interval);
+      sent.put(e.getKey(), System.nanoTime());
+      acks.add(platform.producer().send(e.getValue()));
+    }
+    platform.producer().flush();
+    for (var ack : acks) {
+      try {
+        ack.get();
+      } catch (Exception ex) {
+        throw new IllegalStateException("a request was not acknowledged", ex);
+      }
+    }
+    return sent;
+  }
+
+  /** Waits until every fault got its first {@code action} command, or the timeout passed. */
+  static boolean awaitCommands(
+      BenchPlatform platform, List<String> faults, String action, Duration timeout) {
+    return Waits.until(
+        platform,
+        timeout,
+        () -> faults.stream().allMatch(f -> platform.aws().firstCommand(f, action) != null));
+  }
+
+  /** {@code first action command − from} of each fault that got one, in ns. */
+  static List<Long> since(BenchPlatform platform, Map<String, Long> from, String action) {
+    List<Long> nanos = new ArrayList<>();
+    from.forEach(
+        (fault, at) -> {
+          var call = platform.aws().firstCommand(fault, action);
+          if (call != null) {
+            nanos.add(call.nanoTime() - at);
+          }
+        });
+    return nanos;
+  }
+}

@@ -1,0 +1,118 @@
+package io.faultline.benchmarks.flow;
+
+import io.faultline.events.lifecycle.LifecycleStage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * P2: a signed request published → the first inject {@code SendCommand} of its fault received at
+ * the AWS endpoint, through the real policy service and executor, at several rates; beside the raw
+ * legs measured in the same run (a Kafka produce → consume round trip on the same broker, one SSM
+ * SendCommand from the SDK to the stub). A warm-up round first sends one request per account so
+ * assumed-role sessions and SSM documents are cached.
+ *
+ * @param rates requests per second, one round each
+ * @param seconds how long each round publishes
+ * @param tenants tenants the load is spread over
+ * @param accountsPerTenant accounts of each tenant
+ * @param holdSeconds each fault's {@code TOTAL_CHAOS_DURATION}
+ */
+public record RequestLatency(
+    List<Integer> rates, int seconds, int tenants, int accountsPerTenant, int holdSeconds) {
+
+  /** From {@code bench.p2.*} system properties, tiny defaults unless {@code bench.full=true}. */
+  public static RequestLatency fromProperties() {
+    boolean full = Boolean.getBoolean("bench.full");
+    return new RequestLatency(
+        Settings.ints("bench.p2.rates", full ? "100,500,2000" : "50"),
+        Integer.getInteger("bench.p2.seconds", full ? 5 : 1),
+        Integer.getInteger("bench.p2.tenants", full ? 4 : 1),
+        Integer.getInteger("bench.p2.accounts", full ? 10 : 2),
+        Integer.getInteger("bench.p2.hold-seconds", 1));
+  }
+
+  public Table run(BenchPlatform platform) {
+    List<BenchTenant> all = new ArrayList<>();
+    for (int t = 0; t < tenants; t++) {
+      BenchTenant tenant = BenchTenant.create("p2", accountsPerTenant);
+      platform.register(tenant.policy());
+      all.add(tenant);
+    }
+    String tag = UUID.randomUUID().toString().substring(0, 6);
+    round(platform, all, "p2w" + tag, 20, tenants * accountsPerTenant);
+
+    Table.Builder table =
+        Table.titled(
+            "P2 request published -> first SendCommand at the AWS endpoint ("
+                + platform.executors()
+                + " executor, "
+                + tenants * accountsPerTenant
+                + " accounts, hold "
+                + holdSeconds
+                + " s)",
+            "leg",
+            "rate/s",
+            "sent",
+            "reached SendCommand",
+            "p50 ms",
+            "p90 ms",
+            "p99 ms",
+            "max ms");
+    for (int rate : rates) {
+      int count = rate * seconds;
+      Latencies latencies = round(platform, all, "p2r" + rate + tag, rate, count);
+      table.row(
+          "request -> SendCommand",
+          rate,
+          count,
+          latencies.count(),
+          Table.ms(latencies.ms(50)),
+          Table.ms(latencies.ms(90)),
+          Table.ms(latencies.ms(99)),
+          Table.ms(latencies.maxMs()));
+    }
+    Latencies kafka = KafkaRoundTrip.measure(platform, Settings.smoke() ? 20 : 200);
+    table.row(
+        "raw: Kafka produce -> consume",
+        "sequential",
+        kafka.count(),
+        kafka.count(),
+        Table.ms(kafka.ms(50)),
+        Table.ms(kafka.ms(90)),
+        Table.ms(kafka.ms(99)),
+        Table.ms(kafka.maxMs()));
+    Latencies ssm = SsmCall.measure(platform.aws(), Settings.smoke() ? 20 : 200);
+    table.row(
+        "raw: SDK SendCommand -> stub",
+        "sequential",
+        ssm.count(),
+        ssm.count(),
+        Table.ms(ssm.ms(50)),
+        Table.ms(ssm.ms(90)),
+        Table.ms(ssm.ms(99)),
+        Table.ms(ssm.maxMs()));
+    return table.build();
+  }
+
+  private Latencies round(
+      BenchPlatform platform, List<BenchTenant> all, String prefix, int rate, int count) {
+    var records = Load.requests(all, prefix, "run-" + prefix, count, holdSeconds);
+    Map<String, Long> sent = Load.publish(platform, records, rate);
+    List<String> faults = List.copyOf(sent.keySet());
+    Duration wait = Duration.ofSeconds(60 + count / 20);
+    Load.awaitCommands(platform, faults, "inject", wait);
+    Latencies latencies = Latencies.of(Load.since(platform, sent, "inject"));
+    // The next round starts on an idle platform: every fault of this one has ended.
+    Waits.until(platform, wait, () -> platform.lifecycle().ended(faults) == faults.size());
+    long completed = platform.lifecycle().endedAs(faults, LifecycleStage.COMPLETED);
+    if (completed < faults.size()) {
+      System.err.printf(
+          "P2 %s: %d of %d faults COMPLETED (%d reached SendCommand)%n",
+          prefix, completed, faults.size(), latencies.count());
+    }
+    return latencies;
+  }
+}

@@ -1,0 +1,30 @@
+package io.faultline.benchmarks.flow;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Reads the drivers' {@code bench.*} system properties. */
+final class Settings {
+  private Settings() {}
+
+  /** True unless {@code bench.full=true}: CI's few-second runs. */
+  static boolean smoke() {
+    return !Boolean.getBoolean("bench.full");
+  }
+
+  /** A comma-separated list of positive integers, e.g. {@code bench.p2.rates=100,500,2000}. */
+  static List<Integer> ints(String property, String defaults) {
+    String value = System.getProperty(property, defaults);
+    try {
+      List<Integer> values =
+          Arrays.stream(value.split(",")).map(String::trim).map(Integer::parseInt).toList();
+      if (values.isEmpty() || values.stream().anyMatch(v -> v < 1)) {
+        throw new NumberFormatException();
+      }
+      return values;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          property + " must be a comma-separated list of positive integers, got '" + value + "'");
+    }
+  }
+}
