@@ -230,7 +230,13 @@ public final class AdmissionBenchmark {
       producer.send(requests.get(i));
     }
     double offered = total / ((System.nanoTime() - start) / 1e9);
-    awaitAnswered(phase, total, instances, Duration.ofMinutes(5));
+    // A rate above capacity leaves a queue: report what was decided within 2 minutes rather than
+    // fail the whole run (the row shows "decided" short of "requests").
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (phase.answered() < total && System.nanoTime() < deadline) {
+      instances.forEach(PolicyInstance::failIfExited);
+      Poll.pause(Duration.ofMillis(20));
+    }
     List<Long> sorted = phase.sortedLatencies();
     return new P1Report.Latency(
         rate,

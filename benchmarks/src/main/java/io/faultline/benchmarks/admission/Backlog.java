@@ -2,10 +2,13 @@ package io.faultline.benchmarks.admission;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -34,11 +37,27 @@ final class Backlog {
             ByteArraySerializer.class));
   }
 
-  /** Sends {@code records} and waits until the broker has every one. */
+  /** Sends {@code records} and waits until the broker has acknowledged each; fails if not. */
   static void send(
       Producer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records) {
-    records.forEach(producer::send);
+    List<Future<RecordMetadata>> sent = records.stream().map(producer::send).toList();
     producer.flush();
+    for (Future<RecordMetadata> future : sent) {
+      try {
+        future.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("the broker refused a record: " + e.getCause(), e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /** Sends {@code records} one at a time, each acknowledged before the next. */
+  static void sendEach(
+      Producer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records) {
+    records.forEach(record -> send(producer, List.of(record)));
   }
 
   /**

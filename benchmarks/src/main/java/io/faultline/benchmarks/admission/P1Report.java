@@ -186,7 +186,7 @@ public final class P1Report {
     }
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] parts = Files.readString(Path.of("/proc/loadavg")).split(" ");
       return parts[0] + " " + parts[1] + " " + parts[2];
