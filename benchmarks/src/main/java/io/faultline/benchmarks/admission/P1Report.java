@@ -67,16 +67,20 @@ public final class P1Report {
     this.loadBefore = loadAverage();
   }
 
+  // Each row is also printed as soon as it is measured, so a run cut short keeps what it got.
   void add(Backlog backlog) {
     backlogs.add(backlog);
+    System.out.println("ROW " + backlog);
   }
 
   void add(Latency latency) {
     latencies.add(latency);
+    System.out.println("ROW " + latency);
   }
 
   void add(PipeReference.Result pipe) {
     pipes.add(pipe);
+    System.out.println("ROW " + pipe);
   }
 
   void finished() {
