@@ -99,24 +99,25 @@ final class RunPlanner {
               i, w.name(), w.dryRun(), canonical, ids, WaveStatus.PENDING, null, null, bake));
     }
     return new Run(
-        e.tenantId(),
-        runId,
-        e.experimentId(),
-        e.name(),
-        e.faultType(),
-        origin.scheduleId(),
-        origin.fireTime(),
-        origin.requestedBy(),
-        RunStatus.RUNNING,
-        0,
-        runWaves,
-        faults,
-        List.of(),
-        null,
-        now,
-        null,
-        origin.commandId(),
-        origin.traceparent());
+            e.tenantId(),
+            runId,
+            e.experimentId(),
+            e.name(),
+            e.faultType(),
+            origin.scheduleId(),
+            origin.fireTime(),
+            origin.requestedBy(),
+            RunStatus.RUNNING,
+            0,
+            runWaves,
+            faults,
+            List.of(),
+            null,
+            now,
+            null,
+            origin.commandId(),
+            origin.traceparent())
+        .withHypothesis(e.hypothesis());
   }
 
   /** Deterministic from (run, wave, target): the policy service's idempotency key. */

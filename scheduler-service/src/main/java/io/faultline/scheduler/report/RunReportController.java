@@ -72,12 +72,15 @@ class RunReportController {
     Run run = find(tenantId, runId);
     List<TimelineEntry> timeline =
         queries.list(StoreNames.TIMELINES, tenantId, runId + "/", TimelineEntry.class);
-    // The run keeps no copy of the hypothesis: the experiment's current one, if it still exists.
+    // The hypothesis the run tested, kept when it started; a run stored before runs kept it falls
+    // back to its experiment's current one, if the experiment still exists.
     String hypothesis =
-        queries
-            .get(StoreNames.EXPERIMENTS, tenantId, run.experimentId(), Experiment.class)
-            .map(Experiment::hypothesis)
-            .orElse(null);
+        run.hypothesis() != null
+            ? run.hypothesis()
+            : queries
+                .get(StoreNames.EXPERIMENTS, tenantId, run.experimentId(), Experiment.class)
+                .map(Experiment::hypothesis)
+                .orElse(null);
     return ReportAssembler.assemble(run, timeline, hypothesis, clock.instant());
   }
 

@@ -46,7 +46,8 @@ public record Run(
     Verdict verdict,
     String verdictReason,
     List<RunReading> readings,
-    RunWatch watch) {
+    RunWatch watch,
+    String hypothesis) {
   /** A run keeps its newest readings up to this many (its record stays far below Kafka's limit). */
   public static final int MAX_READINGS = 500;
 
@@ -103,6 +104,7 @@ public record Run(
         null,
         null,
         List.of(),
+        null,
         null);
   }
 
@@ -140,7 +142,38 @@ public record Run(
         verdict,
         verdictReason,
         readings,
-        watch);
+        watch,
+        hypothesis);
+  }
+
+  /**
+   * The run with the hypothesis it tests: its experiment's when it started, kept for its report.
+   */
+  public Run withHypothesis(String newHypothesis) {
+    return new Run(
+        tenantId,
+        runId,
+        experimentId,
+        experimentName,
+        faultType,
+        scheduleId,
+        fireTime,
+        requestedBy,
+        status,
+        currentWave,
+        waves,
+        faults,
+        timeline,
+        stopReason,
+        startedAt,
+        endedAt,
+        commandId,
+        traceparent,
+        verdict,
+        verdictReason,
+        readings,
+        watch,
+        newHypothesis);
   }
 
   /** The run with its verdict and the reason for it. */
@@ -188,7 +221,8 @@ public record Run(
         newVerdict,
         newVerdictReason,
         newReadings,
-        newWatch);
+        newWatch,
+        hypothesis);
   }
 
   /** The run without its timeline and readings, for lists. */

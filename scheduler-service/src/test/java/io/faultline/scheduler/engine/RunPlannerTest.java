@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.faultline.events.probe.Verdict;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.scheduler.state.CommandKind;
 import io.faultline.scheduler.state.Experiment;
@@ -14,6 +15,7 @@ import io.faultline.scheduler.state.RunStatus;
 import io.faultline.scheduler.state.RunWave;
 import io.faultline.scheduler.state.Schedule;
 import io.faultline.scheduler.state.SchedulerCommand;
+import io.faultline.scheduler.state.StateJson;
 import io.faultline.scheduler.state.Target;
 import io.faultline.scheduler.state.Wave;
 import io.faultline.scheduler.state.WaveStatus;
@@ -57,6 +59,20 @@ class RunPlannerTest {
 
   static Run planned(List<Target> targets, List<Wave> waves) {
     return RunPlanner.plan(experiment(targets, waves), "run-1", runNow(), NOW);
+  }
+
+  @Test
+  void keepsTheHypothesisTheRunTestsThroughEveryLaterChangeOfTheRun() {
+    Run run = planned(TWO_TARGETS, DRY_CANARY_ALL);
+
+    assertThat(run.hypothesis()).isEqualTo("the web tier survives");
+    Run later =
+        run.with(RunStatus.COMPLETED, 2, run.waves(), run.faults(), List.of(), null, NOW)
+            .withVerdict(Verdict.INCONCLUSIVE, "no steady state")
+            .summary();
+    assertThat(later.hypothesis()).isEqualTo("the web tier survives");
+    assertThat(StateJson.read(StateJson.write(later), Run.class).hypothesis())
+        .isEqualTo("the web tier survives");
   }
 
   @Test
