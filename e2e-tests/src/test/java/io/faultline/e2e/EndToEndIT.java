@@ -70,6 +70,7 @@ class EndToEndIT {
           FaultSpans.ASSUME_ROLE,
           FaultSpans.RESOLVE_TARGETS,
           FaultSpans.PRE_CHECK,
+          FaultSpans.CLAIM_TARGETS,
           FaultSpans.RAMP,
           FaultSpans.INJECT,
           FaultSpans.HOLD,

@@ -60,11 +60,14 @@ class ObservabilityIT {
   private static OpenTelemetrySdk sdk;
   private static ConfigurableApplicationContext context;
   private static LifecycleTap lifecycle;
+  // Tag-selected faults claim their instances (Spring defaults); no policy service runs here.
+  private static AdmissionStandIn admission;
 
   @BeforeAll
   static void start() {
     MotoAccounts.init();
     TestFaults.createTopics();
+    admission = new AdmissionStandIn();
     sdk =
         OpenTelemetrySdk.builder()
             .setTracerProvider(
@@ -97,6 +100,7 @@ class ObservabilityIT {
     lifecycle.close();
     context.close();
     sdk.close();
+    admission.close();
   }
 
   private static List<SpanData> trace(String traceId) {
@@ -184,6 +188,7 @@ class ObservabilityIT {
             FaultSpans.ASSUME_ROLE,
             FaultSpans.RESOLVE_TARGETS,
             FaultSpans.PRE_CHECK,
+            FaultSpans.CLAIM_TARGETS,
             FaultSpans.RAMP,
             FaultSpans.INJECT,
             FaultSpans.HOLD,

@@ -13,6 +13,7 @@ import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.lifecycle.TargetOutcome;
 import io.faultline.events.lifecycle.TargetStatus;
+import io.faultline.executor.AdmissionStandIn;
 import io.faultline.executor.Executor;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.AwsAccountConnector;

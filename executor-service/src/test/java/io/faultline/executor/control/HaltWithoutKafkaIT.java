@@ -16,6 +16,7 @@ import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
+import io.faultline.executor.AdmissionStandIn;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.MotoAccounts;
 import io.faultline.testsupport.MotoServer;
@@ -40,11 +41,14 @@ import software.amazon.awssdk.services.ssm.model.Command;
 class HaltWithoutKafkaIT {
   private static ConfigurableApplicationContext executor;
   private static HaltClient client;
+  // Tag-selected faults claim their instances (Spring defaults); no policy service runs here.
+  private static AdmissionStandIn admission;
 
   @BeforeAll
   static void start() {
     MotoAccounts.init();
     TestFaults.createTopics();
+    admission = new AdmissionStandIn();
     executor =
         HaltClient.executor(
             "halt-outage",
@@ -59,6 +63,7 @@ class HaltWithoutKafkaIT {
       TestKafka.startBroker();
     }
     executor.close();
+    admission.close();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.faultline.executor.claims;
+package io.faultline.executor;
 
 import io.faultline.events.claims.TargetsClaimed;
 import io.faultline.events.claims.TargetsGranted;
@@ -31,8 +31,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * not depend on the policy service): first come, first served per instance, nothing released. The
  * policy's own rule is tested in its module ({@code ClaimRuleTest}, {@code
  * TargetClaimsTopologyTest}). Claims of a {@link #silence silenced} tenant are never answered.
+ * Shared by the ITs whose executor claims targets (Spring defaults: claims on) with no policy
+ * service running: started before their faults, it answers every claim.
  */
-final class AdmissionStandIn implements AutoCloseable {
+public final class AdmissionStandIn implements AutoCloseable {
   private static final URI SOURCE = URI.create("/faultline/policy-service");
 
   private final KafkaConsumer<String, byte[]> consumer;
@@ -43,7 +45,7 @@ final class AdmissionStandIn implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  AdmissionStandIn() {
+  public AdmissionStandIn() {
     consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -76,12 +78,12 @@ final class AdmissionStandIn implements AutoCloseable {
     thread = Thread.ofPlatform().name("admission-stand-in").daemon().start(this::run);
   }
 
-  void silence(String tenant) {
+  public void silence(String tenant) {
     silenced.add(tenant);
   }
 
   /** Every claim read, in order. */
-  List<TargetsClaimed> claims() {
+  public List<TargetsClaimed> claims() {
     return List.copyOf(claims);
   }
 
