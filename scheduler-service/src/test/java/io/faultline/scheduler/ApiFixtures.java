@@ -39,6 +39,15 @@ public final class ApiFixtures {
     return Long.toString(500_000_000_000L + RANDOM.nextLong(99_999_999_999L));
   }
 
+  /**
+   * {@code body} as JSON with every string {@code "<from>"} replaced by {@code "<to>"}: an
+   * experiment written for one account, moved to the account a test's tenant registered.
+   */
+  public static String inAccount(Object body, String from, String to) {
+    return new String(StateJson.write(body), java.nio.charset.StandardCharsets.UTF_8)
+        .replace("\"" + from + "\"", "\"" + to + "\"");
+  }
+
   /** The registration of {@code accountId}: a role in it, in {@link Fixtures#REGION}. */
   public static Map<String, Object> account(String accountId) {
     return Map.of(

@@ -18,7 +18,6 @@ import io.faultline.events.probe.Verdict;
 import io.faultline.events.probe.WatchPhase;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
-import io.faultline.scheduler.state.StateJson;
 import io.faultline.testsupport.TestKafka;
 import java.net.URI;
 import java.time.Duration;
@@ -136,9 +135,7 @@ class RunSafetyIT {
                     ApiFixtures.account(account))
                 .status())
         .isEqualTo(201);
-    String own =
-        new String(StateJson.write(experiment), java.nio.charset.StandardCharsets.UTF_8)
-            .replace("\"" + ACCOUNT + "\"", "\"" + account + "\"");
+    String own = ApiFixtures.inAccount(experiment, ACCOUNT, account);
     Http op = app.http(tenant, "operator");
     Http.Response saved = op.post("/api/v1/tenants/" + tenant + "/experiments", own);
     assertThat(saved.status()).as(saved.raw()).isEqualTo(201);

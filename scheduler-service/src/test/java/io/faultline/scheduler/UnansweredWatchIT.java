@@ -164,13 +164,20 @@ class UnansweredWatchIT {
   /** A new tenant with the account registered, the experiment saved, and a run started. */
   private static Started runNow(Map<String, Object> experiment) {
     String tenant = SharedScheduler.newTenant();
+    // An AWS account belongs to one tenant (ADR 0007 §7): each tenant here registers its own.
+    String account = ApiFixtures.freshAccountId();
     assertThat(
             app.http(tenant, "admin")
-                .put("/api/v1/tenants/" + tenant + "/accounts/" + ACCOUNT, ApiFixtures.account())
+                .put(
+                    "/api/v1/tenants/" + tenant + "/accounts/" + account,
+                    ApiFixtures.account(account))
                 .status())
         .isEqualTo(201);
     Http op = app.http(tenant, "operator");
-    Http.Response saved = op.post("/api/v1/tenants/" + tenant + "/experiments", experiment);
+    Http.Response saved =
+        op.post(
+            "/api/v1/tenants/" + tenant + "/experiments",
+            ApiFixtures.inAccount(experiment, ACCOUNT, account));
     assertThat(saved.status()).as(saved.raw()).isEqualTo(201);
     String exp = saved.body().path("experimentId").asText();
     String runId =
