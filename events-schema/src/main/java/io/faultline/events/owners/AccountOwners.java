@@ -1,11 +1,14 @@
 package io.faultline.events.owners;
 
+import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.TenantId;
+import io.faultline.events.topics.Topics;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * The owner of each account, folded from {@code faultline.account-owners.v1} read partition by
@@ -21,6 +24,19 @@ import java.util.Optional;
 public final class AccountOwners {
   // Each account's live claimants in log order; the first one owns it.
   private final Map<String, LinkedHashSet<String>> claimants = new HashMap<>();
+
+  /**
+   * Applies one record of {@code faultline.account-owners.v1} as read: a tombstone ({@code null}
+   * value) withdraws, a claim is decoded with the contract's codec (key check included). An
+   * unreadable record throws and changes nothing; its reader skips it.
+   */
+  public void applyRecord(String key, Headers headers, byte[] value) {
+    apply(
+        key,
+        value == null
+            ? null
+            : EventCodec.standard().decode(Topics.ACCOUNT_OWNERS, key, headers, value).data());
+  }
 
   /** Applies one record: a claim, or the tombstone ({@code claim == null}) of {@code key}. */
   public synchronized void apply(String key, AccountOwnerClaim claim) {

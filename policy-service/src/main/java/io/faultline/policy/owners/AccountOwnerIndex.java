@@ -1,11 +1,8 @@
 package io.faultline.policy.owners;
 
-import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.ids.AccountId;
 import io.faultline.events.ids.TenantId;
-import io.faultline.events.owners.AccountOwnerClaim;
 import io.faultline.events.owners.AccountOwners;
-import io.faultline.events.topics.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +76,7 @@ public final class AccountOwnerIndex implements AccountOwnerLookup, AutoCloseabl
       List<TopicPartition> partitions = partitions();
       while (partitions.isEmpty() && !Thread.currentThread().isInterrupted()) {
         // Not created yet (a new deployment): nothing is claimed, so admission need not wait.
+        // Topic creation has no event to wait on; a metadata lookup a second suffices.
         caughtUp.countDown();
         Thread.sleep(1000);
         partitions = partitions();
@@ -112,13 +110,7 @@ public final class AccountOwnerIndex implements AccountOwnerLookup, AutoCloseabl
 
   private void apply(ConsumerRecord<String, byte[]> r) {
     try {
-      AccountOwnerClaim claim =
-          r.value() == null
-              ? null
-              : EventCodec.standard()
-                  .decode(Topics.ACCOUNT_OWNERS, r.key(), r.headers(), r.value())
-                  .data();
-      owners.apply(r.key(), claim);
+      owners.applyRecord(r.key(), r.headers(), r.value());
     } catch (RuntimeException e) {
       // Poison never stops a reader (promise 8): an unreadable record claims nothing.
       log.warn(

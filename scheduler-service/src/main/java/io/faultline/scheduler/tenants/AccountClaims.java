@@ -161,13 +161,7 @@ class AccountClaims implements AutoCloseable {
 
   private static void apply(AccountOwners owners, ConsumerRecord<String, byte[]> r) {
     try {
-      AccountOwnerClaim claim =
-          r.value() == null
-              ? null
-              : EventCodec.standard()
-                  .decode(Topics.ACCOUNT_OWNERS, r.key(), r.headers(), r.value())
-                  .data();
-      owners.apply(r.key(), claim);
+      owners.applyRecord(r.key(), r.headers(), r.value());
     } catch (RuntimeException e) {
       // Only the scheduler writes this topic; a record it cannot read claims nothing.
       log.warn(
