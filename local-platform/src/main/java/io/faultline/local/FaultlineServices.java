@@ -45,6 +45,8 @@ public final class FaultlineServices implements AutoCloseable {
    *     {@code spring.kafka.*} security settings on a secured cluster)
    * @param harnessBootstrapServers the broker as this harness's own admin client reaches it (to
    *     watch the policy service's progress); usually {@code bootstrapServers}
+   * @param jvmOptions the services' JVM options ({@link ServiceProcess#QUICK_START_JVM} unless
+   *     given)
    */
   public record Settings(
       String bootstrapServers,
@@ -58,11 +60,43 @@ public final class FaultlineServices implements AutoCloseable {
       Map<String, Integer> ports,
       Map<String, Integer> managementPorts,
       Map<String, List<String>> extraArguments,
-      String harnessBootstrapServers) {
+      String harnessBootstrapServers,
+      List<String> jvmOptions) {
     public Settings {
       ports = Map.copyOf(ports);
       managementPorts = Map.copyOf(managementPorts);
       extraArguments = Map.copyOf(extraArguments);
+      jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** Quick-start JVMs ({@link ServiceProcess#QUICK_START_JVM}). */
+    public Settings(
+        String bootstrapServers,
+        URI awsEndpoint,
+        String awsRegion,
+        URI zipkinSpansEndpoint,
+        Path servicesDir,
+        String version,
+        Path workDir,
+        String ids,
+        Map<String, Integer> ports,
+        Map<String, Integer> managementPorts,
+        Map<String, List<String>> extraArguments,
+        String harnessBootstrapServers) {
+      this(
+          bootstrapServers,
+          awsEndpoint,
+          awsRegion,
+          zipkinSpansEndpoint,
+          servicesDir,
+          version,
+          workDir,
+          ids,
+          ports,
+          managementPorts,
+          extraArguments,
+          harnessBootstrapServers,
+          ServiceProcess.QUICK_START_JVM);
     }
 
     /** Services on an open broker, with no extra arguments. */
@@ -89,7 +123,8 @@ public final class FaultlineServices implements AutoCloseable {
           ports,
           managementPorts,
           Map.of(),
-          bootstrapServers);
+          bootstrapServers,
+          ServiceProcess.QUICK_START_JVM);
     }
 
     List<String> arguments(String service, List<String> standard) {
@@ -143,6 +178,7 @@ public final class FaultlineServices implements AutoCloseable {
         ServiceProcess.start(
             POLICY,
             settings.bootJar(POLICY),
+            settings.jvmOptions(),
             settings.ports().get(POLICY),
             settings.managementPorts().get(POLICY),
             settings.arguments(
@@ -165,6 +201,7 @@ public final class FaultlineServices implements AutoCloseable {
         ServiceProcess.start(
             EXECUTOR,
             settings.bootJar(EXECUTOR),
+            settings.jvmOptions(),
             settings.ports().get(EXECUTOR),
             settings.managementPorts().get(EXECUTOR),
             settings.arguments(
@@ -186,6 +223,7 @@ public final class FaultlineServices implements AutoCloseable {
         ServiceProcess.start(
             SCHEDULER,
             settings.bootJar(SCHEDULER),
+            settings.jvmOptions(),
             settings.ports().get(SCHEDULER),
             settings.managementPorts().get(SCHEDULER),
             settings.arguments(

@@ -48,6 +48,32 @@ public final class ServiceProcess implements AutoCloseable {
       List<String> args,
       Map<String, String> env,
       Path workDir) {
+    return start(name, jar, QUICK_START_JVM, port, managementPort, args, env, workDir);
+  }
+
+  /**
+   * Small, quick-starting JVMs: three services, Kafka, Zipkin and moto share a laptop or 2 cores.
+   * Full speed is the deployed image's JVM ({@link #IMAGE_JVM}).
+   */
+  public static final List<String> QUICK_START_JVM =
+      List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+  /**
+   * The images' JVM (full JIT, the default collector) with the heap capped at 512 MiB: what
+   * benchmarks measure.
+   */
+  public static final List<String> IMAGE_JVM = List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
+
+  /** {@link #start(String, Path, int, int, List, Map, Path)} with these JVM options. */
+  public static ServiceProcess start(
+      String name,
+      Path jar,
+      List<String> jvmOptions,
+      int port,
+      int managementPort,
+      List<String> args,
+      Map<String, String> env,
+      Path workDir) {
     if (!Files.isReadable(jar)) {
       throw new IllegalStateException(
           "the boot jar of "
@@ -58,10 +84,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(javaCommand());
-    // Small, quick-starting JVMs: three services, Kafka, Zipkin and moto share a laptop or 2 cores.
-    command.add("-Xmx384m");
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
+    command.addAll(jvmOptions);
     command.add("-Djava.io.tmpdir=" + workDir.resolve(name + "-tmp"));
     command.add("-jar");
     command.add(jar.toString());

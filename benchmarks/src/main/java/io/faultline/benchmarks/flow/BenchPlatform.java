@@ -140,12 +140,28 @@ public final class BenchPlatform implements AutoCloseable {
                       List.of("--faultline.policy.platform-max-active-faults=1000000"),
                       FaultlineServices.EXECUTOR,
                       platform.executorExtras()),
-                  platform.bootstrap));
+                  platform.bootstrap,
+                  serviceJvm()));
       return platform;
     } catch (RuntimeException | Error e) {
       platform.close();
       throw e;
     }
+  }
+
+  /**
+   * The services' JVM options, {@code bench.serviceJvm}. By default, with {@code bench.full} the
+   * images' JVM (full JIT, heap capped at 512 MiB), so the figures are the deployed services'; in
+   * CI's smoke run local-platform's quick-start JVMs.
+   */
+  static List<String> serviceJvm() {
+    String options = System.getProperty("bench.serviceJvm", "").trim();
+    if (!options.isEmpty()) {
+      return List.of(options.split("\\s+"));
+    }
+    return Boolean.getBoolean("bench.full")
+        ? ServiceProcess.IMAGE_JVM
+        : ServiceProcess.QUICK_START_JVM;
   }
 
   private List<String> executorExtras() {
@@ -183,6 +199,7 @@ public final class BenchPlatform implements AutoCloseable {
                 .resolve(FaultlineServices.EXECUTOR + "-" + version + ".jar")
                 .toAbsolutePath()
                 .normalize(),
+            serviceJvm(),
             freePort(),
             freePort(),
             args,

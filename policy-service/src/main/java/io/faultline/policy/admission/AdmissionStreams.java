@@ -60,13 +60,19 @@ public class AdmissionStreams implements SmartLifecycle {
             properties.admission(),
             telemetry,
             clients,
-            StreamsSettings.intake(
-                properties.applicationId(),
-                properties.streamThreads(),
-                properties.stateDir(),
-                properties.replicationFactor()),
-            StreamsSettings.admission(
-                properties.applicationId(), properties.stateDir(), properties.replicationFactor()),
+            StreamsSettings.committingEvery(
+                StreamsSettings.intake(
+                    properties.applicationId(),
+                    properties.streamThreads(),
+                    properties.stateDir(),
+                    properties.replicationFactor()),
+                properties.intakeCommitInterval()),
+            StreamsSettings.committingEvery(
+                StreamsSettings.admission(
+                    properties.applicationId(),
+                    properties.stateDir(),
+                    properties.replicationFactor()),
+                properties.admissionCommitInterval()),
             PURGE_INTERVAL);
     // Kafka client metrics, consumer lag among them (kafka_consumer_fetch_manager_records_lag_max).
     streamsMetrics = new ArrayList<>();

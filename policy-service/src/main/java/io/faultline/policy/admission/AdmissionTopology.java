@@ -1,7 +1,9 @@
 package io.faultline.policy.admission;
 
+import io.faultline.events.topics.Topic;
 import io.faultline.events.topics.Topics;
 import io.faultline.telemetry.kafka.PoisonRecords;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -82,42 +84,28 @@ public final class AdmissionTopology {
             settings.topic(Topics.DEAD_LETTERS),
             Produced.with(Serdes.String(), Serdes.ByteArray()).withName("dead-letters-sink"));
 
-    commands(requests.get("requests-valid"), "requests-command")
-        .merge(
-            commands(
-                builder.stream(settings.topic(Topics.TENANT_POLICIES), raw("policies-source"))
-                    .process(() -> new PolicyIntake(poison), Named.as("policies-intake")),
-                "policies-command"),
-            Named.as("merge-policies"))
-        .merge(
-            commands(
-                builder.stream(settings.topic(Topics.FAULT_CONTROLS), raw("controls-source"))
-                    .process(() -> new ControlIntake(poison), Named.as("controls-intake")),
-                "controls-command"),
-            Named.as("merge-controls"))
-        .merge(
-            commands(
-                builder.stream(settings.topic(Topics.FAULT_LIFECYCLE), raw("lifecycle-source"))
-                    .process(() -> new LifecycleIntake(poison), Named.as("lifecycle-intake")),
-                "lifecycle-command"),
-            Named.as("merge-lifecycle"))
-        .merge(
-            commands(
-                builder.stream(settings.topic(Topics.EXECUTOR_HEARTBEATS), raw("heartbeats-source"))
-                    .process(() -> new HeartbeatIntake(poison), Named.as("heartbeats-intake")),
-                "heartbeats-command"),
-            Named.as("merge-heartbeats"))
-        .merge(
-            commands(
-                builder.stream(settings.topic(Topics.TARGET_CLAIMS), raw("claims-source"))
-                    .process(() -> new ClaimIntake(poison), Named.as("claims-intake")),
-                "claims-command"),
-            Named.as("merge-claims"))
-        .to(
-            settings.admissionLog(),
-            Produced.with(Serdes.String(), new CommandSerde())
-                .withStreamPartitioner(new AdmissionLog())
-                .withName("admission-log-sink"));
+    KStream<String, AdmissionCommand> commands =
+        commands(requests.get("requests-valid"), "requests-command");
+    for (Source source :
+        List.<Source>of(
+            new Source(Topics.TENANT_POLICIES, "policies", () -> new PolicyIntake(poison)),
+            new Source(Topics.FAULT_CONTROLS, "controls", () -> new ControlIntake(poison)),
+            new Source(Topics.FAULT_LIFECYCLE, "lifecycle", () -> new LifecycleIntake(poison)),
+            new Source(Topics.EXECUTOR_HEARTBEATS, "heartbeats", () -> new HeartbeatIntake(poison)),
+            new Source(Topics.TARGET_CLAIMS, "claims", () -> new ClaimIntake(poison)))) {
+      commands =
+          commands.merge(
+              commands(
+                  builder.stream(settings.topic(source.topic()), raw(source.name() + "-source"))
+                      .process(source.intake(), Named.as(source.name() + "-intake")),
+                  source.name() + "-command"),
+              Named.as("merge-" + source.name()));
+    }
+    commands.to(
+        settings.admissionLog(),
+        Produced.with(Serdes.String(), new CommandSerde())
+            .withStreamPartitioner(new AdmissionLog())
+            .withName("admission-log-sink"));
     return builder.build();
   }
 
@@ -216,6 +204,10 @@ public final class AdmissionTopology {
                 "lifecycle"));
     return builder.build();
   }
+
+  /** An input of intake besides the requests: its topic, node names' prefix and decoder. */
+  private record Source(
+      Topic<?> topic, String name, ProcessorSupplier<String, byte[], String, Intake> intake) {}
 
   private static Consumed<String, byte[]> raw(String name) {
     return Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(name);

@@ -25,6 +25,10 @@ import org.springframework.validation.annotation.Validated;
  * @param startDeadline how long an approved fault's lease lasts before its first heartbeat
  * @param leaseCheckInterval how often leases are checked for expiry
  * @param streamThreads intake's Kafka Streams threads per instance (at least 1; admission has one)
+ * @param intakeCommitInterval how often intake commits its transaction: a request reaches admission
+ *     only once it commits (latency), and each commit costs the broker a marker on every partition
+ *     it wrote (CPU)
+ * @param admissionCommitInterval how often admission commits its decisions, the same trade
  * @param stateDir where Kafka Streams keeps local state
  * @param replicationFactor of the internal topics (admission log, changelogs), and of the catalogue
  *     topics when {@code create-topics} is on (at least 1)
@@ -40,6 +44,10 @@ public record PolicyServiceProperties(
     @NotNull @DurationMin(millis = 1, message = "must be positive") Duration startDeadline,
     @NotNull @DurationMin(millis = 1, message = "must be positive") Duration leaseCheckInterval,
     @Positive int streamThreads,
+    @NotNull @DurationMin(millis = 1, message = "must be at least 1ms")
+        Duration intakeCommitInterval,
+    @NotNull @DurationMin(millis = 1, message = "must be at least 1ms")
+        Duration admissionCommitInterval,
     @NotBlank String stateDir,
     @Positive int replicationFactor,
     boolean createTopics,

@@ -55,6 +55,15 @@ public final class StreamsSettings {
     return props;
   }
 
+  /**
+   * {@code props} committing every {@code interval} instead of its default (the service's {@code
+   * intake-commit-interval} and {@code admission-commit-interval}).
+   */
+  public static Properties committingEvery(Properties props, java.time.Duration interval) {
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Math.max(1, interval.toMillis()));
+    return props;
+  }
+
   private static Properties common(
       String applicationId, int threads, String stateDir, int replicationFactor) {
     Properties props = new Properties();

@@ -46,6 +46,8 @@ class PolicyServicePropertiesTest {
     "application-id, ' ', must not be blank",
     "lease-grace, 0s, must be positive",
     "signatures.max-age, -5m, must be positive",
+    "intake-commit-interval, 0ms, must be at least 1ms",
+    "admission-commit-interval, 0ms, must be at least 1ms",
   })
   void refusesAValueOutsideItsRuleNamingTheProperty(String property, String value, String rule) {
     runner
