@@ -4,6 +4,7 @@ import io.faultline.executor.fault.AccountConnector;
 import io.faultline.executor.fault.AccountRequest;
 import io.faultline.executor.fault.AccountSession;
 import io.faultline.executor.fault.CommandTransport.DocumentVersion;
+import io.faultline.executor.fault.TargetDirectory.Instance;
 import io.faultline.executor.fault.TransportException;
 import io.faultline.executor.probe.CloudWatchConnector;
 import io.faultline.executor.probe.CloudWatchReader;
@@ -336,6 +337,11 @@ public final class AwsAccountConnector
     final EcsClient ecs;
     final SsmClient ssm;
     final CloudWatchClient cloudWatch;
+    // Look-ups by id of all the faults sharing this session, coalesced while one is in flight.
+    final CoalescedLookup<Instance> instanceLookup =
+        new CoalescedLookup<>(AwsAccountSession.FILTER_VALUES, Instance::id);
+    final CoalescedLookup<String> ssmOnlineLookup =
+        new CoalescedLookup<>(AwsAccountSession.SSM_INFO_FILTER_VALUES, id -> id);
     volatile Instant lastUsed = Instant.now();
 
     Clients(

@@ -29,9 +29,9 @@ import software.amazon.awssdk.services.ssm.model.PingStatus;
 
 /** One assumed-role session: targets and commands in one account and region. */
 final class AwsAccountSession implements AccountSession {
-  private static final int FILTER_VALUES = 100;
+  static final int FILTER_VALUES = 100;
   private static final int ECS_DESCRIBE_BATCH = 100;
-  private static final int SSM_INFO_FILTER_VALUES = 50;
+  static final int SSM_INFO_FILTER_VALUES = 50;
 
   private final AccountRequest request;
   private final AwsAccountConnector.Clients clients;
@@ -90,12 +90,16 @@ final class AwsAccountSession implements AccountSession {
     List<Instance> found = new ArrayList<>();
     for (int i = 0; i < ids.size(); i += FILTER_VALUES) {
       List<String> chunk = ids.subList(i, Math.min(ids.size(), i + FILTER_VALUES));
-      // A filter (not InstanceIds) so one unknown id does not fail the whole call.
+      // A filter (not InstanceIds) so one unknown id does not fail the whole call; coalesced with
+      // the look-ups other faults of this session ask meanwhile.
       found.addAll(
-          describe(
-              DescribeInstancesRequest.builder()
-                  .filters(Filter.builder().name("instance-id").values(chunk).build())
-                  .build()));
+          clients.instanceLookup.lookup(
+              chunk,
+              batch ->
+                  describe(
+                      DescribeInstancesRequest.builder()
+                          .filters(Filter.builder().name("instance-id").values(batch).build())
+                          .build())));
     }
     return found;
   }
@@ -184,29 +188,36 @@ final class AwsAccountSession implements AccountSession {
     for (int i = 0; i < instanceIds.size(); i += SSM_INFO_FILTER_VALUES) {
       List<String> chunk =
           instanceIds.subList(i, Math.min(instanceIds.size(), i + SSM_INFO_FILTER_VALUES));
-      String token = null;
-      do {
-        String next = token;
-        var page =
-            ssm(
-                "DescribeInstanceInformation",
-                () ->
-                    clients.ssm.describeInstanceInformation(
-                        b ->
-                            b.filters(
-                                    InstanceInformationStringFilter.builder()
-                                        .key("InstanceIds")
-                                        .values(chunk)
-                                        .build())
-                                .nextToken(next)));
-        for (InstanceInformation info : page.instanceInformationList()) {
-          if (info.pingStatus() == PingStatus.ONLINE) {
-            online.add(info.instanceId());
-          }
-        }
-        token = page.nextToken();
-      } while (token != null && !token.isEmpty());
+      online.addAll(clients.ssmOnlineLookup.lookup(chunk, this::onlineAmong));
     }
+    return online;
+  }
+
+  /** The instances among {@code ids} whose SSM agent is online (one filter's worth of ids). */
+  private List<String> onlineAmong(List<String> ids) {
+    List<String> online = new ArrayList<>();
+    String token = null;
+    do {
+      String next = token;
+      var page =
+          ssm(
+              "DescribeInstanceInformation",
+              () ->
+                  clients.ssm.describeInstanceInformation(
+                      b ->
+                          b.filters(
+                                  InstanceInformationStringFilter.builder()
+                                      .key("InstanceIds")
+                                      .values(ids)
+                                      .build())
+                              .nextToken(next)));
+      for (InstanceInformation info : page.instanceInformationList()) {
+        if (info.pingStatus() == PingStatus.ONLINE) {
+          online.add(info.instanceId());
+        }
+      }
+      token = page.nextToken();
+    } while (token != null && !token.isEmpty());
     return online;
   }
 
