@@ -104,8 +104,7 @@ public final class BootService implements AutoCloseable {
     try {
       HttpResponse<String> response =
           HTTP.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"))
+              HttpRequest.newBuilder(managementUri().resolve("/actuator/health"))
                   .timeout(Duration.ofSeconds(2))
                   .GET()
                   .build(),
@@ -125,6 +124,34 @@ public final class BootService implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /** Where actuator answers. */
+  public URI managementUri() {
+    return URI.create("http://127.0.0.1:" + managementPort);
+  }
+
+  /** GETs an actuator path on the management port and returns the body; fails unless 200. */
+  public String getManagement(String path) {
+    try {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(managementUri().resolve(path))
+                  .timeout(Duration.ofSeconds(30))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            name + " answered " + response.statusCode() + " on " + path + ": " + response.body());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot GET " + path + " of " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   public double cpuSeconds() {
