@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,10 +41,18 @@ public final class InFlightBenchmark {
     }
     P3Report report = new P3Report(settings);
     String run = UUID.randomUUID().toString().substring(0, 6);
-    try (ChildBroker broker = ChildBroker.start(settings.workDir(), BootService.freePort());
+    // A driver stopped by a signal (Ctrl-C, timeout) stops its child JVMs too.
+    List<AutoCloseable> children = new CopyOnWriteArrayList<>();
+    Thread hook = new Thread(() -> children.reversed().forEach(InFlightBenchmark::closeQuietly));
+    Runtime.getRuntime().addShutdownHook(hook);
+    try (ChildBroker broker =
+            child(children, ChildBroker.start(settings.workDir(), BootService.freePort()));
         BenchAws aws = new BenchAws();
         ExecutorJvm executor =
-            ExecutorJvm.start(settings, broker.bootstrapServers(), aws.endpoint(), "p3-" + run);
+            child(
+                children,
+                ExecutorJvm.start(
+                    settings, broker.bootstrapServers(), aws.endpoint(), "p3-" + run));
         StageTap tap = new StageTap(broker.bootstrapServers(), "p3-" + run + "-");
         Approvals approvals =
             new Approvals(
@@ -68,9 +78,28 @@ public final class InFlightBenchmark {
                 (int) Math.max(1, bytes / Math.max(1, records)),
                 settings.tenants()));
       }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook stops them
+      }
     }
     report.finish();
     return report;
+  }
+
+  private static <T extends AutoCloseable> T child(List<AutoCloseable> children, T child) {
+    children.add(child);
+    return child;
+  }
+
+  private static void closeQuietly(AutoCloseable child) {
+    try {
+      child.close();
+    } catch (Exception e) {
+      System.err.println("p3: could not stop " + child + ": " + e);
+    }
   }
 
   /** The measured phases on one broker and one executor. */
