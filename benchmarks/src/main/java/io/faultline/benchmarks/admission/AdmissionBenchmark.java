@@ -1,5 +1,8 @@
 package io.faultline.benchmarks.admission;
 
+import io.faultline.benchmarks.jvm.BootService;
+import io.faultline.benchmarks.jvm.ChildBroker;
+import io.faultline.benchmarks.jvm.Poll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,7 +74,7 @@ public final class AdmissionBenchmark {
     Path workDir = settings.workDir().resolve(count + "-instances");
     String c = "c" + count;
     System.out.printf("[%d instance(s)] starting a broker and the instances...%n", count);
-    try (ChildBroker broker = ChildBroker.start(workDir, PolicyInstance.freePort());
+    try (ChildBroker broker = ChildBroker.start(workDir, BootService.freePort());
         DecisionTap tap = new DecisionTap(broker.bootstrapServers());
         KafkaProducer<String, byte[]> producer = Backlog.producer(broker.bootstrapServers())) {
       Backlog.sendEach(producer, tenants.policies());

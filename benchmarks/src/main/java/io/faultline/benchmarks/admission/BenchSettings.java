@@ -1,8 +1,7 @@
 package io.faultline.benchmarks.admission;
 
-import java.nio.file.Files;
+import io.faultline.benchmarks.jvm.BenchProperties;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,27 +39,19 @@ public record BenchSettings(
 
   public static BenchSettings fromSystemProperties() {
     return new BenchSettings(
-        positives("bench.instances", "1,2,3", false),
-        positive("bench.backlog", 100_000, 1),
-        positive("bench.warmup", 20_000, 0),
-        positives("bench.rates", "2000,1000", true),
-        positive("bench.seconds", 20, 1),
-        positive("bench.tenants", 24, 1),
+        BenchProperties.positives("bench.instances", "1,2,3", false),
+        BenchProperties.integer("bench.backlog", 100_000, 1),
+        BenchProperties.integer("bench.warmup", 20_000, 0),
+        BenchProperties.positives("bench.rates", "2000,1000", true),
+        BenchProperties.integer("bench.seconds", 20, 1),
+        BenchProperties.integer("bench.tenants", 24, 1),
         parseDecision(),
         Boolean.parseBoolean(System.getProperty("bench.pipe", "true")),
-        positive("bench.pipeCommitMs", 20, 1),
-        Arrays.stream(
-                System.getProperty("bench.policyJvm", "-Xmx512m -XX:+ExitOnOutOfMemoryError")
-                    .trim()
-                    .split("\\s+"))
-            .filter(s -> !s.isEmpty())
-            .toList(),
-        findServicesDir(),
-        System.getProperty("faultline.bench.version", "0.1.0-SNAPSHOT"),
-        Path.of(
-                System.getProperty("faultline.bench.work-dir", "benchmarks/target/bench"),
-                "p1-" + System.currentTimeMillis())
-            .toAbsolutePath());
+        BenchProperties.integer("bench.pipeCommitMs", 20, 1),
+        BenchProperties.jvmOptions("bench.policyJvm", "-Xmx512m -XX:+ExitOnOutOfMemoryError"),
+        BenchProperties.servicesDir("policy-service"),
+        BenchProperties.version(),
+        BenchProperties.workDir("p1"));
   }
 
   Path policyJar() {
@@ -79,61 +70,5 @@ public record BenchSettings(
           throw new IllegalArgumentException(
               "bench.decision must be 'approve' or 'reject', got '" + value + "'");
     };
-  }
-
-  /** The repository root: the property, else the first directory up from here with the module. */
-  private static Path findServicesDir() {
-    String configured = System.getProperty("faultline.bench.services-dir");
-    if (configured != null) {
-      return Path.of(configured).toAbsolutePath().normalize();
-    }
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("policy-service"))) {
-        return dir;
-      }
-    }
-    throw new IllegalArgumentException(
-        "faultline.bench.services-dir is not set and no parent directory holds policy-service");
-  }
-
-  private static int positive(String property, int fallback, int min) {
-    String value = System.getProperty(property);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= min) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        property + " must be an integer ≥ " + min + ", got '" + value + "'");
-  }
-
-  private static List<Integer> positives(String property, String fallback, boolean mayBeEmpty) {
-    String value = System.getProperty(property, fallback).trim();
-    try {
-      List<Integer> list =
-          Arrays.stream(value.split(","))
-              .map(String::trim)
-              .filter(s -> !s.isEmpty())
-              .map(Integer::parseInt)
-              .toList();
-      if ((mayBeEmpty || !list.isEmpty()) && list.stream().allMatch(n -> n > 0)) {
-        return list;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        property
-            + " must be a comma-separated list of positive integers"
-            + (mayBeEmpty ? "" : " (at least one)")
-            + ", got '"
-            + value
-            + "'");
   }
 }

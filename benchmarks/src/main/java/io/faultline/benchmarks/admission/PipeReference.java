@@ -1,5 +1,9 @@
 package io.faultline.benchmarks.admission;
 
+import io.faultline.benchmarks.jvm.ChildBroker;
+import io.faultline.benchmarks.jvm.ChildJvm;
+import io.faultline.benchmarks.jvm.Poll;
+import io.faultline.benchmarks.jvm.ProcessCpu;
 import io.faultline.local.ChildProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package io.faultline.benchmarks.admission;
 
+import io.faultline.benchmarks.jvm.BootService;
+import io.faultline.benchmarks.jvm.ChildBroker;
+import io.faultline.benchmarks.jvm.Poll;
+import io.faultline.benchmarks.jvm.ProcessCpu;
 import io.faultline.local.FaultlineServices;
 import io.faultline.local.ServiceProcess;
 import java.net.URI;
@@ -46,7 +50,7 @@ public final class PlatformBenchmark {
     BenchTenants tenants = new BenchTenants(run, settings.tenants(), BenchTenants.Decision.REJECT);
     System.out.printf(
         "P1 platform: run %s, backlog %d, work dir %s%n", run, settings.backlog(), workDir);
-    try (ChildBroker broker = ChildBroker.start(workDir, PolicyInstance.freePort());
+    try (ChildBroker broker = ChildBroker.start(workDir, BootService.freePort());
         DecisionTap tap = new DecisionTap(broker.bootstrapServers());
         KafkaProducer<String, byte[]> producer = Backlog.producer(broker.bootstrapServers());
         FaultlineServices services =
@@ -62,13 +66,13 @@ public final class PlatformBenchmark {
                     workDir,
                     "bench-" + run,
                     Map.of(
-                        FaultlineServices.POLICY, PolicyInstance.freePort(),
-                        FaultlineServices.EXECUTOR, PolicyInstance.freePort(),
-                        FaultlineServices.SCHEDULER, PolicyInstance.freePort()),
+                        FaultlineServices.POLICY, BootService.freePort(),
+                        FaultlineServices.EXECUTOR, BootService.freePort(),
+                        FaultlineServices.SCHEDULER, BootService.freePort()),
                     Map.of(
-                        FaultlineServices.POLICY, PolicyInstance.freePort(),
-                        FaultlineServices.EXECUTOR, PolicyInstance.freePort(),
-                        FaultlineServices.SCHEDULER, PolicyInstance.freePort())))) {
+                        FaultlineServices.POLICY, BootService.freePort(),
+                        FaultlineServices.EXECUTOR, BootService.freePort(),
+                        FaultlineServices.SCHEDULER, BootService.freePort())))) {
       Backlog.sendEach(producer, tenants.policies());
       awaitPoliciesRead(tenants, tap, producer, services);
       if (settings.warmup() > 0) {

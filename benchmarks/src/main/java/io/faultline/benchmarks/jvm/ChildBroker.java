@@ -1,4 +1,4 @@
-package io.faultline.benchmarks.admission;
+package io.faultline.benchmarks.jvm;
 
 import io.faultline.events.topics.Topics;
 import io.faultline.local.ChildProcess;
@@ -20,16 +20,16 @@ import org.apache.kafka.clients.admin.NewTopic;
  * catalogue (their partitions and configs: the requests topic stamped with the broker's append
  * time, as ADR 0008 needs) and the pipe's two topics created.
  */
-final class ChildBroker implements AutoCloseable {
+public final class ChildBroker implements AutoCloseable {
   /**
    * The pipe's input topic of one mode ({@code eos}, {@code plain}): as many partitions as
    * requests.
    */
-  static String pipeIn(String mode) {
+  public static String pipeIn(String mode) {
     return "bench.pipe-in." + mode;
   }
 
-  static String pipeOut(String mode) {
+  public static String pipeOut(String mode) {
     return "bench.pipe-out." + mode;
   }
 
@@ -41,7 +41,7 @@ final class ChildBroker implements AutoCloseable {
     this.bootstrapServers = bootstrapServers;
   }
 
-  static ChildBroker start(Path workDir, int port) {
+  public static ChildBroker start(Path workDir, int port) {
     try {
       Files.createDirectories(workDir.resolve("kafka-tmp"));
     } catch (IOException e) {
@@ -83,19 +83,19 @@ final class ChildBroker implements AutoCloseable {
     }
   }
 
-  Admin admin() {
+  public Admin admin() {
     return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
   }
 
-  String bootstrapServers() {
+  public String bootstrapServers() {
     return bootstrapServers;
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  double cpuSeconds() {
+  public double cpuSeconds() {
     return ProcessCpu.seconds(process.pid());
   }
 

@@ -1,4 +1,4 @@
-package io.faultline.benchmarks.admission;
+package io.faultline.benchmarks.jvm;
 
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

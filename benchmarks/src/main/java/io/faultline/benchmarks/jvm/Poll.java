@@ -1,4 +1,4 @@
-package io.faultline.benchmarks.admission;
+package io.faultline.benchmarks.jvm;
 
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -8,10 +8,10 @@ import java.util.function.BooleanSupplier;
  * The driver's waits. What they wait for (a port, a health answer, decisions counted by another
  * thread) is observed by polling; a wait that times out says what it waited for.
  */
-final class Poll {
+public final class Poll {
   private Poll() {}
 
-  static void until(
+  public static void until(
       BooleanSupplier done, Duration timeout, java.util.function.Supplier<String> what) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
@@ -22,7 +22,7 @@ final class Poll {
     }
   }
 
-  static void pause(Duration duration) {
+  public static void pause(Duration duration) {
     LockSupport.parkNanos(duration.toNanos());
     if (Thread.interrupted()) {
       Thread.currentThread().interrupt();

@@ -1,4 +1,4 @@
-package io.faultline.benchmarks.admission;
+package io.faultline.benchmarks.jvm;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,12 +10,12 @@ import java.util.stream.Stream;
  * /proc/<pid>/stat} (fields 14 and 15, in clock ticks of 10 ms). A child that has already exited is
  * no longer counted, so read before stopping anything.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
   private static final double TICKS_PER_SECOND = 100.0;
 
   private ProcessCpu() {}
 
-  static double seconds(long pid) {
+  public static double seconds(long pid) {
     ProcessHandle root =
         ProcessHandle.of(pid)
             .orElseThrow(() -> new IllegalStateException("process " + pid + " is not running"));

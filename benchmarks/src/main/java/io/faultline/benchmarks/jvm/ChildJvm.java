@@ -1,4 +1,4 @@
-package io.faultline.benchmarks.admission;
+package io.faultline.benchmarks.jvm;
 
 import io.faultline.local.ChildProcess;
 import java.io.File;
@@ -16,10 +16,10 @@ import java.util.Set;
  * A main class of this module in a child JVM on this JVM's classpath, so its CPU can be read apart
  * from the driver's (the broker, the pipe).
  */
-final class ChildJvm {
+public final class ChildJvm {
   private ChildJvm() {}
 
-  static ChildProcess start(
+  public static ChildProcess start(
       String name, Class<?> main, List<String> jvmOptions, List<String> args, Path workDir) {
     List<String> command = new ArrayList<>();
     command.add(
@@ -39,7 +39,7 @@ final class ChildJvm {
    * The classpath this module runs on: exec:java's class loader holds it in its URLs; under
    * failsafe it is {@code java.class.path} (a manifest-only jar the child's launcher expands too).
    */
-  static String classpath() {
+  public static String classpath() {
     Set<String> entries = new LinkedHashSet<>();
     for (ClassLoader loader = ChildJvm.class.getClassLoader();
         loader != null;
