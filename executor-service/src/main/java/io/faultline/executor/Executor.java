@@ -1,7 +1,6 @@
 package io.faultline.executor;
 
-import io.faultline.executor.claims.KafkaTargetClaims;
-import io.faultline.executor.claims.TargetClaims;
+import io.faultline.executor.claims.ExecutorClaims;
 import io.faultline.executor.control.ControlConsumer;
 import io.faultline.executor.control.ControlPublisher;
 import io.faultline.executor.control.Controls;
@@ -141,16 +140,7 @@ public final class Executor implements AutoCloseable {
     }
 
     public Config withHeartbeatInterval(Duration interval) {
-      return new Config(
-          kafka,
-          groupId,
-          executorId,
-          sessionTimeout,
-          maxInFlight,
-          run,
-          interval,
-          takeoverGrace,
-          probes);
+      return withOwnership(interval, takeoverGrace);
     }
 
     /** The same, with heartbeats every {@code interval} and takeovers after {@code grace}. */
@@ -189,7 +179,7 @@ public final class Executor implements AutoCloseable {
   private final ApprovalConsumer approvals;
   private final Halts halts;
   private final RunWatches watches;
-  private final TargetClaims claims;
+  private final ExecutorClaims claims;
 
   private Executor(
       Config config,
@@ -215,9 +205,7 @@ public final class Executor implements AutoCloseable {
             observability.readers());
     CaughtUp.await("controls topic", controlConsumer::awaitCaughtUp);
     CaughtUp.await("tenant-policies topic", policies::awaitCaughtUp);
-    // Unique by construction: a copied deployment or a reused host name never shares a
-    // transactional id or a heartbeat key with a live instance.
-    this.instanceId = instanceId(config.executorId());
+    this.instanceId = InstanceIds.of(config.executorId());
     // One publisher for the halts asked for here and the aborts of breached stop conditions.
     ControlPublisher controlPublisher =
         new ControlPublisher(config.kafka(), observability.meters());
@@ -227,13 +215,7 @@ public final class Executor implements AutoCloseable {
     ledger.actingWhile(() -> deadline.generation() != OwnDeadline.LAPSED);
     // Tag-selected faults claim the instances they resolved from admission (issue 16).
     this.claims =
-        config.run().claimsTargets()
-            ? new KafkaTargetClaims(
-                config.kafka(),
-                observability.meters(),
-                observability.poison(),
-                observability.readers())
-            : TargetClaims.off();
+        ExecutorClaims.forExecutor(config.kafka(), config.run().claimsTargets(), observability);
     this.runner =
         new FaultRunner(
             registry,
@@ -311,17 +293,6 @@ public final class Executor implements AutoCloseable {
         });
   }
 
-  /** {@code <configured id>-<6 random characters>}: one per start of an executor. */
-  static String instanceId(String configured) {
-    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
-    StringBuilder suffix = new StringBuilder(6);
-    java.util.random.RandomGenerator random = new java.security.SecureRandom();
-    for (int i = 0; i < 6; i++) {
-      suffix.append(alphabet.charAt(random.nextInt(alphabet.length())));
-    }
-    return configured + "-" + suffix;
-  }
-
   /** Builds and starts an executor that records no spans and no meters. */
   public static Executor start(Config config, AccountConnector connector, FaultRegistry registry) {
     return start(config, connector, registry, Observability.none());
@@ -391,9 +362,7 @@ public final class Executor implements AutoCloseable {
     runner.handOver(HANDOVER_SETTLE);
     // Handed-over faults are no longer named.
     heartbeats.close();
-    if (claims instanceof KafkaTargetClaims kafkaClaims) {
-      kafkaClaims.close();
-    }
+    claims.close();
     halts.close();
     ledger.close();
     controlConsumer.close();

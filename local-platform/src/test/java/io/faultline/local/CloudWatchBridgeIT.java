@@ -3,7 +3,6 @@ package io.faultline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.faultline.testsupport.CloudWatchJsonBridge;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,36 +17,29 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
- * The local platform's AWS wiring for CloudWatch probes: moto started as {@code ./faultline-local}
- * starts it, and the bridge {@link LocalPlatform} gives the executor as its AWS endpoint. A
- * tenant's alarm, read as the executor's {@code cloudwatch-alarm} probe reads it (the SDK's
- * CloudWatch client, through the tenant's assumed role), is OK and then ALARM; straight to moto the
- * same call is refused, which is why the bridge is there.
+ * The local platform's AWS wiring for CloudWatch probes: {@link LocalAws}, moto and the bridge as
+ * {@code ./faultline-local} starts them, the bridge the services' AWS endpoint. A tenant's alarm,
+ * read as the executor's {@code cloudwatch-alarm} probe reads it (the SDK's CloudWatch client,
+ * through the tenant's assumed role), is OK and then ALARM; straight to moto the same call is
+ * refused, which is why the bridge is there.
  */
 class CloudWatchBridgeIT {
-  private ChildProcess moto;
-  private CloudWatchJsonBridge bridge;
+  private LocalAws aws;
 
   @AfterEach
   void stop() {
-    if (bridge != null) {
-      bridge.close();
-    }
-    if (moto != null) {
-      moto.close();
+    if (aws != null) {
+      aws.close();
     }
   }
 
   @Test
   void anAlarmReadsOkThenAlarmThroughTheBridgeTheExecutorIsGiven(@TempDir Path dir) {
-    int port = Ports.free();
-    moto = Infrastructure.moto(port, dir);
-    moto.awaitListening(port, Duration.ofSeconds(30));
-    URI motoEndpoint = URI.create("http://127.0.0.1:" + port);
-    bridge = new CloudWatchJsonBridge(motoEndpoint);
-    MotoAccount tenant = MotoAccount.fresh(motoEndpoint, DemoTenant.REGION);
+    aws = LocalAws.start(Ports.free(), dir);
+    aws.awaitReady(Duration.ofSeconds(30));
+    MotoAccount tenant = MotoAccount.fresh(aws.motoEndpoint(), DemoTenant.REGION);
 
-    try (CloudWatchClient viaBridge = cloudWatch(bridge.endpoint(), tenant)) {
+    try (CloudWatchClient viaBridge = cloudWatch(aws.servicesEndpoint(), tenant)) {
       viaBridge.putMetricAlarm(
           b ->
               b.alarmName("checkout-5xx")
@@ -66,7 +58,7 @@ class CloudWatchBridgeIT {
           b -> b.alarmName("checkout-5xx").stateValue(StateValue.ALARM).stateReason("5xx"));
       assertThat(state(viaBridge)).isEqualTo(StateValue.ALARM);
     }
-    try (CloudWatchClient straight = cloudWatch(motoEndpoint, tenant)) {
+    try (CloudWatchClient straight = cloudWatch(aws.motoEndpoint(), tenant)) {
       assertThatThrownBy(() -> state(straight))
           .isInstanceOf(CloudWatchException.class)
           .satisfies(e -> assertThat(((CloudWatchException) e).statusCode()).isEqualTo(404));

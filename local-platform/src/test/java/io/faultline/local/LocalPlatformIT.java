@@ -64,11 +64,11 @@ class LocalPlatformIT {
           .until(
               () -> {
                 assertThat(launcher.isAlive()).as("launcher alive; output:\n%s", text()).isTrue();
-                return text().contains(LocalPlatform.EXAMPLE_END);
+                return text().contains(Banner.EXAMPLE_END);
               });
       String banner = text();
       System.out.println(banner);
-      assertThat(banner).contains(LocalPlatform.READY);
+      assertThat(banner).contains(Banner.READY);
       children = launcher.toHandle().descendants().toList();
       assertThat(children)
           .as("moto, Zipkin and three services run as children of the launcher")
@@ -120,8 +120,8 @@ class LocalPlatformIT {
   private JsonNode runExample(String banner) throws Exception {
     String example =
         banner.substring(
-            banner.indexOf(LocalPlatform.EXAMPLE_START) + LocalPlatform.EXAMPLE_START.length(),
-            banner.indexOf(LocalPlatform.EXAMPLE_END));
+            banner.indexOf(Banner.EXAMPLE_START) + Banner.EXAMPLE_START.length(),
+            banner.indexOf(Banner.EXAMPLE_END));
     Process bash =
         new ProcessBuilder("bash", "-c", example)
             .redirectError(ProcessBuilder.Redirect.INHERIT)

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,28 +79,7 @@ public final class FaultRunner implements AutoCloseable {
         settings,
         executorId,
         observability,
-        new OwnDeadline(Duration.ofDays(365)));
-  }
-
-  /** A runner whose faults know no tenant policy: each applies its approval's guard only. */
-  public FaultRunner(
-      FaultRegistry registry,
-      AccountConnector connector,
-      FaultLedger ledger,
-      Controls controls,
-      RunSettings settings,
-      String executorId,
-      Observability observability,
-      OwnDeadline deadline) {
-    this(
-        registry,
-        connector,
-        ledger,
-        controls,
-        settings,
-        executorId,
-        observability,
-        deadline,
+        new OwnDeadline(Duration.ofDays(365)),
         new TenantGuards());
   }
 
@@ -331,24 +311,24 @@ public final class FaultRunner implements AutoCloseable {
    * journal, and the owner of its approvals partition continues it at once.
    */
   public void handOver(Duration settle) {
-    Instant until = Instant.now().plus(settle);
-    while (Instant.now().isBefore(until)
-        && running.values().stream().anyMatch(e -> !e.settled() && !e.released())) {
-      try {
-        Thread.sleep(100); // polling a few faults' phases at shutdown; nothing to signal on
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    // Polling a few faults' phases at shutdown: nothing to signal on.
+    pollWhile(
+        Instant.now().plus(settle),
+        100,
+        () -> running.values().stream().anyMatch(e -> !e.settled() && !e.released()));
     running.values().forEach(Execution::handOver);
-    Instant stopped = Instant.now().plusSeconds(10);
-    while (!running.isEmpty() && Instant.now().isBefore(stopped)) {
+    // The handover entries are being written.
+    pollWhile(Instant.now().plusSeconds(10), 50, () -> !running.isEmpty());
+  }
+
+  /** Checks {@code condition} every {@code everyMillis} while it holds, until {@code until}. */
+  private static void pollWhile(Instant until, long everyMillis, BooleanSupplier condition) {
+    while (Instant.now().isBefore(until) && condition.getAsBoolean()) {
       try {
-        Thread.sleep(50); // the handover entries are being written
+        Thread.sleep(everyMillis);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        return;
       }
     }
   }

@@ -2,28 +2,24 @@ package io.faultline.executor.probe;
 
 import static io.faultline.events.lifecycle.LifecycleStage.ABORTED;
 import static io.faultline.events.lifecycle.LifecycleStage.INJECTED;
+import static io.faultline.executor.probe.WatchRig.alarmProbe;
+import static io.faultline.executor.probe.WatchRig.publish;
+import static io.faultline.executor.probe.WatchRig.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.faultline.events.LifecycleTap;
 import io.faultline.events.TopicTap;
-import io.faultline.events.cloudevents.EventCodec;
-import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.ControlReason;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
-import io.faultline.events.decision.ProtectedTargetGuard;
-import io.faultline.events.ids.AccountId;
-import io.faultline.events.ids.AwsRegion;
 import io.faultline.events.ids.ExperimentId;
 import io.faultline.events.ids.RunId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.policy.ProtectedTargets;
-import io.faultline.events.probe.CloudWatchAlarmSettings;
-import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.RunEvent;
 import io.faultline.events.probe.RunEventKind;
 import io.faultline.events.probe.RunWatch;
@@ -32,16 +28,10 @@ import io.faultline.events.topics.Topics;
 import io.faultline.executor.Executor;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.AwsAccountConnector;
-import io.faultline.executor.aws.AwsSettings;
 import io.faultline.executor.aws.MotoAccounts;
 import io.faultline.executor.aws.RequestRecorder;
 import io.faultline.executor.aws.RequestRecorder.SentRequest;
 import io.faultline.executor.fault.FaultRegistry;
-import io.faultline.executor.run.RunSettings;
-import io.faultline.testsupport.CloudWatchJsonBridge;
-import io.faultline.testsupport.MotoServer;
-import io.faultline.testsupport.TestKafka;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,11 +41,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
-import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
  * Run watches through the whole executor on a real broker, against moto's CloudWatch: the
@@ -64,7 +50,6 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
  * time).
  */
 class RunWatchesIT {
-  private static final URI SCHEDULER = URI.create("/faultline/scheduler-service");
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static TopicTap<RunEvent> runEvents;
   private static TopicTap<FaultControl> controls;
@@ -72,32 +57,17 @@ class RunWatchesIT {
   private static RequestRecorder recorder;
   private static AwsAccountConnector connector;
   private static Executor executor;
-  private static CloudWatchJsonBridge bridge;
+  private static WatchRig rig;
 
   /** As {@code RunningExecutor}, but calling AWS through the CloudWatch bridge. */
   @BeforeAll
   static void start() {
-    MotoAccounts.init();
-    TestFaults.createTopics();
-    bridge = new CloudWatchJsonBridge(MotoServer.shared().endpoint());
+    rig = new WatchRig("RunWatchesIT");
     recorder = new RequestRecorder();
-    connector =
-        new AwsAccountConnector(
-            AwsSettings.defaults()
-                .withEndpoint(bridge.endpoint())
-                .withRetries(2, Duration.ofMillis(20), Duration.ofMillis(100)),
-            recorder);
+    connector = rig.connector(recorder);
     executor =
         Executor.start(
-            new Executor.Config(
-                TestKafka.bootstrapServers(),
-                TestFaults.unique("executors"),
-                "it-watch",
-                Duration.ofSeconds(6),
-                1_000,
-                RunSettings.defaults()
-                    .withPrecheck(RunSettings.Precheck.SKIP)
-                    .withPolling(Duration.ofMillis(100), Duration.ofMillis(500))),
+            WatchRig.executor(TestFaults.unique("executors"), "it-watch"),
             connector,
             FaultRegistry.discover());
     lifecycle = new LifecycleTap();
@@ -112,7 +82,7 @@ class RunWatchesIT {
     lifecycle.close();
     executor.close();
     connector.close();
-    bridge.close();
+    rig.close();
   }
 
   private static List<SentRequest> commands(String account) {
@@ -140,30 +110,11 @@ class RunWatchesIT {
 
   /** One run: a fault held, its alarm flipped; returns breach reading -> rollback command, ms. */
   private static long breachDuringHold() {
-    String account = MotoAccounts.freshAccount();
-    MotoAccounts.runInstances(account, 1, Map.of("app", "watched"));
-    String tenant = TestFaults.unique("watch");
-    TestFaults.publishPolicy(TenantId.of(tenant), account, 1, ProtectedTargets.none());
-    String alarm = TestFaults.unique("api-5xx");
-    setAlarm(account, alarm, StateValue.OK);
-    String faultId = TestFaults.unique("f-watched");
-    FaultApproved approval =
-        TestFaults.approval(
-            faultId,
-            tenant,
-            account,
-            "ec2-process-kill",
-            Map.of(
-                "PROCESS_IDS",
-                "31337",
-                "EC2_INSTANCE_TAG",
-                "app:watched",
-                "TOTAL_CHAOS_DURATION",
-                3600),
-            false,
-            ProtectedTargetGuard.none(),
-            10);
-    TestFaults.publish(approval, TestFaults.traceparent());
+    WatchRig.HeldFault held = rig.publishHeldFault("watched", "31337", "watch");
+    String account = held.account();
+    String alarm = held.alarm();
+    String faultId = held.faultId();
+    FaultApproved approval = held.approval();
     lifecycle.awaitStage(faultId, INJECTED, WAIT);
     RunWatch watch =
         watch(
@@ -173,7 +124,7 @@ class RunWatchesIT {
     assertThat(events(watch.runId(), RunEventKind.PROBE_READING))
         .allSatisfy(e -> assertThat(e.reading().ok()).isTrue());
 
-    setAlarm(account, alarm, StateValue.ALARM);
+    rig.setAlarm(account, alarm, StateValue.ALARM);
 
     FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, Duration.ofSeconds(20));
     assertThat(end.stage()).isEqualTo(ABORTED);
@@ -219,7 +170,7 @@ class RunWatchesIT {
     String tenant = TestFaults.unique("steady");
     TestFaults.publishPolicy(TenantId.of(tenant), account, 1, ProtectedTargets.none());
     String alarm = TestFaults.unique("latency");
-    setAlarm(account, alarm, StateValue.ALARM);
+    rig.setAlarm(account, alarm, StateValue.ALARM);
     RunId run = RunId.of("run-" + tenant);
     // A record no watch can be read from, on the key the watch will use: counted and skipped.
     TestFaults.send(
@@ -262,7 +213,7 @@ class RunWatchesIT {
     TestFaults.publishPolicy(
         TenantId.of(tenant), MotoAccounts.freshAccount(), 1, ProtectedTargets.none());
     String other = MotoAccounts.freshAccount();
-    setAlarm(other, "fine", StateValue.OK);
+    rig.setAlarm(other, "fine", StateValue.OK);
     RunId run = RunId.of("run-" + tenant);
     publish(
         new RunWatch(
@@ -287,61 +238,7 @@ class RunWatchesIT {
     assertThat(failed.watchRevision()).isEqualTo(7);
   }
 
-  private static ProbeDefinition alarmProbe(String name, String account, String alarm) {
-    return ProbeDefinition.of(
-            name,
-            new CloudWatchAlarmSettings(
-                alarm, AccountId.of(account), AwsRegion.of(MotoAccounts.REGION)))
-        .withInterval(1);
-  }
-
-  private static RunWatch watch(
-      FaultApproved approval,
-      WatchPhase phase,
-      List<ProbeDefinition> steady,
-      List<ProbeDefinition> stops) {
-    return new RunWatch(
-        approval.tenantId(),
-        approval.runId(),
-        approval.experimentId(),
-        steady,
-        stops,
-        phase,
-        1,
-        null,
-        1,
-        Instant.now());
-  }
-
-  private static void publish(RunWatch watch) {
-    TestFaults.send(
-        EventCodec.standard().encode(Topics.RUN_WATCHES, FaultlineEvent.of(SCHEDULER, watch)));
-  }
-
   private static List<RunEvent> events(RunId run, RunEventKind kind) {
     return runEvents.read(e -> e.runId().equals(run) && e.kind() == kind);
-  }
-
-  /** Creates the alarm in the account's moto state (if needed) and sets its state. */
-  private static void setAlarm(String account, String alarm, StateValue state) {
-    try (CloudWatchClient cloudWatch =
-        CloudWatchClient.builder()
-            .endpointOverride(bridge.endpoint())
-            .region(Region.of(MotoAccounts.REGION))
-            .credentialsProvider(MotoAccounts.credentials(account))
-            .build()) {
-      cloudWatch.putMetricAlarm(
-          b ->
-              b.alarmName(alarm)
-                  .namespace("Faultline/Test")
-                  .metricName("Errors")
-                  .statistic(Statistic.SUM)
-                  .period(60)
-                  .evaluationPeriods(1)
-                  .threshold(1.0)
-                  .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
-      cloudWatch.setAlarmState(
-          b -> b.alarmName(alarm).stateValue(state).stateReason("set by RunWatchesIT"));
-    }
   }
 }

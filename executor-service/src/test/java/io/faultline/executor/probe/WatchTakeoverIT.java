@@ -3,26 +3,20 @@ package io.faultline.executor.probe;
 import static io.faultline.events.lifecycle.LifecycleStage.ABORTED;
 import static io.faultline.events.lifecycle.LifecycleStage.INJECTED;
 import static io.faultline.events.lifecycle.LifecycleStage.STARTED;
+import static io.faultline.executor.probe.WatchRig.alarmProbe;
+import static io.faultline.executor.probe.WatchRig.publish;
+import static io.faultline.executor.probe.WatchRig.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.faultline.events.LifecycleTap;
 import io.faultline.events.TopicTap;
-import io.faultline.events.cloudevents.EventCodec;
-import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.control.ControlReason;
 import io.faultline.events.control.FaultControl;
 import io.faultline.events.decision.FaultApproved;
-import io.faultline.events.decision.ProtectedTargetGuard;
-import io.faultline.events.ids.AccountId;
-import io.faultline.events.ids.AwsRegion;
-import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
-import io.faultline.events.policy.ProtectedTargets;
-import io.faultline.events.probe.CloudWatchAlarmSettings;
-import io.faultline.events.probe.ProbeDefinition;
 import io.faultline.events.probe.RunEvent;
 import io.faultline.events.probe.RunEventKind;
 import io.faultline.events.probe.RunWatch;
@@ -32,28 +26,17 @@ import io.faultline.executor.ChildExecutor;
 import io.faultline.executor.Executor;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.AwsAccountConnector;
-import io.faultline.executor.aws.AwsSettings;
-import io.faultline.executor.aws.MotoAccounts;
 import io.faultline.executor.aws.RequestRecorder;
 import io.faultline.executor.fault.FaultRegistry;
-import io.faultline.executor.run.RunSettings;
-import io.faultline.testsupport.CloudWatchJsonBridge;
-import io.faultline.testsupport.MotoServer;
 import io.faultline.testsupport.TestKafka;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
-import software.amazon.awssdk.services.cloudwatch.model.ComparisonOperator;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
-import software.amazon.awssdk.services.cloudwatch.model.Statistic;
 
 /**
  * ADR 0010's restart promise: the executor evaluating a run's watch (and running its fault) is
@@ -61,11 +44,10 @@ import software.amazon.awssdk.services.cloudwatch.model.Statistic;
  * record, takes the fault over, and a breach still aborts the run and rolls the fault back.
  */
 class WatchTakeoverIT {
-  private static final URI SCHEDULER = URI.create("/faultline/scheduler-service");
   private static final Duration WAIT = Duration.ofSeconds(90);
 
   private Process child;
-  private CloudWatchJsonBridge bridge;
+  private WatchRig rig;
   private AwsAccountConnector connector;
   private Executor restarted;
   private LifecycleTap lifecycle;
@@ -85,16 +67,14 @@ class WatchTakeoverIT {
     if (connector != null) {
       connector.close();
     }
-    if (bridge != null) {
-      bridge.close();
+    if (rig != null) {
+      rig.close();
     }
   }
 
   @Test
   void aRestartedExecutorPicksUpTheWatchOfAKilledOneAndAbortsTheRunOnABreach() throws Exception {
-    MotoAccounts.init();
-    TestFaults.createTopics();
-    bridge = new CloudWatchJsonBridge(MotoServer.shared().endpoint());
+    rig = new WatchRig("WatchTakeoverIT");
     lifecycle = new LifecycleTap();
     runEvents = new TopicTap<>(Topics.RUN_EVENTS);
     controls = new TopicTap<>(Topics.FAULT_CONTROLS);
@@ -103,74 +83,27 @@ class WatchTakeoverIT {
     String probesGroup = TestFaults.unique("watch-probes");
     startChild(group, probesGroup);
 
-    String account = MotoAccounts.freshAccount();
-    MotoAccounts.runInstances(account, 1, Map.of("app", "taken-over"));
-    String tenant = TestFaults.unique("takeover");
-    TestFaults.publishPolicy(TenantId.of(tenant), account, 1, ProtectedTargets.none());
-    String alarm = TestFaults.unique("api-5xx");
-    setAlarm(account, alarm, StateValue.OK);
-    String faultId = TestFaults.unique("f-watched");
-    FaultApproved approval =
-        TestFaults.approval(
-            faultId,
-            tenant,
-            account,
-            "ec2-process-kill",
-            Map.of(
-                "PROCESS_IDS",
-                "4242",
-                "EC2_INSTANCE_TAG",
-                "app:taken-over",
-                "TOTAL_CHAOS_DURATION",
-                3600),
-            false,
-            ProtectedTargetGuard.none(),
-            10);
-    TestFaults.publish(approval, TestFaults.traceparent());
+    WatchRig.HeldFault held = rig.publishHeldFault("taken-over", "4242", "takeover");
+    String account = held.account();
+    String alarm = held.alarm();
+    String faultId = held.faultId();
+    FaultApproved approval = held.approval();
     assertThat(lifecycle.awaitStage(faultId, STARTED, WAIT).detail()).contains("child-w");
     lifecycle.awaitStage(faultId, INJECTED, WAIT);
     RunWatch watch =
-        new RunWatch(
-            approval.tenantId(),
-            approval.runId(),
-            approval.experimentId(),
-            List.of(),
-            List.of(
-                ProbeDefinition.of(
-                        "errors",
-                        new CloudWatchAlarmSettings(
-                            alarm, AccountId.of(account), AwsRegion.of(MotoAccounts.REGION)))
-                    .withInterval(1)),
-            WatchPhase.RUNNING,
-            1,
-            null,
-            1,
-            Instant.now());
-    TestFaults.send(
-        EventCodec.standard().encode(Topics.RUN_WATCHES, FaultlineEvent.of(SCHEDULER, watch)));
+        watch(
+            approval, WatchPhase.RUNNING, List.of(), List.of(alarmProbe("errors", account, alarm)));
+    publish(watch);
     // The child is the only member of both groups: these readings are its.
     await().atMost(WAIT).until(() -> readings(watch).size() >= 2);
 
     child.destroyForcibly().waitFor();
     int readByChild = readings(watch).size();
     RequestRecorder recorder = new RequestRecorder();
-    connector =
-        new AwsAccountConnector(
-            AwsSettings.defaults()
-                .withEndpoint(bridge.endpoint())
-                .withRetries(2, Duration.ofMillis(20), Duration.ofMillis(100)),
-            recorder);
+    connector = rig.connector(recorder);
     restarted =
         Executor.start(
-            new Executor.Config(
-                    TestKafka.bootstrapServers(),
-                    group,
-                    "restarted",
-                    Duration.ofSeconds(6),
-                    1_000,
-                    RunSettings.defaults()
-                        .withPrecheck(RunSettings.Precheck.SKIP)
-                        .withPolling(Duration.ofMillis(100), Duration.ofMillis(500)))
+            WatchRig.executor(group, "restarted")
                 .withOwnership(ChildExecutor.HEARTBEAT, ChildExecutor.GRACE)
                 .withProbes(WatchSettings.defaults().withGroupId(probesGroup)),
             connector,
@@ -181,7 +114,7 @@ class WatchTakeoverIT {
     await().atMost(WAIT).until(() -> readings(watch).size() > readByChild);
     assertThat(readings(watch)).allSatisfy(e -> assertThat(e.reading().ok()).isTrue());
 
-    setAlarm(account, alarm, StateValue.ALARM);
+    rig.setAlarm(account, alarm, StateValue.ALARM);
 
     FaultLifecycleEvent end = lifecycle.awaitTerminal(faultId, WAIT);
     assertThat(end.stage()).as(end.detail()).isEqualTo(ABORTED);
@@ -231,7 +164,7 @@ class WatchTakeoverIT {
                 TestKafka.bootstrapServers(),
                 group,
                 "child-w",
-                bridge.endpoint().toString(),
+                rig.awsEndpoint().toString(),
                 probesGroup)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
@@ -245,27 +178,5 @@ class WatchTakeoverIT {
 
   private List<RunEvent> events(RunWatch watch, RunEventKind kind) {
     return runEvents.read(e -> e.runId().equals(watch.runId()) && e.kind() == kind);
-  }
-
-  private void setAlarm(String account, String alarm, StateValue state) {
-    try (CloudWatchClient cloudWatch =
-        CloudWatchClient.builder()
-            .endpointOverride(bridge.endpoint())
-            .region(Region.of(MotoAccounts.REGION))
-            .credentialsProvider(MotoAccounts.credentials(account))
-            .build()) {
-      cloudWatch.putMetricAlarm(
-          b ->
-              b.alarmName(alarm)
-                  .namespace("Faultline/Test")
-                  .metricName("Errors")
-                  .statistic(Statistic.SUM)
-                  .period(60)
-                  .evaluationPeriods(1)
-                  .threshold(1.0)
-                  .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD));
-      cloudWatch.setAlarmState(
-          b -> b.alarmName(alarm).stateValue(state).stateReason("set by WatchTakeoverIT"));
-    }
   }
 }

@@ -17,11 +17,6 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.policy.rules.RequestedTargets;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,41 +56,10 @@ class CrashRecoveryIT {
   final Broker broker = Broker.unique("crash");
   final String appId = "policy-crash-" + UUID.randomUUID().toString().substring(0, 8);
   final String run = UUID.randomUUID().toString().substring(0, 6);
-  final Map<String, Node> nodes = new HashMap<>();
+  final PolicyNodes nodes = new PolicyNodes(broker, appId, PLATFORM_MAX, "-Xmx512m");
   final Map<String, List<FaultLifecycleEvent>> decisions = new ConcurrentHashMap<>();
   final AtomicBoolean running = new AtomicBoolean(true);
   final List<Thread> threads = new ArrayList<>();
-
-  /** A child JVM and the last tasks it reported. */
-  static final class Node {
-    final Process process;
-    volatile String tasks = "";
-    volatile String state = "";
-
-    Node(Process process) {
-      this.process = process;
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader in =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = in.readLine()) != null) {
-                    if (line.startsWith("TASKS ")) {
-                      tasks = line.substring(6);
-                    } else if (line.startsWith("STATE ")) {
-                      state = line.substring(6);
-                    }
-                  }
-                } catch (java.io.IOException e) {
-                  state = "GONE";
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
-    }
-  }
 
   String tenant(int i) {
     return "crash-" + run + "-" + i;
@@ -109,33 +73,10 @@ class CrashRecoveryIT {
     return String.format("i-%017x", 0xabc000L + i);
   }
 
-  Node start(String name) throws Exception {
-    Path state = Path.of(System.getProperty("java.io.tmpdir"), appId + "-" + name);
-    Files.createDirectories(state);
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            AdmissionNode.class.getName(),
-            broker.bootstrap(),
-            appId,
-            broker.prefix,
-            Integer.toString(PLATFORM_MAX),
-            state.toString());
-    builder.redirectErrorStream(true);
-    Node node = new Node(builder.start());
-    nodes.put(name, node);
-    return node;
-  }
-
   @AfterEach
   void stop() throws Exception {
     running.set(false);
-    for (Node node : nodes.values()) {
-      node.process.destroyForcibly().waitFor();
-    }
+    nodes.close();
     for (Thread thread : threads) {
       thread.join(10_000);
     }
@@ -149,13 +90,14 @@ class CrashRecoveryIT {
           withConcurrency(policy(tenant(t), account(t, 0), account(t, 1)), TENANT_MAX, ACCOUNT_MAX);
       broker.send(Topics.TENANT_POLICIES, policy);
     }
-    start("a");
-    start("b");
+    nodes.start("a");
+    nodes.start("b");
     collectDecisionsAndCompleteApprovals();
     // Two JVMs start on a shared machine: generous bounds.
     await()
         .atMost(Duration.ofSeconds(240))
-        .until(() -> nodes.values().stream().anyMatch(n -> n.tasks.contains(admissionTask)));
+        .until(
+            () -> nodes.byName().values().stream().anyMatch(n -> n.tasks.contains(admissionTask)));
     probeUntilEveryPolicyIsKnown();
 
     List<FaultRequested> requests = requests();
@@ -166,7 +108,7 @@ class CrashRecoveryIT {
       producer.flush();
       await().atMost(Duration.ofSeconds(180)).until(() -> decided(requests) >= REQUESTS / 6);
       String victim =
-          nodes.entrySet().stream()
+          nodes.byName().entrySet().stream()
               .filter(e -> e.getValue().tasks.contains(admissionTask))
               .map(Map.Entry::getKey)
               .findFirst()
@@ -177,11 +119,11 @@ class CrashRecoveryIT {
           .subList(REQUESTS / 2, REQUESTS)
           .forEach(r -> producer.send(broker.record(Topics.FAULT_REQUESTS, r)));
       producer.flush();
-      start(victim);
+      nodes.start(victim);
       assertThat(decidedAtKill).isLessThan(REQUESTS);
     }
     await().atMost(Duration.ofSeconds(240)).until(() -> decided(requests) == REQUESTS);
-    for (Node node : nodes.values()) {
+    for (PolicyNodes.Node node : nodes.byName().values()) {
       node.process.destroy();
       node.process.waitFor();
     }

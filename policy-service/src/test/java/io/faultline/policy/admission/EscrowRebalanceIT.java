@@ -14,12 +14,9 @@ import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,12 +31,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The platform limit held in escrow across the admission log's partitions (ADR 0012), while policy
- * instances (separate JVMs, {@link AdmissionNode}) join, leave and are killed mid-load: many
- * tenants (spread over the partitions) ask for far more faults than the platform budget, none of
- * which ends. Every request gets exactly one decision; the approvals never exceed the budget (a
- * decision made against a stale share — a zombie task, a share restored without its grants — would
- * exceed it); every rejection is the platform limit and nothing else. Then every fault ends and a
- * second wave is decided the same way, against the tokens the releases returned.
+ * instances (separate JVMs, {@link PolicyNodes}) join, leave and are killed mid-load: many tenants
+ * (spread over the partitions) ask for far more faults than the platform budget, none of which
+ * ends. Every request gets exactly one decision; the approvals never exceed the budget (a decision
+ * made against a stale share — a zombie task, a share restored without its grants — would exceed
+ * it); every rejection is the platform limit and nothing else. Then every fault ends and a second
+ * wave is decided the same way, against the tokens the releases returned.
  */
 class EscrowRebalanceIT {
   static final int TENANTS = 24;
@@ -49,7 +46,7 @@ class EscrowRebalanceIT {
   final Broker broker = Broker.unique("escrow");
   final String appId = "policy-escrow-" + UUID.randomUUID().toString().substring(0, 8);
   final String run = UUID.randomUUID().toString().substring(0, 6);
-  final Map<String, CrashRecoveryIT.Node> nodes = new HashMap<>();
+  final PolicyNodes nodes = new PolicyNodes(broker, appId, PLATFORM_MAX, "-Xmx384m");
   final Map<String, List<FaultLifecycleEvent>> decisions = new ConcurrentHashMap<>();
   final AtomicBoolean running = new AtomicBoolean(true);
   Thread collector;
@@ -66,33 +63,10 @@ class EscrowRebalanceIT {
     return String.format("i-%017x", 0xe5c000L + i);
   }
 
-  CrashRecoveryIT.Node start(String name) throws Exception {
-    Path state = Path.of(System.getProperty("java.io.tmpdir"), appId + "-" + name);
-    Files.createDirectories(state);
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx384m",
-            "-cp",
-            System.getProperty("java.class.path"),
-            AdmissionNode.class.getName(),
-            broker.bootstrap(),
-            appId,
-            broker.prefix,
-            Integer.toString(PLATFORM_MAX),
-            state.toString());
-    builder.redirectErrorStream(true);
-    CrashRecoveryIT.Node node = new CrashRecoveryIT.Node(builder.start());
-    nodes.put(name, node);
-    return node;
-  }
-
   @AfterEach
   void stop() throws Exception {
     running.set(false);
-    for (CrashRecoveryIT.Node node : nodes.values()) {
-      node.process.destroyForcibly().waitFor();
-    }
+    nodes.close();
     if (collector != null) {
       collector.join(10_000);
     }
@@ -105,13 +79,14 @@ class EscrowRebalanceIT {
       broker.send(
           Topics.TENANT_POLICIES, withConcurrency(policy(tenant(t), account(t)), 1000, 1000));
     }
-    start("a");
-    start("b");
+    nodes.start("a");
+    nodes.start("b");
     collectDecisions();
     // Two JVMs start on a shared machine: generous bounds.
     await()
         .atMost(Duration.ofSeconds(240))
-        .until(() -> nodes.values().stream().allMatch(n -> n.tasks.contains("admission/")));
+        .until(
+            () -> nodes.byName().values().stream().allMatch(n -> n.tasks.contains("admission/")));
     awaitIntakeConsumed(Topics.TENANT_POLICIES);
 
     // Wave 1: a is killed mid-load, c joins, a comes back.
@@ -120,10 +95,10 @@ class EscrowRebalanceIT {
       send(producer, first.subList(0, PER_WAVE / 2));
       await().atMost(Duration.ofSeconds(120)).until(() -> decided(first) >= PER_WAVE / 6);
       nodes.get("a").process.destroyForcibly().waitFor();
-      start("c");
+      nodes.start("c");
       send(producer, first.subList(PER_WAVE / 2, PER_WAVE));
       await().atMost(Duration.ofSeconds(120)).until(() -> decided(first) >= PER_WAVE * 2 / 3);
-      start("a");
+      nodes.start("a");
     }
     awaitAllDecided(first);
     List<FaultLifecycleEvent> approved1 = checkWave(first);
