@@ -89,6 +89,24 @@ class AwsAccountConnectorIT {
   }
 
   @Test
+  void faultsConnectingAtOnceToOneAccountShareOneSessionAndOneAssumeRole() throws Exception {
+    String account = MotoAccounts.freshAccount();
+    java.util.List<java.util.concurrent.Future<?>> connects = new java.util.ArrayList<>();
+    try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < 50; i++) {
+        String fault = "f-at-once-" + i;
+        connects.add(threads.submit(() -> connector.connect(request(account, "tenant-a", fault))));
+      }
+      for (var connect : connects) {
+        connect.get();
+      }
+    }
+
+    assertThat(connector.cachedSessions()).isEqualTo(1);
+    assertThat(recorder.sent("AssumeRole")).hasSize(1);
+  }
+
+  @Test
   void actsOnlyOnTheAssumedAccountsInstances() {
     String mine = MotoAccounts.freshAccount();
     String other = MotoAccounts.freshAccount();
