@@ -208,6 +208,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** Fails, with the output's tail, if the service has exited. */
+  public void failIfExited() {
+    process.failIfExited();
+  }
+
   /** The last {@code lines} lines of the service's output. */
   public String tail(int lines) {
     return process.tail(lines);

@@ -6,6 +6,7 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
 import io.faultline.local.FaultlineServices;
+import io.faultline.local.LocalKafka;
 import io.faultline.local.ServiceProcess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -65,20 +66,7 @@ public final class BenchPlatform implements AutoCloseable {
     this.ssmCallsPerSecond = ssmCallsPerSecond;
     int port = freePort();
     broker = new EmbeddedKafkaKraftBroker(1, 1);
-    broker.brokerProperties(
-        Map.of(
-            "listeners",
-            "EXTERNAL://localhost:0,LOCAL://localhost:" + port + ",CONTROLLER://localhost:0",
-            "listener.security.protocol.map",
-            "EXTERNAL:PLAINTEXT,LOCAL:PLAINTEXT,CONTROLLER:PLAINTEXT",
-            "transaction.state.log.replication.factor",
-            "1",
-            "transaction.state.log.min.isr",
-            "1",
-            "offsets.topic.replication.factor",
-            "1",
-            "group.initial.rebalance.delay.ms",
-            "0"));
+    broker.brokerProperties(LocalKafka.brokerProperties(port));
     PrintStream stdout = System.out;
     // The storage formatter prints on standard output; the tables are all this run prints there.
     System.setOut(new PrintStream(OutputStream.nullOutputStream()));

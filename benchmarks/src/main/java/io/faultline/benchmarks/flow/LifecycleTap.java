@@ -1,6 +1,5 @@
 package io.faultline.benchmarks.flow;
 
-import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
@@ -47,12 +46,13 @@ public final class LifecycleTap implements AutoCloseable {
     try {
       while (running) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          FaultLifecycleEvent event =
-              EventCodec.standard()
-                  .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
-                  .data();
-          latest.merge(
-              event.faultId().value(), event, (old, now) -> old.stage().isTerminal() ? old : now);
+          LifecycleRecords.event(r)
+              .ifPresent(
+                  event ->
+                      latest.merge(
+                          event.faultId().value(),
+                          event,
+                          (old, now) -> old.stage().isTerminal() ? old : now));
         }
       }
     } catch (WakeupException e) {

@@ -1,6 +1,6 @@
 package io.faultline.benchmarks.inflight;
 
-import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.benchmarks.flow.LifecycleRecords;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
@@ -63,10 +63,10 @@ final class StageTap implements AutoCloseable {
     try {
       while (running) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          FaultLifecycleEvent event =
-              EventCodec.standard()
-                  .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
-                  .data();
+          FaultLifecycleEvent event = LifecycleRecords.event(r).orElse(null);
+          if (event == null) {
+            continue;
+          }
           String id = event.faultId().value();
           if (!id.startsWith(runPrefix)) {
             continue;
