@@ -129,15 +129,16 @@ public final class AwsAccountConnector
     } catch (RuntimeException e) {
       sessions.remove(key, clients);
       clients.close();
-      if (previous == null || !accessDenied(e)) {
-        throw new TransportException("AssumeRole into " + account + " failed: " + describe(e), e);
+      if (previous == null || !AwsErrors.accessDenied(e)) {
+        throw new TransportException(
+            "AssumeRole into " + account + " failed: " + AwsErrors.describe(e), e);
       }
       // An external-id rotation's overlap: the role's trust policy does not name the new id yet.
       log.warn(
           "AssumeRole into {} with the current external id was refused ({}); using the previous"
               + " one while the rotation's overlap lasts",
           account,
-          describe(e));
+          AwsErrors.describe(e));
       clients = open(request, previous);
       try {
         assume(request, clients);
@@ -147,9 +148,9 @@ public final class AwsAccountConnector
             "AssumeRole into "
                 + account
                 + " failed with the current external id ("
-                + describe(e)
+                + AwsErrors.describe(e)
                 + ") and with the previous one: "
-                + describe(fallback),
+                + AwsErrors.describe(fallback),
             fallback);
       }
       Clients replaced = sessions.put(key, clients);
@@ -196,18 +197,6 @@ public final class AwsAccountConnector
         request.region().value(),
         false,
         () -> clients.credentials.resolveCredentials());
-  }
-
-  /** STS refused the role (its trust policy's conditions, e.g. the external id, did not match). */
-  static boolean accessDenied(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-          && aws.awsErrorDetails() != null
-          && "AccessDenied".equals(aws.awsErrorDetails().errorCode())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private Clients open(AccountRequest request, String externalId) {
@@ -290,27 +279,6 @@ public final class AwsAccountConnector
   static String sessionName(String value) {
     String name = "faultline-" + NOT_SESSION_NAME.matcher(value).replaceAll("-");
     return name.length() > 64 ? name.substring(0, 64) : name;
-  }
-
-  static String describe(Throwable e) {
-    Throwable cause = e;
-    while (cause instanceof TransportException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-        && aws.awsErrorDetails() != null) {
-      String code = aws.awsErrorDetails().errorCode();
-      // moto answers what it does not implement with a bare HTTP 500, without an error code.
-      return code == null || code.isBlank()
-          ? "HTTP " + aws.statusCode()
-          : code + " (HTTP " + aws.statusCode() + ")";
-    }
-    if (cause instanceof software.amazon.awssdk.core.exception.SdkServiceException service) {
-      return "HTTP " + service.statusCode();
-    }
-    String message =
-        cause.getMessage() == null ? "" : cause.getMessage().lines().findFirst().orElse("");
-    return cause.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
   }
 
   private static String sha256(String value) {

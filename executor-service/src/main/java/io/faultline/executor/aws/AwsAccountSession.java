@@ -80,7 +80,7 @@ final class AwsAccountSession implements AccountSession {
               + "/"
               + request.region()
               + ": "
-              + AwsAccountConnector.describe(e),
+              + AwsErrors.describe(e),
           e);
     }
   }

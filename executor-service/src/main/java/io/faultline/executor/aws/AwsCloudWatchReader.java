@@ -118,7 +118,7 @@ final class AwsCloudWatchReader implements CloudWatchReader {
               + "/"
               + request.region()
               + ": "
-              + AwsAccountConnector.describe(e),
+              + AwsErrors.describe(e),
           e);
     }
   }

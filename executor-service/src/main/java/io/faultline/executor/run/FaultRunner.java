@@ -321,7 +321,11 @@ public final class FaultRunner implements AutoCloseable {
     pollWhile(Instant.now().plusSeconds(10), 50, () -> !running.isEmpty());
   }
 
-  /** Checks {@code condition} every {@code everyMillis} while it holds, until {@code until}. */
+  /**
+   * Checks {@code condition} every {@code everyMillis} while it holds, until {@code until}. A fixed
+   * pause is right here: the faults' phases change on their own threads, which signal nothing, and
+   * this runs once, at shutdown.
+   */
   private static void pollWhile(Instant until, long everyMillis, BooleanSupplier condition) {
     while (Instant.now().isBefore(until) && condition.getAsBoolean()) {
       try {

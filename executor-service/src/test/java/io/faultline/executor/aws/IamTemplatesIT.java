@@ -386,7 +386,7 @@ class IamTemplatesIT {
   static boolean denied(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-          && (aws.statusCode() == 403 || AwsAccountConnector.accessDenied(aws))) {
+          && (aws.statusCode() == 403 || AwsErrors.accessDenied(aws))) {
         return true;
       }
     }
