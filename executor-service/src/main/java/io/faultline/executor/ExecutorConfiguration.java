@@ -106,7 +106,9 @@ class ExecutorConfiguration {
             settings.run().pollMax(),
             settings.run().commandTimeout(),
             settings.run().maxEventTargets(),
-            settings.run().claimTimeout());
+            settings.run().claimTimeout(),
+            settings.run().maxStarting(),
+            settings.run().maxRollingBack());
     // Each start adds a suffix of its own (Executor#id), so a blank id needs no randomness here.
     String id = settings.executorId().isBlank() ? "executor" : settings.executorId();
     return Executor.start(

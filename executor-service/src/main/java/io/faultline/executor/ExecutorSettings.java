@@ -72,6 +72,9 @@ public record ExecutorSettings(
    * @param maxEventTargets the most targets (and SSM command ids) one lifecycle event lists
    * @param claimTimeout how long a tag-selected fault waits for admission's grant of the instances
    *     it resolved; without one it fails, nothing injected (issue 16)
+   * @param maxStarting the most faults starting at once (approval to hold); the rest wait in order
+   * @param maxRollingBack the most faults rolling back at once after their hold; the rest wait in
+   *     order
    */
   public record Run(
       @DefaultValue("500ms") @DurationMin(millis = 1, message = POSITIVE) Duration pollInitial,
@@ -81,7 +84,9 @@ public record ExecutorSettings(
           @jakarta.validation.constraints.Min(0)
           @jakarta.validation.constraints.Max(10_000)
           int maxEventTargets,
-      @DefaultValue("10s") @DurationMin(millis = 1, message = POSITIVE) Duration claimTimeout) {}
+      @DefaultValue("10s") @DurationMin(millis = 1, message = POSITIVE) Duration claimTimeout,
+      @DefaultValue("256") @Positive int maxStarting,
+      @DefaultValue("1000") @Positive int maxRollingBack) {}
 
   /**
    * @param enabled whether this executor reads {@code faultline.run-watches.v1} and evaluates the

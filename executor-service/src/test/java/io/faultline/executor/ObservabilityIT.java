@@ -377,6 +377,10 @@ class ObservabilityIT {
               assertThat(sample(now, finished)).isEqualTo(1.0);
             });
     String scrape = prometheus();
+    // Nothing waits at either gate with one fault: the gauges are exposed, and read zero.
+    assertThat(sample(scrape, "faultline_executor_faults_waiting{gate=\"start\"}")).isEqualTo(0.0);
+    assertThat(sample(scrape, "faultline_executor_faults_waiting{gate=\"rollback\"}"))
+        .isEqualTo(0.0);
     assertThat(
             sample(
                 scrape,

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The executor's own meters (names shared with the Grafana dashboard; Prometheus turns dots into
@@ -25,6 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code faultline.executor.command.cancels} counter {fault_type,
  *       cause=TIMEOUT|ABORTED|HALTED, outcome=accepted|refused}: CancelCommand calls for inject
  *       commands the executor stopped waiting for
+ *   <li>{@code faultline.executor.faults.waiting} gauge {gate=start|rollback}: faults waiting, with
+ *       no thread, for a place to start or to roll back after their hold
  *   <li>{@code faultline.executor.late.injects} counter {fault_type,
  *       end=success|failed|cancelled|timed_out|unknown, rolled_back_again=true|false}: how those
  *       inject commands ended, and whether the rollback was sent again for it
@@ -38,6 +41,7 @@ public final class ExecutorMetrics {
   public static final String FAULTS_FINISHED = "faultline.executor.faults.finished";
   public static final String COMMAND_CANCELS = "faultline.executor.command.cancels";
   public static final String LATE_INJECTS = "faultline.executor.late.injects";
+  public static final String FAULTS_WAITING = "faultline.executor.faults.waiting";
 
   /** The {@code reason} tag of a terminal event without a reason (COMPLETED). */
   public static final String NO_REASON = "none";
@@ -49,6 +53,15 @@ public final class ExecutorMetrics {
 
   public ExecutorMetrics(MeterRegistry registry) {
     this.registry = registry;
+  }
+
+  /** Reads how many faults wait at {@code gate} ({@code start} or {@code rollback}). */
+  public void gate(String gate, IntSupplier waiting) {
+    Gauge.builder(FAULTS_WAITING, waiting, w -> w.getAsInt())
+        .description("Faults waiting, with no thread, for a place to start or to roll back")
+        .tag("gate", gate)
+        .strongReference(true)
+        .register(registry);
   }
 
   /** A fault began running on this executor (fresh or taken over). */

@@ -2,6 +2,8 @@ package io.faultline.executor.run;
 
 import io.faultline.events.lifecycle.FailureReason;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -17,6 +19,8 @@ final class AbortSignal {
   private volatile FailureReason reason;
   private volatile boolean released;
   private volatile boolean handedOver;
+  // Told once at the first abort or release: a fault parked for its hold has no thread to wake.
+  private final List<Runnable> wakers = new ArrayList<>(1);
 
   /** A signal that releases itself once {@code owned} (this executor's ownership) fails. */
   AbortSignal(BooleanSupplier owned) {
@@ -32,12 +36,36 @@ final class AbortSignal {
     if (reason == null && !released) {
       reason = why;
     }
-    latch.countDown();
+    wake();
   }
 
   void release() {
     released = true;
-    latch.countDown();
+    wake();
+  }
+
+  /**
+   * Runs {@code waker} at the first abort or release, on the thread that signals it; at once, on
+   * this thread, when the fault was signalled already.
+   */
+  void onWake(Runnable waker) {
+    synchronized (wakers) {
+      if (latch.getCount() > 0) {
+        wakers.add(waker);
+        return;
+      }
+    }
+    waker.run();
+  }
+
+  private void wake() {
+    List<Runnable> waiting;
+    synchronized (wakers) {
+      latch.countDown();
+      waiting = List.copyOf(wakers);
+      wakers.clear();
+    }
+    waiting.forEach(Runnable::run);
   }
 
   /** Released at a graceful shutdown: the fault is given up in the journal for its next owner. */

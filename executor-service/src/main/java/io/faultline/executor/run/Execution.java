@@ -26,6 +26,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,9 @@ final class Execution {
   // Whether this executor drives the fault (heartbeats name it): a takeover from the start, a fresh
   // approval once it passed its start deadline check.
   private volatile boolean accepted;
+  // Told when the fault no longer counts as starting ({@link StartGate}): before a wait that may be
+  // long (the ramp, a serial run). Set before the fault's first thread starts.
+  private Runnable beforeLongWait = () -> {};
 
   private Execution(
       FaultlineEvent<FaultApproved> event,
@@ -150,6 +154,11 @@ final class Execution {
     return approval;
   }
 
+  /** What to tell before the fault's first wait that may be long (its start gate's place). */
+  void beforeLongWait(Runnable told) {
+    this.beforeLongWait = told;
+  }
+
   int partition() {
     return partition;
   }
@@ -214,22 +223,54 @@ final class Execution {
             writer.epoch()));
   }
 
-  void run() {
+  /**
+   * Runs the fault until it ends or parks for its hold.
+   *
+   * @return the hold the fault parks for, to be {@link #resume resumed}; null once it has ended
+   */
+  Hold run() {
     trace.start(event, recoveredFrom, ctx.random());
     ctx.metrics().faultStarted(approval.faultType().value(), approval.tenantId().value());
+    return drive(
+        () -> {
+          if (recoveredFrom == null) {
+            return fresh().run();
+          }
+          if (!recoveredFrom.phase().mayHaveInjected()) {
+            writer.claim();
+            return fresh().runOnAfterTakeover(recoveredFrom);
+          }
+          return new TakenOverFault(
+                  approval, recoveredFrom, ctx, writer, targets, trace, signal, this::abort)
+              .finish();
+        });
+  }
+
+  /**
+   * The rest of a fault parked for {@code hold}, on the thread that resumes it.
+   *
+   * @param full whether the whole hold passed
+   * @return a further hold, or null once the fault has ended
+   */
+  Hold resume(Hold hold, boolean full) {
+    return drive(() -> hold.after().resume(full));
+  }
+
+  /** Whatever woke a parked fault early: an abort or a release. */
+  AbortSignal signal() {
+    return signal;
+  }
+
+  /**
+   * One stretch of the fault on the current thread, in its span and log context: up to its end, or
+   * up to a hold it parks for (its span stays open then).
+   */
+  private Hold drive(Supplier<Hold> stretch) {
+    Hold parked = null;
     try (Scope ignored = trace.execute().makeCurrent();
         FaultLogContext logs = trace.logContext()) {
       try {
-        if (recoveredFrom == null) {
-          fresh().run();
-        } else if (!recoveredFrom.phase().mayHaveInjected()) {
-          writer.claim();
-          fresh().runOnAfterTakeover(recoveredFrom);
-        } else {
-          new TakenOverFault(
-                  approval, recoveredFrom, ctx, writer, targets, trace, signal, this::abort)
-              .finish();
-        }
+        parked = stretch.get();
       } catch (AbortSignal.Released | FaultLedger.NotOwnedException e) {
         signal.release();
         trace.execute().addEvent("released");
@@ -248,16 +289,29 @@ final class Execution {
           finishAfterError(e);
         }
       } finally {
-        trace.end();
+        if (parked == null) {
+          trace.end();
+        }
       }
     } finally {
-      ctx.metrics().faultStopped(approval.faultType().value(), approval.tenantId().value());
+      if (parked == null) {
+        ctx.metrics().faultStopped(approval.faultType().value(), approval.tenantId().value());
+      }
     }
+    return parked;
   }
 
   private FreshFault fresh() {
     return new FreshFault(
-        approval, ctx, writer, targets, trace, signal, () -> accepted = true, this::abort);
+        approval,
+        ctx,
+        writer,
+        targets,
+        trace,
+        signal,
+        () -> accepted = true,
+        this::abort,
+        beforeLongWait);
   }
 
   /** Rolls back what an unexpected error may have left injected, then ends the fault INTERNAL. */

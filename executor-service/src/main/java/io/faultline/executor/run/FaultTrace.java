@@ -173,6 +173,14 @@ final class FaultTrace {
     return new PhaseSpan(spanName, kind);
   }
 
+  /**
+   * A phase spent parked without a thread (the hold): its span is never current on any thread, and
+   * ends when the fault is resumed.
+   */
+  ParkedPhase parked(String spanName) {
+    return new ParkedPhase(spanName);
+  }
+
   /** Times a phase that has no span of its own (inject and rollback have one per command). */
   void timed(String spanName, boolean ok, long startedNanos) {
     metrics.phase(
@@ -252,6 +260,27 @@ final class FaultTrace {
       scope.close();
       span.end();
       metrics.phase(phaseName, faultType, !failed, Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  /** A phase span opened on one thread and ended on another: no scope, no log context. */
+  final class ParkedPhase {
+    private final String phaseName;
+    private final Span span;
+    private final long started = System.nanoTime();
+
+    private ParkedPhase(String spanName) {
+      this.phaseName = spanName.substring(PHASE_PREFIX.length());
+      this.span = child(spanName, SpanKind.INTERNAL);
+    }
+
+    /** Ends the phase; {@code stoppedBy} when an abort or halt cut it short (not a failure). */
+    void end(FailureReason stoppedBy) {
+      if (stoppedBy != null) {
+        span.setAttribute(FaultSpans.REASON_CODE, stoppedBy.name());
+      }
+      span.end();
+      metrics.phase(phaseName, faultType, true, Duration.ofNanos(System.nanoTime() - started));
     }
   }
 }

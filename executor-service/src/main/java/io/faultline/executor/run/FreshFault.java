@@ -40,10 +40,13 @@ final class FreshFault {
   private final AbortSignal signal;
   private final Runnable onAccepted;
   private final Consumer<FailureReason> abort;
+  private final Runnable beforeLongWait;
 
   /**
    * @param onAccepted runs once the approval passed its start deadline (heartbeats name it)
    * @param abort aborts the fault as a control would (the inject gate's halts)
+   * @param beforeLongWait told before the ramp and a serial run, waits that may be long: the fault
+   *     no longer counts as starting ({@link StartGate})
    */
   FreshFault(
       FaultApproved approval,
@@ -53,7 +56,8 @@ final class FreshFault {
       FaultTrace trace,
       AbortSignal signal,
       Runnable onAccepted,
-      Consumer<FailureReason> abort) {
+      Consumer<FailureReason> abort,
+      Runnable beforeLongWait) {
     this.approval = approval;
     this.ctx = ctx;
     this.writer = writer;
@@ -62,35 +66,40 @@ final class FreshFault {
     this.signal = signal;
     this.onAccepted = onAccepted;
     this.abort = abort;
+    this.beforeLongWait = beforeLongWait;
   }
 
-  /** The fault from its start deadline on. */
-  void run() {
+  /**
+   * The fault from its start deadline on.
+   *
+   * @return the hold the fault parks for ({@link Hold}), or null once it has ended
+   */
+  Hold run() {
     // Before anything else: past its deadline the target may already be another fault's.
     Optional<String> missed = StartDeadline.missed(approval, Instant.now());
     if (missed.isPresent()) {
       log.warn("fault {} {}", approval.faultId(), missed.get());
       writer.terminal(LifecycleStage.ABORTED, FailureReason.APPROVAL_EXPIRED, missed.get());
-      return;
+      return null;
     }
     onAccepted.run();
-    runOn(true);
+    return runOn(true);
   }
 
   /**
    * A fault taken over before its lost owner sent any command: nothing to undo, so it runs on from
    * target resolution under the new epoch (its lease is kept by this executor's heartbeat).
    */
-  void runOnAfterTakeover(JournalEntry lost) {
+  Hold runOnAfterTakeover(JournalEntry lost) {
     log.warn(
         "fault {} taken over from executor {} before any command was sent: running it on",
         approval.faultId(),
         lost.executor());
-    runOn(false);
+    return runOn(false);
   }
 
   /** From the halt check on; {@code announce}: publish STARTED (not again after a takeover). */
-  private void runOn(boolean announce) {
+  private Hold runOn(boolean announce) {
     Optional<FailureReason> blocked =
         ctx.controls().blocked(approval.tenantId(), approval.faultId(), approval.runId());
     if (blocked.isPresent()) {
@@ -100,23 +109,23 @@ final class FreshFault {
           blocked.get() == FailureReason.HALTED
               ? "not started: tenant or platform is halted"
               : "not started: fault or run was aborted");
-      return;
+      return null;
     }
     if (announce) {
       writer.event(LifecycleStage.STARTED, "executor " + ctx.executorId());
     }
     FaultSpec spec = specOrFail();
     if (spec == null) {
-      return;
+      return null;
     }
     AssumeRole.Result role = AssumeRole.run(ctx.connector(), approval, trace);
     if (role.session() == null) {
       writer.terminal(LifecycleStage.FAILED, FailureReason.ASSUME_ROLE, role.error());
-      return;
+      return null;
     }
     AccountSession session = role.session();
     if (stopBeforeInject()) {
-      return;
+      return null;
     }
     ResolveTargets.Result resolution =
         ResolveTargets.run(
@@ -129,14 +138,14 @@ final class FreshFault {
             targets);
     if (resolution.refused() != null) {
       writer.terminal(LifecycleStage.FAILED, resolution.refused(), resolution.refusal());
-      return;
+      return null;
     }
     TargetResolution.Resolved resolved = resolution.resolved();
     PreCheck.Result checked =
         PreCheck.run(ctx.settings().precheckSsmOnline(), session, resolved, trace, targets);
     if (checked.refusal() != null) {
       writer.terminal(LifecycleStage.FAILED, FailureReason.PRE_CHECK, checked.refusal());
-      return;
+      return null;
     }
     List<Target> acting = checked.targets();
     if (claimsTargets(spec)) {
@@ -151,7 +160,7 @@ final class FreshFault {
               targets);
       if (claimed.refusal() != null) {
         writer.terminal(LifecycleStage.FAILED, FailureReason.TARGET_SELECTION, claimed.refusal());
-        return;
+        return null;
       }
       acting = claimed.granted();
     }
@@ -164,16 +173,16 @@ final class FreshFault {
         SerialBound.exceeded(spec.timing(), targets.list().size(), approval.maxDurationSeconds());
     if (tooLong.isPresent()) {
       writer.terminal(LifecycleStage.FAILED, FailureReason.POLICY_RULE, tooLong.get());
-      return;
+      return null;
     }
 
     if (approval.dryRun()) {
       writer.terminal(
           LifecycleStage.COMPLETED, null, "dry run: targets resolved, nothing injected");
-      return;
+      return null;
     }
     if (stopBeforeInject()) {
-      return;
+      return null;
     }
     // Names resolved on the host are checked there against every destination protected now.
     FaultContext faultContext =
@@ -188,25 +197,25 @@ final class FreshFault {
               session, spec, faultContext, Direction.INJECT, targets.list().getFirst());
     } catch (TransportException e) {
       writer.terminal(LifecycleStage.FAILED, FailureReason.INJECT, "document: " + e.getMessage());
-      return;
+      return null;
     }
     Timing timing = spec.timing();
     ramp(timing);
     if (stopBeforeInject()) {
-      return;
+      return null;
     }
     // Halts and the tenant's protected targets again, before each batch: the ramp may be long.
     InjectGate gate = InjectGate.journaled(approval, spec, ctx, targets, trace, abort, writer);
     gate.admit(targets.list());
     if (stopBeforeInject() || endIfNothingLeft()) {
-      return;
+      return null;
     }
 
     // Intent before any SendCommand: whoever takes over knows what to roll back.
     writer.journal(Phase.INJECTING);
     if (timing.sequence() == Timing.Sequence.SERIAL) {
       runSerially(commands, gate);
-      return;
+      return null;
     }
     long injectStarted = System.nanoTime();
     boolean injected =
@@ -215,7 +224,7 @@ final class FreshFault {
     trace.timed(FaultSpans.INJECT, injected, injectStarted);
     signal.throwIfReleased();
     if (endIfNothingLeft()) {
-      return;
+      return null;
     }
     if (!injected || signal.aborted()) {
       Heading heading =
@@ -223,21 +232,29 @@ final class FreshFault {
               ? new Heading.Aborted(signal.reason())
               : new Heading.Failed(FailureReason.INJECT);
       rollBackAndFinish(commands, heading);
-      return;
+      return null;
     }
     writer.holdUntil(Instant.now().plus(timing.hold()));
     writer.event(LifecycleStage.INJECTED, "held for " + timing.durationSeconds() + " s");
-    boolean fullHold = waitOut(FaultSpans.HOLD, timing.hold());
-    signal.throwIfReleased();
-    if (!fullHold && signal.aborted()) {
-      rollBackAndFinish(commands, new Heading.Aborted(signal.reason()));
-      return;
-    }
-    rollBackAndFinish(commands, new Heading.Completed());
+    // Parked without a thread until the hold ends or an abort or release ends it sooner.
+    FaultTrace.ParkedPhase hold = trace.parked(FaultSpans.HOLD);
+    return new Hold(
+        timing.hold(),
+        full -> {
+          hold.end(!full && signal.aborted() ? signal.reason() : null);
+          signal.throwIfReleased();
+          rollBackAndFinish(
+              commands,
+              !full && signal.aborted()
+                  ? new Heading.Aborted(signal.reason())
+                  : new Heading.Completed());
+          return null;
+        });
   }
 
   /** Inject, hold and roll back one host at a time ({@link SerialRun}), then the terminal event. */
   private void runSerially(CommandContext commands, InjectGate gate) {
+    beforeLongWait.run();
     SerialRun.Outcome outcome =
         new SerialRun(commands, writer, targets, trace, signal, ctx.settings(), gate).run();
     signal.throwIfReleased();
@@ -281,6 +298,9 @@ final class FreshFault {
 
   /** RAMP_TIME, cut short by an abort or a release. */
   private void ramp(Timing timing) {
+    if (!timing.ramp().isZero()) {
+      beforeLongWait.run();
+    }
     waitOut(FaultSpans.RAMP, timing.ramp());
   }
 

@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param claimTimeout how long a tag-selected fault waits for admission's grant of the instances it
  *     resolved before it fails (issue 16); zero: claim nothing and act on every resolved instance
  *     (only for executors no admission serves: tests and stand-ins)
+ * @param maxStarting the most faults starting at once, from approval to their hold (or end): the
+ *     rest wait in order without a thread ({@link StartGate})
+ * @param maxRollingBack the most faults rolling back at once after their hold (its end, an abort, a
+ *     halt): the rest wait in order without a thread, still named by heartbeats
  */
 public record RunSettings(
     Precheck precheckSsmOnline,
@@ -27,7 +31,15 @@ public record RunSettings(
     Duration pollMax,
     Duration commandTimeout,
     int maxEventTargets,
-    Duration claimTimeout) {
+    Duration claimTimeout,
+    int maxStarting,
+    int maxRollingBack) {
+
+  /** Starts at once by default: enough for the executor's CPU, bounded for its heap. */
+  public static final int DEFAULT_MAX_STARTING = 256;
+
+  /** Rolling back at once by default: a halt of a thousand held faults never waits (P5). */
+  public static final int DEFAULT_MAX_ROLLING_BACK = 1_000;
 
   /** The largest {@code maxEventTargets}: as many targets as a policy lets one fault act on. */
   public static final int MAX_EVENT_TARGETS_LIMIT = 10_000;
@@ -44,6 +56,14 @@ public record RunSettings(
     if (commandTimeout.isZero() || commandTimeout.isNegative()) {
       throw new IllegalArgumentException("commandTimeout must be positive");
     }
+    if (maxStarting < 1) {
+      throw new IllegalArgumentException(
+          "faultline.executor.run.max-starting must be at least 1, was " + maxStarting);
+    }
+    if (maxRollingBack < 1) {
+      throw new IllegalArgumentException(
+          "faultline.executor.run.max-rolling-back must be at least 1, was " + maxRollingBack);
+    }
     if (maxEventTargets < 0 || maxEventTargets > MAX_EVENT_TARGETS_LIMIT) {
       throw new IllegalArgumentException(
           "faultline.executor.run.max-event-targets must be within 0.."
@@ -51,6 +71,25 @@ public record RunSettings(
               + ", was "
               + maxEventTargets);
     }
+  }
+
+  /** With the default {@link #DEFAULT_MAX_STARTING}. */
+  public RunSettings(
+      Precheck precheckSsmOnline,
+      Duration pollInitial,
+      Duration pollMax,
+      Duration commandTimeout,
+      int maxEventTargets,
+      Duration claimTimeout) {
+    this(
+        precheckSsmOnline,
+        pollInitial,
+        pollMax,
+        commandTimeout,
+        maxEventTargets,
+        claimTimeout,
+        DEFAULT_MAX_STARTING,
+        DEFAULT_MAX_ROLLING_BACK);
   }
 
   /** Without target claims. */
@@ -76,28 +115,87 @@ public record RunSettings(
 
   public RunSettings withPrecheck(Precheck value) {
     return new RunSettings(
-        value, pollInitial, pollMax, commandTimeout, maxEventTargets, claimTimeout);
+        value,
+        pollInitial,
+        pollMax,
+        commandTimeout,
+        maxEventTargets,
+        claimTimeout,
+        maxStarting,
+        maxRollingBack);
   }
 
   public RunSettings withPolling(Duration initial, Duration max) {
     return new RunSettings(
-        precheckSsmOnline, initial, max, commandTimeout, maxEventTargets, claimTimeout);
+        precheckSsmOnline,
+        initial,
+        max,
+        commandTimeout,
+        maxEventTargets,
+        claimTimeout,
+        maxStarting,
+        maxRollingBack);
   }
 
   public RunSettings withCommandTimeout(Duration value) {
     return new RunSettings(
-        precheckSsmOnline, pollInitial, pollMax, value, maxEventTargets, claimTimeout);
+        precheckSsmOnline,
+        pollInitial,
+        pollMax,
+        value,
+        maxEventTargets,
+        claimTimeout,
+        maxStarting,
+        maxRollingBack);
   }
 
   public RunSettings withMaxEventTargets(int value) {
     return new RunSettings(
-        precheckSsmOnline, pollInitial, pollMax, commandTimeout, value, claimTimeout);
+        precheckSsmOnline,
+        pollInitial,
+        pollMax,
+        commandTimeout,
+        value,
+        claimTimeout,
+        maxStarting,
+        maxRollingBack);
   }
 
   /** With target claims answered within {@code value} (zero: no claims). */
   public RunSettings withClaimTimeout(Duration value) {
     return new RunSettings(
-        precheckSsmOnline, pollInitial, pollMax, commandTimeout, maxEventTargets, value);
+        precheckSsmOnline,
+        pollInitial,
+        pollMax,
+        commandTimeout,
+        maxEventTargets,
+        value,
+        maxStarting,
+        maxRollingBack);
+  }
+
+  public RunSettings withMaxStarting(int value) {
+    return new RunSettings(
+        precheckSsmOnline,
+        pollInitial,
+        pollMax,
+        commandTimeout,
+        maxEventTargets,
+        claimTimeout,
+        value,
+        maxRollingBack);
+  }
+
+  public RunSettings withMaxRollingBack(int value) {
+    return new RunSettings(
+        precheckSsmOnline,
+        pollInitial,
+        pollMax,
+        commandTimeout,
+        maxEventTargets,
+        claimTimeout,
+        maxStarting,
+        value);
   }
 
   /** Whether tag-selected faults claim their resolved instances before injecting. */

@@ -56,9 +56,14 @@ final class TakenOverFault {
     this.abort = abort;
   }
 
-  void finish() {
+  /**
+   * Drives the fault to its terminal event.
+   *
+   * @return the rest of a hold the fault parks for ({@link Hold}), or null once it has ended
+   */
+  Hold finish() {
     if (writer.phase() == Phase.TERMINAL) {
-      return;
+      return null;
     }
     writer.claim();
     String from = from();
@@ -66,17 +71,48 @@ final class TakenOverFault {
     boolean serialCut = writer.phase() == Phase.HOLDING && serial();
     if (serialCut && SerialTakeover.possible(entry)) {
       new SerialTakeover(approval, entry, ctx, writer, targets, trace, signal, abort).finish(from);
-      return;
+      return null;
     }
     // A serial run caught sending a host its inject (or journaled before the run's host was):
     // every host is rolled back at once (the not-yet-reached ones are no-ops).
     if (serialCut) {
       heading = blocked().<Heading>map(Heading.Aborted::new).orElse(null);
     } else if (writer.phase() == Phase.HOLDING) {
-      heading = holdOn();
+      Optional<FailureReason> blocked = blocked();
+      Instant until = writer.holdUntil();
+      if (blocked.isPresent()) {
+        heading = new Heading.Aborted(blocked.get());
+      } else if (until == null) {
+        heading = null;
+      } else {
+        // Held to its planned end (the host state is intact: the targets stay injected while no
+        // one drives them, until their own dead-man timers), parked without a thread.
+        return new Hold(
+            Duration.between(Instant.now(), until),
+            full -> {
+              signal.throwIfReleased();
+              rollBack(
+                  from,
+                  !full && signal.aborted()
+                      ? new Heading.Aborted(signal.reason())
+                      : new Heading.Completed(),
+                  false);
+              return null;
+            });
+      }
     } else if (writer.phase() == Phase.INJECTING) {
       heading = null;
     }
+    rollBack(from, heading, serialCut);
+    return null;
+  }
+
+  /**
+   * ROLLING_BACK (unless journaled already), the rollback and the terminal event for {@code
+   * heading}: completed after the full hold, aborted, failed, or null when the hold could not be
+   * kept as planned.
+   */
+  private void rollBack(String from, Heading heading, boolean serialCut) {
     if (writer.phase() != Phase.ROLLING_BACK) {
       writer.headFor(heading);
       writer.event(
@@ -145,31 +181,5 @@ final class TakenOverFault {
     return entry.handedOver()
         ? "handed over by executor " + entry.executor()
         : "executor " + entry.executor() + " stopped driving it";
-  }
-
-  /**
-   * Holds the injected fault to its planned end (the host state is intact: the targets stay
-   * injected while no one drives them, until their own dead-man timers), unless it is aborted or
-   * halted meanwhile.
-   *
-   * @return the heading: completed after the full hold, or aborted; null without a planned end
-   *     (journaled before holds were)
-   */
-  private Heading holdOn() {
-    Optional<FailureReason> blocked = blocked();
-    if (blocked.isPresent()) {
-      return new Heading.Aborted(blocked.get());
-    }
-    Instant until = writer.holdUntil();
-    if (until == null) {
-      return null;
-    }
-    Duration left = Duration.between(Instant.now(), until);
-    boolean fullHold = signal.await(left);
-    signal.throwIfReleased();
-    if (!fullHold && signal.aborted()) {
-      return new Heading.Aborted(signal.reason());
-    }
-    return new Heading.Completed();
   }
 }

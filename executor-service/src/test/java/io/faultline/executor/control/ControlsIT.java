@@ -6,7 +6,10 @@ import static io.faultline.events.lifecycle.LifecycleStage.ROLLING_BACK;
 import static io.faultline.events.lifecycle.LifecycleStage.STARTED;
 import static io.faultline.events.lifecycle.LifecycleStage.TARGETS_RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.HotSpotDiagnosticMXBean.ThreadDumpFormat;
 import io.faultline.events.control.ControlAction;
 import io.faultline.events.decision.FaultApproved;
 import io.faultline.events.decision.ProtectedTargetGuard;
@@ -15,6 +18,10 @@ import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.executor.RunningExecutor;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.MotoAccounts;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 class ControlsIT extends RunningExecutor {
   @Test
-  void abortsAFaultDuringItsHoldAndRollsItBack() {
+  void abortsAFaultDuringItsHoldAndRollsItBack() throws IOException {
     String account = MotoAccounts.freshAccount();
     MotoAccounts.runInstances(account, 1, Map.of("app", "hold"));
     String tenant = TestFaults.unique("abort");
@@ -49,6 +56,8 @@ class ControlsIT extends RunningExecutor {
             10);
     TestFaults.publish(approval, TestFaults.traceparent());
     lifecycle.awaitStage(faultId, INJECTED, WAIT);
+    // Parked for its hold without a thread (issue 16, P3): the abort alone wakes it.
+    await().atMost(WAIT).until(() -> !threadDump().contains("\"fault-" + faultId + "\""));
 
     TestFaults.control(ControlAction.ABORT_FAULT, approval.tenantId(), approval.faultId());
 
@@ -109,5 +118,18 @@ class ControlsIT extends RunningExecutor {
     assertThat(refused.reason()).isEqualTo(FailureReason.HALTED);
     assertThat(refused.sequence()).isEqualTo(2);
     TestFaults.control(ControlAction.RESUME_TENANT, first.tenantId(), null);
+  }
+
+  /** Every thread of this JVM, virtual ones included, as {@code jcmd Thread.dump_to_file} gives. */
+  private static String threadDump() throws IOException {
+    Path file = Files.createTempDirectory("threads").resolve("dump.txt");
+    ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+        .dumpThreads(file.toString(), ThreadDumpFormat.TEXT_PLAIN);
+    try {
+      return Files.readString(file);
+    } finally {
+      Files.delete(file);
+      Files.delete(file.getParent());
+    }
   }
 }
