@@ -25,15 +25,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts approved faults (and faults taken over from a lost executor), each on a virtual thread of
- * its own while it acts and parked without one for its hold ({@link Hold}), and routes aborts and
- * halts to them. Thread-safe.
+ * its own while it acts and parked without one for its hold ({@link FaultThreads}), and routes
+ * aborts and halts to them. Thread-safe.
  */
 public final class FaultRunner implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FaultRunner.class);
@@ -52,9 +51,7 @@ public final class FaultRunner implements AutoCloseable {
   private final TenantGuards guards;
   private final TargetClaims claims;
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
-  private final HoldTimer holds = new HoldTimer();
-  private final StartGate starts;
-  private final StartGate rollbacks;
+  private final FaultThreads threads;
 
   /** A runner that records no spans and no meters. */
   public FaultRunner(
@@ -133,14 +130,11 @@ public final class FaultRunner implements AutoCloseable {
       TenantGuards guards,
       TargetClaims claims) {
     this.deadline = deadline;
-    this.starts = new StartGate(settings.maxStarting());
-    this.rollbacks = new StartGate(settings.maxRollingBack());
     this.claims = claims;
     this.guards = guards;
     this.tracer = observability.tracer();
     this.metrics = new ExecutorMetrics(observability.meters());
-    metrics.gate("start", starts::waiting);
-    metrics.gate("rollback", rollbacks::waiting);
+    this.threads = new FaultThreads(settings, metrics);
     this.registry = registry;
     this.connector = connector;
     this.ledger = ledger;
@@ -215,8 +209,8 @@ public final class FaultRunner implements AutoCloseable {
   }
 
   /**
-   * Runs a fault from its first stretch; {@code gated}: a fresh approval, which waits for a place
-   * among the faults starting at once ({@link StartGate}); a takeover does not wait.
+   * Runs a fault unless it runs here already; {@code gated}: a fresh approval, which waits for a
+   * place among the faults starting at once; a takeover does not wait.
    */
   private void launch(Execution execution, CompletableFuture<Void> journaled, boolean gated) {
     String id = execution.approval().faultId().value();
@@ -227,65 +221,16 @@ public final class FaultRunner implements AutoCloseable {
       journaled.complete(null);
       return;
     }
-    if (!gated) {
-      drive(execution, key, journaled, execution::run, () -> {});
-      return;
-    }
-    starts.enter(
-        place -> {
-          execution.beforeLongWait(place::leave);
-          drive(execution, key, journaled, execution::run, place::leave);
+    threads.start(
+        execution,
+        gated,
+        () -> {
+          running.remove(key, execution);
+          // Never journaled (e.g. the ledger failed): keep the offset uncommitted so the approval
+          // is delivered again rather than lost. No-op when already journaled.
+          journaled.completeExceptionally(
+              new IllegalStateException("fault " + id + " was never journaled"));
         });
-  }
-
-  /**
-   * Runs one stretch of a fault on a new virtual thread: to its end, or to a hold it parks for
-   * without a thread ({@link Hold}), after which the hold timer runs the next stretch.
-   *
-   * @param afterStretch told once the stretch has parked or ended
-   */
-  private void drive(
-      Execution execution,
-      String key,
-      CompletableFuture<Void> journaled,
-      Supplier<Hold> stretch,
-      Runnable afterStretch) {
-    String id = execution.approval().faultId().value();
-    Thread.ofVirtual()
-        .name("fault-" + id)
-        .start(
-            () -> {
-              Hold parked = null;
-              try {
-                parked = stretch.get();
-              } catch (RuntimeException | Error e) {
-                log.error("fault {} ended with an unexpected error", id, e);
-              } finally {
-                afterStretch.run();
-                if (parked == null) {
-                  running.remove(key, execution);
-                  // Never journaled (e.g. the ledger failed): keep the offset uncommitted so the
-                  // approval is delivered again rather than lost. No-op when already journaled.
-                  journaled.completeExceptionally(
-                      new IllegalStateException("fault " + id + " was never journaled"));
-                }
-              }
-              if (parked != null) {
-                Hold hold = parked;
-                holds.park(
-                    hold.duration(),
-                    execution.signal(),
-                    full ->
-                        rollbacks.enter(
-                            place ->
-                                drive(
-                                    execution,
-                                    key,
-                                    journaled,
-                                    () -> execution.resume(hold, full),
-                                    place::leave)));
-              }
-            });
   }
 
   private Execution.Context context() {
@@ -397,6 +342,6 @@ public final class FaultRunner implements AutoCloseable {
   @Override
   public void close() {
     running.values().forEach(Execution::release);
-    holds.close();
+    threads.close();
   }
 }
