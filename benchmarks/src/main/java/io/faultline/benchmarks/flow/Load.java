@@ -1,5 +1,6 @@
 package io.faultline.benchmarks.flow;
 
+import io.faultline.events.lifecycle.LifecycleStage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,6 +64,35 @@ final class Load {
       }
     }
     return sent;
+  }
+
+  /**
+   * One round: {@code count} requests named {@code <prefix>-<i>} published at {@code rate}, each
+   * fault's request → first inject {@code SendCommand}; returns once every fault has ended (or the
+   * round's wait, 60 s + 1 s per 20 requests, passed), so the next round starts on an idle
+   * platform.
+   */
+  static Latencies round(
+      BenchPlatform platform,
+      List<BenchTenant> tenants,
+      String prefix,
+      int rate,
+      int count,
+      int holdSeconds) {
+    var records = requests(tenants, prefix, "run-" + prefix, count, holdSeconds);
+    Map<String, Long> sent = publish(platform, records, rate);
+    List<String> faults = List.copyOf(sent.keySet());
+    Duration wait = Duration.ofSeconds(60 + count / 20);
+    awaitCommands(platform, faults, "inject", wait);
+    Latencies latencies = Latencies.of(since(platform, sent, "inject"));
+    Waits.until(platform, wait, () -> platform.lifecycle().ended(faults) == faults.size());
+    long completed = platform.lifecycle().endedAs(faults, LifecycleStage.COMPLETED);
+    if (completed < faults.size()) {
+      System.err.printf(
+          "%s: %d of %d faults COMPLETED (%d reached SendCommand)%n",
+          prefix, completed, faults.size(), latencies.count());
+    }
+    return latencies;
   }
 
   /** Waits until every fault got its first {@code action} command, or the timeout passed. */

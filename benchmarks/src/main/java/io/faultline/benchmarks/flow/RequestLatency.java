@@ -1,10 +1,7 @@
 package io.faultline.benchmarks.flow;
 
-import io.faultline.events.lifecycle.LifecycleStage;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -42,7 +39,7 @@ public record RequestLatency(
       all.add(tenant);
     }
     String tag = UUID.randomUUID().toString().substring(0, 6);
-    round(platform, all, "p2w" + tag, 20, tenants * accountsPerTenant);
+    Load.round(platform, all, "p2w" + tag, 20, tenants * accountsPerTenant, holdSeconds);
 
     Table.Builder table =
         Table.titled(
@@ -61,9 +58,12 @@ public record RequestLatency(
             "p90 ms",
             "p99 ms",
             "max ms");
-    for (int rate : rates) {
+    for (int i = 0; i < rates.size(); i++) {
+      int rate = rates.get(i);
       int count = rate * seconds;
-      Latencies latencies = round(platform, all, "p2r" + rate + tag, rate, count);
+      // The round's index keeps fault ids apart when a rate is listed twice.
+      String prefix = "p2r" + i + "x" + rate + tag;
+      Latencies latencies = Load.round(platform, all, prefix, rate, count, holdSeconds);
       table.row(
           "request -> SendCommand",
           rate,
@@ -95,24 +95,5 @@ public record RequestLatency(
         Table.ms(ssm.ms(99)),
         Table.ms(ssm.maxMs()));
     return table.build();
-  }
-
-  private Latencies round(
-      BenchPlatform platform, List<BenchTenant> all, String prefix, int rate, int count) {
-    var records = Load.requests(all, prefix, "run-" + prefix, count, holdSeconds);
-    Map<String, Long> sent = Load.publish(platform, records, rate);
-    List<String> faults = List.copyOf(sent.keySet());
-    Duration wait = Duration.ofSeconds(60 + count / 20);
-    Load.awaitCommands(platform, faults, "inject", wait);
-    Latencies latencies = Latencies.of(Load.since(platform, sent, "inject"));
-    // The next round starts on an idle platform: every fault of this one has ended.
-    Waits.until(platform, wait, () -> platform.lifecycle().ended(faults) == faults.size());
-    long completed = platform.lifecycle().endedAs(faults, LifecycleStage.COMPLETED);
-    if (completed < faults.size()) {
-      System.err.printf(
-          "P2 %s: %d of %d faults COMPLETED (%d reached SendCommand)%n",
-          prefix, completed, faults.size(), latencies.count());
-    }
-    return latencies;
   }
 }

@@ -27,4 +27,19 @@ final class Settings {
           property + " must be a comma-separated list of positive integers, got '" + value + "'");
     }
   }
+
+  /** A whole number ≥ 0, e.g. {@code bench.warmup.requests=10000}; a bad value fails naming it. */
+  static int count(String property, int defaultValue) {
+    String value = System.getProperty(property, Integer.toString(defaultValue)).trim();
+    try {
+      int count = Integer.parseInt(value);
+      if (count < 0) {
+        throw new NumberFormatException();
+      }
+      return count;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          property + " must be a whole number of 0 or more, got '" + value + "'");
+    }
+  }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -54,7 +55,6 @@ public final class FaultLedger implements AutoCloseable {
    */
   public static final int MAX_RECORD_BYTES = 1024 * 1024;
 
-  private final KafkaProducer<String, byte[]> producer;
   private final LedgerCommits commits;
   private final BlockingQueue<LedgerWrite> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
@@ -81,7 +81,12 @@ public final class FaultLedger implements AutoCloseable {
    * @param maxBlock how long one commit (or abort) waits for the broker before it is tried again
    */
   FaultLedger(KafkaClients kafka, String transactionalId, Duration maxBlock) {
-    this.producer =
+    this(producers(kafka, transactionalId, maxBlock), maxBlock);
+  }
+
+  static Supplier<KafkaProducer<String, byte[]>> producers(
+      KafkaClients kafka, String transactionalId, Duration maxBlock) {
+    return () ->
         kafka.producer(
             "ledger",
             Map.of(
@@ -101,9 +106,21 @@ public final class FaultLedger implements AutoCloseable {
                 (int) maxBlock.toMillis()),
             new StringSerializer(),
             new ByteArraySerializer());
-    this.commits = new LedgerCommits(producer);
+  }
+
+  /**
+   * @param producers makes the transactional producer, and a new one under the same transactional
+   *     id when the one in use is left in an error state it cannot leave
+   */
+  FaultLedger(Supplier<KafkaProducer<String, byte[]>> producers, Duration maxBlock) {
+    this.commits = new LedgerCommits(producers);
     commits.initTransactions(maxBlock);
     this.writer = Thread.ofPlatform().name("faultline-ledger").daemon().start(this::writeLoop);
+  }
+
+  /** The producer in use (tests). */
+  KafkaProducer<String, byte[]> producer() {
+    return commits.producer();
   }
 
   /**
@@ -252,13 +269,13 @@ public final class FaultLedger implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    producer.close(Duration.ofSeconds(5));
+    commits.closeProducer(Duration.ofSeconds(5));
   }
 
   /** Closes the producer at once, without committing queued writes (simulates a crash). */
   public void abandon() {
     commits.closed = true;
     writer.interrupt();
-    producer.close(Duration.ZERO);
+    commits.closeProducer(Duration.ZERO);
   }
 }

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -21,27 +23,46 @@ import org.slf4j.LoggerFactory;
  * The ledger's transactions: one batch of writes per transaction through the transactional
  * producer. Ownership is asked again before each transaction; a transient failure (the broker away
  * or moving) is retried until the broker takes the batch, others up to {@link #ATTEMPTS} times; a
- * fenced or unauthorised producer fails every write and closes the ledger for good.
+ * fenced or unauthorised producer fails every write and closes the ledger for good. A producer left
+ * in an error state it cannot leave (it refuses even to abort: e.g. the coordinator answered
+ * INVALID_TXN_STATE, or a sequence broke) is replaced by a new one under the same transactional id,
+ * whose initialisation aborts whatever the old one left open, and the batch is written again; at
+ * most {@link #RENEWALS} times in a row.
  */
 final class LedgerCommits {
   private static final Logger log = LoggerFactory.getLogger(FaultLedger.class);
 
   private static final int ATTEMPTS = 3;
+  static final int RENEWALS = 3;
   private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(1);
 
-  private final KafkaProducer<String, byte[]> producer;
+  private final Supplier<KafkaProducer<String, byte[]>> producers;
+  private volatile KafkaProducer<String, byte[]> producer;
+  private Duration maxBlock = Duration.ofSeconds(30);
+  private int renewals;
   final List<Consumer<JournalEntry>> journalListeners = new CopyOnWriteArrayList<>();
   final List<Consumer<Exception>> failureListeners = new CopyOnWriteArrayList<>();
   volatile BooleanSupplier acting = () -> true;
   volatile boolean closed;
   volatile Exception failure;
 
-  LedgerCommits(KafkaProducer<String, byte[]> producer) {
-    this.producer = producer;
+  LedgerCommits(Supplier<KafkaProducer<String, byte[]>> producers) {
+    this.producers = producers;
+    this.producer = producers.get();
+  }
+
+  /** The producer in use (tests). */
+  KafkaProducer<String, byte[]> producer() {
+    return producer;
+  }
+
+  void closeProducer(Duration timeout) {
+    producer.close(timeout);
   }
 
   /** Fences this id's earlier producers; retried while the coordinator is not ready (≤ 60 s). */
   void initTransactions(Duration maxBlock) {
+    this.maxBlock = maxBlock;
     long attempts = Math.max(1, Duration.ofSeconds(60).dividedBy(maxBlock));
     for (long attempt = 1; ; attempt++) {
       try {
@@ -85,18 +106,49 @@ final class LedgerCommits {
       producer.beginTransaction();
       producer.sendOffsetsToTransaction(write.offsets(), write.group());
       producer.commitTransaction();
+      renewals = 0;
       write.done().complete(null);
-    } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+    } catch (ProducerFencedException | AuthorizationException e) {
       fail(e, List.of(write));
-    } catch (KafkaException e) {
+    } catch (KafkaException | IllegalStateException e) {
       // A stale generation (the partitions moved) or a broker error: the approvals are delivered
       // again and the journal index recognises them. Nothing else fails.
-      try {
-        producer.abortTransaction();
-      } catch (KafkaException abort) {
-        log.warn("aborting an offsets transaction failed", abort);
+      if (!abort()) {
+        renew(e, List.of());
       }
       write.done().completeExceptionally(e);
+    }
+  }
+
+  /**
+   * Replaces a producer that refuses every transactional call with a new one under the same
+   * transactional id. False, with the ledger failed and {@code batch} failed with it, when it may
+   * not (the ledger is closing, {@link #RENEWALS} in a row already) or the new one cannot start.
+   */
+  private boolean renew(RuntimeException cause, List<LedgerWrite> batch) {
+    if (closed || renewals >= RENEWALS || fenced(cause)) {
+      fail(cause, batch);
+      return false;
+    }
+    renewals++;
+    log.warn(
+        "ledger producer can no longer run transactions ({}); replacing it under the same"
+            + " transactional id ({} of {} in a row)",
+        cause.toString(),
+        renewals,
+        RENEWALS);
+    try {
+      producer.close(Duration.ZERO);
+    } catch (RuntimeException e) {
+      log.debug("closing the unusable ledger producer failed", e);
+    }
+    try {
+      producer = producers.get();
+      initTransactions(maxBlock);
+      return true;
+    } catch (KafkaException | IllegalStateException e) {
+      fail(e, batch);
+      return false;
     }
   }
 
@@ -136,6 +188,7 @@ final class LedgerCommits {
           }
         }
         producer.commitTransaction();
+        renewals = 0;
         if (attempt > 1) {
           log.info("ledger committed {} writes after {} attempts", batch.size(), attempt);
         }
@@ -146,14 +199,16 @@ final class LedgerCommits {
           write.done().complete(null);
         }
         return;
-      } catch (ProducerFencedException
-          | OutOfOrderSequenceException
-          | AuthorizationException
-          | IllegalStateException e) {
-        // IllegalStateException: the producer refuses the next step (e.g. an abort that never
-        // finished); its state is unknown, so nothing more may be written through it.
+      } catch (ProducerFencedException | AuthorizationException e) {
         fail(e, batch);
         return;
+      } catch (OutOfOrderSequenceException | IllegalStateException e) {
+        // The producer's state is unknown (a broken sequence, or it refuses the next step, e.g. an
+        // abort that never finished): nothing more is written through it.
+        if (!renew(e, batch)) {
+          return;
+        }
+        open = false;
       } catch (TimeoutException e) {
         // The broker did not answer within max.block: the commit is still pending and is retried
         // as it stands (the producer allows it), with the same records.
@@ -161,12 +216,20 @@ final class LedgerCommits {
           return;
         }
       } catch (KafkaException e) {
-        open = !abort();
-        if (open || !mayRetry(batch, attempt, e)) {
-          if (open) {
-            batch.forEach(w -> w.done().completeExceptionally(e));
+        if (abort()) {
+          open = false;
+          if (!mayRetry(batch, attempt, e)) {
+            return;
           }
+        } else if (closed) {
+          batch.forEach(w -> w.done().completeExceptionally(e));
           return;
+        } else {
+          // It refuses even to abort: the producer is in an error state it cannot leave.
+          if (!renew(e, batch)) {
+            return;
+          }
+          open = false;
         }
       }
     }
@@ -216,6 +279,21 @@ final class LedgerCommits {
         return false;
       }
     }
+  }
+
+  /**
+   * Whether another producer took this transactional id (seen first as an old epoch on a produce):
+   * a new one of ours would fence it in turn, so the ledger fails instead.
+   */
+  static boolean fenced(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ProducerFencedException
+          || t instanceof InvalidProducerEpochException
+          || t instanceof AuthorizationException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A failure the broker's return cures: retriable errors, also as the cause of another. */

@@ -3,13 +3,7 @@ package io.faultline.executor.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.faultline.events.Fixtures;
 import io.faultline.events.cloudevents.EventCodec;
-import io.faultline.events.ids.FaultCoordinates;
-import io.faultline.events.ids.FaultId;
-import io.faultline.events.ids.TenantId;
-import io.faultline.events.lifecycle.FaultLifecycleEvent;
-import io.faultline.events.lifecycle.RunningFault;
 import io.faultline.events.topics.Topics;
 import io.faultline.executor.RawRecords;
 import io.faultline.executor.TestFaults;
@@ -34,41 +28,6 @@ class FaultLedgerRecordLimitIT {
     TestFaults.createTopics();
   }
 
-  private static FaultLifecycleEvent started(String tenant, String faultId, String detail) {
-    FaultCoordinates base = Fixtures.aProcessKillRequest().coordinates();
-    FaultCoordinates fault =
-        new FaultCoordinates(
-            FaultId.of(faultId),
-            TenantId.of(tenant),
-            base.experimentId(),
-            base.runId(),
-            base.faultType(),
-            base.accountId(),
-            base.region());
-    return FaultLifecycleEvent.started(
-        new RunningFault(
-            fault, false, Fixtures.aProcessKillRequest().parameters(), null, null, null),
-        2,
-        Instant.now(),
-        detail);
-  }
-
-  private static JournalEntry entry(String tenant, String faultId) {
-    return new JournalEntry(
-        faultId,
-        tenant,
-        Phase.STARTED,
-        3,
-        0,
-        0,
-        null,
-        List.of(),
-        List.of(),
-        null,
-        "ledger-it",
-        Instant.now());
-  }
-
   @Test
   void anOversizedEventFailsOnlyItsOwnWrite() throws Exception {
     String tenant = TestFaults.unique("ledger");
@@ -76,12 +35,20 @@ class FaultLedgerRecordLimitIT {
         new FaultLedger(TestKafka.bootstrapServers(), TestFaults.unique("ledger-it"))) {
       List<CompletableFuture<Void>> others =
           List.of(
-              ledger.submit(started(tenant, "f-before", "fine"), null, entry(tenant, "f-before")));
+              ledger.submit(
+                  LedgerFixtures.started(tenant, "f-before", "fine"),
+                  null,
+                  LedgerFixtures.entry(tenant, "f-before")));
       CompletableFuture<Void> oversized =
           ledger.submit(
-              started(tenant, "f-huge", "x".repeat(1_100_000)), null, entry(tenant, "f-huge"));
+              LedgerFixtures.started(tenant, "f-huge", "x".repeat(1_100_000)),
+              null,
+              LedgerFixtures.entry(tenant, "f-huge"));
       CompletableFuture<Void> after =
-          ledger.submit(started(tenant, "f-after", "fine"), null, entry(tenant, "f-after"));
+          ledger.submit(
+              LedgerFixtures.started(tenant, "f-after", "fine"),
+              null,
+              LedgerFixtures.entry(tenant, "f-after"));
 
       assertThatThrownBy(() -> oversized.get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
@@ -92,7 +59,9 @@ class FaultLedgerRecordLimitIT {
       others.getFirst().get(30, TimeUnit.SECONDS);
       after.get(30, TimeUnit.SECONDS);
       assertThatThrownBy(
-              () -> ledger.write(started(tenant, "f-huge", "x".repeat(1_100_000)), null, null))
+              () ->
+                  ledger.write(
+                      LedgerFixtures.started(tenant, "f-huge", "x".repeat(1_100_000)), null, null))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("over the 1048576-byte record limit");
     }
