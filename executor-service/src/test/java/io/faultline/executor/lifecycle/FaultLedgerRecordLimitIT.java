@@ -3,7 +3,6 @@ package io.faultline.executor.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.topics.Topics;
 import io.faultline.executor.RawRecords;
 import io.faultline.executor.TestFaults;
@@ -66,16 +65,7 @@ class FaultLedgerRecordLimitIT {
           .hasMessageContaining("over the 1048576-byte record limit");
     }
 
-    List<ConsumerRecord<String, byte[]>> events =
-        RawRecords.read(Topics.FAULT_LIFECYCLE.name(), tenant::equals);
-    assertThat(events)
-        .extracting(
-            r ->
-                EventCodec.standard()
-                    .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
-                    .data()
-                    .faultId()
-                    .value())
+    assertThat(LedgerFixtures.lifecycleFaultIds(tenant))
         .containsExactlyInAnyOrder("f-before", "f-after");
     assertThat(RawRecords.read(Topics.EXECUTION_JOURNAL.name(), k -> k.startsWith(tenant + "/")))
         .extracting(ConsumerRecord::key)

@@ -3,7 +3,6 @@ package io.faultline.executor.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.topics.Topics;
 import io.faultline.executor.RawRecords;
 import io.faultline.executor.TestFaults;
@@ -55,8 +54,7 @@ class FaultLedgerRenewalIT {
       assertThat(ledger.producer()).isNotSameAs(first);
       assertThat(ledger.failed()).isFalse();
     }
-    assertThat(faultIds(RawRecords.read(Topics.FAULT_LIFECYCLE.name(), tenant::equals)))
-        .containsExactly("f-before", "f-after");
+    assertThat(LedgerFixtures.lifecycleFaultIds(tenant)).containsExactly("f-before", "f-after");
     assertThat(RawRecords.read(Topics.EXECUTION_JOURNAL.name(), k -> k.startsWith(tenant + "/")))
         .extracting(ConsumerRecord::key)
         .containsExactlyInAnyOrder(tenant + "/f-before", tenant + "/f-after");
@@ -97,17 +95,5 @@ class FaultLedgerRenewalIT {
       assertThat(made).hasValue(2);
     }
     assertThat(RawRecords.read(Topics.FAULT_LIFECYCLE.name(), tenant::equals)).isEmpty();
-  }
-
-  private static List<String> faultIds(List<ConsumerRecord<String, byte[]>> records) {
-    return records.stream()
-        .map(
-            r ->
-                EventCodec.standard()
-                    .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
-                    .data()
-                    .faultId()
-                    .value())
-        .toList();
   }
 }

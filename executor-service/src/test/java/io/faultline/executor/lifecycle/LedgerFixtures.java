@@ -1,11 +1,14 @@
 package io.faultline.executor.lifecycle;
 
 import io.faultline.events.Fixtures;
+import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.ids.FaultCoordinates;
 import io.faultline.events.ids.FaultId;
 import io.faultline.events.ids.TenantId;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.RunningFault;
+import io.faultline.events.topics.Topics;
+import io.faultline.executor.RawRecords;
 import io.faultline.executor.lifecycle.JournalEntry.Phase;
 import java.time.Instant;
 import java.util.List;
@@ -47,5 +50,18 @@ final class LedgerFixtures {
         null,
         "ledger-it",
         Instant.now());
+  }
+
+  /** The fault ids of the tenant's lifecycle events on the topic, in the order read. */
+  static List<String> lifecycleFaultIds(String tenant) {
+    return RawRecords.read(Topics.FAULT_LIFECYCLE.name(), tenant::equals).stream()
+        .map(
+            r ->
+                EventCodec.standard()
+                    .decode(Topics.FAULT_LIFECYCLE, r.key(), r.headers(), r.value())
+                    .data()
+                    .faultId()
+                    .value())
+        .toList();
   }
 }
