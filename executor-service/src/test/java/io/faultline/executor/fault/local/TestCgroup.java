@@ -104,6 +104,25 @@ public final class TestCgroup implements AutoCloseable {
     return read(memory.resolve("memory.usage_in_bytes"));
   }
 
+  /**
+   * Anonymous memory of the group's processes now ({@code total_rss} of {@code memory.stat}), in
+   * bytes: what a stressor allocates and gives back when it ends. Unlike {@link
+   * #memoryUsageBytes()} it leaves out the page cache charged to the group, e.g. binaries and
+   * libraries first read from disk by one of its processes, which can stay after they exit.
+   */
+  public long memoryAnonymousBytes() {
+    try {
+      for (String line : Files.readAllLines(memory.resolve("memory.stat"))) {
+        if (line.startsWith("total_rss ")) {
+          return Long.parseLong(line.substring("total_rss ".length()).strip());
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + memory.resolve("memory.stat"), e);
+    }
+    throw new IllegalStateException("no total_rss in " + memory.resolve("memory.stat"));
+  }
+
   /** The most memory charged to the group at once, in bytes. */
   public long memoryMaxUsageBytes() {
     return read(memory.resolve("memory.max_usage_in_bytes"));

@@ -67,9 +67,13 @@ class MemoryStressDocumentIT {
     assertThat(host.cgroup.memoryMaxUsageBytes()).isLessThan(LIMIT - 32 * MIB);
   }
 
-  /** The stress's memory is given back. */
+  /**
+   * The stress's memory is given back. Anonymous memory only: the page cache charged to the group
+   * (stress-ng's binary and libraries, read from disk for the first time by a process of this group
+   * on a fresh machine) stays after the stressor ends, and failed this check once in CI.
+   */
   private void assertMemoryIsFreed() {
-    await().atMost(WAIT).until(() -> host.cgroup.memoryUsageBytes() < STRESS / 4);
+    await().atMost(WAIT).until(() -> host.cgroup.memoryAnonymousBytes() < STRESS / 4);
   }
 
   @Test
