@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -144,6 +145,10 @@ class UpgradeDrainIT {
                   .partitions())
           .hasSize(Topics.FAULT_REQUESTS.partitions());
     }
+    // As the operator does before resuming: intake has read every policy again (its group's lag on
+    // the policies topic is 0). A request sent earlier can reach admission before its tenant's
+    // policy, which intake reads from another topic, and be refused UNKNOWN_TENANT.
+    awaitCaughtUp(StreamsSettings.intakeApplicationId(appId), broker.topic(Topics.TENANT_POLICIES));
     // The policy read again decides a new request (without it: UNKNOWN_TENANT); the request read
     // before the upgrade is not decided again.
     broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-after", A, "i-00000000000000002"));
@@ -158,6 +163,37 @@ class UpgradeDrainIT {
       assertThat(decisions)
           .extracting(e -> e.faultId().value() + ":" + e.stage())
           .containsExactly("f-after:APPROVED");
+    }
+  }
+
+  /** Waits until {@code group} has committed every partition of {@code topic} up to its end. */
+  private static void awaitCaughtUp(String group, String topic) {
+    try (Admin admin = TestKafka.admin()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+                admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .forEach(
+                        p ->
+                            ends.put(
+                                new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                return admin.listOffsets(ends).all().get().entrySet().stream()
+                    .allMatch(
+                        e ->
+                            e.getValue().offset() == 0
+                                || (committed.get(e.getKey()) != null
+                                    && committed.get(e.getKey()).offset()
+                                        >= e.getValue().offset()));
+              });
     }
   }
 
