@@ -44,6 +44,18 @@ public record BenchTenant(TenantId tenantId, List<String> accounts, KeyPair publ
   private static final URI SOURCE = URI.create("/benchmarks/flow");
 
   /** A new tenant {@code <name>-<random>} with {@code accounts} fresh 12-digit accounts. */
+  /** {@code count} tenants of {@code accounts} accounts each, their policies registered. */
+  static List<BenchTenant> registered(
+      BenchPlatform platform, String name, int count, int accounts) {
+    List<BenchTenant> all = new ArrayList<>();
+    for (int t = 0; t < count; t++) {
+      BenchTenant tenant = create(name, accounts);
+      platform.register(tenant.policy());
+      all.add(tenant);
+    }
+    return all;
+  }
+
   public static BenchTenant create(String name, int accounts) {
     long base = 100_000_000_000L + (long) (Math.random() * 800_000_000_000L);
     return new BenchTenant(

@@ -2,7 +2,6 @@ package io.faultline.benchmarks.flow;
 
 import io.faultline.events.lifecycle.LifecycleStage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,12 +31,7 @@ public record HaltLatency(int faults, int tenants, int accountsPerTenant, int pu
 
   /** One measurement: adds a row to {@code table}. */
   public void run(BenchPlatform platform, Table.Builder table) {
-    List<BenchTenant> all = new ArrayList<>();
-    for (int t = 0; t < tenants; t++) {
-      BenchTenant tenant = BenchTenant.create("p5", accountsPerTenant);
-      platform.register(tenant.policy());
-      all.add(tenant);
-    }
+    List<BenchTenant> all = BenchTenant.registered(platform, "p5", tenants, accountsPerTenant);
     String prefix = "p5" + UUID.randomUUID().toString().substring(0, 6);
     var records = Load.requests(all, prefix, "run-" + prefix, faults, 3_600);
     List<String> ids = List.copyOf(Load.publish(platform, records, publishRate).keySet());

@@ -1,6 +1,5 @@
 package io.faultline.benchmarks.flow;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -44,12 +43,7 @@ public record JitWarmup(int requests, int rate, int tenants, int accountsPerTena
     if (requests == 0) {
       return table.row(platform.executors(), rate, 0, 0, "-", "-", "-", "-").build();
     }
-    List<BenchTenant> all = new ArrayList<>();
-    for (int t = 0; t < tenants; t++) {
-      BenchTenant tenant = BenchTenant.create("wu", accountsPerTenant);
-      platform.register(tenant.policy());
-      all.add(tenant);
-    }
+    List<BenchTenant> all = BenchTenant.registered(platform, "wu", tenants, accountsPerTenant);
     String prefix = "wu" + UUID.randomUUID().toString().substring(0, 6);
     long start = System.nanoTime();
     Latencies latencies = Load.round(platform, all, prefix, rate, requests, 1);

@@ -1,6 +1,5 @@
 package io.faultline.benchmarks.flow;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,12 +31,7 @@ public record RequestLatency(
   }
 
   public Table run(BenchPlatform platform) {
-    List<BenchTenant> all = new ArrayList<>();
-    for (int t = 0; t < tenants; t++) {
-      BenchTenant tenant = BenchTenant.create("p2", accountsPerTenant);
-      platform.register(tenant.policy());
-      all.add(tenant);
-    }
+    List<BenchTenant> all = BenchTenant.registered(platform, "p2", tenants, accountsPerTenant);
     String tag = UUID.randomUUID().toString().substring(0, 6);
     Load.round(platform, all, "p2w" + tag, 20, tenants * accountsPerTenant, holdSeconds);
 
