@@ -46,7 +46,7 @@ public final class AdmissionBenchmark {
     String run = UUID.randomUUID().toString().substring(0, 6);
     P1Report report = new P1Report(settings, Instant.now());
     System.out.printf(
-        "P1: run %s, instances %s, backlog %d, warm-up %d, %d tenants, requests to %s, work dir %s%n",
+        "P1: run %s, instances %s, backlog %d, warm-up %d per instance, %d tenants, requests to %s, work dir %s%n",
         run,
         settings.instances(),
         settings.backlog(),
@@ -94,9 +94,10 @@ public final class AdmissionBenchmark {
         awaitReady(tenants, tap, producer, instances, c);
         List<ProducerRecord<String, byte[]>> warmup = List.of();
         if (settings.warmup() > 0) {
-          System.out.printf(
-              "[%d instance(s)] warming up with %d requests...%n", count, settings.warmup());
-          warmup = tenants.signedRequests(c + "w", settings.warmup());
+          // Per instance: each JVM compiles its own decision path.
+          int requests = settings.warmup() * count;
+          System.out.printf("[%d instance(s)] warming up with %d requests...%n", count, requests);
+          warmup = tenants.signedRequests(c + "w", requests);
           DecisionTap.Phase phase = tap.begin(c + "w");
           Backlog.send(producer, warmup);
           awaitAnswered(phase, warmup.size(), instances, Duration.ofMinutes(10));

@@ -109,8 +109,10 @@ public final class P1Report {
         "P1 policy admission — %s, %d cores, load average before %s, after %s%n",
         started, Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter);
     out.printf(
-        "requests signed RS256 and verified; %d tenants; every request %s; policy JVM %s%n",
+        "requests signed RS256 and verified; %d tenants; warm-up %d requests per instance;"
+            + " every request %s; policy JVM %s%n",
         settings.tenants(),
+        settings.warmup(),
         settings.decision() == BenchTenants.Decision.APPROVE
             ? "approvable (approval, lifecycle event, lease, decision record)"
             : "refused by a rule (REGION_NOT_ALLOWED; all rules evaluated)",

@@ -1,5 +1,6 @@
 package io.faultline.benchmarks.admission;
 
+import io.faultline.benchmarks.jvm.BenchProperties;
 import io.faultline.benchmarks.jvm.BootService;
 import io.faultline.benchmarks.jvm.ChildBroker;
 import io.faultline.benchmarks.jvm.Poll;
@@ -28,7 +29,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <p>Run: {@code ./mvnw -B -o -pl benchmarks exec:java
  * -Dexec.mainClass=io.faultline.benchmarks.admission.PlatformBenchmark} with {@code bench.backlog},
- * {@code bench.warmup}, {@code bench.tenants} as for {@link AdmissionBenchmark}.
+ * {@code bench.warmup} (one policy instance, so the whole warm-up), {@code bench.tenants} as for
+ * {@link AdmissionBenchmark}, and {@code bench.serviceJvm}.
  */
 public final class PlatformBenchmark {
   private PlatformBenchmark() {}
@@ -43,7 +45,23 @@ public final class PlatformBenchmark {
     }
   }
 
-  static void run(BenchSettings settings) {
+  /**
+   * What one run measured.
+   *
+   * @param cpuPerThousand CPU seconds per 1,000 decisions of each service and of the broker, by
+   *     name
+   */
+  record Result(
+      long requests,
+      long decided,
+      long approved,
+      long rejected,
+      long refused,
+      long duplicates,
+      double seconds,
+      Map<String, Double> cpuPerThousand) {}
+
+  static Result run(BenchSettings settings) {
     String run = UUID.randomUUID().toString().substring(0, 6);
     Path workDir = settings.workDir().resolveSibling("platform-" + run);
     String loadBefore = P1Report.loadAverage();
@@ -72,7 +90,10 @@ public final class PlatformBenchmark {
                     Map.of(
                         FaultlineServices.POLICY, BootService.freePort(),
                         FaultlineServices.EXECUTOR, BootService.freePort(),
-                        FaultlineServices.SCHEDULER, BootService.freePort())))) {
+                        FaultlineServices.SCHEDULER, BootService.freePort()),
+                    Map.of(),
+                    broker.bootstrapServers(),
+                    serviceJvm()))) {
       Backlog.sendEach(producer, tenants.policies());
       awaitPoliciesRead(tenants, tap, producer, services);
       if (settings.warmup() > 0) {
@@ -96,8 +117,8 @@ public final class PlatformBenchmark {
       long decided = phase.decided();
       System.out.println();
       System.out.printf(
-          "P1 whole platform — %s, load average before %s, after %s%n",
-          Instant.now(), loadBefore, P1Report.loadAverage());
+          "P1 whole platform — %s, load average before %s, after %s; services' JVM %s%n",
+          Instant.now(), loadBefore, P1Report.loadAverage(), String.join(" ", serviceJvm()));
       System.out.printf(
           Locale.ROOT,
           "backlog %d signed requests, refused by a rule (REJECTED): decided %d (approved %d,"
@@ -111,6 +132,7 @@ public final class PlatformBenchmark {
           decided / seconds);
       System.out.println("| process | CPU s | CPU s / 1,000 decisions |");
       System.out.println("|---|---|---|");
+      Map<String, Double> cpuPerThousand = new java.util.LinkedHashMap<>();
       for (int i = 0; i < processes.size(); i++) {
         double cpu = ProcessCpu.seconds(processes.get(i).pid()) - before[i];
         System.out.printf(
@@ -119,10 +141,21 @@ public final class PlatformBenchmark {
             processes.get(i).name(),
             cpu,
             cpu / decided * 1000);
+        cpuPerThousand.put(processes.get(i).name(), cpu / decided * 1000);
       }
       double brokerCpu = broker.cpuSeconds() - brokerBefore;
       System.out.printf(
           Locale.ROOT, "| broker | %.1f | %.2f |%n", brokerCpu, brokerCpu / decided * 1000);
+      cpuPerThousand.put("broker", brokerCpu / decided * 1000);
+      return new Result(
+          backlog.size(),
+          decided,
+          phase.approved.get(),
+          phase.rejected.get(),
+          phase.refused.get(),
+          phase.duplicates.get(),
+          seconds,
+          cpuPerThousand);
     }
   }
 
@@ -168,5 +201,15 @@ public final class PlatformBenchmark {
                 + expected
                 + "\n"
                 + services.logs());
+  }
+
+  /**
+   * The services' JVM options, {@code bench.serviceJvm}: by default local-platform's quick-start
+   * JVMs, as {@code ./faultline-local} runs them (C1 only); the images' JVM is {@code
+   * -Dbench.serviceJvm="-Xmx512m -XX:+ExitOnOutOfMemoryError"}.
+   */
+  private static List<String> serviceJvm() {
+    return BenchProperties.jvmOptions(
+        "bench.serviceJvm", String.join(" ", ServiceProcess.QUICK_START_JVM));
   }
 }
