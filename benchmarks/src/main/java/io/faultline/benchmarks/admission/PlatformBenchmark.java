@@ -10,6 +10,7 @@ import io.faultline.local.ServiceProcess;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +66,7 @@ public final class PlatformBenchmark {
     String run = UUID.randomUUID().toString().substring(0, 6);
     Path workDir = settings.workDir().resolveSibling("platform-" + run);
     String loadBefore = P1Report.loadAverage();
+    List<String> serviceJvm = serviceJvm();
     BenchTenants tenants = new BenchTenants(run, settings.tenants(), BenchTenants.Decision.REJECT);
     System.out.printf(
         "P1 platform: run %s, backlog %d, work dir %s%n", run, settings.backlog(), workDir);
@@ -93,7 +95,7 @@ public final class PlatformBenchmark {
                         FaultlineServices.SCHEDULER, BootService.freePort()),
                     Map.of(),
                     broker.bootstrapServers(),
-                    serviceJvm()))) {
+                    serviceJvm))) {
       Backlog.sendEach(producer, tenants.policies());
       awaitPoliciesRead(tenants, tap, producer, services);
       if (settings.warmup() > 0) {
@@ -118,7 +120,7 @@ public final class PlatformBenchmark {
       System.out.println();
       System.out.printf(
           "P1 whole platform — %s, load average before %s, after %s; services' JVM %s%n",
-          Instant.now(), loadBefore, P1Report.loadAverage(), String.join(" ", serviceJvm()));
+          Instant.now(), loadBefore, P1Report.loadAverage(), String.join(" ", serviceJvm));
       System.out.printf(
           Locale.ROOT,
           "backlog %d signed requests, refused by a rule (REJECTED): decided %d (approved %d,"
@@ -132,21 +134,19 @@ public final class PlatformBenchmark {
           decided / seconds);
       System.out.println("| process | CPU s | CPU s / 1,000 decisions |");
       System.out.println("|---|---|---|");
-      Map<String, Double> cpuPerThousand = new java.util.LinkedHashMap<>();
+      Map<String, Double> cpuSeconds = new LinkedHashMap<>();
       for (int i = 0; i < processes.size(); i++) {
-        double cpu = ProcessCpu.seconds(processes.get(i).pid()) - before[i];
-        System.out.printf(
-            Locale.ROOT,
-            "| %s | %.1f | %.2f |%n",
-            processes.get(i).name(),
-            cpu,
-            cpu / decided * 1000);
-        cpuPerThousand.put(processes.get(i).name(), cpu / decided * 1000);
+        cpuSeconds.put(
+            processes.get(i).name(), ProcessCpu.seconds(processes.get(i).pid()) - before[i]);
       }
-      double brokerCpu = broker.cpuSeconds() - brokerBefore;
-      System.out.printf(
-          Locale.ROOT, "| broker | %.1f | %.2f |%n", brokerCpu, brokerCpu / decided * 1000);
-      cpuPerThousand.put("broker", brokerCpu / decided * 1000);
+      cpuSeconds.put("broker", broker.cpuSeconds() - brokerBefore);
+      Map<String, Double> cpuPerThousand = new LinkedHashMap<>();
+      cpuSeconds.forEach(
+          (name, cpu) -> {
+            cpuPerThousand.put(name, cpu / decided * 1000);
+            System.out.printf(
+                Locale.ROOT, "| %s | %.1f | %.2f |%n", name, cpu, cpuPerThousand.get(name));
+          });
       return new Result(
           backlog.size(),
           decided,

@@ -44,7 +44,6 @@ public record BenchTenant(TenantId tenantId, List<String> accounts, KeyPair publ
   private static final String KEY_ID = "bench";
   private static final URI SOURCE = URI.create("/benchmarks/flow");
 
-  /** A new tenant {@code <name>-<random>} with {@code accounts} fresh 12-digit accounts. */
   /** {@code count} tenants of {@code accounts} accounts each, their policies registered. */
   static List<BenchTenant> registered(
       BenchPlatform platform, String name, int count, int accounts) {
@@ -57,6 +56,7 @@ public record BenchTenant(TenantId tenantId, List<String> accounts, KeyPair publ
     return all;
   }
 
+  /** A new tenant {@code <name>-<random>} with {@code accounts} fresh 12-digit accounts. */
   public static BenchTenant create(String name, int accounts) {
     long base = 100_000_000_000L + (long) (Math.random() * 800_000_000_000L);
     return new BenchTenant(

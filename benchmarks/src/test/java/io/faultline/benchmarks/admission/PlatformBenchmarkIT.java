@@ -2,6 +2,7 @@ package io.faultline.benchmarks.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -11,20 +12,17 @@ import org.junit.jupiter.api.Test;
  * columns read. No figure is asserted.
  */
 class PlatformBenchmarkIT {
-  private static final String[] PROPERTIES = {"bench.backlog", "bench.warmup", "bench.tenants"};
+  private static final Map<String, String> SMOKE =
+      Map.of("bench.backlog", "300", "bench.warmup", "100", "bench.tenants", "6");
 
   @AfterEach
   void clearProperties() {
-    for (String property : PROPERTIES) {
-      System.clearProperty(property);
-    }
+    SMOKE.keySet().forEach(System::clearProperty);
   }
 
   @Test
   void decidesEverySignedRequestOnceAndReadsEveryProcessCpu() {
-    System.setProperty("bench.backlog", "300");
-    System.setProperty("bench.warmup", "100");
-    System.setProperty("bench.tenants", "6");
+    SMOKE.forEach(System::setProperty);
 
     PlatformBenchmark.Result result = PlatformBenchmark.run(BenchSettings.fromSystemProperties());
 

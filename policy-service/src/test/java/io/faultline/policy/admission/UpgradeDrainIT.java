@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.faultline.events.client.ConsumerGroupProgress;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.topics.Topics;
@@ -21,7 +22,6 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -148,7 +148,10 @@ class UpgradeDrainIT {
     // As the operator does before resuming: intake has read every policy again (its group's lag on
     // the policies topic is 0). A request sent earlier can reach admission before its tenant's
     // policy, which intake reads from another topic, and be refused UNKNOWN_TENANT.
-    awaitCaughtUp(StreamsSettings.intakeApplicationId(appId), broker.topic(Topics.TENANT_POLICIES));
+    awaitCaughtUp(
+        StreamsSettings.intakeApplicationId(appId),
+        broker.topic(Topics.TENANT_POLICIES),
+        Topics.TENANT_POLICIES.partitions());
     // The policy read again decides a new request (without it: UNKNOWN_TENANT); the request read
     // before the upgrade is not decided again.
     broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-after", A, "i-00000000000000002"));
@@ -167,33 +170,12 @@ class UpgradeDrainIT {
   }
 
   /** Waits until {@code group} has committed every partition of {@code topic} up to its end. */
-  private static void awaitCaughtUp(String group, String topic) {
+  private static void awaitCaughtUp(String group, String topic, int partitions) {
     try (Admin admin = TestKafka.admin()) {
+      Map<TopicPartition, Long> ends = ConsumerGroupProgress.endOffsets(admin, topic, partitions);
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(
-              () -> {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-                Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-                admin
-                    .describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .forEach(
-                        p ->
-                            ends.put(
-                                new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-                return admin.listOffsets(ends).all().get().entrySet().stream()
-                    .allMatch(
-                        e ->
-                            e.getValue().offset() == 0
-                                || (committed.get(e.getKey()) != null
-                                    && committed.get(e.getKey()).offset()
-                                        >= e.getValue().offset()));
-              });
+          .until(() -> ConsumerGroupProgress.hasCommittedUpTo(admin, group, ends));
     }
   }
 
