@@ -69,7 +69,7 @@ class DeployReadmeTest {
   @Test
   void everyChartValueNamedExists() {
     Map<String, Object> values = yaml(Repository.read("deploy/helm/faultline/values.yaml"));
-    Pattern key = Pattern.compile("^((?:<service>|[a-zA-Z]+)(?:\\.[\\w<>]+)+)");
+    Pattern key = Pattern.compile("^((?:<service>|[a-zA-Z]+)(?:\\.[\\w<>-]+)+)");
     List<String> named = new ArrayList<>();
     for (String token : inline()) {
       Matcher m = key.matcher(token.replace("--set ", ""));
@@ -81,6 +81,16 @@ class DeployReadmeTest {
       if (!first.equals("<service>") && !values.containsKey(first)) {
         continue; // not a chart value (a Spring property, a file name)
       }
+      Matcher spring = Pattern.compile("^(\\w+)\\.config\\.(.+)$").matcher(path);
+      if (spring.matches()) {
+        // A Spring property under a service's free-form config: the service must have it.
+        assertThat(get(values, spring.group(1) + ".config")).as(path).isInstanceOf(Map.class);
+        Map<String, Object> application =
+            yaml(Repository.read(spring.group(1) + "-service/src/main/resources/application.yml"));
+        assertThat(get(application, spring.group(2))).as(path).isNotNull();
+        named.add(path);
+        continue;
+      }
       for (String service : SERVICE_KEYS) {
         String concrete = path.replace("<service>", service);
         assertThat(exists(values, concrete)).as("values.yaml has " + concrete).isTrue();
@@ -88,7 +98,11 @@ class DeployReadmeTest {
       named.add(path);
     }
     assertThat(named)
-        .contains("executor.replicas", "kafka.secret.name", "scheduler.auth.issuerUri");
+        .contains(
+            "executor.replicas",
+            "kafka.secret.name",
+            "scheduler.auth.issuerUri",
+            "policy.config.faultline.policy.start-halted");
   }
 
   @Test

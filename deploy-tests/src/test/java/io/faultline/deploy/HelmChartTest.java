@@ -326,6 +326,15 @@ class HelmChartTest {
   }
 
   @Test
+  void theUpgradesStartHaltedSettingReachesThePolicyService() {
+    // The README's drain from one admission partition deploys the policy service with it.
+    Rendered chart =
+        Rendered.with(t -> t.set("policy.config.faultline.policy.start-halted", "true"), "minimal");
+    assertThat(map(applicationConfig(chart, "policy-service"), "faultline.policy"))
+        .containsEntry("start-halted", true);
+  }
+
+  @Test
   void theSchedulerSignsWithTheSecretsKeyAndThePolicyTrustsItsPublicHalf() {
     Map<String, Object> scheduler = ALL.of("Deployment", "scheduler-service");
     Map<String, Object> signing =

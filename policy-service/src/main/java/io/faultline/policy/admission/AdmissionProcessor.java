@@ -67,7 +67,7 @@ final class AdmissionProcessor
     // init runs again when a task is revived after an aborted transaction: a new state forgets
     // the index, which is rebuilt from the stores on first use.
     book = new EscrowBook(context, settings);
-    state = new AdmissionState(context, book);
+    state = new AdmissionState(context, book, settings.startHalted());
     escrow = new EscrowDesk<>(book, desk);
     output = new AdmissionOutput(context, settings, telemetry);
     context.schedule(

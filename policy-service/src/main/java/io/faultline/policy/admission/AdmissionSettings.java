@@ -23,6 +23,10 @@ import java.util.Objects;
  * @param admissionPartitions how many partitions the admission log has: as many as the requests
  *     topic, so a tenant's requests and its admission commands share a partition number; each holds
  *     a share of {@code platformMaxActiveFaults} (ADR 0012)
+ * @param startHalted an admission partition whose stores are empty when it starts (its first start,
+ *     or the first after the upgrade's reset deleted its changelogs) counts the platform as halted
+ *     until it reads a platform resume, so nothing it reads before the halt and policies intake
+ *     reads again is approved against its empty state (the upgrade in the README)
  */
 public record AdmissionSettings(
     int platformMaxActiveFaults,
@@ -32,7 +36,8 @@ public record AdmissionSettings(
     RequestAuthentication.Settings signatures,
     Duration startDeadline,
     AccountOwnerLookup accountOwners,
-    int admissionPartitions) {
+    int admissionPartitions,
+    boolean startHalted) {
   public static final Duration DEFAULT_START_DEADLINE = Duration.ofMinutes(2);
 
   public AdmissionSettings {
@@ -67,7 +72,8 @@ public record AdmissionSettings(
         null,
         null,
         null,
-        DEFAULT_ADMISSION_PARTITIONS);
+        DEFAULT_ADMISSION_PARTITIONS,
+        false);
   }
 
   public AdmissionSettings(
@@ -84,7 +90,8 @@ public record AdmissionSettings(
         value,
         startDeadline,
         accountOwners,
-        admissionPartitions);
+        admissionPartitions,
+        startHalted);
   }
 
   public AdmissionSettings withStartDeadline(Duration value) {
@@ -96,7 +103,8 @@ public record AdmissionSettings(
         signatures,
         value,
         accountOwners,
-        admissionPartitions);
+        admissionPartitions,
+        startHalted);
   }
 
   public AdmissionSettings withAccountOwners(AccountOwnerLookup value) {
@@ -108,7 +116,8 @@ public record AdmissionSettings(
         signatures,
         startDeadline,
         value,
-        admissionPartitions);
+        admissionPartitions,
+        startHalted);
   }
 
   public AdmissionSettings withAdmissionPartitions(int value) {
@@ -120,6 +129,20 @@ public record AdmissionSettings(
         signatures,
         startDeadline,
         accountOwners,
+        value,
+        startHalted);
+  }
+
+  public AdmissionSettings withStartHalted(boolean value) {
+    return new AdmissionSettings(
+        platformMaxActiveFaults,
+        leaseGrace,
+        leaseCheckInterval,
+        topicPrefix,
+        signatures,
+        startDeadline,
+        accountOwners,
+        admissionPartitions,
         value);
   }
 

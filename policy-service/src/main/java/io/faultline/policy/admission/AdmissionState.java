@@ -18,10 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admission's five changelogged stores behind a typed API. They are written in the same
@@ -36,6 +39,16 @@ final class AdmissionState implements AdmissionView {
   private static final ObjectMapper JSON = Json.mapper();
   private static final byte[] HALTED = {'H'};
 
+  /**
+   * Written to the halts store the first time a partition starts on empty stores, so it is never
+   * empty again (a partition none of whose tenants ever acted would otherwise look fresh, and start
+   * halted, on every restart).
+   */
+  static final String STARTED = "started";
+
+  private static final byte[] STARTED_MARK = {'S'};
+  private static final Logger log = LoggerFactory.getLogger(AdmissionState.class);
+
   private final LeaseBook book = new LeaseBook();
   private final Map<String, TenantPolicy> policyCache = new HashMap<>();
   private final Set<String> halted = new HashSet<>();
@@ -45,10 +58,18 @@ final class AdmissionState implements AdmissionView {
   private final KeyValueStore<String, byte[]> leases;
   private final KeyValueStore<String, byte[]> cooldowns;
   private final EscrowBook escrow;
+  private final boolean startHalted;
+  private final String task;
   private boolean loaded;
 
-  AdmissionState(ProcessingContext context, EscrowBook escrow) {
+  /**
+   * @param startHalted on empty stores, count the platform as halted until a resume ({@link
+   *     AdmissionSettings#startHalted()})
+   */
+  AdmissionState(ProcessingContext context, EscrowBook escrow, boolean startHalted) {
     this.escrow = escrow;
+    this.startHalted = startHalted;
+    this.task = String.valueOf(context.taskId());
     policies = context.getStateStore(AdmissionTopology.POLICIES_STORE);
     halts = context.getStateStore(AdmissionTopology.HALTS_STORE);
     decisions = context.getStateStore(AdmissionTopology.DECISIONS_STORE);
@@ -64,6 +85,16 @@ final class AdmissionState implements AdmissionView {
     }
     book.clear();
     halted.clear();
+    if (fresh()) {
+      halts.put(STARTED, STARTED_MARK);
+      if (startHalted) {
+        halts.put(PLATFORM_SCOPE, HALTED);
+        log.warn(
+            "admission task {} started on empty stores with start-halted: it counts the platform as"
+                + " halted until it reads a platform resume",
+            task);
+      }
+    }
     List<KeyValue<String, Lease>> legacy = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> all = leases.all()) {
       all.forEachRemaining(
@@ -84,9 +115,26 @@ final class AdmissionState implements AdmissionView {
       all.forEachRemaining(kv -> book.restoreCooldown(kv.key, ByteBuffer.wrap(kv.value).getLong()));
     }
     try (KeyValueIterator<String, byte[]> all = halts.all()) {
-      all.forEachRemaining(kv -> halted.add(kv.key));
+      all.forEachRemaining(
+          kv -> {
+            if (!kv.key.equals(STARTED)) {
+              halted.add(kv.key);
+            }
+          });
     }
     loaded = true;
+  }
+
+  /** Whether no store holds anything: the partition's first start, or its changelogs deleted. */
+  private boolean fresh() {
+    return Stream.of(policies, halts, decisions, leases, cooldowns)
+        .noneMatch(AdmissionState::holds);
+  }
+
+  private static boolean holds(KeyValueStore<String, byte[]> store) {
+    try (KeyValueIterator<String, byte[]> all = store.all()) {
+      return all.hasNext();
+    }
   }
 
   @Override

@@ -34,6 +34,8 @@ import org.springframework.validation.annotation.Validated;
  *     topics when {@code create-topics} is on (at least 1)
  * @param createTopics create the catalogue topics at start (local use)
  * @param signatures how fault requests are authenticated (ADR 0008)
+ * @param startHalted admission partitions that start on empty stores count the platform as halted
+ *     until a platform resume is read: set for the deploy that follows the upgrade's reset (README)
  */
 @ConfigurationProperties("faultline.policy")
 @Validated
@@ -51,7 +53,8 @@ public record PolicyServiceProperties(
     @NotBlank String stateDir,
     @Positive int replicationFactor,
     boolean createTopics,
-    @Valid Signatures signatures) {
+    @Valid Signatures signatures,
+    boolean startHalted) {
 
   public PolicyServiceProperties {
     signatures = signatures == null ? new Signatures(null, null, null, null) : signatures;
@@ -89,6 +92,7 @@ public record PolicyServiceProperties(
   public AdmissionSettings admission() {
     return new AdmissionSettings(platformMaxActiveFaults, leaseGrace, leaseCheckInterval)
         .withSignatures(signatures.settings())
-        .withStartDeadline(startDeadline);
+        .withStartDeadline(startDeadline)
+        .withStartHalted(startHalted);
   }
 }

@@ -456,6 +456,29 @@ class AdmissionTopologyTest {
   }
 
   @Test
+  void aPartitionStartingOnEmptyStoresWithStartHaltedRefusesEveryoneUntilThePlatformResumes() {
+    driver.close();
+    driver =
+        new AdmissionDriver(
+            new AdmissionSettings(3, GRACE, Duration.ofSeconds(1)).withStartHalted(true));
+    driver.policy(policy(T, A));
+    assertRejected(
+        decide(processKill(T, "f-1", A, "i-00000000000000001")), RuleCode.PLATFORM_HALTED);
+    // The halt read again after the upgrade's reset changes nothing; only a resume ends it.
+    driver.control(ControlAction.HALT_PLATFORM, null);
+    assertRejected(
+        decide(processKill(T, "f-2", A, "i-00000000000000001")), RuleCode.PLATFORM_HALTED);
+    driver.control(ControlAction.RESUME_PLATFORM, null);
+    assertApproved(decide(processKill(T, "f-3", A, "i-00000000000000001")));
+  }
+
+  @Test
+  void withoutStartHaltedAPartitionOnEmptyStoresDecidesAtOnce() {
+    driver.policy(policy(T, A));
+    assertApproved(decide(processKill(T, "f-1", A, "i-00000000000000001")));
+  }
+
+  @Test
   void decidesTheSameFaultIdOnlyOnce() {
     driver.policy(policy(T, A));
     FaultRequested request = processKill(T, "f-1", A, "i-00000000000000001");

@@ -8,12 +8,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.faultline.events.client.ConsumerGroupProgress;
 import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.control.ControlAction;
+import io.faultline.events.control.FaultControl;
+import io.faultline.events.decision.RuleCode;
+import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import io.faultline.policy.kafka.KafkaClients;
 import io.faultline.testsupport.TestKafka;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,6 +51,7 @@ import org.junit.jupiter.api.Test;
  */
 class UpgradeDrainIT {
   static final String A = "111111111111";
+  static final String B = "222222222222";
 
   /** The stores of the one-partition version; each had a one-partition changelog. */
   static final List<String> OLD_STORES =
@@ -74,13 +81,16 @@ class UpgradeDrainIT {
     OLD_STORES.forEach(
         store -> oldLayout.add(new NewTopic(appId + "-" + store + "-changelog", 1, (short) 1)));
     TestKafka.createTopics(oldLayout);
-    // Before the drain: a tenant's policy and one request, both read by the old intake.
+    // Before the drain: a tenant's policy, one request and the drain's platform halt, all read by
+    // the old intake.
     broker.send(Topics.TENANT_POLICIES, policy(tenant, A));
     broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-before", A, "i-00000000000000001"));
+    broker.send(Topics.FAULT_CONTROLS, platform(ControlAction.HALT_PLATFORM));
     commitEnds(
         StreamsSettings.intakeApplicationId(appId),
         Map.of(
             broker.topic(Topics.TENANT_POLICIES), Topics.TENANT_POLICIES.partitions(),
+            broker.topic(Topics.FAULT_CONTROLS), Topics.FAULT_CONTROLS.partitions(),
             broker.topic(Topics.FAULT_REQUESTS), Topics.FAULT_REQUESTS.partitions()));
     commitEnds(appId, Map.of(admissionLog, 1));
 
@@ -132,6 +142,9 @@ class UpgradeDrainIT {
                           "--execute"
                         })))
         .isZero();
+    // Published by another platform while the service is down: read after the reset together
+    // with the policy and the halt read again, in no fixed order.
+    broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-waiting", A, "i-00000000000000003"));
 
     AdmissionPipeline upgraded = pipeline();
     upgraded.start();
@@ -145,28 +158,90 @@ class UpgradeDrainIT {
                   .partitions())
           .hasSize(Topics.FAULT_REQUESTS.partitions());
     }
-    // As the operator does before resuming: intake has read every policy again (its group's lag on
-    // the policies topic is 0). A request sent earlier can reach admission before its tenant's
-    // policy, which intake reads from another topic, and be refused UNKNOWN_TENANT.
-    awaitCaughtUp(
-        StreamsSettings.intakeApplicationId(appId),
-        broker.topic(Topics.TENANT_POLICIES),
-        Topics.TENANT_POLICIES.partitions());
-    // The policy read again decides a new request (without it: UNKNOWN_TENANT); the request read
-    // before the upgrade is not decided again.
-    broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-after", A, "i-00000000000000002"));
     try (KafkaConsumer<String, byte[]> consumer = broker.committedConsumer()) {
       consumer.subscribe(List.of(broker.topic(Topics.FAULT_LIFECYCLE)));
-      List<FaultLifecycleEvent> decisions =
-          lifecycle(
-              Broker.pollUntil(
-                  consumer,
-                  r -> lifecycle(r).stream().anyMatch(e -> e.faultId().value().equals("f-after")),
-                  Duration.ofSeconds(90)));
+      List<FaultLifecycleEvent> decisions = new ArrayList<>();
+      // start-halted: whichever the waiting request met first (its policy, the halt, neither), its
+      // partition started on empty stores and counted the platform as halted.
+      decisions.addAll(awaitDecision(consumer, "f-waiting"));
+      assertThat(decisions).singleElement().satisfies(UpgradeDrainIT::refusedAsHalted);
+
+      // As the operator does before resuming: intake has read every policy again (its group's lag
+      // on the policies topic is 0), else a request could be refused UNKNOWN_TENANT.
+      awaitCaughtUp(
+          StreamsSettings.intakeApplicationId(appId),
+          broker.topic(Topics.TENANT_POLICIES),
+          Topics.TENANT_POLICIES.partitions());
+      broker.send(Topics.FAULT_CONTROLS, platform(ControlAction.RESUME_PLATFORM));
+      broker.awaitConsumed(StreamsSettings.intakeApplicationId(appId), Topics.FAULT_CONTROLS);
+      // The policy read again decides a new request; the request read before the upgrade is not
+      // decided again.
+      broker.send(Topics.FAULT_REQUESTS, processKill(tenant, "f-after", A, "i-00000000000000002"));
+      decisions.addAll(awaitDecision(consumer, "f-after"));
+
+      // Restarted on empty local state, admission restores its stores: no partition is fresh
+      // again, not even one none of whose tenants had acted (it held only the start mark).
+      upgraded.close(Duration.ofSeconds(10));
+      pipeline().start();
+      broker.send(
+          Topics.FAULT_REQUESTS, processKill(tenant, "f-restarted", A, "i-00000000000000004"));
+      decisions.addAll(awaitDecision(consumer, "f-restarted"));
+      String newcomer = tenantOnAnotherPartition();
+      broker.send(Topics.TENANT_POLICIES, policy(newcomer, B));
+      broker.awaitConsumed(StreamsSettings.intakeApplicationId(appId), Topics.TENANT_POLICIES);
+      broker.send(
+          Topics.FAULT_REQUESTS, processKill(newcomer, "f-newcomer", B, "i-00000000000000005"));
+      decisions.addAll(awaitDecision(consumer, "f-newcomer"));
       assertThat(decisions)
           .extracting(e -> e.faultId().value() + ":" + e.stage())
-          .containsExactly("f-after:APPROVED");
+          .containsExactly(
+              "f-waiting:REJECTED",
+              "f-after:APPROVED",
+              "f-restarted:APPROVED",
+              "f-newcomer:APPROVED");
     }
+  }
+
+  /** A tenant whose admission partition is not {@link #tenant}'s. */
+  private String tenantOnAnotherPartition() {
+    int partitions = AdmissionSettings.DEFAULT_ADMISSION_PARTITIONS;
+    while (true) {
+      String candidate = "t-" + UUID.randomUUID().toString().substring(0, 8);
+      if (AdmissionLog.partitionOf(candidate, partitions)
+          != AdmissionLog.partitionOf(tenant, partitions)) {
+        return candidate;
+      }
+    }
+  }
+
+  private static void refusedAsHalted(FaultLifecycleEvent event) {
+    assertThat(event.stage()).isEqualTo(LifecycleStage.REJECTED);
+    assertThat(event.rules())
+        .filteredOn(r -> !r.passed())
+        .extracting(RuleOutcome::code)
+        .contains(RuleCode.PLATFORM_HALTED);
+  }
+
+  /** The policy's decisions read until one of {@code faultId} is among them. */
+  private static List<FaultLifecycleEvent> awaitDecision(
+      KafkaConsumer<String, byte[]> consumer, String faultId) {
+    return lifecycle(
+        Broker.pollUntil(
+            consumer,
+            r -> lifecycle(r).stream().anyMatch(e -> e.faultId().value().equals(faultId)),
+            Duration.ofSeconds(90)));
+  }
+
+  private static FaultControl platform(ControlAction action) {
+    return new FaultControl(
+        UUID.randomUUID().toString(),
+        action,
+        null,
+        null,
+        null,
+        "upgrade drain",
+        "user:test",
+        Instant.now());
   }
 
   /** Waits until {@code group} has committed every partition of {@code topic} up to its end. */
@@ -237,7 +312,8 @@ class UpgradeDrainIT {
     String state = Files.createTempDirectory("policy-drain-it").toString();
     AdmissionPipeline pipeline =
         new AdmissionPipeline(
-            new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix),
+            new AdmissionSettings(100, Duration.ofMinutes(5), Duration.ofSeconds(1), broker.prefix)
+                .withStartHalted(true),
             AdmissionTelemetry.none(),
             KafkaClients.plaintext(broker.bootstrap()),
             StreamsSettings.intake(appId, 1, state, 1),
