@@ -1,6 +1,5 @@
 package io.faultline.scheduler.engine;
 
-import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.scheduler.state.PendingAbort;
 import io.faultline.scheduler.state.Run;
@@ -56,12 +55,12 @@ final class AbortTombstones {
     runChanged(run);
   }
 
-  /** A lifecycle event: the end of a fault with a pending abort tombstones it. */
-  void lifecycle(FaultLifecycleEvent e) {
-    if (!e.stage().isTerminal() && e.stage() != LifecycleStage.REJECTED) {
+  /** A lifecycle event of a fault: its end tombstones the fault's pending abort. */
+  void lifecycle(String tenantId, String faultId, LifecycleStage stage) {
+    if (!stage.isTerminal() && stage != LifecycleStage.REJECTED) {
       return;
     }
-    settle(faultScope(e.tenantId().value(), e.faultId().value()), "its fault ended " + e.stage());
+    settle(faultScope(tenantId, faultId), "its fault ended " + stage);
   }
 
   /** A run was stored: once it stopped and every requested fault of it ended, its abort goes. */

@@ -3,6 +3,7 @@ package io.faultline.scheduler.engine;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleFields;
 import io.faultline.events.probe.RunEvent;
 import io.faultline.events.signing.RequestSigner;
 import io.faultline.events.topics.Topics;
@@ -321,23 +322,48 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
     return ScheduleFiring.runId(scheduleId, fireTime);
   }
 
+  /**
+   * Most lifecycle events concern the engine only when they end a fault with an abort pending:
+   * every decision and step of a fault outside a run, or of another platform's run. Their fields
+   * are read without decoding the whole event ({@link LifecycleFields}); only an event of a run
+   * this engine holds is decoded whole, for the run's timeline. A record the field reader leaves
+   * (structured mode, no {@code ce_type}) is decoded whole.
+   */
   private void onLifecycle(Record<String, byte[]> record) {
-    FaultlineEvent<FaultLifecycleEvent> event =
-        codec.decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
-    if (event == null) {
+    Optional<LifecycleFields> fields =
+        LifecycleFields.read(record.key(), record.headers(), record.value());
+    if (fields.isEmpty()) {
+      FaultlineEvent<FaultLifecycleEvent> event = decodeLifecycle(record);
+      FaultLifecycleEvent e = event.data();
+      aborts.lifecycle(e.tenantId().value(), e.faultId().value(), e.stage());
+      if (e.runId() != null) {
+        stores
+            .run(Keys.of(e.tenantId().value(), e.runId().value()))
+            .ifPresent(run -> toRun(run, event));
+      }
       return;
     }
+    LifecycleFields f = fields.get();
+    aborts.lifecycle(f.tenantId(), f.faultId(), f.stage());
+    if (f.runId() != null) {
+      stores
+          .run(Keys.of(f.tenantId(), f.runId()))
+          .ifPresent(run -> toRun(run, decodeLifecycle(record)));
+    }
+  }
+
+  private FaultlineEvent<FaultLifecycleEvent> decodeLifecycle(Record<String, byte[]> record) {
+    // Never null: the lifecycle topic is not compacted, so a record without a value is refused.
+    return codec.decode(Topics.FAULT_LIFECYCLE, record.key(), record.headers(), record.value());
+  }
+
+  private void toRun(Run run, FaultlineEvent<FaultLifecycleEvent> event) {
     FaultLifecycleEvent e = event.data();
-    aborts.lifecycle(e);
-    if (e.runId() == null) {
-      return;
-    }
     try (FaultLogContext ignored =
         FaultLogContext.open(
             e.tenantId().value(), e.faultId().value(), remoteSpan(event.traceparent()))) {
-      String key = Keys.of(e.tenantId().value(), e.runId().value());
       long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(0L);
-      stores.run(key).ifPresent(run -> runs.lifecycle(run, e, offset, event.traceparent()));
+      runs.lifecycle(run, e, offset, event.traceparent());
     }
   }
 

@@ -6,6 +6,7 @@ import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.Fixtures;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.ids.FaultId;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
@@ -458,6 +459,37 @@ class EngineTopologyTest {
     driver.advanceWallClockTime(Duration.ofMinutes(11));
     assertThat(controlsOut()).containsExactly("fault/acme/f-later tombstone");
     assertThat(pending.get("fault/acme/f-later")).isNull();
+  }
+
+  @Test
+  void tombstonesTheAbortOfAFaultOutsideAnyRunWhenItsEndIsRead() {
+    // Published by another platform: no experiment, no run; the engine reads only its end.
+    FaultRequested run = Fixtures.aProcessKillRequest();
+    FaultRequested outside =
+        new FaultRequested(
+            FaultId.of("f-outside"),
+            run.tenantId(),
+            null,
+            null,
+            run.faultType(),
+            run.accountId(),
+            run.region(),
+            run.parameters(),
+            false,
+            "user:other-platform",
+            run.requestedAt(),
+            null);
+    String tenant = outside.tenantId().value();
+    String scope = "fault/" + tenant + "/f-outside";
+    send(SchedulerCommand.of("c1", CommandKind.ABORT_FAULT, tenant, "f-outside", T0, "user:ops"));
+    assertThat(controlsOut()).containsExactly(scope + " ABORT_FAULT");
+
+    publishLifecycle(outside, LifecycleStage.INJECTED, 4);
+    assertThat(controlsOut()).isEmpty();
+    publishLifecycle(outside, LifecycleStage.ABORTED, 6);
+    assertThat(controlsOut()).containsExactly(scope + " tombstone");
+    assertThat(driver.<String, byte[]>getKeyValueStore(StoreNames.ABORTS).get(scope)).isNull();
+    assertThat(poison.count(Topics.FAULT_LIFECYCLE.name())).isZero();
   }
 
   @Test

@@ -1,0 +1,112 @@
+package io.faultline.events.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.faultline.events.Fixtures;
+import io.faultline.events.cloudevents.ContentMode;
+import io.faultline.events.cloudevents.EventCodec;
+import io.faultline.events.cloudevents.FaultlineEvent;
+import io.faultline.events.topics.Topics;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+class LifecycleFieldsTest {
+  private static final URI SOURCE = URI.create("/faultline/executor-service");
+
+  private static ProducerRecord<String, byte[]> encoded(FaultLifecycleEvent event) {
+    return EventCodec.standard().encode(Topics.FAULT_LIFECYCLE, FaultlineEvent.of(SOURCE, event));
+  }
+
+  private static Optional<LifecycleFields> read(ProducerRecord<String, byte[]> record) {
+    return LifecycleFields.read(record.key(), record.headers(), record.value());
+  }
+
+  /** The record with {@code from} replaced by {@code to} in its data. */
+  private static ProducerRecord<String, byte[]> withValue(
+      ProducerRecord<String, byte[]> record, String from, String to) {
+    String json = new String(record.value(), StandardCharsets.UTF_8);
+    assertThat(json).contains(from);
+    return new ProducerRecord<>(
+        record.topic(),
+        null,
+        record.key(),
+        json.replace(from, to).getBytes(StandardCharsets.UTF_8),
+        record.headers());
+  }
+
+  @Test
+  void readsWhoseEventItIsAndHowFarItsFaultGotFromAnyProducersBinaryModeEvent() {
+    FaultLifecycleEvent injected = Fixtures.aLifecycleEvent(LifecycleStage.INJECTED, 4);
+    FaultLifecycleEvent rejected = Fixtures.aLifecycleEvent(LifecycleStage.REJECTED, 1);
+
+    assertThat(read(encoded(injected)))
+        .contains(
+            new LifecycleFields(
+                injected.tenantId().value(),
+                injected.faultId().value(),
+                injected.runId().value(),
+                injected.accountId().value(),
+                LifecycleStage.INJECTED,
+                4));
+    assertThat(read(encoded(rejected)))
+        .hasValueSatisfying(
+            fields -> {
+              assertThat(fields.stage()).isEqualTo(LifecycleStage.REJECTED);
+              assertThat(fields.sequence()).isEqualTo(1);
+            });
+  }
+
+  @Test
+  void readsNoRunForAFaultOutsideOneAndRefusesARunIdBreakingItsPattern() {
+    FaultLifecycleEvent completed = Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6);
+    String run = "\"runId\":\"" + completed.runId().value() + "\",";
+    ProducerRecord<String, byte[]> good = encoded(completed);
+
+    assertThat(read(withValue(good, run, "")))
+        .hasValueSatisfying(fields -> assertThat(fields.runId()).isNull());
+    assertThat(read(withValue(good, run, "\"runId\":null,")))
+        .hasValueSatisfying(fields -> assertThat(fields.runId()).isNull());
+    assertThatThrownBy(() -> read(withValue(good, run, "\"runId\":\"a b\",")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a b");
+  }
+
+  @Test
+  void leavesStructuredModeEventsWithoutATypeAndOtherFamiliesToTheFullDecoder() {
+    ProducerRecord<String, byte[]> structured =
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_LIFECYCLE,
+                FaultlineEvent.of(SOURCE, Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6))
+                    .withMode(ContentMode.STRUCTURED));
+    ProducerRecord<String, byte[]> good =
+        encoded(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
+    RecordHeaders otherType = new RecordHeaders();
+    otherType.add("ce_type", "io.faultline.control.v1".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(read(structured)).isEmpty();
+    assertThat(LifecycleFields.read(good.key(), new RecordHeaders(), good.value())).isEmpty();
+    assertThat(LifecycleFields.read(good.key(), otherType, good.value())).isEmpty();
+  }
+
+  @Test
+  void refusesAHeaderWithoutValueAndARecordWithoutValueNamingWhatIsMissing() {
+    ProducerRecord<String, byte[]> good =
+        encoded(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
+    RecordHeaders nullHeader = new RecordHeaders(good.headers().toArray());
+    nullHeader.add(new RecordHeader("content-type", (byte[]) null));
+
+    assertThatThrownBy(() -> LifecycleFields.read(good.key(), nullHeader, good.value()))
+        .hasMessageContaining("header content-type has no value");
+    assertThatThrownBy(() -> LifecycleFields.read(good.key(), good.headers(), null))
+        .hasMessageContaining("the record has no value");
+    assertThatThrownBy(() -> LifecycleFields.read(good.key(), good.headers(), new byte[0]))
+        .hasMessageContaining("data must be a JSON object");
+  }
+}
