@@ -109,4 +109,51 @@ class LifecycleFieldsTest {
     assertThatThrownBy(() -> LifecycleFields.read(good.key(), good.headers(), new byte[0]))
         .hasMessageContaining("data must be a JSON object");
   }
+
+  @Test
+  void refusesAnEventWhoseFieldsBreakTheirRulesNamingTheField() {
+    ProducerRecord<String, byte[]> good =
+        encoded(Fixtures.aLifecycleEvent(LifecycleStage.FAILED, 5));
+    String faultId = Fixtures.aLifecycleEvent(LifecycleStage.FAILED, 5).faultId().value();
+
+    assertThatThrownBy(() -> read(withValue(good, "\"stage\":\"FAILED\"", "\"stage\":\"STARTED\"")))
+        .hasMessageContaining("stage 'STARTED' must be FAILED");
+    assertThatThrownBy(() -> read(withValue(good, "\"sequence\":5", "\"sequence\":\"5\"")))
+        .hasMessageContaining("sequence must be an integer");
+    assertThatThrownBy(() -> read(withValue(good, "\"sequence\":5", "\"sequence\":0")))
+        .hasMessageContaining("sequence must be at least 1");
+    assertThatThrownBy(
+            () -> read(withValue(good, "\"faultId\":\"" + faultId + "\"", "\"faultId\":\"a b\"")))
+        .hasMessageContaining("faultId 'a b' must match");
+    assertThatThrownBy(
+            () ->
+                read(
+                    new ProducerRecord<>(
+                        good.topic(), null, "another-tenant", good.value(), good.headers())))
+        .hasMessageContaining("must equal the record key");
+    assertThatThrownBy(
+            () ->
+                read(
+                    new ProducerRecord<>(
+                        good.topic(),
+                        null,
+                        good.key(),
+                        "{\"faultId\":".getBytes(StandardCharsets.UTF_8),
+                        good.headers())))
+        .hasMessageContaining("data is not valid JSON");
+  }
+
+  @Test
+  void refusesAValueLargerThanTheTopicAllows() {
+    ProducerRecord<String, byte[]> good =
+        encoded(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
+
+    assertThatThrownBy(
+            () ->
+                LifecycleFields.read(
+                    good.key(),
+                    good.headers(),
+                    new byte[Topics.FAULT_LIFECYCLE.maxEventBytes() + 1]))
+        .hasMessageContaining("maxBytes");
+  }
 }
