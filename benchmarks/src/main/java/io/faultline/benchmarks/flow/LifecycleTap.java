@@ -10,16 +10,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads the lifecycle topic on its own thread and keeps each fault's latest stage by fault id. */
+/**
+ * Reads the lifecycle topic on its own thread and keeps each fault's latest stage by fault id, and
+ * when ({@link System#nanoTime}) its approval was read: the moment an executor could have read it
+ * too, which splits P2 into the policy's share and the executor's.
+ */
 public final class LifecycleTap implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, FaultLifecycleEvent> latest = new ConcurrentHashMap<>();
+  private final Map<String, Long> approvedReadAt = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -45,14 +51,20 @@ public final class LifecycleTap implements AutoCloseable {
   private void run() {
     try {
       while (running) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        long readAt = System.nanoTime();
+        for (ConsumerRecord<String, byte[]> r : records) {
           LifecycleRecords.event(r)
               .ifPresent(
-                  event ->
-                      latest.merge(
-                          event.faultId().value(),
-                          event,
-                          (old, now) -> old.stage().isTerminal() ? old : now));
+                  event -> {
+                    if (event.stage() == LifecycleStage.APPROVED) {
+                      approvedReadAt.putIfAbsent(event.faultId().value(), readAt);
+                    }
+                    latest.merge(
+                        event.faultId().value(),
+                        event,
+                        (old, now) -> old.stage().isTerminal() ? old : now);
+                  });
         }
       }
     } catch (WakeupException e) {
@@ -66,6 +78,11 @@ public final class LifecycleTap implements AutoCloseable {
   public LifecycleStage stage(String faultId) {
     FaultLifecycleEvent event = latest.get(faultId);
     return event == null ? null : event.stage();
+  }
+
+  /** When this tap read the fault's approval ({@link System#nanoTime}), or null. */
+  public Long approvedReadAt(String faultId) {
+    return approvedReadAt.get(faultId);
   }
 
   public FaultLifecycleEvent latest(String faultId) {

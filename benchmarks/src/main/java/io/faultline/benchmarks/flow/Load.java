@@ -67,12 +67,20 @@ final class Load {
   }
 
   /**
+   * A round's latencies: request → first inject {@code SendCommand}, and its two legs split where
+   * the driver read the fault's approval on the lifecycle topic ({@link LifecycleTap}): the
+   * policy's share (intake, admission, both transactions and the Kafka hops) and the executor's
+   * (its read of the approval, the ledger's first transaction, the AWS calls before the inject).
+   */
+  record Round(Latencies toInject, Latencies toApprovalRead, Latencies approvalReadToInject) {}
+
+  /**
    * One round: {@code count} requests named {@code <prefix>-<i>} published at {@code rate}, each
    * fault's request → first inject {@code SendCommand}; returns once every fault has ended (or the
    * round's wait, 60 s + 1 s per 20 requests, passed), so the next round starts on an idle
    * platform.
    */
-  static Latencies round(
+  static Round round(
       BenchPlatform platform,
       List<BenchTenant> tenants,
       String prefix,
@@ -85,6 +93,17 @@ final class Load {
     Duration wait = Duration.ofSeconds(60 + count / 20);
     awaitCommands(platform, faults, "inject", wait);
     Latencies latencies = Latencies.of(since(platform, sent, "inject"));
+    Map<String, Long> approved = new LinkedHashMap<>();
+    List<Long> toApproval = new ArrayList<>();
+    sent.forEach(
+        (fault, at) -> {
+          Long read = platform.lifecycle().approvedReadAt(fault);
+          if (read != null) {
+            approved.put(fault, read);
+            toApproval.add(read - at);
+          }
+        });
+    Latencies approvalToInject = Latencies.of(since(platform, approved, "inject"));
     Waits.until(platform, wait, () -> platform.lifecycle().ended(faults) == faults.size());
     long completed = platform.lifecycle().endedAs(faults, LifecycleStage.COMPLETED);
     if (completed < faults.size()) {
@@ -92,7 +111,7 @@ final class Load {
           "%s: %d of %d faults COMPLETED (%d reached SendCommand)%n",
           prefix, completed, faults.size(), latencies.count());
     }
-    return latencies;
+    return new Round(latencies, Latencies.of(toApproval), approvalToInject);
   }
 
   /** Waits until every fault got its first {@code action} command, or the timeout passed. */

@@ -57,16 +57,15 @@ public record RequestLatency(
       int count = rate * seconds;
       // The round's index keeps fault ids apart when a rate is listed twice.
       String prefix = "p2r" + i + "x" + rate + tag;
-      Latencies latencies = Load.round(platform, all, prefix, rate, count, holdSeconds);
-      table.row(
-          "request -> SendCommand",
+      Load.Round round = Load.round(platform, all, prefix, rate, count, holdSeconds);
+      row(table, "request -> SendCommand", rate, count, round.toInject());
+      row(table, "  of which request -> APPROVED read", rate, count, round.toApprovalRead());
+      row(
+          table,
+          "  of which APPROVED read -> SendCommand",
           rate,
           count,
-          latencies.count(),
-          Table.ms(latencies.ms(50)),
-          Table.ms(latencies.ms(90)),
-          Table.ms(latencies.ms(99)),
-          Table.ms(latencies.maxMs()));
+          round.approvalReadToInject());
     }
     Latencies kafka = KafkaRoundTrip.measure(platform, Settings.smoke() ? 20 : 200);
     table.row(
@@ -89,5 +88,18 @@ public record RequestLatency(
         Table.ms(ssm.ms(99)),
         Table.ms(ssm.maxMs()));
     return table.build();
+  }
+
+  private static void row(
+      Table.Builder table, String leg, int rate, int count, Latencies latencies) {
+    table.row(
+        leg,
+        rate,
+        count,
+        latencies.count(),
+        Table.ms(latencies.ms(50)),
+        Table.ms(latencies.ms(90)),
+        Table.ms(latencies.ms(99)),
+        Table.ms(latencies.maxMs()));
   }
 }

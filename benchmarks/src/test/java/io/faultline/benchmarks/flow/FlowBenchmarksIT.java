@@ -43,7 +43,8 @@ class FlowBenchmarksIT {
     Table table = RequestLatency.fromProperties().run(platform);
 
     print(table);
-    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() + 2);
+    // Per rate: the whole path and its two legs; then the two raw legs.
+    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() * 3 + 2);
     assertThat(table.rows())
         .allSatisfy(row -> assertThat(Integer.parseInt(row.get(3))).isPositive());
     assertThat(platform.aws().unknownCalls()).isZero();
