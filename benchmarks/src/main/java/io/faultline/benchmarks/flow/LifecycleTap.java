@@ -4,6 +4,7 @@ import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,12 +21,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * Reads the lifecycle topic on its own thread and keeps each fault's latest stage by fault id, and
  * when ({@link System#nanoTime}) its approval was read: the moment an executor could have read it
- * too, which splits P2 into the policy's share and the executor's.
+ * too, which splits P2 into the policy's share and the executor's. The executor's share is split
+ * further by the {@code occurredAt} of its STARTED and TARGETS_RESOLVED events (when the executor
+ * built each, before its commit; the executor's wall clock, on the same machine).
  */
 public final class LifecycleTap implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Map<String, FaultLifecycleEvent> latest = new ConcurrentHashMap<>();
   private final Map<String, Long> approvedReadAt = new ConcurrentHashMap<>();
+  private final Map<String, Instant> started = new ConcurrentHashMap<>();
+  private final Map<String, Instant> resolved = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -57,8 +62,12 @@ public final class LifecycleTap implements AutoCloseable {
           LifecycleRecords.event(r)
               .ifPresent(
                   event -> {
-                    if (event.stage() == LifecycleStage.APPROVED) {
-                      approvedReadAt.putIfAbsent(event.faultId().value(), readAt);
+                    String fault = event.faultId().value();
+                    switch (event.stage()) {
+                      case APPROVED -> approvedReadAt.putIfAbsent(fault, readAt);
+                      case STARTED -> started.putIfAbsent(fault, event.occurredAt());
+                      case TARGETS_RESOLVED -> resolved.putIfAbsent(fault, event.occurredAt());
+                      default -> {}
                     }
                     latest.merge(
                         event.faultId().value(),
@@ -83,6 +92,16 @@ public final class LifecycleTap implements AutoCloseable {
   /** When this tap read the fault's approval ({@link System#nanoTime}), or null. */
   public Long approvedReadAt(String faultId) {
     return approvedReadAt.get(faultId);
+  }
+
+  /** When the executor built the fault's STARTED event, or null. */
+  public Instant startedAt(String faultId) {
+    return started.get(faultId);
+  }
+
+  /** When the executor built the fault's TARGETS_RESOLVED event, or null. */
+  public Instant resolvedAt(String faultId) {
+    return resolved.get(faultId);
   }
 
   public FaultLifecycleEvent latest(String faultId) {

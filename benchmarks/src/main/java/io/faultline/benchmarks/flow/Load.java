@@ -2,6 +2,7 @@ package io.faultline.benchmarks.flow;
 
 import io.faultline.events.lifecycle.LifecycleStage;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,7 +73,28 @@ final class Load {
    * policy's share (intake, admission, both transactions and the Kafka hops) and the executor's
    * (its read of the approval, the ledger's first transaction, the AWS calls before the inject).
    */
-  record Round(Latencies toInject, Latencies toApprovalRead, Latencies approvalReadToInject) {}
+  record Round(
+      Latencies toInject,
+      Latencies toApprovalRead,
+      Latencies approvalReadToInject,
+      ExecutorSteps executorSteps) {}
+
+  /**
+   * The executor's share in three steps, by the {@code occurredAt} of its STARTED and
+   * TARGETS_RESOLVED events (built before their commits): picking the approval up; STARTED's
+   * commit, assume role, resolution and the pre-check; TARGETS_RESOLVED's and the inject intent's
+   * commits and the inject. The driver may read an approval after the executor did, so the first
+   * step can be at or below 0.
+   */
+  record ExecutorSteps(
+      Latencies approvalReadToStarted, Latencies startedToResolved, Latencies resolvedToInject) {}
+
+  /** {@link System#nanoTime} of this JVM as wall-clock nanoseconds since the epoch. */
+  private static final long WALL_MINUS_NANO_TIME = epochNanos(Instant.now()) - System.nanoTime();
+
+  private static long epochNanos(Instant at) {
+    return at.getEpochSecond() * 1_000_000_000L + at.getNano();
+  }
 
   /**
    * One round: {@code count} requests named {@code <prefix>-<i>} published at {@code rate}, each
@@ -104,6 +126,7 @@ final class Load {
           }
         });
     Latencies approvalToInject = Latencies.of(since(platform, approved, "inject"));
+    ExecutorSteps steps = executorSteps(platform, approved);
     Waits.until(platform, wait, () -> platform.lifecycle().ended(faults) == faults.size());
     long completed = platform.lifecycle().endedAs(faults, LifecycleStage.COMPLETED);
     if (completed < faults.size()) {
@@ -111,7 +134,27 @@ final class Load {
           "%s: %d of %d faults COMPLETED (%d reached SendCommand)%n",
           prefix, completed, faults.size(), latencies.count());
     }
-    return new Round(latencies, Latencies.of(toApproval), approvalToInject);
+    return new Round(latencies, Latencies.of(toApproval), approvalToInject, steps);
+  }
+
+  /** The executor's steps of each fault whose approval, events and inject were all seen. */
+  private static ExecutorSteps executorSteps(BenchPlatform platform, Map<String, Long> approved) {
+    List<Long> pickUp = new ArrayList<>();
+    List<Long> resolve = new ArrayList<>();
+    List<Long> inject = new ArrayList<>();
+    approved.forEach(
+        (fault, read) -> {
+          Instant started = platform.lifecycle().startedAt(fault);
+          Instant resolved = platform.lifecycle().resolvedAt(fault);
+          var call = platform.aws().firstCommand(fault, "inject");
+          if (started == null || resolved == null || call == null) {
+            return;
+          }
+          pickUp.add(epochNanos(started) - (read + WALL_MINUS_NANO_TIME));
+          resolve.add(epochNanos(resolved) - epochNanos(started));
+          inject.add(call.nanoTime() + WALL_MINUS_NANO_TIME - epochNanos(resolved));
+        });
+    return new ExecutorSteps(Latencies.of(pickUp), Latencies.of(resolve), Latencies.of(inject));
   }
 
   /** Waits until every fault got its first {@code action} command, or the timeout passed. */

@@ -66,6 +66,10 @@ public record RequestLatency(
           rate,
           count,
           round.approvalReadToInject());
+      Load.ExecutorSteps steps = round.executorSteps();
+      row(table, "    APPROVED read -> STARTED built", rate, count, steps.approvalReadToStarted());
+      row(table, "    STARTED -> TARGETS_RESOLVED built", rate, count, steps.startedToResolved());
+      row(table, "    TARGETS_RESOLVED -> SendCommand", rate, count, steps.resolvedToInject());
     }
     Latencies kafka = KafkaRoundTrip.measure(platform, Settings.smoke() ? 20 : 200);
     table.row(
