@@ -28,6 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DeployReadmeTest {
   private static final String README = Repository.read("deploy/README.md");
+
+  /** A Spring property under a service's free-form {@code config} value. */
+  private static final Pattern SPRING_CONFIG = Pattern.compile("^(\\w+)\\.config\\.(.+)$");
+
   private static final Pattern INLINE = Pattern.compile("`([^`\n]+)`");
   private static final Pattern BLOCK = Pattern.compile("```(\\w*)\n(.*?)```", Pattern.DOTALL);
   private static final List<String> SERVICE_KEYS = List.of("policy", "executor", "scheduler");
@@ -81,7 +85,7 @@ class DeployReadmeTest {
       if (!first.equals("<service>") && !values.containsKey(first)) {
         continue; // not a chart value (a Spring property, a file name)
       }
-      Matcher spring = Pattern.compile("^(\\w+)\\.config\\.(.+)$").matcher(path);
+      Matcher spring = SPRING_CONFIG.matcher(path);
       if (spring.matches()) {
         // A Spring property under a service's free-form config: the service must have it.
         assertThat(get(values, spring.group(1) + ".config")).as(path).isInstanceOf(Map.class);

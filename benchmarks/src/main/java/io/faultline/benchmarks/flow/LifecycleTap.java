@@ -69,10 +69,7 @@ public final class LifecycleTap implements AutoCloseable {
                       case TARGETS_RESOLVED -> resolved.putIfAbsent(fault, event.occurredAt());
                       default -> {}
                     }
-                    latest.merge(
-                        event.faultId().value(),
-                        event,
-                        (old, now) -> old.stage().isTerminal() ? old : now);
+                    latest.merge(fault, event, (old, now) -> old.stage().isTerminal() ? old : now);
                   });
         }
       }

@@ -106,6 +106,17 @@ public record LifecycleFields(
             parsed.sequence));
   }
 
+  /** The same fields of an event decoded whole (checked when it was decoded). */
+  public static LifecycleFields of(FaultLifecycleEvent event) {
+    return new LifecycleFields(
+        event.tenantId().value(),
+        event.faultId().value(),
+        event.runId() == null ? null : event.runId().value(),
+        event.accountId() == null ? null : event.accountId().value(),
+        event.stage(),
+        event.sequence());
+  }
+
   /** The top-level fields read, unchecked. */
   private static final class Parsed {
     String tenantId;

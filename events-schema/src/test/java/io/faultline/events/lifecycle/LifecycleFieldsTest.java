@@ -3,6 +3,7 @@ package io.faultline.events.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.Fixtures;
 import io.faultline.events.cloudevents.ContentMode;
 import io.faultline.events.cloudevents.EventCodec;
@@ -18,10 +19,6 @@ import org.junit.jupiter.api.Test;
 
 class LifecycleFieldsTest {
   private static final URI SOURCE = URI.create("/faultline/executor-service");
-
-  private static ProducerRecord<String, byte[]> encoded(FaultLifecycleEvent event) {
-    return EventCodec.standard().encode(Topics.FAULT_LIFECYCLE, FaultlineEvent.of(SOURCE, event));
-  }
 
   private static Optional<LifecycleFields> read(ProducerRecord<String, byte[]> record) {
     return LifecycleFields.read(record.key(), record.headers(), record.value());
@@ -45,7 +42,7 @@ class LifecycleFieldsTest {
     FaultLifecycleEvent injected = Fixtures.aLifecycleEvent(LifecycleStage.INJECTED, 4);
     FaultLifecycleEvent rejected = Fixtures.aLifecycleEvent(LifecycleStage.REJECTED, 1);
 
-    assertThat(read(encoded(injected)))
+    assertThat(read(ExecutorStandIn.record(injected)))
         .contains(
             new LifecycleFields(
                 injected.tenantId().value(),
@@ -54,7 +51,7 @@ class LifecycleFieldsTest {
                 injected.accountId().value(),
                 LifecycleStage.INJECTED,
                 4));
-    assertThat(read(encoded(rejected)))
+    assertThat(read(ExecutorStandIn.record(rejected)))
         .hasValueSatisfying(
             fields -> {
               assertThat(fields.stage()).isEqualTo(LifecycleStage.REJECTED);
@@ -66,7 +63,7 @@ class LifecycleFieldsTest {
   void readsNoRunForAFaultOutsideOneAndRefusesARunIdBreakingItsPattern() {
     FaultLifecycleEvent completed = Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6);
     String run = "\"runId\":\"" + completed.runId().value() + "\",";
-    ProducerRecord<String, byte[]> good = encoded(completed);
+    ProducerRecord<String, byte[]> good = ExecutorStandIn.record(completed);
 
     assertThat(read(withValue(good, run, "")))
         .hasValueSatisfying(fields -> assertThat(fields.runId()).isNull());
@@ -86,7 +83,7 @@ class LifecycleFieldsTest {
                 FaultlineEvent.of(SOURCE, Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6))
                     .withMode(ContentMode.STRUCTURED));
     ProducerRecord<String, byte[]> good =
-        encoded(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
+        ExecutorStandIn.record(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
     RecordHeaders otherType = new RecordHeaders();
     otherType.add("ce_type", "io.faultline.control.v1".getBytes(StandardCharsets.UTF_8));
 
@@ -98,7 +95,7 @@ class LifecycleFieldsTest {
   @Test
   void refusesAHeaderWithoutValueAndARecordWithoutValueNamingWhatIsMissing() {
     ProducerRecord<String, byte[]> good =
-        encoded(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
+        ExecutorStandIn.record(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
     RecordHeaders nullHeader = new RecordHeaders(good.headers().toArray());
     nullHeader.add(new RecordHeader("content-type", (byte[]) null));
 
@@ -113,7 +110,7 @@ class LifecycleFieldsTest {
   @Test
   void refusesAnEventWhoseFieldsBreakTheirRulesNamingTheField() {
     ProducerRecord<String, byte[]> good =
-        encoded(Fixtures.aLifecycleEvent(LifecycleStage.FAILED, 5));
+        ExecutorStandIn.record(Fixtures.aLifecycleEvent(LifecycleStage.FAILED, 5));
     String faultId = Fixtures.aLifecycleEvent(LifecycleStage.FAILED, 5).faultId().value();
 
     assertThatThrownBy(() -> read(withValue(good, "\"stage\":\"FAILED\"", "\"stage\":\"STARTED\"")))
@@ -146,7 +143,7 @@ class LifecycleFieldsTest {
   @Test
   void refusesAValueLargerThanTheTopicAllows() {
     ProducerRecord<String, byte[]> good =
-        encoded(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
+        ExecutorStandIn.record(Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6));
 
     assertThatThrownBy(
             () ->

@@ -36,14 +36,16 @@ final class ExecutorEvents {
     if (type == null || !EXECUTOR_TYPES.contains(type)) {
       return Optional.empty();
     }
-    return LifecycleFields.read(key, type, headers, value)
-        .map(
-            fields ->
-                new AdmissionCommand.Progress(
-                    fields.tenantId(),
-                    fields.faultId(),
-                    fields.accountId(),
-                    fields.sequence(),
-                    fields.stage().isTerminal()));
+    return LifecycleFields.read(key, type, headers, value).map(ExecutorEvents::progressOf);
+  }
+
+  /** What admission uses of an executor event's fields, however they were read. */
+  static AdmissionCommand.Progress progressOf(LifecycleFields fields) {
+    return new AdmissionCommand.Progress(
+        fields.tenantId(),
+        fields.faultId(),
+        fields.accountId(),
+        fields.sequence(),
+        fields.stage().isTerminal());
   }
 }

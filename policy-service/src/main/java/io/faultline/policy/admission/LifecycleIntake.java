@@ -3,6 +3,7 @@ package io.faultline.policy.admission;
 import io.faultline.events.cloudevents.EventCodec;
 import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
+import io.faultline.events.lifecycle.LifecycleFields;
 import io.faultline.events.lifecycle.LifecycleStage;
 import io.faultline.events.topics.Topics;
 import io.faultline.telemetry.kafka.PoisonRecords;
@@ -50,11 +51,6 @@ final class LifecycleIntake extends IntakeProcessor {
     if (data.stage().producer().equals(AdmissionTopology.PRODUCER)) {
       return null;
     }
-    return new AdmissionCommand.Progress(
-        data.tenantId().value(),
-        data.faultId().value(),
-        data.accountId() == null ? null : data.accountId().value(),
-        data.sequence(),
-        data.stage().isTerminal());
+    return ExecutorEvents.progressOf(LifecycleFields.of(data));
   }
 }

@@ -2,24 +2,16 @@ package io.faultline.policy.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.faultline.events.ExecutorStandIn;
 import io.faultline.events.Fixtures;
-import io.faultline.events.cloudevents.EventCodec;
-import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
-import io.faultline.events.topics.Topics;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;
 
 class ExecutorEventsTest {
-  private static final URI SOURCE = URI.create("/faultline/executor-service");
-
-  private static ProducerRecord<String, byte[]> encoded(FaultLifecycleEvent event) {
-    return EventCodec.standard().encode(Topics.FAULT_LIFECYCLE, FaultlineEvent.of(SOURCE, event));
-  }
 
   /** As the lifecycle intake calls it: with the record's ce_type, null when there is none. */
   private static java.util.Optional<AdmissionCommand.Progress> progress(
@@ -41,7 +33,7 @@ class ExecutorEventsTest {
     FaultLifecycleEvent injected = Fixtures.aLifecycleEvent(LifecycleStage.INJECTED, 4);
     FaultLifecycleEvent completed = Fixtures.aLifecycleEvent(LifecycleStage.COMPLETED, 6);
 
-    assertThat(read(encoded(injected)))
+    assertThat(read(ExecutorStandIn.record(injected)))
         .isEqualTo(
             new AdmissionCommand.Progress(
                 injected.tenantId().value(),
@@ -49,7 +41,7 @@ class ExecutorEventsTest {
                 injected.accountId().value(),
                 4,
                 false));
-    assertThat(read(encoded(completed)))
+    assertThat(read(ExecutorStandIn.record(completed)))
         .isEqualTo(
             new AdmissionCommand.Progress(
                 completed.tenantId().value(),
@@ -63,7 +55,7 @@ class ExecutorEventsTest {
   void leavesThePolicyServicesOwnEventsAlone() {
     // Structured mode and records without ce_type: LifecycleFieldsTest.
     ProducerRecord<String, byte[]> approved =
-        encoded(Fixtures.aLifecycleEvent(LifecycleStage.APPROVED, 1));
+        ExecutorStandIn.record(Fixtures.aLifecycleEvent(LifecycleStage.APPROVED, 1));
 
     assertThat(progress(approved.key(), approved.headers(), approved.value())).isEmpty();
   }

@@ -330,26 +330,17 @@ final class EngineProcessor implements Processor<String, byte[], String, byte[]>
    * (structured mode, no {@code ce_type}) is decoded whole.
    */
   private void onLifecycle(Record<String, byte[]> record) {
-    Optional<LifecycleFields> fields =
+    Optional<LifecycleFields> read =
         LifecycleFields.read(record.key(), record.headers(), record.value());
-    if (fields.isEmpty()) {
-      FaultlineEvent<FaultLifecycleEvent> event = decodeLifecycle(record);
-      FaultLifecycleEvent e = event.data();
-      aborts.lifecycle(e.tenantId().value(), e.faultId().value(), e.stage());
-      if (e.runId() != null) {
-        stores
-            .run(Keys.of(e.tenantId().value(), e.runId().value()))
-            .ifPresent(run -> toRun(run, event));
-      }
+    FaultlineEvent<FaultLifecycleEvent> decoded = read.isPresent() ? null : decodeLifecycle(record);
+    LifecycleFields fields = read.orElseGet(() -> LifecycleFields.of(decoded.data()));
+    aborts.lifecycle(fields.tenantId(), fields.faultId(), fields.stage());
+    if (fields.runId() == null) {
       return;
     }
-    LifecycleFields f = fields.get();
-    aborts.lifecycle(f.tenantId(), f.faultId(), f.stage());
-    if (f.runId() != null) {
-      stores
-          .run(Keys.of(f.tenantId(), f.runId()))
-          .ifPresent(run -> toRun(run, decodeLifecycle(record)));
-    }
+    stores
+        .run(Keys.of(fields.tenantId(), fields.runId()))
+        .ifPresent(run -> toRun(run, decoded != null ? decoded : decodeLifecycle(record)));
   }
 
   private FaultlineEvent<FaultLifecycleEvent> decodeLifecycle(Record<String, byte[]> record) {
