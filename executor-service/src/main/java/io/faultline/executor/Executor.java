@@ -211,7 +211,8 @@ public final class Executor implements AutoCloseable {
         new ControlPublisher(config.kafka(), observability.meters());
     this.halts = new Halts(controls, controlPublisher, instanceId, Clock.systemUTC());
     this.deadline = OwnDeadline.forTakeoverGrace(config.takeoverGrace());
-    this.ledger = new FaultLedger(config.kafka(), "faultline-executor-" + instanceId);
+    this.ledger =
+        new FaultLedger(config.kafka(), "faultline-executor-" + instanceId, observability.meters());
     ledger.actingWhile(() -> deadline.generation() != OwnDeadline.LAPSED);
     // Tag-selected faults claim the instances they resolved from admission (issue 16).
     this.claims =

@@ -409,6 +409,17 @@ class ObservabilityIT {
             "kafka_consumer_fetch_manager_records_lag_max\\{[^}]*consumer=\"approvals\"")
         .containsPattern(
             "kafka_consumer_fetch_manager_records_lag_max\\{[^}]*consumer=\"controls\"");
+    // The fault's five events and its INJECTING intent each waited for a ledger commit.
+    assertThat(sample(scrape, "faultline_executor_ledger_write_wait_seconds_count"))
+        .isGreaterThanOrEqualTo(6.0);
+    assertThat(
+            sample(
+                scrape,
+                "faultline_executor_ledger_transactions_seconds_count{kind=\"writes\","
+                    + "outcome=\"committed\"}"))
+        .isGreaterThanOrEqualTo(1.0);
+    assertThat(sample(scrape, "faultline_executor_ledger_batch_writes_sum"))
+        .isGreaterThanOrEqualTo(6.0);
   }
 
   @Test
@@ -493,7 +504,7 @@ class ObservabilityIT {
   /** The value of one sample, by its full name and labels as Prometheus writes them. */
   private static double sample(String scrape, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
-    String name = series.substring(0, series.indexOf('{'));
+    String name = series.contains("{") ? series.substring(0, series.indexOf('{')) : series;
     assertThat(m.find())
         .as(
             "%s in the scrape; series of that name:%n%s",

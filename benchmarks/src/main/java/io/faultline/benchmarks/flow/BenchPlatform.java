@@ -218,6 +218,11 @@ public final class BenchPlatform implements AutoCloseable {
     return producer;
   }
 
+  /** The first executor's {@code /actuator/prometheus} scrape. */
+  public String executorMetrics() {
+    return services.service(FaultlineServices.EXECUTOR).getManagement("/actuator/prometheus");
+  }
+
   public URI schedulerUri() {
     return services.schedulerUri();
   }

@@ -57,7 +57,9 @@ public record RequestLatency(
       int count = rate * seconds;
       // The round's index keeps fault ids apart when a rate is listed twice.
       String prefix = "p2r" + i + "x" + rate + tag;
+      LedgerScrape before = LedgerScrape.of(platform.executorMetrics());
       Load.Round round = Load.round(platform, all, prefix, rate, count, holdSeconds);
+      LedgerScrape ledger = LedgerScrape.of(platform.executorMetrics()).since(before);
       row(table, "request -> SendCommand", rate, count, round.toInject());
       row(table, "  of which request -> APPROVED read", rate, count, round.toApprovalRead());
       row(
@@ -70,6 +72,27 @@ public record RequestLatency(
       row(table, "    APPROVED read -> STARTED built", rate, count, steps.approvalReadToStarted());
       row(table, "    STARTED -> TARGETS_RESOLVED built", rate, count, steps.startedToResolved());
       row(table, "    TARGETS_RESOLVED -> SendCommand", rate, count, steps.resolvedToInject());
+      // Every ledger write of the round's faults, start to end (bucket bounds, not exact).
+      table.row(
+          "  executor ledger: write submitted -> committed (<= bucket)",
+          rate,
+          count,
+          ledger.writes(),
+          Table.ms(ledger.waitMs(0.5)),
+          Table.ms(ledger.waitMs(0.9)),
+          Table.ms(ledger.waitMs(0.99)),
+          "-");
+      table.row(
+          String.format(
+              "  executor ledger: one transaction (<= bucket; %.1f writes each)",
+              ledger.writesPerTransaction()),
+          rate,
+          count,
+          (long) ledger.transactions(),
+          Table.ms(ledger.transactionMs(0.5)),
+          Table.ms(ledger.transactionMs(0.9)),
+          Table.ms(ledger.transactionMs(0.99)),
+          "-");
     }
     Latencies kafka = KafkaRoundTrip.measure(platform, Settings.smoke() ? 20 : 200);
     table.row(

@@ -43,8 +43,9 @@ class FlowBenchmarksIT {
     Table table = RequestLatency.fromProperties().run(platform);
 
     print(table);
-    // Per rate: the whole path, its two legs and the executor's three steps; then the raw legs.
-    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() * 6 + 2);
+    // Per rate: the whole path, its two legs, the executor's three steps and its ledger's waits
+    // and transactions; then the raw legs.
+    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() * 8 + 2);
     assertThat(table.rows())
         .allSatisfy(row -> assertThat(Integer.parseInt(row.get(3))).isPositive());
     assertThat(platform.aws().unknownCalls()).isZero();

@@ -2,6 +2,8 @@ package io.faultline.executor.lifecycle;
 
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.executor.kafka.KafkaClients;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,6 +57,7 @@ public final class FaultLedger implements AutoCloseable {
    */
   public static final int MAX_RECORD_BYTES = 1024 * 1024;
 
+  private final LedgerMeters meters;
   private final LedgerCommits commits;
   private final BlockingQueue<LedgerWrite> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
@@ -74,7 +77,14 @@ public final class FaultLedger implements AutoCloseable {
   }
 
   public FaultLedger(KafkaClients kafka, String transactionalId) {
-    this(kafka, transactionalId, MAX_BLOCK);
+    this(kafka, transactionalId, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param meters times each write's wait and each transaction ({@link LedgerMeters})
+   */
+  public FaultLedger(KafkaClients kafka, String transactionalId, MeterRegistry meters) {
+    this(producers(kafka, transactionalId, MAX_BLOCK), MAX_BLOCK, meters);
   }
 
   /**
@@ -113,7 +123,13 @@ public final class FaultLedger implements AutoCloseable {
    *     id when the one in use is left in an error state it cannot leave
    */
   FaultLedger(Supplier<KafkaProducer<String, byte[]>> producers, Duration maxBlock) {
-    this.commits = new LedgerCommits(producers);
+    this(producers, maxBlock, new CompositeMeterRegistry());
+  }
+
+  private FaultLedger(
+      Supplier<KafkaProducer<String, byte[]>> producers, Duration maxBlock, MeterRegistry meters) {
+    this.meters = new LedgerMeters(meters);
+    this.commits = new LedgerCommits(producers, this.meters);
     commits.initTransactions(maxBlock);
     this.writer = Thread.ofPlatform().name("faultline-ledger").daemon().start(this::writeLoop);
   }
@@ -198,6 +214,8 @@ public final class FaultLedger implements AutoCloseable {
       done.completeExceptionally(oversized.get());
       return done;
     }
+    long submitted = System.nanoTime();
+    done.thenRun(() -> meters.waited(System.nanoTime() - submitted));
     queue.add(new LedgerWrite(records, entry, owned, null, null, done));
     return done;
   }

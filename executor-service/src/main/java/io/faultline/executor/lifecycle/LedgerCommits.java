@@ -35,8 +35,11 @@ final class LedgerCommits {
   private static final int ATTEMPTS = 3;
   static final int RENEWALS = 3;
   private static final Duration MAX_RETRY_PAUSE = Duration.ofSeconds(1);
+  // commitBatch's answer when no write of the batch was still owned.
+  private static final int NOTHING_OWNED = -1;
 
   private final Supplier<KafkaProducer<String, byte[]>> producers;
+  private final LedgerMeters meters;
   private volatile KafkaProducer<String, byte[]> producer;
   private Duration maxBlock = Duration.ofSeconds(30);
   private int renewals;
@@ -46,8 +49,9 @@ final class LedgerCommits {
   volatile boolean closed;
   volatile Exception failure;
 
-  LedgerCommits(Supplier<KafkaProducer<String, byte[]>> producers) {
+  LedgerCommits(Supplier<KafkaProducer<String, byte[]>> producers, LedgerMeters meters) {
     this.producers = producers;
+    this.meters = meters;
     this.producer = producers.get();
   }
 
@@ -102,15 +106,19 @@ final class LedgerCommits {
       write.done().completeExceptionally(failure);
       return;
     }
+    long began = System.nanoTime();
     try {
       producer.beginTransaction();
       producer.sendOffsetsToTransaction(write.offsets(), write.group());
       producer.commitTransaction();
       renewals = 0;
+      meters.offsets(true, System.nanoTime() - began);
       write.done().complete(null);
     } catch (ProducerFencedException | AuthorizationException e) {
+      meters.offsets(false, System.nanoTime() - began);
       fail(e, List.of(write));
     } catch (KafkaException | IllegalStateException e) {
+      meters.offsets(false, System.nanoTime() - began);
       // A stale generation (the partitions moved) or a broker error: the approvals are delivered
       // again and the journal index recognises them. Nothing else fails.
       if (!abort()) {
@@ -163,11 +171,24 @@ final class LedgerCommits {
     batch.forEach(w -> w.done().completeExceptionally(e));
   }
 
+  /** Commits the queued writes in one transaction (retried as the failure allows), timed. */
   void commit(List<LedgerWrite> queued) {
     if (failure != null) {
       queued.forEach(w -> w.done().completeExceptionally(failure));
       return;
     }
+    long began = System.nanoTime();
+    int committed = commitBatch(queued);
+    if (committed != NOTHING_OWNED) {
+      meters.writes(committed > 0, committed, System.nanoTime() - began);
+    }
+  }
+
+  /**
+   * @return the writes committed; 0 when the batch failed, {@link #NOTHING_OWNED} when it was empty
+   *     once the writes no longer owned were taken out
+   */
+  private int commitBatch(List<LedgerWrite> queued) {
     List<LedgerWrite> batch = queued;
     boolean open = false;
     for (int attempt = 1; ; attempt++) {
@@ -177,7 +198,7 @@ final class LedgerCommits {
           // (handed over, or this executor's deadline passed) writes nothing more.
           batch = owned(batch);
           if (batch.isEmpty()) {
-            return;
+            return NOTHING_OWNED;
           }
           producer.beginTransaction();
           open = true;
@@ -198,36 +219,36 @@ final class LedgerCommits {
           }
           write.done().complete(null);
         }
-        return;
+        return batch.size();
       } catch (ProducerFencedException | AuthorizationException e) {
         fail(e, batch);
-        return;
+        return 0;
       } catch (OutOfOrderSequenceException | IllegalStateException e) {
         // The producer's state is unknown (a broken sequence, or it refuses the next step, e.g. an
         // abort that never finished): nothing more is written through it.
         if (!renew(e, batch)) {
-          return;
+          return 0;
         }
         open = false;
       } catch (TimeoutException e) {
         // The broker did not answer within max.block: the commit is still pending and is retried
         // as it stands (the producer allows it), with the same records.
         if (!mayRetry(batch, attempt, e)) {
-          return;
+          return 0;
         }
       } catch (KafkaException e) {
         if (abort()) {
           open = false;
           if (!mayRetry(batch, attempt, e)) {
-            return;
+            return 0;
           }
         } else if (closed) {
           batch.forEach(w -> w.done().completeExceptionally(e));
-          return;
+          return 0;
         } else {
           // It refuses even to abort: the producer is in an error state it cannot leave.
           if (!renew(e, batch)) {
-            return;
+            return 0;
           }
           open = false;
         }
