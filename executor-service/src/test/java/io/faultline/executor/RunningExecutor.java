@@ -28,12 +28,15 @@ public abstract class RunningExecutor {
   private static AwsAccountConnector connector;
   private static Executor executor;
   protected static LifecycleTap lifecycle;
+  // The executor's approvals consumer group.
+  protected static String groupId;
 
   @BeforeAll
   protected static void start() {
     MotoAccounts.init();
     TestFaults.createTopics();
     recorder = new RequestRecorder();
+    groupId = TestFaults.unique("executors");
     connector =
         new AwsAccountConnector(
             AwsSettings.defaults()
@@ -44,7 +47,7 @@ public abstract class RunningExecutor {
         Executor.start(
             new Executor.Config(
                 TestKafka.bootstrapServers(),
-                TestFaults.unique("executors"),
+                groupId,
                 "it-1",
                 Duration.ofSeconds(6),
                 1_000,

@@ -34,6 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -217,7 +218,8 @@ public final class TestFaults {
                 FaultlineEvent.of(URI.create("/faultline/scheduler-service"), control)));
   }
 
-  public static synchronized void send(ProducerRecord<String, byte[]> record) {
+  /** Sends a record and waits for the broker's acknowledgement: where it was written. */
+  public static synchronized RecordMetadata send(ProducerRecord<String, byte[]> record) {
     if (producer == null) {
       producer =
           new KafkaProducer<>(
@@ -226,7 +228,7 @@ public final class TestFaults {
               new ByteArraySerializer());
     }
     try {
-      producer.send(record).get();
+      return producer.send(record).get();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -57,9 +57,9 @@ public record RequestLatency(
       int count = rate * seconds;
       // The round's index keeps fault ids apart when a rate is listed twice.
       String prefix = "p2r" + i + "x" + rate + tag;
-      LedgerScrape before = LedgerScrape.of(platform.executorMetrics());
+      ExecutorMeters before = ExecutorMeters.of(platform.executorMetrics());
       Load.Round round = Load.round(platform, all, prefix, rate, count, holdSeconds);
-      LedgerScrape ledger = LedgerScrape.of(platform.executorMetrics()).since(before);
+      ExecutorMeters meters = ExecutorMeters.of(platform.executorMetrics()).since(before);
       row(table, "request -> SendCommand", rate, count, round.toInject());
       row(table, "  of which request -> APPROVED read", rate, count, round.toApprovalRead());
       row(
@@ -71,28 +71,32 @@ public record RequestLatency(
       Load.ExecutorSteps steps = round.executorSteps();
       row(table, "    APPROVED read -> STARTED built", rate, count, steps.approvalReadToStarted());
       row(table, "    STARTED -> TARGETS_RESOLVED built", rate, count, steps.startedToResolved());
+      // The executor's own timers over the round (bucket bounds, not exact): the AWS side of
+      // STARTED -> TARGETS_RESOLVED, and every ledger write of the round's faults, start to end.
+      meterRow(
+          table, "      of which assume-role (cached session)", rate, count, meters.assumeRole());
+      meterRow(table, "      of which resolve-targets", rate, count, meters.resolveTargets());
       row(table, "    TARGETS_RESOLVED -> SendCommand", rate, count, steps.resolvedToInject());
-      // Every ledger write of the round's faults, start to end (bucket bounds, not exact).
-      table.row(
-          "  executor ledger: write submitted -> committed (<= bucket)",
+      meterRow(
+          table,
+          "  executor ledger: write submitted -> committed",
           rate,
           count,
-          ledger.writes(),
-          Table.ms(ledger.waitMs(0.5)),
-          Table.ms(ledger.waitMs(0.9)),
-          Table.ms(ledger.waitMs(0.99)),
-          "-");
-      table.row(
+          meters.writeWaits());
+      meterRow(
+          table,
           String.format(
-              "  executor ledger: one transaction (<= bucket; %.1f writes each)",
-              ledger.writesPerTransaction()),
+              "  executor ledger: one transaction (%.1f writes each)",
+              meters.writesPerTransaction()),
           rate,
           count,
-          (long) ledger.transactions(),
-          Table.ms(ledger.transactionMs(0.5)),
-          Table.ms(ledger.transactionMs(0.9)),
-          Table.ms(ledger.transactionMs(0.99)),
-          "-");
+          meters.transactions());
+      meterRow(
+          table,
+          "  executor ledger: one approvals-offsets transaction",
+          rate,
+          count,
+          meters.offsetTransactions());
     }
     Latencies kafka = KafkaRoundTrip.measure(platform, Settings.smoke() ? 20 : 200);
     table.row(
@@ -115,6 +119,20 @@ public record RequestLatency(
         Table.ms(ssm.ms(99)),
         Table.ms(ssm.maxMs()));
     return table.build();
+  }
+
+  /** A row of an executor timer's histogram: bucket bounds, no max. */
+  private static void meterRow(
+      Table.Builder table, String leg, int rate, int count, PromHistogram histogram) {
+    table.row(
+        leg + " (<= bucket)",
+        rate,
+        count,
+        histogram.count(),
+        Table.ms(histogram.ms(0.5)),
+        Table.ms(histogram.ms(0.9)),
+        Table.ms(histogram.ms(0.99)),
+        "-");
   }
 
   private static void row(

@@ -43,9 +43,10 @@ class FlowBenchmarksIT {
     Table table = RequestLatency.fromProperties().run(platform);
 
     print(table);
-    // Per rate: the whole path, its two legs, the executor's three steps and its ledger's waits
-    // and transactions; then the raw legs.
-    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() * 8 + 2);
+    // Per rate: the whole path, its two legs, the executor's three steps, its assume-role and
+    // resolve-targets phases, its ledger's waits and transactions (writes, offsets); then the raw
+    // legs.
+    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() * 11 + 2);
     assertThat(table.rows())
         .allSatisfy(row -> assertThat(Integer.parseInt(row.get(3))).isPositive());
     assertThat(platform.aws().unknownCalls()).isZero();

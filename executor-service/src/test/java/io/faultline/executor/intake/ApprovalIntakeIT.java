@@ -18,13 +18,21 @@ import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.executor.RunningExecutor;
 import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.MotoAccounts;
+import io.faultline.testsupport.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -102,6 +110,57 @@ class ApprovalIntakeIT extends RunningExecutor {
     assertThat(end.detail()).contains("PROCESS_IDS");
     assertThat(lifecycle.stages(faultId)).containsExactly(FAILED);
     assertThat(recorder.sent().stream().filter(r -> account.equals(r.account()))).isEmpty();
+  }
+
+  @Test
+  void commitsTheOffsetOfEveryApprovalItRanAfterABurst() {
+    String account = MotoAccounts.freshAccount();
+    MotoAccounts.runInstances(account, 1, Map.of("app", "burst"));
+    String tenant = TestFaults.unique("burst");
+    Map<TopicPartition, Long> last = new HashMap<>();
+    List<String> faults = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String faultId = TestFaults.unique("f-burst");
+      faults.add(faultId);
+      RecordMetadata at =
+          TestFaults.send(
+              TestFaults.record(
+                  TestFaults.approval(
+                      faultId,
+                      tenant,
+                      account,
+                      "ec2-process-kill",
+                      Map.of("PROCESS_IDS", "557", "EC2_INSTANCE_TAG", "app:burst"),
+                      true,
+                      ProtectedTargetGuard.none(),
+                      10),
+                  TestFaults.traceparent()));
+      last.merge(new TopicPartition(at.topic(), at.partition()), at.offset(), Math::max);
+    }
+    faults.forEach(f -> assertThat(lifecycle.awaitTerminal(f, WAIT).stage()).isEqualTo(COMPLETED));
+
+    // Commits are spaced while reading (OFFSETS_COMMIT_INTERVAL): the last ones still go out
+    // once the burst is over, past every approval of it.
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                    admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                last.forEach(
+                    (partition, offset) -> {
+                      assertThat(committed.get(partition))
+                          .as("committed offset of %s", partition)
+                          .isNotNull();
+                      assertThat(committed.get(partition).offset())
+                          .as("committed offset of %s", partition)
+                          .isGreaterThan(offset);
+                    });
+              });
+    }
   }
 
   @Test

@@ -1,0 +1,58 @@
+package io.faultline.benchmarks.flow;
+
+/**
+ * The executor's own meters over a round, from two scrapes of its {@code /actuator/prometheus}: how
+ * long fault threads waited for ledger writes, how long the ledger's transactions took and how many
+ * writes each carried, and the assume-role and resolve-targets phases (the AWS side of the step
+ * between STARTED and TARGETS_RESOLVED).
+ */
+record ExecutorMeters(
+    PromHistogram writeWaits,
+    PromHistogram transactions,
+    PromHistogram offsetTransactions,
+    double writesCarried,
+    PromHistogram assumeRole,
+    PromHistogram resolveTargets) {
+
+  static ExecutorMeters of(String scrape) {
+    return new ExecutorMeters(
+        PromHistogram.of(scrape, "faultline_executor_ledger_write_wait_seconds"),
+        PromHistogram.of(
+            scrape,
+            "faultline_executor_ledger_transactions_seconds",
+            "kind=\"writes\"",
+            "outcome=\"committed\""),
+        PromHistogram.of(
+            scrape,
+            "faultline_executor_ledger_transactions_seconds",
+            "kind=\"offsets\"",
+            "outcome=\"committed\""),
+        PromHistogram.sample(scrape, "faultline_executor_ledger_batch_writes_sum"),
+        phase(scrape, "assume-role"),
+        phase(scrape, "resolve-targets"));
+  }
+
+  private static PromHistogram phase(String scrape, String phase) {
+    return PromHistogram.of(
+        scrape,
+        "faultline_executor_phase_duration_seconds",
+        "phase=\"" + phase + "\"",
+        "outcome=\"ok\"");
+  }
+
+  /** What was recorded after {@code before}. */
+  ExecutorMeters since(ExecutorMeters before) {
+    return new ExecutorMeters(
+        writeWaits.since(before.writeWaits),
+        transactions.since(before.transactions),
+        offsetTransactions.since(before.offsetTransactions),
+        writesCarried - before.writesCarried,
+        assumeRole.since(before.assumeRole),
+        resolveTargets.since(before.resolveTargets));
+  }
+
+  /** Writes per committed transaction, on average. */
+  double writesPerTransaction() {
+    return transactions.count() == 0 ? Double.NaN : writesCarried / transactions.count();
+  }
+}
