@@ -61,6 +61,8 @@ class GrafanaDashboardTest {
           new Metric("faultline.executor.faults.finished", Kind.COUNTER),
           new Metric("faultline.aws.calls", Kind.COUNTER),
           new Metric("faultline.aws.call.duration", Kind.TIMER),
+          new Metric("faultline.executor.ledger.write.wait", Kind.TIMER),
+          new Metric("faultline.executor.ledger.transactions", Kind.TIMER),
           new Metric("faultline.scheduler.requests.published", Kind.COUNTER),
           new Metric("faultline.scheduler.runs", Kind.COUNTER),
           new Metric("kafka.consumer.fetch.manager.records.lag.max", Kind.GAUGE));
