@@ -28,7 +28,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -36,7 +35,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -60,15 +58,6 @@ public final class ApprovalConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ApprovalConsumer.class);
 
   /**
-   * The least time between two offset commits while approvals are read. Each is a transaction of
-   * the ledger's one writer thread, which the faults' own writes queue behind: committed after
-   * every poll they were 50-86 of a P2 round's 330-400 ledger transactions at 10-50 approvals/s,
-   * 36-38 with this bound. Committing later only means a restarted executor reads a few more
-   * approvals again, which the journal index recognises.
-   */
-  static final Duration OFFSETS_COMMIT_INTERVAL = Duration.ofMillis(100);
-
-  /**
    * @param groupId the consumer group every executor shares
    * @param sessionTimeout how soon a dead executor's partitions move (takeover latency)
    * @param maxInFlight above this many running faults, partitions are paused
@@ -81,8 +70,7 @@ public final class ApprovalConsumer implements AutoCloseable {
   private final FaultLedger ledger;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaClientMetrics consumerMetrics;
-  private final Map<TopicPartition, TreeMap<Long, CompletableFuture<Void>>> pending =
-      new HashMap<>();
+  private final ApprovalOffsets offsets;
   private final String executorId;
   private final PoisonRecords poison;
   private final ConsumerLiveness readers;
@@ -91,9 +79,6 @@ public final class ApprovalConsumer implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean paused;
   private boolean blind;
-  // The last offset commit queued while reading, and when: the next waits for both (commitReady).
-  private CompletableFuture<Void> offsetsCommit = CompletableFuture.completedFuture(null);
-  private long offsetsCommitQueuedAt = System.nanoTime() - OFFSETS_COMMIT_INTERVAL.toNanos();
 
   /**
    * @param meters receives the consumer's Kafka client metrics (tag {@code consumer=approvals}),
@@ -138,6 +123,7 @@ public final class ApprovalConsumer implements AutoCloseable {
         kafka.consumer(READER, config, new StringDeserializer(), new ByteArrayDeserializer());
     this.consumerMetrics = new KafkaClientMetrics(consumer, Tags.of("consumer", "approvals"));
     consumerMetrics.bindTo(meters);
+    this.offsets = new ApprovalOffsets(ledger, consumer::groupMetadata);
     ledger.onJournaled(index::update);
   }
 
@@ -159,10 +145,10 @@ public final class ApprovalConsumer implements AutoCloseable {
           poison.skipped(e.topicPartition().topic(), e.topicPartition().partition(), e.offset(), e);
           consumer.seek(e.topicPartition(), e.offset() + 1);
         }
-        commitReady(false);
+        offsets.commitReady(false);
         backpressure();
       }
-      commitReady(true);
+      offsets.commitReady(true);
     } catch (WakeupException e) {
       if (!closed) {
         readers.stopped(READER, "woken up unexpectedly");
@@ -187,7 +173,7 @@ public final class ApprovalConsumer implements AutoCloseable {
       poison.skipped(record.topic(), record.partition(), record.offset(), e);
       done = CompletableFuture.completedFuture(null);
     }
-    pending.computeIfAbsent(tp, k -> new TreeMap<>()).put(record.offset(), done);
+    offsets.read(tp, record.offset(), done);
   }
 
   private CompletableFuture<Void> acceptOrRefuse(ConsumerRecord<String, byte[]> record) {
@@ -274,59 +260,6 @@ public final class ApprovalConsumer implements AutoCloseable {
     return text == null ? "" : text.length() > 500 ? text.substring(0, 500) + "…" : text;
   }
 
-  /**
-   * Commits, per partition, the offset after the last approval whose predecessors are all done.
-   * While reading ({@code sync} false) at most one such commit is queued at a time, at least {@link
-   * #OFFSETS_COMMIT_INTERVAL} apart; a sync commit (a revocation, the end) always goes.
-   */
-  private void commitReady(boolean sync) {
-    if (!sync
-        && (!offsetsCommit.isDone()
-            || System.nanoTime() - offsetsCommitQueuedAt < OFFSETS_COMMIT_INTERVAL.toNanos())) {
-      return;
-    }
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    pending.forEach(
-        (tp, futures) -> {
-          Long last = null;
-          while (!futures.isEmpty()) {
-            var first = futures.firstEntry();
-            if (!first.getValue().isDone() || first.getValue().isCompletedExceptionally()) {
-              break;
-            }
-            last = first.getKey();
-            futures.pollFirstEntry();
-          }
-          if (last != null) {
-            offsets.put(tp, new OffsetAndMetadata(last + 1));
-          }
-        });
-    if (offsets.isEmpty()) {
-      return;
-    }
-    // With the group's metadata, in the ledger's transactions: a consumer whose generation is
-    // over (its partitions moved while it was paused) cannot commit (ADR 0007 §5).
-    CompletableFuture<Void> committed = ledger.commitOffsets(offsets, consumer.groupMetadata());
-    offsetsCommit = committed;
-    offsetsCommitQueuedAt = System.nanoTime();
-    if (sync) {
-      try {
-        committed.get(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        log.warn("offset commit failed (the approvals are read again and recognised)", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    } else {
-      committed.whenComplete(
-          (ok, error) -> {
-            if (error != null) {
-              log.warn("offset commit failed (will be retried by the next one)", error);
-            }
-          });
-    }
-  }
-
   private void backpressure() {
     boolean full = runner.inFlight() >= settings.maxInFlight();
     boolean nowBlind = !controlsApplied.getAsBoolean();
@@ -373,7 +306,7 @@ public final class ApprovalConsumer implements AutoCloseable {
       if (partitions.isEmpty()) {
         return;
       }
-      commitReady(true);
+      offsets.commitReady(true);
       handOver(partitions);
     }
 
@@ -387,7 +320,7 @@ public final class ApprovalConsumer implements AutoCloseable {
       List<Integer> numbers = partitions.stream().map(TopicPartition::partition).toList();
       log.info("approvals partitions {} move to another executor", numbers);
       index.drop(numbers);
-      partitions.forEach(pending::remove);
+      offsets.forget(partitions);
     }
   }
 

@@ -139,7 +139,8 @@ class ApprovalIntakeIT extends RunningExecutor {
     }
     faults.forEach(f -> assertThat(lifecycle.awaitTerminal(f, WAIT).stage()).isEqualTo(COMPLETED));
 
-    // Commits are spaced while reading (OFFSETS_COMMIT_INTERVAL): the last ones still go out
+    // Commits are spaced while reading (ApprovalOffsets.COMMIT_INTERVAL): the last ones still go
+    // out
     // once the burst is over, past every approval of it.
     try (Admin admin =
         Admin.create(
