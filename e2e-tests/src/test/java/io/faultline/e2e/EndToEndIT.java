@@ -19,6 +19,7 @@ import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.FaultSpans;
 import io.faultline.events.tracing.TraceContexts;
 import io.faultline.local.MotoAccount;
+import io.faultline.local.Prometheus;
 import io.faultline.local.SchedulerApi;
 import io.faultline.telemetry.FaultlineOpenTelemetry;
 import io.faultline.testsupport.MotoServer;

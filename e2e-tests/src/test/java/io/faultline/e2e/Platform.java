@@ -5,7 +5,7 @@ import io.faultline.events.cloudevents.FaultlineEvent;
 import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
 import io.faultline.local.FaultlineServices;
-import io.faultline.local.ServiceProcess;
+import io.faultline.local.Prometheus;
 import io.faultline.testsupport.CloudWatchJsonBridge;
 import io.faultline.testsupport.LoopbackPorts;
 import io.faultline.testsupport.MotoServer;
@@ -134,8 +134,7 @@ final class Platform implements AutoCloseable {
 
   /** A service's Prometheus scrape ({@code /actuator/prometheus} on its management port). */
   Prometheus scrape(String service) {
-    ServiceProcess process = services.service(service);
-    return Prometheus.parse(process.getManagement("/actuator/prometheus"));
+    return services.service(service).prometheus();
   }
 
   /** The scheduler's HTTP API. */

@@ -186,6 +186,11 @@ public final class ServiceProcess implements AutoCloseable {
     return get(managementUri(), path);
   }
 
+  /** The service's Prometheus scrape ({@code /actuator/prometheus} on its management port). */
+  public Prometheus prometheus() {
+    return Prometheus.parse(getManagement("/actuator/prometheus"));
+  }
+
   private String get(URI base, String path) {
     try {
       HttpResponse<String> response =

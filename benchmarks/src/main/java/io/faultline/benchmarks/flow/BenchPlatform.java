@@ -7,6 +7,7 @@ import io.faultline.events.policy.TenantPolicy;
 import io.faultline.events.topics.Topics;
 import io.faultline.local.FaultlineServices;
 import io.faultline.local.LocalKafka;
+import io.faultline.local.Prometheus;
 import io.faultline.local.ServiceProcess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -219,8 +220,8 @@ public final class BenchPlatform implements AutoCloseable {
   }
 
   /** The first executor's {@code /actuator/prometheus} scrape. */
-  public String executorMetrics() {
-    return services.service(FaultlineServices.EXECUTOR).getManagement("/actuator/prometheus");
+  public Prometheus executorMetrics() {
+    return services.service(FaultlineServices.EXECUTOR).prometheus();
   }
 
   public URI schedulerUri() {

@@ -1,5 +1,8 @@
 package io.faultline.benchmarks.flow;
 
+import io.faultline.local.Prometheus;
+import java.util.Map;
+
 /**
  * The executor's own meters over a round, from two scrapes of its {@code /actuator/prometheus}: how
  * long fault threads waited for ledger writes, how long the ledger's transactions took and how many
@@ -14,30 +17,30 @@ record ExecutorMeters(
     PromHistogram assumeRole,
     PromHistogram resolveTargets) {
 
-  static ExecutorMeters of(String scrape) {
+  static ExecutorMeters of(Prometheus scrape) {
     return new ExecutorMeters(
-        PromHistogram.of(scrape, "faultline_executor_ledger_write_wait_seconds"),
-        PromHistogram.of(
-            scrape,
-            "faultline_executor_ledger_transactions_seconds",
-            "kind=\"writes\"",
-            "outcome=\"committed\""),
-        PromHistogram.of(
-            scrape,
-            "faultline_executor_ledger_transactions_seconds",
-            "kind=\"offsets\"",
-            "outcome=\"committed\""),
-        PromHistogram.sample(scrape, "faultline_executor_ledger_batch_writes_sum"),
+        PromHistogram.of(scrape, "faultline_executor_ledger_write_wait_seconds", Map.of()),
+        transactions(scrape, "writes"),
+        transactions(scrape, "offsets"),
+        scrape.find("faultline_executor_ledger_batch_writes_sum", Map.of()).stream()
+            .mapToDouble(Prometheus.Sample::value)
+            .sum(),
         phase(scrape, "assume-role"),
         phase(scrape, "resolve-targets"));
   }
 
-  private static PromHistogram phase(String scrape, String phase) {
+  private static PromHistogram transactions(Prometheus scrape, String kind) {
+    return PromHistogram.of(
+        scrape,
+        "faultline_executor_ledger_transactions_seconds",
+        Map.of("kind", kind, "outcome", "committed"));
+  }
+
+  private static PromHistogram phase(Prometheus scrape, String phase) {
     return PromHistogram.of(
         scrape,
         "faultline_executor_phase_duration_seconds",
-        "phase=\"" + phase + "\"",
-        "outcome=\"ok\"");
+        Map.of("phase", phase, "outcome", "ok"));
   }
 
   /** What was recorded after {@code before}. */

@@ -60,91 +60,59 @@ public record RequestLatency(
       ExecutorMeters before = ExecutorMeters.of(platform.executorMetrics());
       Load.Round round = Load.round(platform, all, prefix, rate, count, holdSeconds);
       ExecutorMeters meters = ExecutorMeters.of(platform.executorMetrics()).since(before);
-      row(table, "request -> SendCommand", rate, count, round.toInject());
-      row(table, "  of which request -> APPROVED read", rate, count, round.toApprovalRead());
-      row(
-          table,
-          "  of which APPROVED read -> SendCommand",
-          rate,
-          count,
-          round.approvalReadToInject());
+      Rows rows = new Rows(table, rate, count);
+      rows.latencies("request -> SendCommand", round.toInject());
+      rows.latencies("  of which request -> APPROVED read", round.toApprovalRead());
+      rows.latencies("  of which APPROVED read -> SendCommand", round.approvalReadToInject());
       Load.ExecutorSteps steps = round.executorSteps();
-      row(table, "    APPROVED read -> STARTED built", rate, count, steps.approvalReadToStarted());
-      row(table, "    STARTED -> TARGETS_RESOLVED built", rate, count, steps.startedToResolved());
+      rows.latencies("    APPROVED read -> STARTED built", steps.approvalReadToStarted());
+      rows.latencies("    STARTED -> TARGETS_RESOLVED built", steps.startedToResolved());
       // The executor's own timers over the round (bucket bounds, not exact): the AWS side of
       // STARTED -> TARGETS_RESOLVED, and every ledger write of the round's faults, start to end.
-      meterRow(
-          table, "      of which assume-role (cached session)", rate, count, meters.assumeRole());
-      meterRow(table, "      of which resolve-targets", rate, count, meters.resolveTargets());
-      row(table, "    TARGETS_RESOLVED -> SendCommand", rate, count, steps.resolvedToInject());
-      meterRow(
-          table,
-          "  executor ledger: write submitted -> committed",
-          rate,
-          count,
-          meters.writeWaits());
-      meterRow(
-          table,
+      rows.histogram("      of which assume-role (cached session)", meters.assumeRole());
+      rows.histogram("      of which resolve-targets", meters.resolveTargets());
+      rows.latencies("    TARGETS_RESOLVED -> SendCommand", steps.resolvedToInject());
+      rows.histogram("  executor ledger: write submitted -> committed", meters.writeWaits());
+      rows.histogram(
           String.format(
               "  executor ledger: one transaction (%.1f writes each)",
               meters.writesPerTransaction()),
-          rate,
-          count,
           meters.transactions());
-      meterRow(
-          table,
-          "  executor ledger: one approvals-offsets transaction",
-          rate,
-          count,
-          meters.offsetTransactions());
+      rows.histogram(
+          "  executor ledger: one approvals-offsets transaction", meters.offsetTransactions());
     }
     Latencies kafka = KafkaRoundTrip.measure(platform, Settings.smoke() ? 20 : 200);
-    table.row(
-        "raw: Kafka produce -> consume",
-        "sequential",
-        kafka.count(),
-        kafka.count(),
-        Table.ms(kafka.ms(50)),
-        Table.ms(kafka.ms(90)),
-        Table.ms(kafka.ms(99)),
-        Table.ms(kafka.maxMs()));
+    new Rows(table, "sequential", kafka.count()).latencies("raw: Kafka produce -> consume", kafka);
     Latencies ssm = SsmCall.measure(platform.aws(), Settings.smoke() ? 20 : 200);
-    table.row(
-        "raw: SDK SendCommand -> stub",
-        "sequential",
-        ssm.count(),
-        ssm.count(),
-        Table.ms(ssm.ms(50)),
-        Table.ms(ssm.ms(90)),
-        Table.ms(ssm.ms(99)),
-        Table.ms(ssm.maxMs()));
+    new Rows(table, "sequential", ssm.count()).latencies("raw: SDK SendCommand -> stub", ssm);
     return table.build();
   }
 
-  /** A row of an executor timer's histogram: bucket bounds, no max. */
-  private static void meterRow(
-      Table.Builder table, String leg, int rate, int count, PromHistogram histogram) {
-    table.row(
-        leg + " (<= bucket)",
-        rate,
-        count,
-        histogram.count(),
-        Table.ms(histogram.ms(0.5)),
-        Table.ms(histogram.ms(0.9)),
-        Table.ms(histogram.ms(0.99)),
-        "-");
-  }
+  /** The rows of one rate (or of a raw leg: "sequential"), {@code sent} requests or samples. */
+  private record Rows(Table.Builder table, Object rate, int sent) {
+    void latencies(String leg, Latencies latencies) {
+      table.row(
+          leg,
+          rate,
+          sent,
+          latencies.count(),
+          Table.ms(latencies.ms(50)),
+          Table.ms(latencies.ms(90)),
+          Table.ms(latencies.ms(99)),
+          Table.ms(latencies.maxMs()));
+    }
 
-  private static void row(
-      Table.Builder table, String leg, int rate, int count, Latencies latencies) {
-    table.row(
-        leg,
-        rate,
-        count,
-        latencies.count(),
-        Table.ms(latencies.ms(50)),
-        Table.ms(latencies.ms(90)),
-        Table.ms(latencies.ms(99)),
-        Table.ms(latencies.maxMs()));
+    /** An executor timer's histogram: bucket bounds, no max. */
+    void histogram(String leg, PromHistogram histogram) {
+      table.row(
+          leg + " (<= bucket)",
+          rate,
+          sent,
+          histogram.count(),
+          Table.ms(histogram.ms(0.5)),
+          Table.ms(histogram.ms(0.9)),
+          Table.ms(histogram.ms(0.99)),
+          "-");
+    }
   }
 }

@@ -1,17 +1,20 @@
-package io.faultline.e2e;
+package io.faultline.local;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A scrape of a Prometheus text endpoint ({@code /actuator/prometheus}), parsed into samples. */
-record Prometheus(List<Sample> samples) {
+/**
+ * A scrape of a Prometheus text endpoint ({@code /actuator/prometheus}), parsed into samples: what
+ * the end-to-end tests assert on and the benchmarks read the services' own timers from.
+ */
+public record Prometheus(List<Sample> samples) {
 
   /** One sample line: {@code name{label="value",...} value}. */
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
-  static Prometheus parse(String text) {
+  public static Prometheus parse(String text) {
     List<Sample> samples = new ArrayList<>();
     for (String line : text.lines().toList()) {
       if (line.isBlank() || line.startsWith("#")) {
@@ -38,7 +41,7 @@ record Prometheus(List<Sample> samples) {
   }
 
   /** The samples of a metric whose labels include every given one. */
-  List<Sample> find(String name, Map<String, String> labels) {
+  public List<Sample> find(String name, Map<String, String> labels) {
     return samples.stream()
         .filter(s -> s.name().equals(name))
         .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
