@@ -102,6 +102,36 @@ record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId, KeyP
     return processKill(faultId, account.accountId());
   }
 
+  /**
+   * A process kill of a made-up PID on every instance of the tenant's account the tag {@code
+   * key:value} selects, held {@code seconds}: the executor claims what it resolved (issue 16).
+   */
+  FaultRequested processKillByTag(String faultId, String tag, int seconds) {
+    return FaultRequested.of(
+        FaultId.of(faultId),
+        tenantId,
+        ExperimentId.of("e2e-tags"),
+        RunId.of("e2e-" + faultId),
+        PROCESS_KILL,
+        AccountId.of(account.accountId()),
+        AwsRegion.of(account.region()),
+        Map.of(
+            "PROCESS_IDS",
+            "4242",
+            "EC2_INSTANCE_TAG",
+            tag,
+            "INSTANCE_AFFECTED_PERC",
+            100,
+            "TOTAL_CHAOS_DURATION",
+            seconds,
+            "RAMP_TIME",
+            0),
+        false,
+        "e2e-tests",
+        Instant.now(),
+        "end-to-end target claims test");
+  }
+
   /** As {@link #processKill(String)} in any account, e.g. one the tenant never registered. */
   FaultRequested processKill(String faultId, String accountId) {
     return FaultRequested.of(

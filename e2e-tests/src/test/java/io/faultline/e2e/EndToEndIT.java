@@ -14,6 +14,8 @@ import io.faultline.events.decision.RuleOutcome;
 import io.faultline.events.lifecycle.FailureReason;
 import io.faultline.events.lifecycle.FaultLifecycleEvent;
 import io.faultline.events.lifecycle.LifecycleStage;
+import io.faultline.events.lifecycle.TargetOutcome;
+import io.faultline.events.lifecycle.TargetStatus;
 import io.faultline.events.request.FaultRequested;
 import io.faultline.events.topics.Topics;
 import io.faultline.events.tracing.FaultSpans;
@@ -29,6 +31,7 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -408,6 +411,85 @@ class EndToEndIT {
     document.remove(
         List.of("tenantId", "revision", "accounts", "updatedAt", "updatedBy", "publisherKeys"));
     return document;
+  }
+
+  /**
+   * Issue 16 on the real services: tag-selected faults of one account no longer take the whole
+   * account-region. After resolving its tag, each fault's executor claims the instances from the
+   * tenant's admission partition: three faults run side by side, the one whose tag overlaps a held
+   * fault acts only on the instance nobody holds (the other {@code SKIPPED TARGET_BUSY}), and no
+   * instance is injected by two faults.
+   */
+  @Test
+  void tagSelectedFaultsOfOneAccountRunSideBySideAndNeverShareAnInstance() throws Exception {
+    E2eTenant tenant = registeredTenant("tags");
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String web = "web-" + suffix;
+    String front = "front-" + suffix;
+    String solo = "solo-" + suffix;
+    String webOnly = tenant.account().runInstances(1, Map.of("team", web)).getFirst();
+    String shared = tenant.account().runInstances(1, Map.of("team", web, "tier", front)).getFirst();
+    String frontOnly = tenant.account().runInstances(1, Map.of("tier", front)).getFirst();
+    String soloOnly = tenant.account().runInstances(1, Map.of("squad", solo)).getFirst();
+    String first = "f-web-" + suffix;
+    String second = "f-front-" + suffix;
+    String third = "f-solo-" + suffix;
+
+    publishSigned(tenant, tenant.processKillByTag(first, "team:" + web, 12));
+    lifecycle.awaitStage(first, LifecycleStage.INJECTED, FAULT_TIMEOUT);
+    publishSigned(tenant, tenant.processKillByTag(second, "tier:" + front, 3));
+    publishSigned(tenant, tenant.processKillByTag(third, "squad:" + solo, 3));
+
+    Map<String, FaultLifecycleEvent> ends =
+        Map.of(
+            first, awaitCompleted(first).getLast().data(),
+            second, awaitCompleted(second).getLast().data(),
+            third, awaitCompleted(third).getLast().data());
+    // Side by side: both later faults were injected while the first still held its instances.
+    assertThat(at(second, LifecycleStage.INJECTED))
+        .isBefore(at(first, LifecycleStage.ROLLING_BACK));
+    assertThat(at(third, LifecycleStage.INJECTED)).isBefore(at(first, LifecycleStage.ROLLING_BACK));
+    assertThat(actedOn(ends.get(first))).containsExactlyInAnyOrder(webOnly, shared);
+    assertThat(actedOn(ends.get(second))).containsExactly(frontOnly);
+    assertThat(actedOn(ends.get(third))).containsExactly(soloOnly);
+    assertThat(ends.get(second).targets())
+        .filteredOn(t -> t.targetId().equals(shared))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.status()).isEqualTo(TargetStatus.SKIPPED);
+              assertThat(t.detail()).startsWith("TARGET_BUSY");
+            });
+  }
+
+  /** When the fault's {@code stage} event happened, as the executor stamped it. */
+  private static Instant at(String faultId, LifecycleStage stage) {
+    return lifecycle.events(faultId).stream()
+        .map(FaultlineEvent::data)
+        .filter(e -> e.stage() == stage)
+        .map(FaultLifecycleEvent::occurredAt)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(faultId + " has no " + stage));
+  }
+
+  /** The instances a fault injected and rolled back, by its terminal event. */
+  private static List<String> actedOn(FaultLifecycleEvent end) {
+    return end.targets().stream()
+        .filter(t -> t.status() == TargetStatus.ROLLED_BACK)
+        .map(TargetOutcome::targetId)
+        .toList();
+  }
+
+  /** Signs the request with the tenant's publisher key and publishes it. */
+  private static void publishSigned(E2eTenant tenant, FaultRequested request) throws Exception {
+    ProducerRecord<String, byte[]> record =
+        EventCodec.standard()
+            .encode(
+                Topics.FAULT_REQUESTS,
+                FaultlineEvent.of(
+                    request.faultId().value(), URI.create("/e2e-tests/tags"), request, null));
+    tenant.signer().sign(record, tenant.tenantId().value());
+    platform.producer().send(record).get(30, TimeUnit.SECONDS);
   }
 
   private static E2eTenant registeredTenant(String name) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -81,7 +82,10 @@ public final class BenchAws implements AutoCloseable {
     this.commandDelay = delay;
   }
 
-  /** A tag filter {@code tag:<key>} = {@code value} selects {@code count} running instances. */
+  /**
+   * A tag filter {@code tag:<key>} = {@code value} selects {@code count} running instances, the
+   * same ones for the same account and value, other ones for another value.
+   */
   public void tag(String value, int count) {
     tags.put(value, count);
   }
@@ -210,9 +214,10 @@ public final class BenchAws implements AutoCloseable {
         String name = form.get(k.substring(0, k.indexOf(".Value.")) + ".Name");
         tagKey = name != null && name.startsWith("tag:") ? name.substring(4) : tagKey;
         int count = tags.get(v);
-        int accountBits = Math.floorMod(account.hashCode(), 0x10000000);
+        // Instances of one tag value in one account: another value selects other instances.
+        int bits = Math.floorMod(Objects.hash(account, v), 0x10000000);
         for (int i = 0; i < count; i++) {
-          ids.add(String.format("i-%07x%010x", accountBits, i));
+          ids.add(String.format("i-%07x%010x", bits, i));
         }
         String value = v;
         String key = tagKey;

@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * The executor's own meters over a round, from two scrapes of its {@code /actuator/prometheus}: how
  * long fault threads waited for ledger writes, how long the ledger's transactions took and how many
- * writes each carried, and the assume-role and resolve-targets phases (the AWS side of the step
- * between STARTED and TARGETS_RESOLVED).
+ * writes each carried, and the assume-role, resolve-targets and claim-targets phases (the step
+ * between STARTED and TARGETS_RESOLVED: its AWS side, and a tag-selected fault's claim of the
+ * instances it resolved).
  */
 record ExecutorMeters(
     PromHistogram writeWaits,
@@ -15,7 +16,8 @@ record ExecutorMeters(
     PromHistogram offsetTransactions,
     double writesCarried,
     PromHistogram assumeRole,
-    PromHistogram resolveTargets) {
+    PromHistogram resolveTargets,
+    PromHistogram claimTargets) {
 
   static ExecutorMeters of(Prometheus scrape) {
     return new ExecutorMeters(
@@ -26,7 +28,8 @@ record ExecutorMeters(
             .mapToDouble(Prometheus.Sample::value)
             .sum(),
         phase(scrape, "assume-role"),
-        phase(scrape, "resolve-targets"));
+        phase(scrape, "resolve-targets"),
+        phase(scrape, "claim-targets"));
   }
 
   private static PromHistogram transactions(Prometheus scrape, String kind) {
@@ -51,7 +54,8 @@ record ExecutorMeters(
         offsetTransactions.since(before.offsetTransactions),
         writesCarried - before.writesCarried,
         assumeRole.since(before.assumeRole),
-        resolveTargets.since(before.resolveTargets));
+        resolveTargets.since(before.resolveTargets),
+        claimTargets.since(before.claimTargets));
   }
 
   /** Writes per committed transaction, on average. */

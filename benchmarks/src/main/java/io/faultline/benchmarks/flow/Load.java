@@ -12,12 +12,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Signed process-kill requests spread over tenants and accounts, each on an instance of its own
- * (one fault per target), published at a fixed rate; when each was sent, by fault id.
+ * (one fault per target), by instance id or by a tag selecting that one instance, published at a
+ * fixed rate; when each was sent, by fault id.
  */
 final class Load {
   private static final AtomicLong INSTANCES = new AtomicLong(0x100000);
 
   private Load() {}
+
+  /**
+   * How a request names its instance: by id, or by a tag ({@code p2:<fault id>}) the AWS stub
+   * resolves to one instance of the fault's own, so the executor claims it from the tenant's
+   * admission after resolving it (issue 16) and no two faults' claims collide.
+   */
+  enum Selection {
+    INSTANCE_ID,
+    TAG
+  }
 
   /** A fresh instance id no other request of this JVM names. */
   static String instance() {
@@ -31,14 +42,30 @@ final class Load {
    */
   static Map<String, ProducerRecord<String, byte[]>> requests(
       List<BenchTenant> tenants, String prefix, String runId, int count, int holdSeconds) {
+    return requests(null, tenants, prefix, runId, count, holdSeconds, Selection.INSTANCE_ID);
+  }
+
+  /** As above; a tag-selected request's tag is registered with {@code platform}'s AWS stub. */
+  static Map<String, ProducerRecord<String, byte[]>> requests(
+      BenchPlatform platform,
+      List<BenchTenant> tenants,
+      String prefix,
+      String runId,
+      int count,
+      int holdSeconds,
+      Selection selection) {
     Map<String, ProducerRecord<String, byte[]>> records = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       BenchTenant tenant = tenants.get(i % tenants.size());
       String account = tenant.accounts().get((i / tenants.size()) % tenant.accounts().size());
       String faultId = prefix + "-" + i;
+      String target = instance();
+      if (selection == Selection.TAG) {
+        platform.aws().tag(faultId, 1);
+        target = "p2:" + faultId;
+      }
       records.put(
-          faultId,
-          tenant.signed(tenant.processKill(faultId, runId, account, instance(), holdSeconds)));
+          faultId, tenant.signed(tenant.processKill(faultId, runId, account, target, holdSeconds)));
     }
     return records;
   }
@@ -109,7 +136,20 @@ final class Load {
       int rate,
       int count,
       int holdSeconds) {
-    var records = requests(tenants, prefix, "run-" + prefix, count, holdSeconds);
+    return round(platform, tenants, prefix, rate, count, holdSeconds, Selection.INSTANCE_ID);
+  }
+
+  /** A round whose requests name their instances as {@code selection} says. */
+  static Round round(
+      BenchPlatform platform,
+      List<BenchTenant> tenants,
+      String prefix,
+      int rate,
+      int count,
+      int holdSeconds,
+      Selection selection) {
+    var records =
+        requests(platform, tenants, prefix, "run-" + prefix, count, holdSeconds, selection);
     Map<String, Long> sent = publish(platform, records, rate);
     List<String> faults = List.copyOf(sent.keySet());
     Duration wait = Duration.ofSeconds(60 + count / 20);

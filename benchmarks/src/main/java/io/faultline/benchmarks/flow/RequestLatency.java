@@ -7,8 +7,10 @@ import java.util.UUID;
  * P2: a signed request published → the first inject {@code SendCommand} of its fault received at
  * the AWS endpoint, through the real policy service and executor, at several rates; beside the raw
  * legs measured in the same run (a Kafka produce → consume round trip on the same broker, one SSM
- * SendCommand from the SDK to the stub). A warm-up round first sends one request per account so
- * assumed-role sessions and SSM documents are cached.
+ * SendCommand from the SDK to the stub). Each rate runs twice: faults naming their instance by id,
+ * then faults selecting it by a tag, which claim it after resolution (the claim's share). Warm-up
+ * rounds first send one request per account so assumed-role sessions and SSM documents are cached,
+ * and tag-selected requests so the claim path is compiled.
  *
  * @param rates requests per second, one round each
  * @param seconds how long each round publishes
@@ -34,6 +36,15 @@ public record RequestLatency(
     List<BenchTenant> all = BenchTenant.registered(platform, "p2", tenants, accountsPerTenant);
     String tag = UUID.randomUUID().toString().substring(0, 6);
     Load.round(platform, all, "p2w" + tag, 20, tenants * accountsPerTenant, holdSeconds);
+    // The claim path (claims intake, admission's grant, the executor's grant reader) warmed too.
+    Load.round(
+        platform,
+        all,
+        "p2wt" + tag,
+        Settings.smoke() ? 20 : 100,
+        Settings.smoke() ? 20 : 2_000,
+        holdSeconds,
+        Load.Selection.TAG);
 
     Table.Builder table =
         Table.titled(
@@ -80,12 +91,35 @@ public record RequestLatency(
           meters.transactions());
       rows.histogram(
           "  executor ledger: one approvals-offsets transaction", meters.offsetTransactions());
+      tagSelected(platform, all, prefix, rate, count, rows);
     }
     Latencies kafka = KafkaRoundTrip.measure(platform, Settings.smoke() ? 20 : 200);
     new Rows(table, "sequential", kafka.count()).latencies("raw: Kafka produce -> consume", kafka);
     Latencies ssm = SsmCall.measure(platform.aws(), Settings.smoke() ? 20 : 200);
     new Rows(table, "sequential", ssm.count()).latencies("raw: SDK SendCommand -> stub", ssm);
     return table.build();
+  }
+
+  /**
+   * The same rate with every fault selecting its instance by a tag: the executor claims the
+   * instance it resolved from the tenant's admission partition before acting (issue 16), one more
+   * Kafka round trip through the policy service between STARTED and TARGETS_RESOLVED.
+   */
+  private void tagSelected(
+      BenchPlatform platform,
+      List<BenchTenant> all,
+      String prefix,
+      int rate,
+      int count,
+      Rows rows) {
+    ExecutorMeters before = ExecutorMeters.of(platform.executorMetrics());
+    Load.Round round =
+        Load.round(platform, all, prefix + "t", rate, count, holdSeconds, Load.Selection.TAG);
+    ExecutorMeters meters = ExecutorMeters.of(platform.executorMetrics()).since(before);
+    rows.latencies("tag-selected: request -> SendCommand", round.toInject());
+    rows.latencies(
+        "  of which STARTED -> TARGETS_RESOLVED built", round.executorSteps().startedToResolved());
+    rows.histogram("    of which claim-targets (claim -> grant read)", meters.claimTargets());
   }
 
   /** The rows of one rate (or of a raw leg: "sequential"), {@code sent} requests or samples. */

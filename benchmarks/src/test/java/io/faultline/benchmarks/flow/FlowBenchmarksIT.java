@@ -44,11 +44,17 @@ class FlowBenchmarksIT {
 
     print(table);
     // Per rate: the whole path, its two legs, the executor's three steps, its assume-role and
-    // resolve-targets phases, its ledger's waits and transactions (writes, offsets); then the raw
+    // resolve-targets phases, its ledger's waits and transactions (writes, offsets); the
+    // tag-selected round (the whole path, STARTED -> TARGETS_RESOLVED, the claim); then the raw
     // legs.
-    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() * 11 + 2);
+    assertThat(table.rows()).hasSize(RequestLatency.fromProperties().rates().size() * 14 + 2);
     assertThat(table.rows())
         .allSatisfy(row -> assertThat(Integer.parseInt(row.get(3))).isPositive());
+    // Each tag-selected fault selects an instance of its own: every claim is granted in full.
+    assertThat(table.rows())
+        .filteredOn(row -> row.get(0).startsWith("tag-selected"))
+        .isNotEmpty()
+        .allSatisfy(row -> assertThat(row.get(3)).as(row.get(0)).isEqualTo(row.get(2)));
     assertThat(platform.aws().unknownCalls()).isZero();
   }
 
