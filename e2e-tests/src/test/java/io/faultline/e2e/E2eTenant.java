@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -107,53 +108,48 @@ record E2eTenant(TenantId tenantId, MotoAccount account, String instanceId, KeyP
    * key:value} selects, held {@code seconds}: the executor claims what it resolved (issue 16).
    */
   FaultRequested processKillByTag(String faultId, String tag, int seconds) {
-    return FaultRequested.of(
-        FaultId.of(faultId),
-        tenantId,
-        ExperimentId.of("e2e-tags"),
-        RunId.of("e2e-" + faultId),
-        PROCESS_KILL,
-        AccountId.of(account.accountId()),
-        AwsRegion.of(account.region()),
-        Map.of(
-            "PROCESS_IDS",
-            "4242",
-            "EC2_INSTANCE_TAG",
-            tag,
-            "INSTANCE_AFFECTED_PERC",
-            100,
-            "TOTAL_CHAOS_DURATION",
-            seconds,
-            "RAMP_TIME",
-            0),
-        false,
-        "e2e-tests",
-        Instant.now(),
+    return processKill(
+        faultId,
+        account.accountId(),
+        Map.of("EC2_INSTANCE_TAG", tag, "INSTANCE_AFFECTED_PERC", 100),
+        seconds,
+        "e2e-tags",
         "end-to-end target claims test");
   }
 
   /** As {@link #processKill(String)} in any account, e.g. one the tenant never registered. */
   FaultRequested processKill(String faultId, String accountId) {
+    return processKill(
+        faultId,
+        accountId,
+        Map.of("EC2_INSTANCE_ID", instanceId),
+        1,
+        "e2e-tracing",
+        "end-to-end tracing test");
+  }
+
+  private FaultRequested processKill(
+      String faultId,
+      String accountId,
+      Map<String, Object> selection,
+      int seconds,
+      String experiment,
+      String reason) {
+    Map<String, Object> parameters = new HashMap<>(selection);
+    parameters.putAll(
+        Map.of("PROCESS_IDS", "4242", "TOTAL_CHAOS_DURATION", seconds, "RAMP_TIME", 0));
     return FaultRequested.of(
         FaultId.of(faultId),
         tenantId,
-        ExperimentId.of("e2e-tracing"),
+        ExperimentId.of(experiment),
         RunId.of("e2e-" + faultId),
         PROCESS_KILL,
         AccountId.of(accountId),
         AwsRegion.of(account.region()),
-        Map.of(
-            "PROCESS_IDS",
-            "4242",
-            "EC2_INSTANCE_ID",
-            instanceId,
-            "TOTAL_CHAOS_DURATION",
-            1,
-            "RAMP_TIME",
-            0),
+        parameters,
         false,
         "e2e-tests",
         Instant.now(),
-        "end-to-end tracing test");
+        reason);
   }
 }

@@ -46,7 +46,8 @@ public record JitWarmup(int requests, int rate, int tenants, int accountsPerTena
     List<BenchTenant> all = BenchTenant.registered(platform, "wu", tenants, accountsPerTenant);
     String prefix = "wu" + UUID.randomUUID().toString().substring(0, 6);
     long start = System.nanoTime();
-    Latencies latencies = Load.round(platform, all, prefix, rate, requests, 1).toInject();
+    Latencies latencies =
+        Load.round(platform, all, prefix, rate, requests, 1, Load.Selection.INSTANCE_ID).toInject();
     double endedAfter = (System.nanoTime() - start) / 1e9;
     return table
         .row(

@@ -124,22 +124,11 @@ final class Load {
   }
 
   /**
-   * One round: {@code count} requests named {@code <prefix>-<i>} published at {@code rate}, each
-   * fault's request → first inject {@code SendCommand}; returns once every fault has ended (or the
-   * round's wait, 60 s + 1 s per 20 requests, passed), so the next round starts on an idle
-   * platform.
+   * One round: {@code count} requests named {@code <prefix>-<i>}, naming their instances as {@code
+   * selection} says, published at {@code rate}, each fault's request → first inject {@code
+   * SendCommand}; returns once every fault has ended (or the round's wait, 60 s + 1 s per 20
+   * requests, passed), so the next round starts on an idle platform.
    */
-  static Round round(
-      BenchPlatform platform,
-      List<BenchTenant> tenants,
-      String prefix,
-      int rate,
-      int count,
-      int holdSeconds) {
-    return round(platform, tenants, prefix, rate, count, holdSeconds, Selection.INSTANCE_ID);
-  }
-
-  /** A round whose requests name their instances as {@code selection} says. */
   static Round round(
       BenchPlatform platform,
       List<BenchTenant> tenants,

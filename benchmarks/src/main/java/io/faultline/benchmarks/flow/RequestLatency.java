@@ -35,7 +35,14 @@ public record RequestLatency(
   public Table run(BenchPlatform platform) {
     List<BenchTenant> all = BenchTenant.registered(platform, "p2", tenants, accountsPerTenant);
     String tag = UUID.randomUUID().toString().substring(0, 6);
-    Load.round(platform, all, "p2w" + tag, 20, tenants * accountsPerTenant, holdSeconds);
+    Load.round(
+        platform,
+        all,
+        "p2w" + tag,
+        20,
+        tenants * accountsPerTenant,
+        holdSeconds,
+        Load.Selection.INSTANCE_ID);
     // The claim path (claims intake, admission's grant, the executor's grant reader) warmed too.
     Load.round(
         platform,
@@ -69,7 +76,8 @@ public record RequestLatency(
       // The round's index keeps fault ids apart when a rate is listed twice.
       String prefix = "p2r" + i + "x" + rate + tag;
       ExecutorMeters before = ExecutorMeters.of(platform.executorMetrics());
-      Load.Round round = Load.round(platform, all, prefix, rate, count, holdSeconds);
+      Load.Round round =
+          Load.round(platform, all, prefix, rate, count, holdSeconds, Load.Selection.INSTANCE_ID);
       ExecutorMeters meters = ExecutorMeters.of(platform.executorMetrics()).since(before);
       Rows rows = new Rows(table, rate, count);
       rows.latencies("request -> SendCommand", round.toInject());
