@@ -435,10 +435,20 @@ class EndToEndIT {
     String second = "f-front-" + suffix;
     String third = "f-solo-" + suffix;
 
-    publishSigned(tenant, tenant.processKillByTag(first, "team:" + web, 12));
-    lifecycle.awaitStage(first, LifecycleStage.INJECTED, FAULT_TIMEOUT);
-    publishSigned(tenant, tenant.processKillByTag(second, "tier:" + front, 3));
-    publishSigned(tenant, tenant.processKillByTag(third, "squad:" + solo, 3));
+    try (FaultRequestPublisher unsigned =
+        new FaultRequestPublisher(platform.newProducer(), URI.create("/e2e-tests/tags"))) {
+      FaultRequestPublisher publisher = unsigned.signedBy(tenant.signer());
+      publisher
+          .publish(tenant.processKillByTag(first, "team:" + web, 12))
+          .get(30, TimeUnit.SECONDS);
+      lifecycle.awaitStage(first, LifecycleStage.INJECTED, FAULT_TIMEOUT);
+      publisher
+          .publish(tenant.processKillByTag(second, "tier:" + front, 3))
+          .get(30, TimeUnit.SECONDS);
+      publisher
+          .publish(tenant.processKillByTag(third, "squad:" + solo, 3))
+          .get(30, TimeUnit.SECONDS);
+    }
 
     Map<String, FaultLifecycleEvent> ends =
         Map.of(
@@ -464,12 +474,7 @@ class EndToEndIT {
 
   /** When the fault's {@code stage} event happened, as the executor stamped it. */
   private static Instant at(String faultId, LifecycleStage stage) {
-    return lifecycle.events(faultId).stream()
-        .map(FaultlineEvent::data)
-        .filter(e -> e.stage() == stage)
-        .map(FaultLifecycleEvent::occurredAt)
-        .findFirst()
-        .orElseThrow(() -> new AssertionError(faultId + " has no " + stage));
+    return lifecycle.awaitStage(faultId, stage, FAULT_TIMEOUT).occurredAt();
   }
 
   /** The instances a fault injected and rolled back, by its terminal event. */
@@ -478,18 +483,6 @@ class EndToEndIT {
         .filter(t -> t.status() == TargetStatus.ROLLED_BACK)
         .map(TargetOutcome::targetId)
         .toList();
-  }
-
-  /** Signs the request with the tenant's publisher key and publishes it. */
-  private static void publishSigned(E2eTenant tenant, FaultRequested request) throws Exception {
-    ProducerRecord<String, byte[]> record =
-        EventCodec.standard()
-            .encode(
-                Topics.FAULT_REQUESTS,
-                FaultlineEvent.of(
-                    request.faultId().value(), URI.create("/e2e-tests/tags"), request, null));
-    tenant.signer().sign(record, tenant.tenantId().value());
-    platform.producer().send(record).get(30, TimeUnit.SECONDS);
   }
 
   private static E2eTenant registeredTenant(String name) {

@@ -38,6 +38,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * the fault over once no heartbeat names it, holds it to its planned end and completes it; a paused
  * executor that wakes up afterwards neither writes nor sends anything for it (ADR 0007 §5).
  */
+@Tag("waits-in-pairs")
 class CrashRecoveryIT {
   private static final int HOLD_SECONDS = 20;
 

@@ -29,6 +29,7 @@ import java.util.Map;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * account from acceptance to the terminal event and no longer after; an idle executor sends empty
  * heartbeats; every record is a readable event stamped with the broker's append time.
  */
+@Tag("waits-in-pairs")
 class HeartbeatIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final Duration INTERVAL = Duration.ofMillis(500);

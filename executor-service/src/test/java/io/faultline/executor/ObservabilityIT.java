@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.SpringApplication;
@@ -54,6 +55,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the JSON log lines application.yml configures.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Tag("waits-in-pairs")
 class ObservabilityIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final InMemorySpanExporter spans = InMemorySpanExporter.create();

@@ -48,6 +48,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +58,7 @@ import org.slf4j.LoggerFactory;
  * and while it runs: each is logged once with its offset and counted, no reader stops, and a halt
  * and an abort still end running faults.
  */
+@Tag("waits-in-pairs")
 class PoisonRecordsIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
 

@@ -22,6 +22,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,6 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the controls topic is revoked, the controls reader stops (the broker refuses its fetches) and
  * readiness goes DOWN naming why, while liveness stays UP; granted again, readiness is UP.
  */
+@Tag("waits-in-pairs")
 class ReadinessIT {
   private static final String USER = "faultline-executor";
   private static SecuredKafka kafka;

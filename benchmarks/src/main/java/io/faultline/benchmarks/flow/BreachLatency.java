@@ -86,7 +86,15 @@ public record BreachLatency(int runs, int faultsPerRun, int intervalSeconds) {
   private int once(BenchPlatform platform, BenchTenant tenant, List<Long> nanos) {
     String tag = UUID.randomUUID().toString().substring(0, 6);
     String run = "run-br" + tag;
-    var records = Load.requests(List.of(tenant), "br" + tag, run, faultsPerRun, 3_600);
+    var records =
+        Load.requests(
+            platform,
+            List.of(tenant),
+            "br" + tag,
+            run,
+            faultsPerRun,
+            3_600,
+            Load.Selection.INSTANCE_ID);
     List<String> faults = List.copyOf(Load.publish(platform, records, 50).keySet());
     Duration wait = Duration.ofSeconds(120);
     Waits.until(

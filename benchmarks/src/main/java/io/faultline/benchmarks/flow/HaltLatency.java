@@ -33,7 +33,9 @@ public record HaltLatency(int faults, int tenants, int accountsPerTenant, int pu
   public void run(BenchPlatform platform, Table.Builder table) {
     List<BenchTenant> all = BenchTenant.registered(platform, "p5", tenants, accountsPerTenant);
     String prefix = "p5" + UUID.randomUUID().toString().substring(0, 6);
-    var records = Load.requests(all, prefix, "run-" + prefix, faults, 3_600);
+    var records =
+        Load.requests(
+            platform, all, prefix, "run-" + prefix, faults, 3_600, Load.Selection.INSTANCE_ID);
     List<String> ids = List.copyOf(Load.publish(platform, records, publishRate).keySet());
     Duration wait = Duration.ofSeconds(120 + faults / 10);
     boolean held =

@@ -30,6 +30,12 @@ final class Load {
     TAG
   }
 
+  /** A tag the AWS stub resolves to one instance of this fault's own, as {@code key:value}. */
+  private static String tagged(BenchPlatform platform, String faultId) {
+    platform.aws().tag(faultId, 1);
+    return "p2:" + faultId;
+  }
+
   /** A fresh instance id no other request of this JVM names. */
   static String instance() {
     return String.format("i-%017x", INSTANCES.incrementAndGet());
@@ -38,14 +44,9 @@ final class Load {
   /**
    * Builds and signs {@code count} requests (signing is done before the clock starts: an RSA
    * signature costs about a millisecond of the driver's CPU), round-robin over tenants and their
-   * accounts, named {@code <prefix>-<i>}, in run {@code runId}.
+   * accounts, named {@code <prefix>-<i>}, in run {@code runId}, each naming its instance as {@code
+   * selection} says (a tag is registered with {@code platform}'s AWS stub).
    */
-  static Map<String, ProducerRecord<String, byte[]>> requests(
-      List<BenchTenant> tenants, String prefix, String runId, int count, int holdSeconds) {
-    return requests(null, tenants, prefix, runId, count, holdSeconds, Selection.INSTANCE_ID);
-  }
-
-  /** As above; a tag-selected request's tag is registered with {@code platform}'s AWS stub. */
   static Map<String, ProducerRecord<String, byte[]>> requests(
       BenchPlatform platform,
       List<BenchTenant> tenants,
@@ -59,11 +60,7 @@ final class Load {
       BenchTenant tenant = tenants.get(i % tenants.size());
       String account = tenant.accounts().get((i / tenants.size()) % tenant.accounts().size());
       String faultId = prefix + "-" + i;
-      String target = instance();
-      if (selection == Selection.TAG) {
-        platform.aws().tag(faultId, 1);
-        target = "p2:" + faultId;
-      }
+      String target = selection == Selection.TAG ? tagged(platform, faultId) : instance();
       records.put(
           faultId, tenant.signed(tenant.processKill(faultId, runId, account, target, holdSeconds)));
     }

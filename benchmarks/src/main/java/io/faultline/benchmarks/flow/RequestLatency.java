@@ -75,10 +75,9 @@ public record RequestLatency(
       int count = rate * seconds;
       // The round's index keeps fault ids apart when a rate is listed twice.
       String prefix = "p2r" + i + "x" + rate + tag;
-      ExecutorMeters before = ExecutorMeters.of(platform.executorMetrics());
-      Load.Round round =
-          Load.round(platform, all, prefix, rate, count, holdSeconds, Load.Selection.INSTANCE_ID);
-      ExecutorMeters meters = ExecutorMeters.of(platform.executorMetrics()).since(before);
+      Metered metered = metered(platform, all, prefix, rate, count, Load.Selection.INSTANCE_ID);
+      Load.Round round = metered.round();
+      ExecutorMeters meters = metered.meters();
       Rows rows = new Rows(table, rate, count);
       rows.latencies("request -> SendCommand", round.toInject());
       rows.latencies("  of which request -> APPROVED read", round.toApprovalRead());
@@ -120,14 +119,28 @@ public record RequestLatency(
       int rate,
       int count,
       Rows rows) {
-    ExecutorMeters before = ExecutorMeters.of(platform.executorMetrics());
-    Load.Round round =
-        Load.round(platform, all, prefix + "t", rate, count, holdSeconds, Load.Selection.TAG);
-    ExecutorMeters meters = ExecutorMeters.of(platform.executorMetrics()).since(before);
-    rows.latencies("tag-selected: request -> SendCommand", round.toInject());
+    Metered metered = metered(platform, all, prefix + "t", rate, count, Load.Selection.TAG);
+    rows.latencies("tag-selected: request -> SendCommand", metered.round().toInject());
     rows.latencies(
-        "  of which STARTED -> TARGETS_RESOLVED built", round.executorSteps().startedToResolved());
-    rows.histogram("    of which claim-targets (claim -> grant read)", meters.claimTargets());
+        "  of which STARTED -> TARGETS_RESOLVED built",
+        metered.round().executorSteps().startedToResolved());
+    rows.histogram(
+        "    of which claim-targets (claim -> grant read)", metered.meters().claimTargets());
+  }
+
+  /** A round and what the executor's own meters recorded during it. */
+  private record Metered(Load.Round round, ExecutorMeters meters) {}
+
+  private Metered metered(
+      BenchPlatform platform,
+      List<BenchTenant> all,
+      String prefix,
+      int rate,
+      int count,
+      Load.Selection selection) {
+    ExecutorMeters before = ExecutorMeters.of(platform.executorMetrics());
+    Load.Round round = Load.round(platform, all, prefix, rate, count, holdSeconds, selection);
+    return new Metered(round, ExecutorMeters.of(platform.executorMetrics()).since(before));
   }
 
   /** The rows of one rate (or of a raw leg: "sequential"), {@code sent} requests or samples. */

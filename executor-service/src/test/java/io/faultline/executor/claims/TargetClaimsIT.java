@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * disjoint instances of one account run side by side; overlapping ones never send a command to the
  * same instance; without an answer a fault fails before anything is sent.
  */
+@Tag("waits-in-pairs")
 class TargetClaimsIT {
   static final Duration WAIT = Duration.ofSeconds(90);
   // Generous: the machine running the tests may be loaded; the stand-in answers in milliseconds.

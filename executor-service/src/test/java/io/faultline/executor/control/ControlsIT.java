@@ -25,12 +25,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Aborts and halts from the controls topic, through the whole executor on a real broker against
  * moto.
  */
+@Tag("waits-in-pairs")
 class ControlsIT extends RunningExecutor {
   @Test
   void abortsAFaultDuringItsHoldAndRollsItBack() throws IOException {

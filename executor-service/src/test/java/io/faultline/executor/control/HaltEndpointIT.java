@@ -12,6 +12,7 @@ import io.faultline.executor.aws.MotoAccounts;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -20,6 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * tokens are accepted as the scheduler accepts them; anything else is a problem naming its rule. An
  * executor without an identity provider refuses every call.
  */
+@Tag("waits-in-pairs")
 class HaltEndpointIT {
   private static final String TENANT = "acme-halt";
   private static ConfigurableApplicationContext executor;

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 import software.amazon.awssdk.regions.Region;
@@ -38,6 +39,7 @@ import software.amazon.awssdk.services.ssm.model.Command;
  * and once it is back the fault's ROLLING_BACK and ABORTED HALTED events and the halt's control
  * record arrive.
  */
+@Tag("waits-in-pairs")
 class HaltWithoutKafkaIT {
   private static ConfigurableApplicationContext executor;
   private static HaltClient client;

@@ -24,6 +24,7 @@ import io.faultline.executor.TestFaults;
 import io.faultline.executor.aws.MotoAccounts;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * resolution, reaches the fault before its inject: the whole executor on a real broker against
  * moto, the tenant's policy published on the tenant-policies topic as the scheduler would.
  */
+@Tag("waits-in-pairs")
 class ProtectedAfterApprovalIT extends RunningExecutor {
   /** Long enough to publish a policy or a halt after TARGETS_RESOLVED and have it read. */
   private static final int RAMP_SECONDS = 4;

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * parameters refused before any command, a redelivered approval run once, two tenants' faults with
  * the same id run side by side.
  */
+@Tag("waits-in-pairs")
 class ApprovalIntakeIT extends RunningExecutor {
   @Test
   void endsAnApprovalReadAfterItsStartDeadlineWithoutActing() {
@@ -140,8 +142,7 @@ class ApprovalIntakeIT extends RunningExecutor {
     faults.forEach(f -> assertThat(lifecycle.awaitTerminal(f, WAIT).stage()).isEqualTo(COMPLETED));
 
     // Commits are spaced while reading (ApprovalOffsets.COMMIT_INTERVAL): the last ones still go
-    // out
-    // once the burst is over, past every approval of it.
+    // out once the burst is over, past every approval of it.
     try (Admin admin =
         Admin.create(
             Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {

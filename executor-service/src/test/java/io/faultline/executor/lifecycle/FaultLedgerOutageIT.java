@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * when the broker is back, after the records' delivery timeout and the commit's blocking time have
  * both passed.
  */
+@Tag("waits-in-pairs")
 class FaultLedgerOutageIT {
   private static final int PARTITION = 3;
   private static FaultLedger ledger;

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * on a real broker against moto: executors join and leave the group while faults hold, and every
  * fault still completes as planned, with one terminal event and no sequence number twice.
  */
+@Tag("waits-in-pairs")
 class OwnershipIT {
   private static final Duration HOLD = Duration.ofSeconds(25);
   private static final Duration WAIT = Duration.ofSeconds(120);

@@ -40,6 +40,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
@@ -49,6 +50,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
  * into {@code ABORT_RUN STOP_CONDITION} and a rolled-back fault. One executor for every test (CI
  * time).
  */
+@Tag("waits-in-pairs")
 class RunWatchesIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static TopicTap<RunEvent> runEvents;

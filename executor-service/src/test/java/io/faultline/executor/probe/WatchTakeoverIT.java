@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
@@ -43,6 +44,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
  * killed mid-watch; a restarted executor in the same groups rebuilds the watch from the compacted
  * record, takes the fault over, and a breach still aborts the run and rolls the fault back.
  */
+@Tag("waits-in-pairs")
 class WatchTakeoverIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * moto: commands in batches of fifty, serial runs (one host at a time, bounded by the policy),
  * target percentages, protected targets never touched, dry runs.
  */
+@Tag("waits-in-pairs")
 class FaultRunnerIT extends RunningExecutor {
   @Test
   void sendsOneCommandPerFiftyInstances() {

@@ -28,6 +28,7 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * instances gives events that list at most the sample and count every target, each record far below
  * the limit (see {@link OversizedEventIT} for one that would not be).
  */
+@Tag("waits-in-pairs")
 class TargetBoundsIT {
   private static final Duration WAIT = Duration.ofMinutes(3);
   private static final int FLEET = 2_000;
